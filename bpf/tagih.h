@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* tagih.h - the one header shared by the XDP meter and userspace. */
+#ifndef TAGIH_H
+#define TAGIH_H
+
+/*
+ * Plain __u32/__u64 fields only: this header is included by both
+ * bpf/tagih_meter.bpf.c (clang -target bpf) and userspace (gcc).
+ */
+#include <linux/types.h>
+
+/* Pin folder for maps (and our record of attached programs). */
+#define TAGIH_PIN_ROOT "/sys/fs/bpf/tagih"
+
+/* Default map sizes; userspace may raise them before load. */
+#define TAGIH_DEF_MAX_SUBS	65536	/* slots in tagih_cnt / tagih_policy */
+#define TAGIH_DEF_MAX_PFX4	131072	/* IPv4 prefixes */
+#define TAGIH_DEF_MAX_PFX6	131072	/* IPv6 prefixes */
+#define TAGIH_MAX_GARDEN	4096	/* walled-garden prefixes per family */
+
+/*
+ * Subscriber slot (uid): a u32 index into tagih_cnt and tagih_policy.
+ * 0 is never a subscriber: it is kept so that a zeroed value is
+ * obviously "no subscriber".
+ */
+#define TAGIH_UID_NONE 0
+
+/* LPM trie keys: prefixlen first, as the kernel requires. */
+struct tagih_lpm4 {
+	__u32 prefixlen;	/* 8..32 */
+	__u8 addr[4];		/* network byte order */
+};
+
+struct tagih_lpm6 {
+	__u32 prefixlen;	/* 32..128 */
+	__u8 addr[16];
+};
+
+/* Value of tagih_pfx4 / tagih_pfx6. */
+struct tagih_pfx_val {
+	__u32 uid;
+	__u32 pad;
+};
+
+/*
+ * Per-subscriber counters, one per CPU, never reset by anybody:
+ * userspace sums the CPUs and bills deltas between snapshots.
+ * Billed length is the IP length (IPv4 tot_len, IPv6 40 + payload_len),
+ * see docs/ARCHITECTURE.md.
+ */
+struct tagih_cnt {
+	__u64 up_bytes;
+	__u64 up_pkts;
+	__u64 down_bytes;
+	__u64 down_pkts;
+	__u64 drop_up_bytes;	/* dropped by isolir, never billed */
+	__u64 drop_up_pkts;
+	__u64 drop_down_bytes;
+	__u64 drop_down_pkts;
+};
+
+/* Per-subscriber policy (tagih_policy, plain array indexed by uid). */
+enum tagih_state {
+	TAGIH_ST_ACTIVE = 0,
+	TAGIH_ST_ISOLIR = 1,	/* walled garden only */
+};
+
+struct tagih_policy {
+	__u32 state;		/* enum tagih_state */
+	__u32 pad;
+};
+
+/* Walled-garden allow-list entry (tagih_garden4 / tagih_garden6). */
+struct tagih_garden_val {
+	__u16 port;		/* 0: any port; else TCP/UDP port (host order) */
+	__u16 pad;
+	__u32 pad2;
+};
+
+/* Global counters: per-CPU array of tagih_gstat indexed by this enum. */
+enum tagih_gstat_idx {
+	TAGIH_G_UNKNOWN_UP = 0,	/* IP from no known subscriber (LAN) */
+	TAGIH_G_UNKNOWN_DOWN,	/* IP to no known subscriber (WAN) */
+	TAGIH_G_NOT_METERED,	/* non-IP, truncated or odd frames */
+	TAGIH_G_BAD_UID,	/* prefix points past the counter array */
+	TAGIH_G_MAX,
+};
+
+struct tagih_gstat {
+	__u64 bytes;		/* frame length for NOT_METERED, IP else */
+	__u64 pkts;
+};
+
+#endif /* TAGIH_H */

@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# run.sh - run one group of tests (unit|bpf|integration|san|all), print a summary.
+#
+# Exit status: 0 when every test passed (skips allowed), 1 otherwise.
+# A test script exits 77 to say "skipped" (kernel or tool missing).
+set -u
+BUILD=${BUILD:-build}
+group=${1:-all}
+pass=0; fail=0; skip=0; failed=""
+log_dir=$BUILD/test-logs
+mkdir -p "$log_dir"
+
+run_one() {	# name, command...
+	name=$1; shift
+	log="$log_dir/$(echo "$name" | tr '/ ' '__').log"
+	start=$(date +%s)
+	"$@" >"$log" 2>&1
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	if [ $rc -eq 0 ]; then
+		pass=$((pass + 1)); printf '  PASS  %-40s %3ss\n' "$name" "$secs"
+	elif [ $rc -eq 77 ]; then
+		skip=$((skip + 1)); printf '  SKIP  %-40s %s\n' "$name" "$(tail -n 1 "$log")"
+	else
+		fail=$((fail + 1)); failed="$failed $name"
+		printf '  FAIL  %-40s %3ss (rc %s)\n' "$name" "$secs" "$rc"
+		sed 's/^/        | /' "$log" | tail -n 60
+	fi
+}
+
+run_unit() {
+	for t in "$BUILD"/tests/test_*; do
+		[ -x "$t" ] || continue
+		case $t in *test_bpf_*) continue ;; esac
+		CK_DEFAULT_TIMEOUT=60 run_one "unit/$(basename "$t")${SAN:+ (asan+ubsan)}" "$t"
+	done
+}
+
+run_bpf() {
+	for t in "$BUILD"/tests/test_bpf_*; do
+		[ -x "$t" ] || continue
+		run_one "bpf/$(basename "$t")" "$t"
+	done
+}
+
+run_integration() {
+	for t in tests/integration/test_*.sh; do
+		[ -f "$t" ] || continue
+		run_one "integration/$(basename "$t" .sh)" env BUILD="$BUILD" bash "$t"
+	done
+}
+
+run_san() {
+	echo "== sanitizer build (ASan+UBSan) =="
+	if ! make --no-print-directory SANITIZE=1 tests >"$log_dir/san-build.log" 2>&1; then
+		fail=$((fail + 1)); failed="$failed san-build"
+		echo "  FAIL  sanitizer build"; tail -n 40 "$log_dir/san-build.log"
+		return
+	fi
+	saved=$BUILD; BUILD=build-san; SAN=1
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	log_dir_saved=$log_dir; log_dir=$BUILD/test-logs; mkdir -p "$log_dir"
+	run_unit
+	BUILD=$saved; SAN=; log_dir=$log_dir_saved
+}
+
+case $group in
+unit) echo "== unit tests =="; run_unit ;;
+bpf) echo "== BPF tests (BPF_PROG_TEST_RUN) =="; run_bpf ;;
+integration) echo "== integration tests (network namespaces) =="; run_integration ;;
+san) run_san ;;
+all)
+	echo "== unit tests =="; run_unit
+	echo "== BPF tests (BPF_PROG_TEST_RUN) =="; run_bpf
+	echo "== integration tests (network namespaces) =="; run_integration
+	run_san
+	;;
+*) echo "usage: $0 unit|bpf|integration|san|all" >&2; exit 2 ;;
+esac
+
+[ -n "$failed" ] && echo "failed:$failed"
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
