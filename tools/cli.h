@@ -36,5 +36,11 @@ void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Command groups (one file each: tools/cmd_NAME.c). */
 int cmd_sub(struct cli *c, int argc, char **argv);
 int cmd_usage(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
+int cmd_dunning(struct cli *c, int argc, char **argv);
+int cmd_garden(struct cli *c, int argc, char **argv);
+/* `tagih sub suspend|restore|hold ...` (tools/cmd_dunning.c); argv[0] is
+ * the verb. Called from cmd_sub. */
+int cmd_sub_isolir(struct cli *c, int argc, char **argv);
 
 #endif
