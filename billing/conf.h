@@ -74,6 +74,7 @@ struct conf_opt {
 	const char *section;	/* "common", "agent", "billing", "tagihd" */
 	const char *help;
 	bool secret;		/* never printed or logged */
+	const char *choices;	/* CONF_STR: "a|b|c" allowed values, or NULL */
 };
 
 /* The table; *n gets its length. */

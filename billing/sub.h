@@ -82,6 +82,10 @@ int sub_prefix_add(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 		   const struct prefix *p, int64_t now);
 int sub_prefix_del(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 		   const struct prefix *p, int64_t now);
+/* Does p equal or overlap a prefix owned by a subscriber other than uid
+ * (uid 0: anybody)? 0 if free, -EADDRINUSE with *other set, or -errno. */
+int sub_prefix_conflict(MDB_txn *txn, struct store *st,
+			const struct prefix *p, uint32_t uid, uint32_t *other);
 /* Current prefixes of uid; returns the count (<= max) or -errno. */
 int sub_prefixes(MDB_txn *txn, struct store *st, uint32_t uid,
 		 struct prefix *out, int max);
@@ -101,5 +105,9 @@ int sub_prefix_foreach(MDB_txn *txn, struct store *st,
 		       void *ctx);
 
 const char *sub_status_str(int status);
+
+/* Highest uid sub_add may allocate (the meter's slot count - 1; default
+ * TAGIH_DEF_MAX_SUBS - 1). Beyond it sub_add returns -ENOSPC. */
+void sub_set_max_uid(uint32_t max);
 
 #endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/* log.c - pr_* to stderr with the program's ident; libbpf/libxdp routed in. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "log.h"
+
+static enum log_level log_level = LOG_INFO;
+static const char *log_ident = "tagih";
+
+void log_set_level(enum log_level lvl)
+{
+	log_level = lvl;
+}
+
+enum log_level log_get_level(void)
+{
+	return log_level;
+}
+
+void log_set_ident(const char *ident)
+{
+	log_ident = ident ? ident : "tagih";
+}
+
+static void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t n;
+
+	if (lvl > log_level)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/* libbpf lines come with their own newline; ours usually don't */
+	n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	fprintf(stderr, "%s: %s%s\n", log_ident,
+		lvl == LOG_DEBUG ? "debug: " : "", buf);
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(lvl, fmt, ap);
+	va_end(ap);
+}
+
+/* libbpf is chatty at WARN about probing; its warnings become our debug. */
+static int log_libbpf(enum libbpf_print_level lvl, const char *fmt,
+		      va_list ap)
+{
+	(void)lvl;
+	log_vmsg(LOG_DEBUG, fmt, ap);
+	return 0;
+}
+
+static int log_libxdp(enum libxdp_print_level lvl, const char *fmt,
+		      va_list ap)
+{
+	log_vmsg(lvl == LIBXDP_WARN ? LOG_INFO : LOG_DEBUG, fmt, ap);
+	return 0;
+}
+
+void log_route_libbpf(void)
+{
+	libbpf_set_print(log_libbpf);
+	libxdp_set_print(log_libxdp);
+}
