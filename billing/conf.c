@@ -64,6 +64,9 @@ static const struct conf_opt conf_opts[] = {
 	    "How often the agent looks for subscriber/policy changes."),
 	INT(dunning_interval, "agent", 60, 86400, "3600",
 	    "Seconds between dunning runs (reminders, isolir, restore)."),
+	STR(notice_listen, "agent", "0.0.0.0:8081",
+	    "Address:port of the isolir notice page (suspended subscribers' "
+	    "HTTP is sent here, see docs/ISOLIR.md); empty = off."),
 	/* billing */
 	STR(operator_name, "billing", NULL,
 	    "Operator name printed on invoices."),

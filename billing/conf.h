@@ -37,6 +37,7 @@ struct tagih_conf {
 	int64_t max_prefixes;
 	int64_t policy_poll_ms;
 	int64_t dunning_interval;
+	char *notice_listen;
 	/* billing */
 	char *operator_name;
 	char *operator_address;
