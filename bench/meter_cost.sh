@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# meter_cost.sh - ns/packet of the XDP meter vs an empty XDP program; last line "ratio <meter/empty>" (IPv4).
+#
+# Usage: bench/meter_cost.sh [meter_cost options, e.g. -n 10000000 -r 3 -c 0]
+# Needs root (BPF_PROG_TEST_RUN); exits 77 when BPF cannot be loaded.
+# Nothing is pinned or attached: safe on a running gateway.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+bin=$BUILD/bench/meter_cost
+
+if ! make --no-print-directory -s "$bin" >/dev/null 2>&1; then
+	# The helper needs only libbpf and the skeletons, not libtagih: if
+	# the rest of the tree does not build right now, build it alone.
+	make --no-print-directory -s "$BUILD/bpf/tagih_meter.skel.h" \
+		"$BUILD/bpf/tagih_empty.skel.h"
+	mkdir -p "$BUILD/bench"
+	${CC:-gcc} -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+		-Wno-unused-parameter -D_GNU_SOURCE -Ibpf -I"$BUILD/bpf" \
+		bench/meter_cost.c -o "$bin" $(pkg-config --libs libbpf)
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: meter_cost needs root for BPF_PROG_TEST_RUN" >&2
+	exit 77
+fi
+"$bin" "$@"
