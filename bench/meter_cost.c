@@ -72,12 +72,17 @@ static void sub_addr6(__u32 uid, __u8 a[16])
 	a[7] = uid;
 }
 
+static void put16(__u8 *p, __u16 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
 /* An Ethernet frame of FRAME_LEN bytes, UDP 40000 -> 443, from @uid. */
 static void make_frame(struct frame *f, const char *name, int v6, int qinq,
 		       __u32 uid)
 {
 	__u8 *p = f->buf;
-	struct udphdr *uh;
+	struct udphdr uh = { 0 };
 	int off = 12, iplen;
 
 	memset(f, 0, sizeof(*f));
@@ -87,40 +92,39 @@ static void make_frame(struct frame *f, const char *name, int v6, int qinq,
 	p[6] = 0x02;
 	p[11] = 1;
 	if (qinq) {
-		*(__u16 *)(p + off) = htons(ETH_P_8021AD);
-		*(__u16 *)(p + off + 2) = htons(10);
-		*(__u16 *)(p + off + 4) = htons(ETH_P_8021Q);
-		*(__u16 *)(p + off + 6) = htons(20);
+		put16(p + off, htons(ETH_P_8021AD));
+		put16(p + off + 2, htons(10));
+		put16(p + off + 4, htons(ETH_P_8021Q));
+		put16(p + off + 6, htons(20));
 		off += 8;
 	}
-	*(__u16 *)(p + off) = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
+	put16(p + off, htons(v6 ? ETH_P_IPV6 : ETH_P_IP));
 	off += 2;
 	iplen = FRAME_LEN - off;
+	/* Headers are built in aligned locals: frames are not aligned. */
 	if (v6) {
-		struct ipv6hdr *ip6 = (void *)(p + off);
+		struct ipv6hdr ip6 = { .version = 6, .nexthdr = IPPROTO_UDP,
+				       .hop_limit = 64 };
 
-		ip6->version = 6;
-		ip6->payload_len = htons(iplen - sizeof(*ip6));
-		ip6->nexthdr = IPPROTO_UDP;
-		ip6->hop_limit = 64;
-		sub_addr6(uid, ip6->saddr.s6_addr);
-		ip6->saddr.s6_addr[15] = 1;
-		inet_pton(AF_INET6, "2606:4700::1111", &ip6->daddr);
-		uh = (void *)(ip6 + 1);
+		ip6.payload_len = htons(iplen - sizeof(ip6));
+		sub_addr6(uid, ip6.saddr.s6_addr);
+		ip6.saddr.s6_addr[15] = 1;
+		inet_pton(AF_INET6, "2606:4700::1111", &ip6.daddr);
+		memcpy(p + off, &ip6, sizeof(ip6));
+		off += sizeof(ip6);
 	} else {
-		struct iphdr *ip = (void *)(p + off);
+		struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64,
+				    .protocol = IPPROTO_UDP };
 
-		ip->version = 4;
-		ip->ihl = 5;
-		ip->tot_len = htons(iplen);
-		ip->ttl = 64;
-		ip->protocol = IPPROTO_UDP;
-		sub_addr4(uid, (__u8 *)&ip->saddr);
-		ip->daddr = htonl(0x01010101);
-		uh = (void *)(ip + 1);
+		ip.tot_len = htons(iplen);
+		sub_addr4(uid, (__u8 *)&ip.saddr);
+		ip.daddr = htonl(0x01010101);
+		memcpy(p + off, &ip, sizeof(ip));
+		off += sizeof(ip);
 	}
-	uh->source = htons(40000);
-	uh->dest = htons(443);
+	uh.source = htons(40000);
+	uh.dest = htons(443);
+	memcpy(p + off, &uh, sizeof(uh));
 }
 
 /* Fills the meter's maps; returns 0 or -errno. */

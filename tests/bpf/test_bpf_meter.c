@@ -214,6 +214,11 @@ struct pkt {
 	int frag;		/* IPv4: non-first fragment (offset 185) */
 };
 
+static void put16(__u8 *p, __u16 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
 /*
  * Writes the frame into @buf, returns the frame length; *@iplen gets the
  * billed length (IP length).
@@ -230,11 +235,11 @@ static int build(__u8 *buf, const struct pkt *p, __u32 *iplen)
 	memcpy(buf, dmac, 6);
 	memcpy(buf + 6, smac, 6);
 	for (i = 0; i < p->ntags; i++) {
-		*(__u16 *)(buf + off) = htons(p->tpid[i]);
-		*(__u16 *)(buf + off + 2) = htons(100 + i);	/* VLAN id */
+		put16(buf + off, htons(p->tpid[i]));
+		put16(buf + off + 2, htons(100 + i));	/* VLAN id */
 		off += 4;
 	}
-	*(__u16 *)(buf + off) = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
+	put16(buf + off, htons(v6 ? ETH_P_IPV6 : ETH_P_IP));
 	off += 2;
 
 	switch (p->proto) {
@@ -247,37 +252,35 @@ static int build(__u8 *buf, const struct pkt *p, __u32 *iplen)
 	}
 	l4len += p->paylen;
 
+	/* Headers are built in aligned locals: frames are not aligned. */
 	if (v6) {
-		struct ipv6hdr *ip6 = (void *)(buf + off);
+		struct ipv6hdr ip6 = { .version = 6, .nexthdr = p->proto,
+				       .hop_limit = 64 };
 
-		ip6->version = 6;
-		ip6->payload_len = htons(l4len);
-		ip6->nexthdr = p->proto;
-		ip6->hop_limit = 64;
-		ck_assert_int_eq(inet_pton(AF_INET6, p->src, &ip6->saddr), 1);
-		ck_assert_int_eq(inet_pton(AF_INET6, p->dst, &ip6->daddr), 1);
-		*iplen = sizeof(*ip6) + l4len;
-		l4 = (__u8 *)(ip6 + 1);
+		ip6.payload_len = htons(l4len);
+		ck_assert_int_eq(inet_pton(AF_INET6, p->src, &ip6.saddr), 1);
+		ck_assert_int_eq(inet_pton(AF_INET6, p->dst, &ip6.daddr), 1);
+		memcpy(buf + off, &ip6, sizeof(ip6));
+		*iplen = sizeof(ip6) + l4len;
+		l4 = buf + off + sizeof(ip6);
 	} else {
-		struct iphdr *ip = (void *)(buf + off);
+		struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64,
+				    .protocol = p->proto };
 
-		ip->version = 4;
-		ip->ihl = 5;
-		ip->tot_len = htons(sizeof(*ip) + l4len);
-		ip->ttl = 64;
-		ip->protocol = p->proto;
+		ip.tot_len = htons(sizeof(ip) + l4len);
 		if (p->frag)
-			ip->frag_off = htons(185);
-		ck_assert_int_eq(inet_pton(AF_INET, p->src, &ip->saddr), 1);
-		ck_assert_int_eq(inet_pton(AF_INET, p->dst, &ip->daddr), 1);
-		*iplen = sizeof(*ip) + l4len;
-		l4 = (__u8 *)(ip + 1);
+			ip.frag_off = htons(185);
+		ck_assert_int_eq(inet_pton(AF_INET, p->src, &ip.saddr), 1);
+		ck_assert_int_eq(inet_pton(AF_INET, p->dst, &ip.daddr), 1);
+		memcpy(buf + off, &ip, sizeof(ip));
+		*iplen = sizeof(ip) + l4len;
+		l4 = buf + off + sizeof(ip);
 	}
 	if (p->frag) {
 		memset(l4, 0xab, 8);	/* payload, not a header */
 	} else if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP) {
-		*(__u16 *)l4 = htons(p->sport);
-		*(__u16 *)(l4 + 2) = htons(p->dport);
+		put16(l4, htons(p->sport));
+		put16(l4 + 2, htons(p->dport));
 	} else {
 		l4[0] = p->sport;	/* ICMP type */
 	}
@@ -513,7 +516,7 @@ START_TEST(test_truncated)
 	ck_assert_uint_eq(run_raw(skel->progs.tagih_lan, buf, 14, 0),
 			  XDP_PASS);
 	memcpy(meta, buf, 12);
-	*(__u16 *)(meta + 12) = htons(ETH_P_IP);
+	put16(meta + 12, htons(ETH_P_IP));
 	ck_assert_uint_eq(run_raw(skel->progs.tagih_wan, meta, 14, 0),
 			  XDP_PASS);
 	/* Cut in the VLAN tag: 14 + 2 bytes. */
