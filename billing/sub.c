@@ -131,6 +131,7 @@ static int pfx_conflict(MDB_txn *txn, struct store *st, const struct prefix *p,
 		}
 	}
 	/* longer prefixes inside p start at p's address in key order */
+	err = 0;
 	rc = mdb_cursor_open(txn, store_dbi(st, DB_PREFIX), &cur);
 	if (rc)
 		return store_err(rc, "mdb_cursor_open");

@@ -4,6 +4,8 @@
 #define TAGIH_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "conf.h"
 #include "store.h"
 
@@ -29,6 +31,17 @@ struct cli_cmd {
 	int (*fn)(struct cli *c, int argc, char **argv);
 	const char *summary;	/* one line for `tagih --help` */
 };
+
+/*
+ * --json after the command: main() removes every "--json" (up to "--")
+ * from the command's argv and sets c->json, so commands need not list it.
+ * They may still accept it via CLI_OPT_JSON. Returns the new argc.
+ */
+int cli_take_json(struct cli *c, int argc, char **argv);
+#define CLI_OPT_JSON { "json", no_argument, NULL, 'j' }
+
+/* Bytes as "1.50 GB" / "12.3 MB" / "512 B" (decimal units). Returns buf. */
+char *cli_fmt_bytes(uint64_t b, char *buf, size_t n);
 
 /* Print "tagih: " + message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmd_sub.c - `tagih sub`: add, list, show subscribers and their addresses. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "prefix.h"
+#include "sub.h"
+#include "ttime.h"
+
+/* suspend/restore/hold live in cmd_dunning.c; absent until it is built */
+#pragma weak cmd_sub_isolir
+
+static void sub_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tagih sub add ID --name NAME [--ip PREFIX ...] "
+		"[--phone P] [--email E]\n"
+		"                    [--address A] [--nik N] [--notes T]\n"
+		"       tagih sub list [--json]\n"
+		"       tagih sub show ID [--show-personal] [--json]\n"
+		"       tagih sub ip add|del ID PREFIX\n"
+		"\n"
+		"  ID is 1..32 of [A-Za-z0-9._-]. PREFIX is an address "
+		"(10.0.0.5, 2001:db8::1)\n"
+		"  or a network (10.0.0.0/29, 2001:db8:100::/56). To move an "
+		"address to another\n"
+		"  subscriber: `sub ip del OLD PREFIX` then `sub ip add NEW "
+		"PREFIX`; history is kept.\n");
+}
+
+/*
+ * Everything `sub add` (and later `sub edit`) can set, filled from options
+ * in one place: sub_form_opt(). New options = a row in sub_form_opts and
+ * a case there.
+ */
+struct sub_form {
+	struct sub_rec rec;
+	struct prefix pfx[SUB_MAX_PREFIXES];
+	int npfx;
+	bool name_set;
+};
+
+enum {
+	OPT_NAME = 'n',
+	OPT_IP = 'i',
+	OPT_PHONE = 'p',
+	OPT_EMAIL = 'e',
+	OPT_ADDRESS = 'a',
+	OPT_NIK = 'k',
+	OPT_NOTES = 't',
+	OPT_HELP = 'h',
+	OPT_JSON = 'j',
+};
+
+static const struct option sub_form_opts[] = {
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "phone", required_argument, NULL, OPT_PHONE },
+	{ "email", required_argument, NULL, OPT_EMAIL },
+	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "nik", required_argument, NULL, OPT_NIK },
+	{ "notes", required_argument, NULL, OPT_NOTES },
+	CLI_OPT_JSON,
+	{ "help", no_argument, NULL, OPT_HELP },
+	{}
+};
+
+static int form_str(char *dst, size_t n, const char *opt, const char *val)
+{
+	if (strlen(val) >= n) {
+		cli_err("--%s is too long (at most %zu characters)", opt, n - 1);
+		return CLI_USAGE;
+	}
+	snprintf(dst, n, "%s", val);
+	return 0;
+}
+
+/* One option into the form. Returns 0 or an exit code. */
+static int sub_form_opt(struct sub_form *f, int opt, const char *arg)
+{
+	struct sub_rec *r = &f->rec;
+	const char *why = NULL;
+	size_t i;
+
+	switch (opt) {
+	case OPT_NAME:
+		f->name_set = true;
+		return form_str(r->name, sizeof(r->name), "name", arg);
+	case OPT_IP:
+		if (f->npfx >= SUB_MAX_PREFIXES) {
+			cli_err("at most %d prefixes per subscriber",
+				SUB_MAX_PREFIXES);
+			return CLI_USAGE;
+		}
+		if (prefix_parse(arg, &f->pfx[f->npfx], &why)) {
+			cli_err("bad prefix '%s': %s", arg, why);
+			return CLI_FAIL;
+		}
+		f->npfx++;
+		return 0;
+	case OPT_PHONE:
+		return form_str(r->phone, sizeof(r->phone), "phone", arg);
+	case OPT_EMAIL:
+		if (*arg && !strchr(arg, '@')) {
+			cli_err("--email '%s' has no '@'", arg);
+			return CLI_USAGE;
+		}
+		return form_str(r->email, sizeof(r->email), "email", arg);
+	case OPT_ADDRESS:
+		return form_str(r->address, sizeof(r->address), "address", arg);
+	case OPT_NIK:
+		/* NIK: 16 digits; don't echo it back in the message */
+		for (i = 0; arg[i]; i++)
+			if (arg[i] < '0' || arg[i] > '9')
+				break;
+		if (arg[i] || i != 16) {
+			cli_err("--nik must be 16 digits");
+			return CLI_USAGE;
+		}
+		return form_str(r->nik, sizeof(r->nik), "nik", arg);
+	case OPT_NOTES:
+		return form_str(r->notes, sizeof(r->notes), "notes", arg);
+	}
+	return CLI_USAGE;
+}
+
+/* Name the subscriber that holds p (or overlaps it), for error messages. */
+static void say_owner(MDB_txn *txn, struct store *st, const struct prefix *p,
+		      uint32_t self)
+{
+	struct sub_rec o;
+	uint32_t uid = 0;
+	char b[64];
+
+	prefix_fmt(p, b, sizeof(b));
+	if (sub_prefix_conflict(txn, st, p, self, &uid) == -EADDRINUSE &&
+	    !sub_get_by_uid(txn, st, uid, &o))
+		cli_err("%s already belongs to subscriber '%s'", b, o.id);
+	else
+		cli_err("%s is already in use", b);
+}
+
+static int sub_cmd_add(struct cli *c, int argc, char **argv)
+{
+	struct sub_form f = { 0 };
+	struct store *st;
+	MDB_txn *txn;
+	int o, err, conflict = -1, ret;
+
+	while ((o = getopt_long(argc, argv, "h", sub_form_opts, NULL)) != -1) {
+		if (o == OPT_HELP) {
+			sub_usage(stdout);
+			return CLI_OK;
+		}
+		if (o == OPT_JSON) {
+			c->json = true;
+			continue;
+		}
+		if (o == '?')
+			return CLI_USAGE;
+		ret = sub_form_opt(&f, o, optarg);
+		if (ret)
+			return ret;
+	}
+	if (optind + 1 != argc) {
+		sub_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (sub_id_check(argv[optind])) {
+		cli_err("bad subscriber id '%s': use 1..%d of A-Z a-z 0-9 . _ -",
+			argv[optind], SUB_ID_MAX);
+		return CLI_USAGE;
+	}
+	if (!f.name_set || !*f.rec.name) {
+		cli_err("--name is required");
+		return CLI_USAGE;
+	}
+	snprintf(f.rec.id, sizeof(f.rec.id), "%s", argv[optind]);
+	f.rec.status = SUB_ACTIVE;
+	f.rec.created = tt_now();
+	f.rec.activated = tt_local_day(f.rec.created);
+
+	st = cli_store(c);
+	if (!st)
+		return CLI_FAIL;
+	err = store_begin(st, true, &txn);
+	if (err)
+		return CLI_FAIL;
+	err = sub_add(txn, st, &f.rec, f.pfx, f.npfx, &conflict);
+	if (err) {
+		if (err == -EEXIST)
+			cli_err("subscriber '%s' already exists", f.rec.id);
+		else if (err == -EADDRINUSE && conflict >= 0)
+			say_owner(txn, st, &f.pfx[conflict], f.rec.uid);
+		else if (err == -EINVAL && conflict >= 0)
+			cli_err("--ip given twice or overlapping: %s",
+				argv[optind]);
+		else if (err == -ENOSPC)
+			cli_err("no free subscriber slot (max_subscribers)");
+		else
+			cli_err("cannot add '%s': %s", f.rec.id,
+				strerror(-err));
+		store_abort(txn);
+		return CLI_FAIL;
+	}
+	if (store_commit(txn))
+		return CLI_FAIL;
+	if (c->json) {
+		json_t *j = json_pack("{s:s, s:i}", "id", f.rec.id, "uid",
+				      (json_int_t)f.rec.uid);
+
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("added subscriber '%s' (uid %u, %d prefix%s)\n",
+		       f.rec.id, f.rec.uid, f.npfx, f.npfx == 1 ? "" : "es");
+	}
+	return CLI_OK;
+}
+
+/* Current prefixes of everybody, sorted by uid, for listing. */
+struct pfx_pair {
+	uint32_t uid;
+	struct prefix p;
+};
+
+struct pfx_list {
+	struct pfx_pair *v;
+	size_t n, cap;
+};
+
+static int pfx_collect(const struct prefix *p, const struct prefix_owner *o,
+		       void *ctx)
+{
+	struct pfx_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct pfx_pair *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].uid = o->uid;
+	l->v[l->n].p = *p;
+	l->n++;
+	return 0;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct pfx_pair *x = a, *y = b;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	return memcmp(&x->p, &y->p, sizeof(x->p));
+}
+
+struct list_ctx {
+	struct pfx_list pl;
+	json_t *arr;
+};
+
+static json_t *pfx_json(const struct prefix *p, int n)
+{
+	json_t *a = json_array();
+	char b[64];
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(prefix_fmt(&p[i], b,
+								 sizeof(b))));
+	return a;
+}
+
+static int list_one(const struct sub_rec *r, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	size_t lo = 0, hi = l->pl.n, i;
+	char b[64], line[256];
+	int len = 0;
+
+	while (lo < hi) {	/* first pair with uid >= r->uid */
+		size_t mid = (lo + hi) / 2;
+
+		if (l->pl.v[mid].uid < r->uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (l->arr) {
+		json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s}", "id", r->id,
+				      "uid", (json_int_t)r->uid, "name",
+				      r->name, "status",
+				      sub_status_str(r->status), "plan",
+				      r->plan);
+		json_t *a = json_array();
+
+		for (i = lo; i < l->pl.n && l->pl.v[i].uid == r->uid; i++)
+			json_array_append_new(
+				a, json_string(prefix_fmt(&l->pl.v[i].p, b,
+							  sizeof(b))));
+		json_object_set_new(o, "prefixes", a);
+		json_array_append_new(l->arr, o);
+		return 0;
+	}
+	line[0] = '\0';
+	for (i = lo; i < l->pl.n && l->pl.v[i].uid == r->uid; i++) {
+		len += snprintf(line + len, sizeof(line) - len, "%s%s",
+				len ? " " : "",
+				prefix_fmt(&l->pl.v[i].p, b, sizeof(b)));
+		if (len >= (int)sizeof(line) - 1)
+			break;
+	}
+	printf("%-16s %6u %-10s %-12s %-24.24s %s\n", r->id, r->uid,
+	       sub_status_str(r->status), *r->plan ? r->plan : "-", r->name,
+	       *line ? line : "-");
+	return 0;
+}
+
+static int sub_cmd_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_OPT_JSON,
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct list_ctx l = { 0 };
+	struct store *st;
+	MDB_txn *txn;
+	int o, err, ret = CLI_FAIL;
+
+	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (o == 'j')
+			c->json = true;
+		else if (o == 'h') {
+			sub_usage(stdout);
+			return CLI_OK;
+		} else
+			return CLI_USAGE;
+	}
+	if (optind != argc) {
+		sub_usage(stderr);
+		return CLI_USAGE;
+	}
+	st = cli_store(c);
+	if (!st)
+		return CLI_FAIL;
+	if (store_begin(st, false, &txn))
+		return CLI_FAIL;
+	err = sub_prefix_foreach(txn, st, pfx_collect, &l.pl);
+	if (err)
+		goto out;
+	if (l.pl.n)
+		qsort(l.pl.v, l.pl.n, sizeof(*l.pl.v), pair_cmp);
+	if (c->json)
+		l.arr = json_array();
+	else
+		printf("%-16s %6s %-10s %-12s %-24s %s\n", "ID", "UID",
+		       "STATUS", "PLAN", "NAME", "PREFIXES");
+	err = sub_foreach(txn, st, list_one, &l);
+	if (err)
+		goto out;
+	if (l.arr) {
+		json_dumpf(l.arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	ret = CLI_OK;
+out:
+	if (err)
+		cli_err("cannot list subscribers: %s", strerror(-err));
+	json_decref(l.arr);
+	free(l.pl.v);
+	store_abort(txn);
+	return ret;
+}
+
+/* NIK shown as 3201********0001 unless --show-personal. */
+static void nik_mask(const char *nik, char *out, size_t n, bool show)
+{
+	size_t len = strlen(nik), i;
+
+	snprintf(out, n, "%s", nik);
+	if (show || len < 8)
+		return;
+	for (i = 4; i < len - 4 && i < n - 1; i++)
+		out[i] = '*';
+}
+
+static int sub_cmd_show(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_OPT_JSON,
+		{ "show-personal", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct prefix pfx[SUB_MAX_PREFIXES * 4];
+	bool personal = false;
+	char nik[24], b[64], act[32], created[40];
+	struct sub_rec r;
+	struct store *st;
+	MDB_txn *txn;
+	int o, n, i, err;
+
+	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (o == 'j')
+			c->json = true;
+		else if (o == 'P')
+			personal = true;
+		else if (o == 'h') {
+			sub_usage(stdout);
+			return CLI_OK;
+		} else
+			return CLI_USAGE;
+	}
+	if (optind + 1 != argc) {
+		sub_usage(stderr);
+		return CLI_USAGE;
+	}
+	st = cli_store(c);
+	if (!st)
+		return CLI_FAIL;
+	if (store_begin(st, false, &txn))
+		return CLI_FAIL;
+	err = sub_get(txn, st, argv[optind], &r);
+	if (err) {
+		store_abort(txn);
+		if (err == -ENOENT)
+			cli_err("no subscriber '%s'", argv[optind]);
+		else
+			cli_err("cannot read '%s': %s", argv[optind],
+				strerror(-err));
+		return CLI_FAIL;
+	}
+	n = sub_prefixes(txn, st, r.uid, pfx,
+			 (int)(sizeof(pfx) / sizeof(pfx[0])));
+	store_abort(txn);
+	if (n < 0) {
+		cli_err("cannot read prefixes: %s", strerror(-n));
+		return CLI_FAIL;
+	}
+	nik_mask(r.nik, nik, sizeof(nik), personal);
+	tt_fmt_date(r.activated, act, sizeof(act));
+	tt_fmt_time_local(r.created, created, sizeof(created));
+	if (c->json) {
+		json_t *j = json_pack(
+			"{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+			" s:s, s:s, s:I, s:b}",
+			"id", r.id, "uid", (json_int_t)r.uid, "status",
+			sub_status_str(r.status), "name", r.name, "phone",
+			r.phone, "email", r.email, "address", r.address, "nik",
+			nik, "plan", r.plan, "notes", r.notes, "activated", act,
+			"created", created, "balance", (json_int_t)r.balance,
+			"hold", (int)r.hold);
+
+		json_object_set_new(j, "prefixes", pfx_json(pfx, n));
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+		return CLI_OK;
+	}
+	printf("id:        %s\n", r.id);
+	printf("uid:       %u\n", r.uid);
+	printf("status:    %s%s\n", sub_status_str(r.status),
+	       r.hold ? " (hold)" : "");
+	printf("name:      %s\n", r.name);
+	if (*r.phone)
+		printf("phone:     %s\n", r.phone);
+	if (*r.email)
+		printf("email:     %s\n", r.email);
+	if (*r.address)
+		printf("address:   %s\n", r.address);
+	if (*r.nik)
+		printf("nik:       %s\n", nik);
+	printf("plan:      %s\n", *r.plan ? r.plan : "-");
+	printf("activated: %s\n", act);
+	printf("created:   %s\n", created);
+	if (*r.notes)
+		printf("notes:     %s\n", r.notes);
+	printf("prefixes: %s\n", n ? "" : " -");
+	for (i = 0; i < n; i++)
+		printf("  %s\n", prefix_fmt(&pfx[i], b, sizeof(b)));
+	return CLI_OK;
+}
+
+static int sub_cmd_ip(struct cli *c, int argc, char **argv)
+{
+	const char *why = NULL, *verb;
+	struct sub_rec r;
+	struct prefix p;
+	struct store *st;
+	MDB_txn *txn;
+	bool add;
+	char b[64];
+	int err;
+
+	if (argc != 4 || (strcmp(argv[1], "add") && strcmp(argv[1], "del"))) {
+		sub_usage(stderr);
+		return CLI_USAGE;
+	}
+	verb = argv[1];
+	add = !strcmp(verb, "add");
+	if (prefix_parse(argv[3], &p, &why)) {
+		cli_err("bad prefix '%s': %s", argv[3], why);
+		return CLI_FAIL;
+	}
+	prefix_fmt(&p, b, sizeof(b));
+	st = cli_store(c);
+	if (!st)
+		return CLI_FAIL;
+	if (store_begin(st, true, &txn))
+		return CLI_FAIL;
+	err = sub_get(txn, st, argv[2], &r);
+	if (err) {
+		if (err == -ENOENT)
+			cli_err("no subscriber '%s'", argv[2]);
+		else
+			cli_err("cannot read '%s': %s", argv[2],
+				strerror(-err));
+		goto fail;
+	}
+	if (add) {
+		struct prefix tmp[SUB_MAX_PREFIXES];
+
+		if (sub_prefixes(txn, st, r.uid, tmp, SUB_MAX_PREFIXES) >=
+		    SUB_MAX_PREFIXES) {
+			cli_err("'%s' already has %d prefixes", r.id,
+				SUB_MAX_PREFIXES);
+			goto fail;
+		}
+		err = sub_prefix_add(txn, st, &r, &p, tt_now());
+	} else {
+		err = sub_prefix_del(txn, st, &r, &p, tt_now());
+	}
+	if (err) {
+		if (add && err == -EADDRINUSE)
+			say_owner(txn, st, &p, r.uid);
+		else if (add && err == -EEXIST)
+			cli_err("%s already belongs to '%s'", b, r.id);
+		else if (!add && err == -ENOENT)
+			cli_err("%s does not belong to '%s'", b, r.id);
+		else
+			cli_err("cannot %s %s: %s", verb, b, strerror(-err));
+		goto fail;
+	}
+	if (store_commit(txn))
+		return CLI_FAIL;
+	if (!c->json)
+		printf("%s %s %s '%s'\n", add ? "added" : "removed", b,
+		       add ? "to" : "from", r.id);
+	return CLI_OK;
+fail:
+	store_abort(txn);
+	return CLI_FAIL;
+}
+
+int cmd_sub(struct cli *c, int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+
+	if (!verb || !strcmp(verb, "-h") || !strcmp(verb, "--help")) {
+		sub_usage(verb ? stdout : stderr);
+		return verb ? CLI_OK : CLI_USAGE;
+	}
+	if (!strcmp(verb, "add"))
+		return sub_cmd_add(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "list"))
+		return sub_cmd_list(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "show"))
+		return sub_cmd_show(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "ip"))
+		return sub_cmd_ip(c, argc - 1, argv + 1);
+	if ((!strcmp(verb, "suspend") || !strcmp(verb, "restore") ||
+	     !strcmp(verb, "hold")) && cmd_sub_isolir)
+		return cmd_sub_isolir(c, argc - 1, argv + 1);
+	cli_err("unknown 'sub' command '%s'", verb);
+	sub_usage(stderr);
+	return CLI_USAGE;
+}
