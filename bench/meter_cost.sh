@@ -5,6 +5,12 @@
 # Usage: bench/meter_cost.sh [meter_cost options, e.g. -n 10000000 -r 3 -c 0]
 # Needs root (BPF_PROG_TEST_RUN); exits 77 when BPF cannot be loaded.
 # Nothing is pinned or attached: safe on a running gateway.
+#
+# Reading the numbers: the kernel LPM trie is a binary trie, one node per
+# branching bit, so a hit among 100k contiguous /32 walks about 17 nodes at
+# roughly 5 ns each; that walk, not the parser or the counters, is most of
+# the meter's cost.  The "ipv4-unknown" line (the walk stops at the root)
+# shows everything else: parse, lookup call, per-CPU counter.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
