@@ -139,6 +139,10 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
+# tagihd's pure webhook parsers: linked into their unit test and the fuzzers.
+WH_PARSE_SRCS := $(filter-out agent/tagihd/wh_apply.c,$(wildcard agent/tagihd/wh_*.c))
+$(BUILD)/tests/test_webhooks: $(call obj,$(WH_PARSE_SRCS))
+
 # --- tests ----------------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory tests

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* tagihd.h - the public daemon's shared state (webhooks, notifications, page). */
+#ifndef TAGIHD_H
+#define TAGIHD_H
+
+#include <stddef.h>
+#include "conf.h"
+#include "store.h"
+#include "webhook.h"
+
+#define TAGIHD_BODY_MAX (64 * 1024)	/* larger request bodies -> 413 */
+#define TAGIHD_CONN_TIMEOUT 15		/* seconds idle before a close */
+#define TAGIHD_CONN_LIMIT 512
+#define TAGIHD_THREADS 4
+
+struct tagihd {
+	struct tagih_conf conf;
+	struct store *st;
+	struct wh_secrets sec;	/* points into conf */
+	size_t body_max;
+	struct MHD_Daemon *mhd;
+};
+
+/*
+ * Start serving on an already bound, listening socket (bound before the
+ * capabilities were dropped). cert/key: PEM text for HTTPS, both NULL for
+ * plain HTTP. Returns 0 or -errno.
+ */
+int http_start(struct tagihd *d, int fd, const char *cert, const char *key);
+void http_stop(struct tagihd *d);
+
+/* Bind and listen on "ADDR:PORT" ("[v6]:PORT" for IPv6). Returns the
+ * socket or -errno (logged). */
+int http_listen(const char *addr);
+
+#endif

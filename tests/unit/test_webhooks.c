@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_webhooks.c - the four gateway parsers: valid, forged, unsigned, malformed. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "../../agent/tagihd/webhook.h"
+
+static const struct wh_secrets sec = {
+	.midtrans_server_key = "SB-Mid-server-TEST123",
+	.xendit_callback_token = "xnd-callback-token-abc",
+	.tripay_private_key = "tripay-private-XYZ",
+	.duitku_merchant_code = "D0001",
+	.duitku_api_key = "732B39FC61796845775D2C4FB05332AF",
+};
+
+static void hex(const unsigned char *md, unsigned len, char *out)
+{
+	unsigned i;
+
+	for (i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+static void digest_hex(const EVP_MD *alg, const char *s, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+
+	ck_assert(EVP_Digest(s, strlen(s), md, &len, alg, NULL));
+	hex(md, len, out);
+}
+
+static int run(wh_parse_fn fn, const char *body, const struct wh_header *h,
+	       size_t nh, struct wh_event *ev)
+{
+	struct wh_input in = { body, strlen(body), h, nh };
+
+	return fn(&in, &sec, ev);
+}
+
+/* --- Midtrans ------------------------------------------------------------ */
+
+static char *midtrans_body(const char *order, const char *gross,
+			   const char *status, const char *key)
+{
+	char buf[512], sig[129], *out;
+
+	snprintf(buf, sizeof(buf), "%s%s%s%s", order, "200", gross, key);
+	digest_hex(EVP_sha512(), buf, sig);
+	ck_assert(asprintf(&out,
+		"{\"transaction_time\":\"2026-11-20 10:00:00\","
+		"\"transaction_status\":\"%s\","
+		"\"transaction_id\":\"9aed5972-5b6a-401e-894b-a32c91ed1a3a\","
+		"\"status_message\":\"midtrans payment notification\","
+		"\"status_code\":\"200\",\"signature_key\":\"%s\","
+		"\"payment_type\":\"bank_transfer\",\"order_id\":\"%s\","
+		"\"merchant_id\":\"G141532850\",\"gross_amount\":\"%s\","
+		"\"fraud_status\":\"accept\",\"currency\":\"IDR\"}",
+		status, sig, order, gross) > 0);
+	return out;
+}
+
+START_TEST(midtrans_valid)
+{
+	struct wh_event ev;
+	char *b = midtrans_body("INV/2026/11/000001", "150000.00",
+				"settlement", sec.midtrans_server_key);
+
+	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, &ev), 0);
+	ck_assert_str_eq(ev.order_id, "INV/2026/11/000001");
+	ck_assert_str_eq(ev.txn_id, "9aed5972-5b6a-401e-894b-a32c91ed1a3a");
+	ck_assert_int_eq(ev.amount, 150000);
+	ck_assert(ev.paid);
+	free(b);
+
+	b = midtrans_body("INV/2026/11/000001-2", "150000.00", "pending",
+			  sec.midtrans_server_key);
+	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, &ev), 0);
+	ck_assert(!ev.paid);
+	free(b);
+}
+END_TEST
+
+START_TEST(midtrans_forged)
+{
+	struct wh_event ev;
+	char *b = midtrans_body("INV/2026/11/000001", "150000.00",
+				"settlement", "wrong-key");
+	char *p;
+
+	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, &ev), -EACCES);
+	free(b);
+	/* a signed body with the amount changed afterwards */
+	b = midtrans_body("INV/2026/11/000001", "150000.00", "settlement",
+			  sec.midtrans_server_key);
+	p = strstr(b, "\"150000.00\"");
+	memcpy(p, "\"100000.00\"", 11);
+	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, &ev), -EACCES);
+	free(b);
+}
+END_TEST
+
+START_TEST(midtrans_unsigned)
+{
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_midtrans_parse,
+			     "{\"order_id\":\"INV/1\",\"status_code\":\"200\","
+			     "\"gross_amount\":\"1.00\","
+			     "\"transaction_status\":\"settlement\"}",
+			     NULL, 0, &ev), -EACCES);
+}
+END_TEST
+
+START_TEST(midtrans_malformed)
+{
+	struct wh_event ev;
+	char *b;
+
+	ck_assert_int_eq(run(wh_midtrans_parse, "{\"order_id\":", NULL, 0,
+			     &ev), -EINVAL);
+	ck_assert_int_eq(run(wh_midtrans_parse, "[1,2]", NULL, 0, &ev),
+			 -EINVAL);
+	ck_assert_int_eq(run(wh_midtrans_parse, "", NULL, 0, &ev), -EINVAL);
+	/* genuinely signed, but a fractional amount: malformed, not paid */
+	b = midtrans_body("INV/2026/11/000001", "150000.50", "settlement",
+			  sec.midtrans_server_key);
+	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, &ev), -EINVAL);
+	free(b);
+}
+END_TEST
+
+/* --- Xendit -------------------------------------------------------------- */
+
+static const char xendit_paid[] =
+	"{\"id\":\"579c8d61f23fa4ca35e52da4\",\"external_id\":"
+	"\"INV/2026/11/000002\",\"user_id\":\"5781d19b2e2385880609791c\","
+	"\"is_high\":true,\"payment_method\":\"BANK_TRANSFER\",\"status\":"
+	"\"PAID\",\"merchant_name\":\"Xendit\",\"amount\":150000,"
+	"\"paid_amount\":150000,\"bank_code\":\"PERMATA\",\"paid_at\":"
+	"\"2026-11-20T10:00:00.000Z\",\"currency\":\"IDR\","
+	"\"payment_channel\":\"PERMATA\"}";
+
+START_TEST(xendit_valid)
+{
+	struct wh_header h[] = {
+		{ "Content-Type", "application/json" },
+		{ "X-CALLBACK-TOKEN", "xnd-callback-token-abc" },
+	};
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_xendit_parse, xendit_paid, h, 2, &ev), 0);
+	ck_assert_str_eq(ev.order_id, "INV/2026/11/000002");
+	ck_assert_str_eq(ev.txn_id, "579c8d61f23fa4ca35e52da4");
+	ck_assert_int_eq(ev.amount, 150000);
+	ck_assert(ev.paid);
+}
+END_TEST
+
+START_TEST(xendit_forged)
+{
+	struct wh_header h[] = { { "x-callback-token", "xnd-callback-token-abd" } };
+	struct wh_header h2[] = { { "x-callback-token", "xnd-callback-token-ab" } };
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_xendit_parse, xendit_paid, h, 1, &ev), -EACCES);
+	ck_assert_int_eq(run(wh_xendit_parse, xendit_paid, h2, 1, &ev), -EACCES);
+}
+END_TEST
+
+START_TEST(xendit_unsigned)
+{
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_xendit_parse, xendit_paid, NULL, 0, &ev),
+			 -EACCES);
+}
+END_TEST
+
+START_TEST(xendit_malformed)
+{
+	struct wh_header h[] = { { "x-callback-token", "xnd-callback-token-abc" } };
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_xendit_parse, "{\"id\":", h, 1, &ev), -EINVAL);
+	ck_assert_int_eq(run(wh_xendit_parse,
+			     "{\"id\":\"a\",\"external_id\":\"INV/1\","
+			     "\"status\":\"PAID\",\"amount\":150000.5}",
+			     h, 1, &ev), -EINVAL);
+	ck_assert_int_eq(run(wh_xendit_parse,
+			     "{\"id\":\"a\",\"external_id\":\"INV/1\","
+			     "\"status\":\"PAID\",\"amount\":-5}",
+			     h, 1, &ev), -EINVAL);
+	ck_assert_int_eq(run(wh_xendit_parse,
+			     "{\"id\":\"a\",\"status\":\"PAID\",\"amount\":5}",
+			     h, 1, &ev), -EINVAL);
+}
+END_TEST
+
+/* --- Tripay -------------------------------------------------------------- */
+
+static const char tripay_paid[] =
+	"{\"reference\":\"T0001000000000000006\",\"merchant_ref\":"
+	"\"INV/2026/11/000003\",\"payment_method\":\"BCA Virtual Account\","
+	"\"payment_method_code\":\"BCAVA\",\"total_amount\":154250,"
+	"\"fee_merchant\":0,\"fee_customer\":4250,\"total_fee\":4250,"
+	"\"amount_received\":150000,\"is_closed_payment\":1,\"status\":"
+	"\"PAID\",\"paid_at\":1763611200,\"note\":null}";
+
+static void tripay_sig(const char *body, const char *key, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+
+	HMAC(EVP_sha256(), key, strlen(key), (const unsigned char *)body,
+	     strlen(body), md, &len);
+	hex(md, len, out);
+}
+
+START_TEST(tripay_valid)
+{
+	char sig[65];
+	struct wh_header h[] = {
+		{ "X-Callback-Event", "payment_status" },
+		{ "X-Callback-Signature", sig },
+	};
+	struct wh_event ev;
+
+	tripay_sig(tripay_paid, sec.tripay_private_key, sig);
+	ck_assert_int_eq(run(wh_tripay_parse, tripay_paid, h, 2, &ev), 0);
+	ck_assert_str_eq(ev.order_id, "INV/2026/11/000003");
+	ck_assert_str_eq(ev.txn_id, "T0001000000000000006");
+	ck_assert_int_eq(ev.amount, 150000);
+	ck_assert(ev.paid);
+}
+END_TEST
+
+START_TEST(tripay_forged)
+{
+	char sig[65];
+	struct wh_header h[] = { { "X-Callback-Signature", sig } };
+	struct wh_event ev;
+
+	tripay_sig(tripay_paid, "not-the-key", sig);
+	ck_assert_int_eq(run(wh_tripay_parse, tripay_paid, h, 1, &ev), -EACCES);
+	/* right key, body changed after signing */
+	tripay_sig(tripay_paid, sec.tripay_private_key, sig);
+	ck_assert_int_eq(run(wh_tripay_parse,
+			     "{\"merchant_ref\":\"INV/2026/11/000003\"}", h, 1,
+			     &ev), -EACCES);
+	sig[10] = 'Z';
+	ck_assert_int_eq(run(wh_tripay_parse, tripay_paid, h, 1, &ev), -EACCES);
+}
+END_TEST
+
+START_TEST(tripay_unsigned)
+{
+	struct wh_header h[] = { { "X-Callback-Event", "payment_status" } };
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_tripay_parse, tripay_paid, h, 1, &ev), -EACCES);
+}
+END_TEST
+
+START_TEST(tripay_malformed)
+{
+	const char *bad = "{\"reference\":\"T1\",\"merchant_ref\":";
+	char sig[65];
+	struct wh_header h[] = { { "X-Callback-Signature", sig } };
+	struct wh_event ev;
+
+	tripay_sig(bad, sec.tripay_private_key, sig);
+	ck_assert_int_eq(run(wh_tripay_parse, bad, h, 1, &ev), -EINVAL);
+	bad = "{\"reference\":\"T1\",\"merchant_ref\":\"INV/1\","
+	      "\"status\":\"PAID\",\"total_amount\":\"12x\"}";
+	tripay_sig(bad, sec.tripay_private_key, sig);
+	ck_assert_int_eq(run(wh_tripay_parse, bad, h, 1, &ev), -EINVAL);
+}
+END_TEST
+
+/* --- Duitku -------------------------------------------------------------- */
+
+static char *duitku_body(const char *order, const char *amount,
+			 const char *result, const char *key)
+{
+	char buf[512], sig[33], *out;
+
+	snprintf(buf, sizeof(buf), "%s%s%s%s", "D0001", amount, order, key);
+	digest_hex(EVP_md5(), buf, sig);
+	ck_assert(asprintf(&out,
+		"merchantCode=D0001&amount=%s&merchantOrderId=%s"
+		"&productDetail=Tagihan+internet&additionalParam="
+		"&paymentCode=VA&resultCode=%s&merchantUserId="
+		"&reference=DXXXXCX80TZJ85Q70QCI&signature=%s"
+		"&publisherOrderId=MGUHWKJX3M1KMSQN5&spUserHash="
+		"&settlementDate=2026-11-21&issuerCode=93600523",
+		amount, order, result, sig) > 0);
+	return out;
+}
+
+START_TEST(duitku_valid)
+{
+	struct wh_event ev;
+	char *b = duitku_body("INV%2F2026%2F11%2F000004", "150000", "00",
+			      sec.duitku_api_key);
+
+	/* the signature is over the decoded values */
+	ck_assert_int_eq(run(wh_duitku_parse, b, NULL, 0, &ev), -EACCES);
+	free(b);
+	b = duitku_body("INV/2026/11/000004", "150000", "00",
+			sec.duitku_api_key);
+	ck_assert_int_eq(run(wh_duitku_parse, b, NULL, 0, &ev), 0);
+	ck_assert_str_eq(ev.order_id, "INV/2026/11/000004");
+	ck_assert_str_eq(ev.txn_id, "DXXXXCX80TZJ85Q70QCI");
+	ck_assert_int_eq(ev.amount, 150000);
+	ck_assert(ev.paid);
+	free(b);
+	b = duitku_body("INV/2026/11/000004", "150000", "01",
+			sec.duitku_api_key);
+	ck_assert_int_eq(run(wh_duitku_parse, b, NULL, 0, &ev), 0);
+	ck_assert(!ev.paid);
+	free(b);
+}
+END_TEST
+
+START_TEST(duitku_forged)
+{
+	struct wh_event ev;
+	char *b = duitku_body("INV/2026/11/000004", "150000", "00", "nope");
+
+	ck_assert_int_eq(run(wh_duitku_parse, b, NULL, 0, &ev), -EACCES);
+	free(b);
+}
+END_TEST
+
+START_TEST(duitku_unsigned)
+{
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_duitku_parse,
+			     "merchantCode=D0001&amount=150000"
+			     "&merchantOrderId=INV/1&resultCode=00"
+			     "&reference=R1", NULL, 0, &ev), -EACCES);
+}
+END_TEST
+
+START_TEST(duitku_malformed)
+{
+	struct wh_event ev;
+
+	ck_assert_int_eq(run(wh_duitku_parse, "merchantCode=D0001&amount=%G1",
+			     NULL, 0, &ev), -EINVAL);
+	ck_assert_int_eq(run(wh_duitku_parse, "a=1&a=2", NULL, 0, &ev),
+			 -EINVAL);
+	ck_assert_int_eq(run(wh_duitku_parse, "just junk", NULL, 0, &ev),
+			 -EINVAL);
+	ck_assert_int_eq(run(wh_duitku_parse, "x=%00&signature=ab", NULL, 0,
+			     &ev), -EINVAL);
+}
+END_TEST
+
+/* --- shared helpers ------------------------------------------------------ */
+
+START_TEST(amounts)
+{
+	int64_t v;
+
+	ck_assert_int_eq(wh_amount_parse("150000.00", 9, &v), 0);
+	ck_assert_int_eq(v, 150000);
+	ck_assert_int_eq(wh_amount_parse("150000", 6, &v), 0);
+	ck_assert_int_eq(wh_amount_parse("0", 1, &v), 0);
+	ck_assert_int_eq(wh_amount_parse("9223372036854775807", 19, &v), 0);
+	ck_assert_int_eq(v, INT64_MAX);
+	ck_assert_int_eq(wh_amount_parse("9223372036854775808", 19, &v),
+			 -EINVAL);
+	ck_assert_int_eq(wh_amount_parse("150000.01", 9, &v), -EINVAL);
+	ck_assert_int_eq(wh_amount_parse("150000.000", 10, &v), -EINVAL);
+	ck_assert_int_eq(wh_amount_parse("150000.", 7, &v), -EINVAL);
+	ck_assert_int_eq(wh_amount_parse("-1", 2, &v), -EINVAL);
+	ck_assert_int_eq(wh_amount_parse("1e5", 3, &v), -EINVAL);
+	ck_assert_int_eq(wh_amount_parse(" 1", 2, &v), -EINVAL);
+	ck_assert_int_eq(wh_amount_parse("015", 3, &v), -EINVAL);
+	ck_assert_int_eq(wh_amount_parse("", 0, &v), -EINVAL);
+}
+END_TEST
+
+START_TEST(not_configured)
+{
+	struct wh_secrets none = { 0 };
+	struct wh_input in = { "{}", 2, NULL, 0 };
+	struct wh_event ev;
+	int gw;
+
+	for (gw = 0; gw < WH__MAX; gw++)
+		ck_assert_int_eq(wh_parser(gw)(&in, &none, &ev), -ENOKEY);
+}
+END_TEST
+
+static Suite *webhooks_suite(void)
+{
+	Suite *s = suite_create("webhooks");
+	TCase *tc;
+
+	tc = tcase_create("midtrans");
+	tcase_add_test(tc, midtrans_valid);
+	tcase_add_test(tc, midtrans_forged);
+	tcase_add_test(tc, midtrans_unsigned);
+	tcase_add_test(tc, midtrans_malformed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("xendit");
+	tcase_add_test(tc, xendit_valid);
+	tcase_add_test(tc, xendit_forged);
+	tcase_add_test(tc, xendit_unsigned);
+	tcase_add_test(tc, xendit_malformed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tripay");
+	tcase_add_test(tc, tripay_valid);
+	tcase_add_test(tc, tripay_forged);
+	tcase_add_test(tc, tripay_unsigned);
+	tcase_add_test(tc, tripay_malformed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("duitku");
+	tcase_add_test(tc, duitku_valid);
+	tcase_add_test(tc, duitku_forged);
+	tcase_add_test(tc, duitku_unsigned);
+	tcase_add_test(tc, duitku_malformed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("common");
+	tcase_add_test(tc, amounts);
+	tcase_add_test(tc, not_configured);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(webhooks_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
