@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/* fsck.c - check the billing ledger's invariants (invoices, payments, numbers). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsck.h"
+#include "invoice.h"
+#include "pay.h"
+#include "rate.h"
+#include "sub.h"
+
+struct fsck_ctx {
+	MDB_txn *txn;
+	struct store *st;
+	FILE *out;
+	struct fsck_report *r;
+	char base[INV_NUM_MAX];	/* current number group */
+	uint64_t seq;		/* last number seen in the group */
+};
+
+static void fsck_bad(struct fsck_ctx *fc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fsck_bad(struct fsck_ctx *fc, const char *fmt, ...)
+{
+	va_list ap;
+
+	fc->r->violations++;
+	if (!fc->out)
+		return;
+	va_start(ap, fmt);
+	fputs("fsck: ", fc->out);
+	vfprintf(fc->out, fmt, ap);
+	fputc('\n', fc->out);
+	va_end(ap);
+}
+
+/* Close a number group: the counter must equal the last number. */
+static int fsck_group_end(struct fsck_ctx *fc)
+{
+	char key[INV_NUM_MAX + 16];
+	uint64_t counter;
+	int err;
+
+	if (!fc->base[0])
+		return 0;
+	snprintf(key, sizeof(key), "inv_seq:%s", fc->base);
+	err = store_meta_get_u64(fc->txn, fc->st, key, &counter);
+	if (err)
+		return err;
+	if (counter != fc->seq)
+		fsck_bad(fc, "%s: counter at %" PRIu64 " but last number is %06"
+			 PRIu64 " (gap at the end)", fc->base, counter, fc->seq);
+	return 0;
+}
+
+static int fsck_inv_cb(const struct inv_rec *inv, void *ctx)
+{
+	struct fsck_ctx *fc = ctx;
+	size_t len = strlen(inv->number);
+	char base[INV_NUM_MAX];
+	rp_t sum = 0;
+	uint64_t seq = 0;
+	int i, err, want;
+
+	fc->r->invoices++;
+	for (i = 0; i < inv->nlines; i++)
+		sum += inv->lines[i].amount;
+	if (inv->subtotal + inv->tax != inv->total)
+		fsck_bad(fc, "%s: subtotal %" PRId64 " + tax %" PRId64
+			 " != total %" PRId64, inv->number, inv->subtotal,
+			 inv->tax, inv->total);
+	if (inv->tax_mode == TAX_INCLUSIVE ? sum != inv->total :
+					     sum != inv->subtotal)
+		fsck_bad(fc, "%s: lines sum to %" PRId64 ", invoice says %"
+			 PRId64, inv->number, sum,
+			 inv->tax_mode == TAX_INCLUSIVE ? inv->total :
+							  inv->subtotal);
+	if (inv->paid < 0 || inv->paid > inv->total)
+		fsck_bad(fc, "%s: paid %" PRId64 " outside 0..%" PRId64,
+			 inv->number, inv->paid, inv->total);
+	if (inv->status != INV_VOID) {
+		struct inv_rec tmp;
+
+		memcpy(&tmp, inv, inv_rec_size(0));
+		want = tmp.status;
+		invoice_settle_status(&tmp);
+		if (tmp.status != want)
+			fsck_bad(fc, "%s: status %s but paid %" PRId64 " of %"
+				 PRId64, inv->number, invoice_status_str(want),
+				 inv->paid, inv->total);
+		fc->r->allocated += inv->paid;
+	}
+
+	/* numbers: "<base>NNNNNN" */
+	if (len < 7) {
+		fsck_bad(fc, "%s: malformed number", inv->number);
+		return 0;
+	}
+	for (i = len - 6; i < (int)len; i++) {
+		if (inv->number[i] < '0' || inv->number[i] > '9') {
+			fsck_bad(fc, "%s: malformed number", inv->number);
+			return 0;
+		}
+		seq = seq * 10 + (inv->number[i] - '0');
+	}
+	memcpy(base, inv->number, len - 6);
+	base[len - 6] = '\0';
+	if (strcmp(base, fc->base)) {
+		err = fsck_group_end(fc);
+		if (err)
+			return err;
+		snprintf(fc->base, sizeof(fc->base), "%s", base);
+		fc->seq = 0;
+	}
+	if (seq != fc->seq + 1)
+		fsck_bad(fc, "%s: gap, expected %s%06" PRIu64, inv->number,
+			 base, fc->seq + 1);
+	fc->seq = seq;
+	return 0;
+}
+
+static int fsck_pay_cb(const struct pay_rec *p, void *ctx)
+{
+	struct fsck_ctx *fc = ctx;
+	rp_t sum = p->to_balance;
+	int i;
+
+	fc->r->payments++;
+	fc->r->paid_in += p->amount;
+	for (i = 0; i < p->nalloc && i < PAY_ALLOC_MAX; i++)
+		sum += p->alloc[i].amount;
+	if (sum != p->amount || p->amount <= 0)
+		fsck_bad(fc, "payment %s: amount %" PRId64
+			 " but allocated + balance = %" PRId64, p->ref,
+			 p->amount, sum);
+	return 0;
+}
+
+static int fsck_sub_cb(const struct sub_rec *s, void *ctx)
+{
+	struct fsck_ctx *fc = ctx;
+
+	fc->r->subs++;
+	fc->r->balances += s->balance;
+	if (s->balance < 0)
+		fsck_bad(fc, "subscriber %s: negative balance", s->id);
+	return 0;
+}
+
+static int fsck_periods(struct fsck_ctx *fc)
+{
+	MDB_cursor *cur;
+	MDB_val k, v, x;
+	char num[INV_NUM_MAX];
+	int rc, err = 0;
+
+	rc = mdb_cursor_open(fc->txn, store_dbi(fc->st, DB_INV_PERIOD), &cur);
+	if (rc)
+		return store_err(rc, "cursor");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (!v.mv_size || v.mv_size > INV_NUM_MAX) {
+			fsck_bad(fc, "invoice period index: malformed entry");
+			continue;
+		}
+		memcpy(num, v.mv_data, v.mv_size);
+		num[v.mv_size - 1] = '\0';
+		err = store_get(fc->txn, fc->st, DB_INVOICES, num, strlen(num),
+				&x);
+		if (err == -ENOENT) {
+			fsck_bad(fc, "invoice period index names missing %s",
+				 num);
+			err = 0;
+		} else if (err) {
+			break;
+		}
+	}
+	if (rc && rc != MDB_NOTFOUND)
+		err = store_err(rc, "cursor");
+	mdb_cursor_close(cur);
+	return err;
+}
+
+/* A counter whose last number is missing: a whole month lost. */
+static int fsck_counters(struct fsck_ctx *fc)
+{
+	static const char pfx[] = "inv_seq:";
+	char key[INV_NUM_MAX + 16], num[INV_NUM_MAX + 64];
+	MDB_cursor *cur;
+	MDB_val k = { sizeof(pfx) - 1, (void *)pfx }, v, x;
+	uint64_t n;
+	int rc, err = 0;
+
+	rc = mdb_cursor_open(fc->txn, store_dbi(fc->st, DB_META), &cur);
+	if (rc)
+		return store_err(rc, "cursor");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < sizeof(pfx) - 1 ||
+		    memcmp(k.mv_data, pfx, sizeof(pfx) - 1) ||
+		    k.mv_size >= sizeof(key))
+			break;
+		memcpy(key, k.mv_data, k.mv_size);
+		key[k.mv_size] = '\0';
+		err = store_meta_get_u64(fc->txn, fc->st, key, &n);
+		if (err)
+			break;
+		if (!n)
+			continue;
+		snprintf(num, sizeof(num), "%s%06" PRIu64,
+			 key + sizeof(pfx) - 1, n);
+		err = store_get(fc->txn, fc->st, DB_INVOICES, num, strlen(num),
+				&x);
+		if (err == -ENOENT) {
+			fsck_bad(fc, "%s: counter at %" PRIu64
+				 " but %s is missing", key + sizeof(pfx) - 1,
+				 n, num);
+			err = 0;
+		} else if (err) {
+			break;
+		}
+	}
+	if (rc && rc != MDB_NOTFOUND)
+		err = store_err(rc, "cursor");
+	mdb_cursor_close(cur);
+	return err;
+}
+
+int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
+	     struct fsck_report *r)
+{
+	struct fsck_ctx fc = { .txn = txn, .st = st, .out = out, .r = r };
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = invoice_foreach(txn, st, fsck_inv_cb, &fc);
+	if (!err)
+		err = fsck_group_end(&fc);
+	if (!err)
+		err = pay_foreach(txn, st, NULL, fsck_pay_cb, &fc);
+	if (!err)
+		err = sub_foreach(txn, st, fsck_sub_cb, &fc);
+	if (!err)
+		err = fsck_periods(&fc);
+	if (!err)
+		err = fsck_counters(&fc);
+	if (err)
+		return err;
+	if (r->paid_in != r->allocated + r->balances)
+		fsck_bad(&fc, "payments %" PRId64 " != allocated %" PRId64
+			 " + balances %" PRId64, r->paid_in, r->allocated,
+			 r->balances);
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* fsck.h - the billing ledger's invariants, checked in one read txn. */
+#ifndef TAGIH_FSCK_H
+#define TAGIH_FSCK_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "store.h"
+#include "money.h"
+
+struct fsck_report {
+	uint64_t invoices;
+	uint64_t payments;
+	uint64_t subs;
+	rp_t paid_in;		/* sum of payments */
+	rp_t allocated;		/* sum of paid on invoices that are not void */
+	rp_t balances;		/* sum of subscribers' balances */
+	int violations;
+};
+
+/*
+ * Checks, printing one line per violation to out (may be NULL):
+ *  - every invoice: subtotal + tax = total, lines sum to subtotal
+ *    (exclusive, none) or to total (inclusive), 0 <= paid <= total,
+ *    status agrees with paid;
+ *  - every payment: amount = its allocations + what went to balance;
+ *  - sum of payments = sum allocated on invoices not void + balances
+ *    (a void invoice's paid amount became balance);
+ *  - numbers gap-free: per "<prefix>/YYYY/MM/" 1, 2, ... up to the
+ *    counter in DB_META, none missing, none beyond;
+ *  - every DB_INV_PERIOD entry names an existing invoice.
+ * Returns 0 (check r->violations) or -errno.
+ */
+int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
+	     struct fsck_report *r);
+
+#endif

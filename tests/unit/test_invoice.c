@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_invoice.c - invoice runs on a fresh LMDB per test: proration, plan changes, numbers, voids, fsck. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsck.h"
+#include "invoice.h"
+#include "pay.h"
+#include "plan.h"
+#include "rate.h"
+#include "store.h"
+#include "sub.h"
+#include "ttime.h"
+#include "usage.h"
+
+#define GB RATE_GB
+
+static char dir[64];
+static struct store *st;
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/tagih-inv-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(store_open(&st, dir, 0), 0);
+	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int64_t T(const char *s)
+{
+	int64_t t;
+
+	ck_assert_int_eq(tt_parse_time(s, &t), 0);
+	return t;
+}
+
+static int32_t D(const char *s)
+{
+	int32_t d;
+
+	ck_assert_int_eq(tt_parse_date(s, &d), 0);
+	return d;
+}
+
+static void add_plan(const char *name, int type, rp_t price, rp_t per_gb,
+		     uint64_t quota, rp_t min, rp_t cap)
+{
+	struct plan_rec p = { .version = PLAN_REC_VERSION };
+	MDB_txn *txn;
+
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	p.terms = (struct rate_plan){ .type = type, .price = price,
+				      .per_gb = per_gb, .quota_bytes = quota,
+				      .min = min, .cap = cap };
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(plan_add(txn, st, &p), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+}
+
+static uint32_t add_sub(const char *id, const char *plan, const char *act)
+{
+	struct sub_rec r = { 0 };
+	MDB_txn *txn;
+
+	snprintf(r.id, sizeof(r.id), "%s", id);
+	snprintf(r.plan, sizeof(r.plan), "%s", plan);
+	r.activated = D(act);
+	r.cycle_day = 1;
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(sub_add(txn, st, &r, NULL, 0, NULL), 0);
+	ck_assert_int_eq(plan_hist_set(txn, st, id, r.activated, plan), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	return r.uid;
+}
+
+static void add_usage(uint32_t uid, const char *when, uint64_t bytes)
+{
+	struct usage_val v = { .down_bytes = bytes };
+	MDB_txn *txn;
+
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(usage_add(txn, st, uid, 1, T(when), &v), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+}
+
+static struct inv_run_stats run(int y, int m, const char *now)
+{
+	struct inv_run_opts o = {
+		.year = y, .month = m, .now = T(now), .prefix = "INV",
+		.due_days = 10, .tax_mode = TAX_EXCLUSIVE, .ppn_bp = 1100,
+		.batch = 2,	/* several txns even in small tests */
+	};
+	struct inv_run_stats s;
+
+	ck_assert_int_eq(invoice_run(st, &o, &s), 0);
+	return s;
+}
+
+static struct inv_rec inv;
+
+/* The invoice of sub for period, via the period index. */
+static struct inv_rec *get_inv(const char *period, const char *sub)
+{
+	MDB_txn *txn;
+	MDB_val v;
+	uint8_t key[64];
+	size_t n = strlen(sub);
+
+	memcpy(key, period, 7);
+	key[7] = 0;
+	memcpy(key + 8, sub, n);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(store_get(txn, st, DB_INV_PERIOD, key, 8 + n, &v), 0);
+	ck_assert_int_eq(invoice_get(txn, st, v.mv_data, &inv), 0);
+	store_abort(txn);
+	return &inv;
+}
+
+static int fsck_violations(void)
+{
+	struct fsck_report r;
+	MDB_txn *txn;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(fsck_run(txn, st, stderr, &r), 0);
+	store_abort(txn);
+	return r.violations;
+}
+
+START_TEST(test_flat_and_prorated)
+{
+	struct inv_run_stats s;
+	struct inv_rec *i;
+
+	add_plan("basic", PLAN_FLAT, 150000, 0, 0, 0, 0);
+	add_sub("andi", "basic", "2026-10-01");
+	add_sub("budi", "basic", "2026-11-16");	/* 15 of 30 days */
+	add_sub("cici", "basic", "2026-12-05");	/* after the period */
+	s = run(2026, 11, "2026-12-01T08:00");
+	ck_assert_uint_eq(s.created, 2);
+	ck_assert_uint_eq(s.skipped, 1);
+	ck_assert_str_eq(s.first, "INV/2026/12/000001");
+	ck_assert_str_eq(s.last, "INV/2026/12/000002");
+
+	i = get_inv("2026-11", "andi");
+	ck_assert_int_eq(i->nlines, 1);
+	ck_assert_int_eq(i->lines[0].amount, 150000);
+	ck_assert_int_eq(i->tax, 16500);
+	ck_assert_int_eq(i->total, 166500);
+	ck_assert_int_eq(i->due - i->issued, 10);
+	ck_assert_int_eq(i->issued, D("2026-12-01"));
+	ck_assert_int_eq(i->status, INV_ISSUED);
+	ck_assert_int_eq(invoice_status(i, D("2026-12-11")), INV_ISSUED);
+	ck_assert_int_eq(invoice_status(i, D("2026-12-12")), INV_OVERDUE);
+
+	i = get_inv("2026-11", "budi");
+	ck_assert_int_eq(i->lines[0].qty, 15);
+	ck_assert_int_eq(i->lines[0].amount, 75000);
+	ck_assert_str_eq(i->lines[0].desc, "Paket basic (15/30 hari)");
+	ck_assert_int_eq(i->total, 83250);
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_plan_change_mid_cycle)
+{
+	struct inv_rec *i;
+	MDB_txn *txn;
+
+	add_plan("basic", PLAN_FLAT, 100000, 0, 0, 0, 0);
+	add_plan("pro", PLAN_FLAT, 200000, 0, 0, 0, 0);
+	add_sub("andi", "basic", "2026-10-01");
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(plan_hist_set(txn, st, "andi", D("2026-11-11"),
+				       "pro"), 0);
+	ck_assert_int_eq(plan_hist_set(txn, st, "andi", D("2026-11-11"),
+				       "nope"), -ENOENT);
+	ck_assert_int_eq(store_commit(txn), 0);
+	run(2026, 11, "2026-12-01");
+	i = get_inv("2026-11", "andi");
+	ck_assert_int_eq(i->nlines, 2);
+	ck_assert_int_eq(i->lines[0].qty, 10);
+	ck_assert_int_eq(i->lines[0].amount, 33333);	/* 33333.3 */
+	ck_assert_int_eq(i->lines[1].qty, 20);
+	ck_assert_int_eq(i->lines[1].amount, 133333);	/* 133333.3 */
+	ck_assert_int_eq(i->subtotal, 166666);
+	ck_assert_int_eq(i->tax, 18333);		/* 18333.26 */
+	/* December: all on pro */
+	run(2026, 12, "2027-01-01");
+	i = get_inv("2026-12", "andi");
+	ck_assert_int_eq(i->nlines, 1);
+	ck_assert_int_eq(i->lines[0].amount, 200000);
+	ck_assert_str_eq(i->number, "INV/2027/01/000001");
+}
+END_TEST
+
+START_TEST(test_hybrid_volume_usage)
+{
+	struct inv_rec *i;
+	uint32_t h, v;
+
+	add_plan("kuota", PLAN_HYBRID, 200000, 5000, 10 * GB, 0, 0);
+	add_plan("vol", PLAN_VOLUME, 0, 3000, 0, 20000, 0);
+	h = add_sub("hana", "kuota", "2026-11-01");
+	v = add_sub("vera", "vol", "2026-11-01");
+	add_usage(h, "2026-11-03T10:00", 7 * GB);
+	add_usage(h, "2026-11-30T23:30", 5 * GB);	/* local, in Nov */
+	add_usage(h, "2026-12-01T00:30", 50 * GB);	/* December */
+	add_usage(v, "2026-11-10T10:00", 1500000000ULL);
+	run(2026, 11, "2026-12-01T01:00");
+	i = get_inv("2026-11", "hana");
+	ck_assert_int_eq(i->nlines, 2);
+	ck_assert_int_eq(i->lines[1].kind, LINE_USAGE);
+	ck_assert_int_eq(i->lines[1].qty, 2 * GB);
+	ck_assert_int_eq(i->lines[1].amount, 10000);
+	ck_assert_int_eq(i->subtotal, 210000);
+	i = get_inv("2026-11", "vera");
+	ck_assert_int_eq(i->lines[0].amount, 4500);	/* 1.5 GB */
+	ck_assert_int_eq(i->lines[1].kind, LINE_MIN);
+	ck_assert_int_eq(i->lines[1].amount, 15500);	/* to 20000 */
+	ck_assert_int_eq(i->subtotal, 20000);
+}
+END_TEST
+
+START_TEST(test_idempotent_and_gap_free)
+{
+	struct inv_run_stats s;
+	struct inv_run_opts o = {
+		.year = 2026, .month = 12, .now = T("2026-12-31T23:59"),
+		.prefix = "INV", .due_days = 10, .ppn_bp = 1100,
+	};
+	int k;
+	char id[16];
+
+	add_plan("basic", PLAN_FLAT, 150000, 0, 0, 0, 0);
+	for (k = 0; k < 7; k++) {
+		snprintf(id, sizeof(id), "s%02d", k);
+		add_sub(id, "basic", "2026-09-01");
+	}
+	/* December has not ended: refused, nothing written */
+	ck_assert_int_eq(invoice_run(st, &o, &s), -EAGAIN);
+	ck_assert_uint_eq(s.created, 0);
+
+	s = run(2026, 10, "2026-12-01");
+	ck_assert_uint_eq(s.created, 7);
+	s = run(2026, 10, "2026-12-02");
+	ck_assert_uint_eq(s.created, 0);
+	ck_assert_uint_eq(s.existing, 7);
+	s = run(2026, 11, "2026-12-02");
+	ck_assert_uint_eq(s.created, 7);
+	ck_assert_str_eq(s.first, "INV/2026/12/000008");
+	ck_assert_str_eq(s.last, "INV/2026/12/000014");
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_terminated_and_addon)
+{
+	struct addon_rec a = { .version = ADDON_REC_VERSION, .price = 50000 };
+	struct sub_rec r;
+	struct inv_rec *i;
+	MDB_txn *txn;
+
+	add_plan("basic", PLAN_FLAT, 150000, 0, 0, 0, 0);
+	add_sub("gone", "basic", "2026-01-01");
+	add_sub("half", "basic", "2026-01-01");
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(sub_get(txn, st, "gone", &r), 0);
+	r.terminated = D("2026-11-01");		/* before the period */
+	ck_assert_int_eq(sub_put(txn, st, &r), 0);
+	ck_assert_int_eq(sub_get(txn, st, "half", &r), 0);
+	r.terminated = D("2026-11-21");		/* 20 days billed */
+	ck_assert_int_eq(sub_put(txn, st, &r), 0);
+	snprintf(a.product, sizeof(a.product), "static-ip");
+	a.from = D("2026-11-11");		/* 10 days of add-on */
+	ck_assert_int_eq(addon_put(txn, st, "half", &a), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+
+	ck_assert_uint_eq(run(2026, 11, "2026-12-01").created, 1);
+	i = get_inv("2026-11", "half");
+	ck_assert_int_eq(i->nlines, 2);
+	ck_assert_int_eq(i->lines[0].amount, 100000);
+	ck_assert_int_eq(i->lines[1].kind, LINE_ADDON);
+	ck_assert_int_eq(i->lines[1].amount, 16667);	/* 16666.7 */
+}
+END_TEST
+
+START_TEST(test_void_credit_and_fsck_tamper)
+{
+	struct pay_rec p;
+	struct sub_rec r;
+	struct inv_rec *i;
+	MDB_txn *txn;
+	char num[INV_NUM_MAX];
+
+	add_plan("basic", PLAN_FLAT, 100000, 0, 0, 0, 0);
+	add_sub("andi", "basic", "2026-10-01");
+	run(2026, 10, "2026-11-01");
+	i = get_inv("2026-10", "andi");
+	snprintf(num, sizeof(num), "%s", i->number);
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(pay_apply(txn, st, "andi", 50000, PAY_CASH, "r1",
+				   NULL, 0, T("2026-11-02"), "test", &p), 1);
+	ck_assert_int_eq(invoice_void(txn, st, num, "", 0, "test"), -EINVAL);
+	ck_assert_int_eq(invoice_void(txn, st, num, "wrong plan",
+				      T("2026-11-03"), "test"), 0);
+	ck_assert_int_eq(invoice_void(txn, st, num, "again", 0, "test"),
+			 -EALREADY);
+	ck_assert_int_eq(sub_get(txn, st, "andi", &r), 0);
+	ck_assert_int_eq(r.balance, 50000);	/* the credit */
+	ck_assert_int_eq(store_commit(txn), 0);
+	i = get_inv("2026-10", "andi");
+	ck_assert_int_eq(i->status, INV_VOID);
+	ck_assert_str_eq(i->void_reason, "wrong plan");
+	ck_assert_int_eq(fsck_violations(), 0);
+
+	/* the credit pays the next invoice at its run */
+	run(2026, 11, "2026-12-01");
+	i = get_inv("2026-11", "andi");
+	ck_assert_int_eq(i->total, 111000);
+	ck_assert_int_eq(i->paid, 50000);
+	ck_assert_int_eq(i->status, INV_PARTIAL);
+	ck_assert_int_eq(fsck_violations(), 0);
+
+	/* tamper: raise a total behind the ledger's back */
+	i->total += 1;
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(invoice_put(txn, st, i), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	ck_assert_int_gt(fsck_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_fsck_gap)
+{
+	MDB_txn *txn;
+
+	add_plan("basic", PLAN_FLAT, 100000, 0, 0, 0, 0);
+	add_sub("a", "basic", "2026-10-01");
+	add_sub("b", "basic", "2026-10-01");
+	add_sub("c", "basic", "2026-10-01");
+	run(2026, 10, "2026-11-01");
+	ck_assert_int_eq(fsck_violations(), 0);
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(store_del(txn, st, DB_INVOICES, "INV/2026/11/000002",
+				   18), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	ck_assert_int_gt(fsck_violations(), 0);
+}
+END_TEST
+
+START_TEST(test_periods)
+{
+	struct sub_rec r = { .cycle = CYCLE_CALENDAR, .cycle_day = 1 };
+	int32_t f, t;
+
+	invoice_sub_period(&r, 2028, 2, &f, &t);
+	ck_assert_int_eq(f, D("2028-02-01"));
+	ck_assert_int_eq(t - f, 29);
+	r.cycle_day = 15;
+	invoice_sub_period(&r, 2026, 12, &f, &t);
+	ck_assert_int_eq(f, D("2026-12-15"));
+	ck_assert_int_eq(t, D("2027-01-15"));
+	r.cycle = CYCLE_ANNIVERSARY;
+	r.activated = D("2026-01-31");
+	invoice_sub_period(&r, 2026, 2, &f, &t);
+	ck_assert_int_eq(f, D("2026-02-28"));	/* clamped */
+	ck_assert_int_eq(t, D("2026-03-31"));
+}
+END_TEST
+
+static Suite *invoice_suite(void)
+{
+	Suite *s = suite_create("invoice");
+	TCase *tc = tcase_create("run");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_flat_and_prorated);
+	tcase_add_test(tc, test_plan_change_mid_cycle);
+	tcase_add_test(tc, test_hybrid_volume_usage);
+	tcase_add_test(tc, test_idempotent_and_gap_free);
+	tcase_add_test(tc, test_terminated_and_addon);
+	tcase_add_test(tc, test_void_credit_and_fsck_tamper);
+	tcase_add_test(tc, test_fsck_gap);
+	tcase_add_test(tc, test_periods);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(invoice_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
