@@ -209,22 +209,27 @@ tg_iperf_servers_wait() {
 # tg_reach SUB ADDR [SRC]: SUB reaches ADDR (from SRC) and back.  No ping
 # here: a TCP connect to the closed port 9 must come back "refused".
 tg_reach() {
-	local sub=$1 addr=$2 src=${3:-}
+	local sub=$1 addr=$2 src=${3:-} out
 	if [ -n "$src" ]; then	# bash cannot bind: let curl do it
 		case $addr in *:*) addr="[$addr]" ;; esac
-		tg_in "$sub" timeout 5 curl -sS --max-time 3 --interface "$src" \
-			-w '%{time_connect}' "http://$addr:9/" 2>&1 |
-			grep -q "Couldn't connect\|refused"
-		return
+		out=$(tg_in "$sub" timeout 5 curl -sS --max-time 3 \
+			--interface "$src" "http://$addr:9/" 2>&1)
+	else
+		out=$(tg_in "$sub" timeout 5 bash -c ": >/dev/tcp/$addr/9" 2>&1)
 	fi
-	tg_in "$sub" timeout 5 bash -c ": >/dev/tcp/$addr/9" 2>&1 | grep -qi refused
+	case $out in *"Couldn't connect"*|*refused*) return 0 ;; esac
+	return 1
 }
 
-# tg_reach_all: every subscriber reaches upstream over each of its families.
+# tg_reach_all: every subscriber reaches upstream over each of its
+# families (retried for up to 10 s each: neighbours resolve lazily).
 tg_reach_all() {
-	tg_reach s1 $TG_UP4 && tg_reach s2 $TG_UP6 && tg_reach s3 $TG_UP4 &&
-	tg_reach s3 $TG_UP4 10.77.33.2 && tg_reach s4 $TG_UP4 &&
-	tg_reach s4 $TG_UP6
+	tg_wait_until 10 "s1 -> $TG_UP4" tg_reach s1 $TG_UP4 &&
+	tg_wait_until 10 "s2 -> $TG_UP6" tg_reach s2 $TG_UP6 &&
+	tg_wait_until 10 "s3 -> $TG_UP4" tg_reach s3 $TG_UP4 &&
+	tg_wait_until 10 "s3 (10.77.33.2) -> $TG_UP4" tg_reach s3 $TG_UP4 10.77.33.2 &&
+	tg_wait_until 10 "s4 -> $TG_UP4" tg_reach s4 $TG_UP4 &&
+	tg_wait_until 10 "s4 -> $TG_UP6" tg_reach s4 $TG_UP6
 }
 
 # tg_iperf SUB OUTJSON [iperf3 client args...]: one TCP transfer from SUB to
