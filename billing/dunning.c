@@ -421,6 +421,43 @@ static void dun_policy_default(struct dunning_policy *p)
 	p->auto_suspend = true;
 }
 
+#define DUN_PENDING_MAX 16
+static __thread uint32_t dun_pending[DUN_PENDING_MAX];
+static __thread int dun_npending;
+
+int dunning_push_pending(struct store *st)
+{
+	struct mapsync *ms;
+	MDB_txn *txn;
+	int i, n = 0, err;
+
+	if (!dun_npending)
+		return 0;
+	err = mapsync_open(&ms);
+	if (err)
+		goto out;
+	err = store_begin(st, false, &txn);
+	if (err)
+		goto close;
+	for (i = 0; i < dun_npending; i++) {
+		struct sub_rec rec;
+
+		if (sub_get_by_uid(txn, st, dun_pending[i], &rec))
+			continue;
+		if (!mapsync_set_policy(ms, rec.uid,
+					rec.status == SUB_SUSPENDED ?
+						TAGIH_ST_ISOLIR :
+						TAGIH_ST_ACTIVE))
+			n++;
+	}
+	store_abort(txn);
+close:
+	mapsync_close(ms);
+out:
+	dun_npending = 0;
+	return err ? err : n;
+}
+
 int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 			  int64_t now, const char *actor)
 {
@@ -447,8 +484,11 @@ int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 		goto out;	/* still owes past grace */
 	snprintf(why, sizeof(why), "payment cleared the overdue");
 	err = dunning_restore(txn, st, &rec, now, actor, why);
-	if (!err)
+	if (!err) {
+		if (dun_npending < DUN_PENDING_MAX)
+			dun_pending[dun_npending++] = rec.uid;
 		err = 1;
+	}
 out:
 	free(a.v);
 	return err;

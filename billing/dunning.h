@@ -130,6 +130,15 @@ bool dunning_suspended_by_dunning(MDB_txn *txn, struct store *st,
 int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 			  int64_t now, const char *actor);
 
+/*
+ * After the commit of a txn that called dunning_after_payment(): write the
+ * committed state of every subscriber it touched into the pinned policy
+ * map (best effort; the state is re-read from the store, so calling it
+ * after an aborted txn is harmless). Per thread. Returns how many were
+ * pushed, or -errno (-ENOENT: no pinned maps; the agent syncs).
+ */
+int dunning_push_pending(struct store *st);
+
 /* Best effort: write uid's state into the pinned policy map now. 0, or
  * -ENOENT (no agent maps; the agent syncs at start) or -errno. */
 int dunning_push_policy(uint32_t uid, bool suspended);

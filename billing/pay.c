@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "log.h"
+#include "dunning.h"
 #include "pay.h"
 
 #define PAY_SCAN_MAX 256	/* open invoices considered per payment */
@@ -190,6 +191,12 @@ int pay_apply(MDB_txn *txn, struct store *st, const char *sub, rp_t amount,
 	err = audit_write(txn, st, now, actor, "payment", sub, NULL, detail);
 	json_decref(detail);
 	if (err)
+		goto out;
+	/* isolir owner's hook (billing/dunning.c): a payment that clears the
+	 * overdue lifts a dunning suspension in this same txn. Call
+	 * dunning_push_pending(st) after the commit to update XDP at once. */
+	err = dunning_after_payment(txn, st, sub, now, actor);
+	if (err < 0)
 		goto out;
 	memcpy(out, p, sizeof(*out));
 	err = 1;
