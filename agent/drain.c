@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/* drain.c - one LMDB write transaction per drain: usage deltas and the new snapshot together. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "drain.h"
+#include "log.h"
+#include "ttime.h"
+
+#define DRAIN_CHUNK 8192	/* keys per batch read */
+#define CNT_STRIDE ((sizeof(struct tagih_cnt) + 7) & ~(size_t)7)
+
+bool drain_delta(const struct tagih_cnt *cur, const struct tagih_cnt *snap,
+		 struct usage_val *out)
+{
+	static const struct tagih_cnt zero;
+
+	if (!snap)
+		snap = &zero;
+	/* unsigned: cur < snap only after a wrap, and then this is right */
+	out->up_bytes = cur->up_bytes - snap->up_bytes;
+	out->up_pkts = cur->up_pkts - snap->up_pkts;
+	out->down_bytes = cur->down_bytes - snap->down_bytes;
+	out->down_pkts = cur->down_pkts - snap->down_pkts;
+	out->drop_bytes = (cur->drop_up_bytes - snap->drop_up_bytes) +
+			  (cur->drop_down_bytes - snap->drop_down_bytes);
+	out->drop_pkts = (cur->drop_up_pkts - snap->drop_up_pkts) +
+			 (cur->drop_down_pkts - snap->drop_down_pkts);
+	return memcmp(cur, snap, sizeof(*cur)) != 0;
+}
+
+void drain_sum_cpus(const void *percpu, int ncpus, struct tagih_cnt *out)
+{
+	const char *p = percpu;
+	int c;
+
+	memset(out, 0, sizeof(*out));
+	for (c = 0; c < ncpus; c++, p += CNT_STRIDE) {
+		struct tagih_cnt v;
+
+		memcpy(&v, p, sizeof(v));
+		out->up_bytes += v.up_bytes;
+		out->up_pkts += v.up_pkts;
+		out->down_bytes += v.down_bytes;
+		out->down_pkts += v.down_pkts;
+		out->drop_up_bytes += v.drop_up_bytes;
+		out->drop_up_pkts += v.drop_up_pkts;
+		out->drop_down_bytes += v.drop_down_bytes;
+		out->drop_down_pkts += v.drop_down_pkts;
+	}
+}
+
+/* boot_id + ':' + map id: changes on reboot and when the map is recreated. */
+static int map_ident(int fd, char *buf, size_t n)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	char boot[64] = "noboot";
+	ssize_t r;
+	int bfd;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	bfd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (bfd >= 0) {
+		r = read(bfd, boot, sizeof(boot) - 1);
+		close(bfd);
+		if (r > 0) {
+			boot[r] = '\0';
+			boot[strcspn(boot, "\n")] = '\0';
+		}
+	}
+	snprintf(buf, n, "%s:%u", boot, info.id);
+	return 0;
+}
+
+int drain_init(struct drain *d, struct store *st, int cnt_fd, uint16_t gw)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->st = st;
+	d->cnt_fd = cnt_fd;
+	d->gw = gw;
+	if (bpf_obj_get_info_by_fd(cnt_fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_MAP_TYPE_PERCPU_ARRAY ||
+	    info.value_size != sizeof(struct tagih_cnt) ||
+	    info.key_size != sizeof(__u32)) {
+		pr_warn("drain: counter map is not a per-CPU array of "
+			"struct tagih_cnt (type %u, value %u bytes)",
+			info.type, info.value_size);
+		return -EINVAL;
+	}
+	d->max_entries = info.max_entries;
+	d->ncpus = libbpf_num_possible_cpus();
+	if (d->ncpus <= 0)
+		return d->ncpus ? d->ncpus : -EINVAL;
+	err = map_ident(cnt_fd, d->ident, sizeof(d->ident));
+	if (err)
+		return err;
+	d->chunk = DRAIN_CHUNK;
+	d->keys = calloc(d->chunk, sizeof(*d->keys));
+	d->vals = calloc((size_t)d->chunk * d->ncpus, CNT_STRIDE);
+	if (!d->keys || !d->vals) {
+		drain_fini(d);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void drain_fini(struct drain *d)
+{
+	free(d->keys);
+	free(d->vals);
+	d->keys = NULL;
+	d->vals = NULL;
+}
+
+/* Slots [base, base + n) into d->keys/d->vals. 0 or -errno. */
+static int read_chunk(struct drain *d, uint32_t base, uint32_t n)
+{
+	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, o);
+	__u32 in = base - 1, out, cnt = n, i;	/* in_batch: the key before */
+
+	if (bpf_map_lookup_batch(d->cnt_fd, base ? &in : NULL, &out, d->keys,
+				 d->vals, &cnt, &o) == 0 ||
+	    errno == ENOENT) {
+		if (cnt == n && d->keys[0] == base)
+			return 0;
+	}
+	/* old kernel or short batch: one lookup per slot */
+	for (i = 0; i < n; i++) {
+		d->keys[i] = base + i;
+		if (bpf_map_lookup_elem(d->cnt_fd, &d->keys[i],
+					(char *)d->vals +
+						(size_t)i * d->ncpus * CNT_STRIDE))
+			return -errno;
+	}
+	return 0;
+}
+
+/* Position helpers: the snapshot cursor walks in uid order beside the map. */
+static int snap_seek(MDB_cursor *cur, int *rc, MDB_val *k, MDB_val *v,
+		     uint32_t uid)
+{
+	while (*rc == 0 && (k->mv_size != 4 || be32_get(k->mv_data) < uid))
+		*rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
+	if (*rc && *rc != MDB_NOTFOUND)
+		return store_err(*rc, "drain: snapshot walk");
+	return 0;
+}
+
+int drain_run(struct drain *d, int64_t now)
+{
+	MDB_dbi snap_dbi = store_dbi(d->st, DB_SNAP);
+	uint64_t t0 = tt_mono_ns();
+	MDB_cursor *cur = NULL;
+	MDB_txn *txn = NULL;
+	uint32_t base, changed = 0;
+	bool fresh = false;
+	MDB_val k, v;
+	int err, rc;
+
+	err = store_begin(d->st, true, &txn);
+	if (err)
+		goto out;
+
+	rc = store_get(txn, d->st, DB_META, "snap_ident", strlen("snap_ident"),
+		       &v);
+	if (rc && rc != -ENOENT) {
+		err = rc;
+		goto out;
+	}
+	if (rc == -ENOENT || v.mv_size != strlen(d->ident) ||
+	    memcmp(v.mv_data, d->ident, v.mv_size)) {
+		/* New counters: bill them from 0, forget the old snapshot. */
+		pr_info("drain: counters %s are new (was %.*s): billing from 0",
+			d->ident, rc ? 4 : (int)v.mv_size,
+			rc ? "none" : (const char *)v.mv_data);
+		rc = mdb_drop(txn, snap_dbi, 0);
+		if (rc) {
+			err = store_err(rc, "drain: drop snapshot");
+			goto out;
+		}
+		err = store_put(txn, d->st, DB_META, "snap_ident",
+				strlen("snap_ident"), d->ident,
+				strlen(d->ident), 0);
+		if (err)
+			goto out;
+		fresh = true;
+	}
+
+	rc = mdb_cursor_open(txn, snap_dbi, &cur);
+	if (rc) {
+		err = store_err(rc, "drain: snapshot cursor");
+		goto out;
+	}
+	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+
+	for (base = 0; base < d->max_entries; base += d->chunk) {
+		uint32_t n = d->max_entries - base < d->chunk ?
+				     d->max_entries - base : d->chunk;
+		uint32_t i;
+
+		err = read_chunk(d, base, n);
+		if (err) {
+			pr_warn("drain: read tagih_cnt at %u: %s", base,
+				strerror(-err));
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			const char *pc = (const char *)d->vals +
+					 (size_t)i * d->ncpus * CNT_STRIDE;
+			uint32_t uid = d->keys[i];
+			struct tagih_cnt now_c, snap_c;
+			struct usage_val delta;
+			bool have_snap;
+			uint8_t key[4];
+			MDB_val nk, nv;
+
+			drain_sum_cpus(pc, d->ncpus, &now_c);
+			err = snap_seek(cur, &rc, &k, &v, uid);
+			if (err)
+				goto out;
+			have_snap = rc == 0 && be32_get(k.mv_data) == uid &&
+				    v.mv_size == sizeof(snap_c);
+			if (have_snap)
+				memcpy(&snap_c, v.mv_data, sizeof(snap_c));
+			if (!drain_delta(&now_c, have_snap ? &snap_c : NULL,
+					 &delta))
+				continue;
+			if (uid == TAGIH_UID_NONE)
+				continue;	/* never a subscriber */
+			err = usage_add(txn, d->st, uid, d->gw, now, &delta);
+			if (err)
+				goto out;
+			be32_put(key, uid);
+			nk.mv_size = sizeof(key);
+			nk.mv_data = key;
+			nv.mv_size = sizeof(now_c);
+			nv.mv_data = &now_c;
+			/* same size: MDB_CURRENT rewrites in place */
+			rc = mdb_cursor_put(cur, &nk, &nv,
+					    have_snap ? MDB_CURRENT : 0);
+			if (rc) {
+				err = store_err(rc, "drain: snapshot put");
+				goto out;
+			}
+			/* the cursor now sits on uid: re-read for the seek */
+			rc = mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT);
+			changed++;
+		}
+	}
+	mdb_cursor_close(cur);
+	cur = NULL;
+	err = store_commit(txn);
+	txn = NULL;
+out:
+	if (cur)
+		mdb_cursor_close(cur);
+	if (txn)
+		store_abort(txn);
+	if (err) {
+		d->errors++;
+		return err;
+	}
+	d->drains++;
+	d->last_ns = tt_mono_ns() - t0;
+	d->last_time = now;
+	d->last_changed = changed;
+	pr_debug("drain: %u subscribers changed in %.3f ms%s", changed,
+		 d->last_ns / 1e6, fresh ? " (fresh counters)" : "");
+	return 0;
+}
+
+int drain_gstat(int fd, struct tagih_gstat out[TAGIH_G_MAX])
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct tagih_gstat *v;
+	__u32 i;
+	int c;
+
+	memset(out, 0, sizeof(*out) * TAGIH_G_MAX);
+	if (ncpus <= 0)
+		return -EINVAL;
+	v = calloc(ncpus, sizeof(*v));	/* 16 bytes: already 8-aligned */
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < TAGIH_G_MAX; i++) {
+		if (bpf_map_lookup_elem(fd, &i, v)) {
+			int err = -errno;
+
+			free(v);
+			return err;
+		}
+		for (c = 0; c < ncpus; c++) {
+			out[i].bytes += v[c].bytes;
+			out[i].pkts += v[c].pkts;
+		}
+	}
+	free(v);
+	return 0;
+}
