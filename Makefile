@@ -141,7 +141,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 
 # tagihd's pure webhook parsers: linked into their unit test and the fuzzers.
 WH_PARSE_SRCS := $(filter-out agent/tagihd/wh_apply.c,$(wildcard agent/tagihd/wh_*.c))
-$(BUILD)/tests/test_webhooks: $(call obj,$(WH_PARSE_SRCS))
+$(BUILD)/tests/test_webhooks: $(BUILD)/obj/tests/unit/test_webhooks.o \
+		$(call obj,$(WH_PARSE_SRCS) agent/tagihd/wh_apply.c) $(LIB)
+	@mkdir -p $(@D)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 # --- tests ----------------------------------------------------------------------
 check: deps

@@ -8,7 +8,17 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <pthread.h>
+#include <lmdb.h>
+
 #include "../../agent/tagihd/webhook.h"
+#include "dunning.h"
+#include "invoice.h"
+#include "pay.h"
+#include "plan.h"
+#include "store.h"
+#include "sub.h"
+#include "ttime.h"
 
 static const struct wh_secrets sec = {
 	.midtrans_server_key = "SB-Mid-server-TEST123",
@@ -401,6 +411,242 @@ START_TEST(not_configured)
 }
 END_TEST
 
+
+/* --- wh_apply on a fresh store ------------------------------------------- */
+
+static char dir[64];
+static struct store *st;
+static char num[INV_NUM_MAX];	/* budi's October invoice */
+static rp_t total;
+
+static int64_t T(const char *s)
+{
+	int64_t t;
+
+	ck_assert_int_eq(tt_parse_time(s, &t), 0);
+	return t;
+}
+
+static void store_setup(void)
+{
+	struct plan_rec p = { .version = PLAN_REC_VERSION };
+	struct sub_rec r = { .version = SUB_REC_VERSION };
+	struct inv_run_opts o = {
+		.year = 2026, .month = 10, .now = T("2026-11-01T08:00"),
+		.prefix = "INV", .due_days = 10, .tax_mode = TAX_EXCLUSIVE,
+		.ppn_bp = 1100,
+	};
+	struct inv_run_stats rs;
+	struct inv_rec inv;
+	MDB_txn *txn;
+	MDB_val v;
+
+	snprintf(dir, sizeof(dir), "/tmp/tagih-wh-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(store_open(&st, dir, 0), 0);
+	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
+
+	snprintf(p.name, sizeof(p.name), "home-20");
+	p.terms = (struct rate_plan){ .type = PLAN_FLAT, .price = 150000 };
+	snprintf(r.id, sizeof(r.id), "budi");
+	snprintf(r.plan, sizeof(r.plan), "home-20");
+	ck_assert_int_eq(tt_parse_date("2026-10-01", &r.activated), 0);
+	r.cycle_day = 1;
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(plan_add(txn, st, &p), 0);
+	ck_assert_int_eq(sub_add(txn, st, &r, NULL, 0, NULL), 0);
+	ck_assert_int_eq(plan_hist_set(txn, st, "budi", r.activated,
+				       "home-20"), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	ck_assert_int_eq(invoice_run(st, &o, &rs), 0);
+	ck_assert_int_eq(rs.created, 1);
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(store_get(txn, st, DB_INV_PERIOD, "2026-10\0budi", 12,
+				   &v), 0);
+	snprintf(num, sizeof(num), "%.*s", (int)v.mv_size,
+		 (const char *)v.mv_data);
+	ck_assert_int_eq(invoice_get(txn, st, num, &inv), 0);
+	total = inv.total;
+	store_abort(txn);
+	ck_assert_int_eq(total, 166500);	/* 150.000 + PPN 11% */
+}
+
+static void store_teardown(void)
+{
+	char cmd[128];
+
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Last committed txn id: unchanged means nothing was written at all. */
+static size_t last_txn(void)
+{
+	MDB_envinfo info;
+
+	ck_assert_int_eq(mdb_env_info(store_env(st), &info), 0);
+	return info.me_last_txnid;
+}
+
+static struct wh_event event(const char *order, const char *txn,
+			     int64_t amount, bool paid)
+{
+	struct wh_event ev = { .gw = WH_MIDTRANS, .amount = amount,
+			       .paid = paid };
+
+	snprintf(ev.order_id, sizeof(ev.order_id), "%s", order);
+	snprintf(ev.txn_id, sizeof(ev.txn_id), "%s", txn);
+	snprintf(ev.status, sizeof(ev.status), paid ? "settlement" : "pending");
+	return ev;
+}
+
+static enum wh_result apply(const struct wh_event *ev)
+{
+	char detail[160];
+
+	return wh_apply(st, ev, "{\"raw\":1}", 9, T("2026-11-05T10:00"),
+			detail, sizeof(detail));
+}
+
+static int count_payments(void)
+{
+	MDB_txn *txn;
+	MDB_stat ms;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(mdb_stat(txn, store_dbi(st, DB_PAYMENTS), &ms), 0);
+	store_abort(txn);
+	return (int)ms.ms_entries;
+}
+
+static struct inv_rec *get_inv(void)
+{
+	static struct inv_rec inv;
+	MDB_txn *txn;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(invoice_get(txn, st, num, &inv), 0);
+	store_abort(txn);
+	return &inv;
+}
+
+START_TEST(apply_once)
+{
+	struct wh_event ev = event(num, "tx-1", total, true);
+	MDB_txn *txn;
+	MDB_val v;
+
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	ck_assert_int_eq(get_inv()->status, INV_PAID);
+	ck_assert_int_eq(count_payments(), 1);
+	ck_assert_int_eq(apply(&ev), WH_DUPLICATE);
+	ck_assert_int_eq(count_payments(), 1);
+	/* the raw payload is kept with the payment and the webhook record */
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(store_get(txn, st, DB_WEBHOOKS, "midtrans:tx-1", 13,
+				   &v), 0);
+	ck_assert(v.mv_size > 9 &&
+		  !memcmp((char *)v.mv_data + v.mv_size - 9, "{\"raw\":1}", 9));
+	store_abort(txn);
+}
+END_TEST
+
+START_TEST(apply_retry_suffix)
+{
+	char order[WH_ORDER_MAX + 1];
+	struct wh_event ev;
+
+	snprintf(order, sizeof(order), "%s-3", num);
+	ev = event(order, "tx-2", total, true);
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	ck_assert_int_eq(get_inv()->status, INV_PAID);
+}
+END_TEST
+
+START_TEST(apply_rejects_leave_store_alone)
+{
+	struct wh_event ev;
+	size_t before = last_txn();
+	char order[WH_ORDER_MAX + 1];
+
+	ev = event("INV/2099/01/999999", "tx-3", total, true);
+	ck_assert_int_eq(apply(&ev), WH_UNKNOWN_ORDER);
+	snprintf(order, sizeof(order), "%s-x", num);
+	ev = event(order, "tx-3", total, true);
+	ck_assert_int_eq(apply(&ev), WH_UNKNOWN_ORDER);
+	ev = event(num, "tx-4", total, false);
+	ck_assert_int_eq(apply(&ev), WH_IGNORED);
+	ck_assert_int_eq(last_txn(), before);
+
+	/* wrong amount: flagged (webhook record + audit), never paid */
+	ev = event(num, "tx-5", total - 1, true);
+	ck_assert_int_eq(apply(&ev), WH_WRONG_AMOUNT);
+	ck_assert_int_eq(count_payments(), 0);
+	ck_assert_int_eq(get_inv()->paid, 0);
+	before = last_txn();
+	ck_assert_int_eq(apply(&ev), WH_WRONG_AMOUNT);
+	ck_assert_int_eq(last_txn(), before);
+}
+END_TEST
+
+static void *hammer(void *arg)
+{
+	const struct wh_event *ev = arg;
+	long applied = 0;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (apply(ev) == WH_APPLIED)
+			applied++;
+	return (void *)applied;
+}
+
+START_TEST(apply_concurrent)
+{
+	struct wh_event ev = event(num, "tx-6", total, true);
+	pthread_t th[20];
+	long applied = 0;
+	void *r;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, hammer, &ev), 0);
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(pthread_join(th[i], &r), 0);
+		applied += (long)r;
+	}
+	ck_assert_int_eq(applied, 1);
+	ck_assert_int_eq(count_payments(), 1);
+	ck_assert_int_eq(get_inv()->paid, total);
+}
+END_TEST
+
+START_TEST(apply_restores)
+{
+	struct wh_event ev = event(num, "tx-7", total, true);
+	struct sub_rec r;
+	uint64_t gen0, gen1;
+	MDB_txn *txn;
+
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(sub_get(txn, st, "budi", &r), 0);
+	ck_assert_int_eq(dunning_suspend(txn, st, &r, T("2026-11-20T00:00"),
+					 "test", "overdue", true), 0);
+	ck_assert_int_eq(store_meta_get_u64(txn, st, "policy_gen", &gen0), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(sub_get(txn, st, "budi", &r), 0);
+	ck_assert_int_eq(store_meta_get_u64(txn, st, "policy_gen", &gen1), 0);
+	store_abort(txn);
+	ck_assert_int_eq(r.status, SUB_ACTIVE);
+	ck_assert_uint_gt(gen1, gen0);
+}
+END_TEST
+
 static Suite *webhooks_suite(void)
 {
 	Suite *s = suite_create("webhooks");
@@ -433,6 +679,14 @@ static Suite *webhooks_suite(void)
 	tc = tcase_create("common");
 	tcase_add_test(tc, amounts);
 	tcase_add_test(tc, not_configured);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("apply");
+	tcase_add_checked_fixture(tc, store_setup, store_teardown);
+	tcase_add_test(tc, apply_once);
+	tcase_add_test(tc, apply_retry_suffix);
+	tcase_add_test(tc, apply_rejects_leave_store_alone);
+	tcase_add_test(tc, apply_concurrent);
+	tcase_add_test(tc, apply_restores);
 	suite_add_tcase(s, tc);
 	return s;
 }
