@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/* export.c - invoices as CSV, JSON and PDF (one A4 page each, cairo). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+
+#include "export.h"
+#include "rate.h"
+#include "sub.h"
+#include "ttime.h"
+
+int export_fmt_parse(const char *s, int *fmt)
+{
+	static const char *const names[] = { "csv", "json", "pdf" };
+	int i;
+
+	for (i = 0; s && i < 3; i++) {
+		if (!strcmp(s, names[i])) {
+			*fmt = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+char *export_qty(const struct inv_line *l, char *buf, size_t n)
+{
+	uint64_t c;
+
+	switch (l->kind) {
+	case LINE_FEE:
+	case LINE_ADDON:
+		snprintf(buf, n, "%lld hari", (long long)l->qty);
+		break;
+	case LINE_USAGE:
+		c = (uint64_t)l->qty / (RATE_GB / 100);
+		snprintf(buf, n, "%llu.%02llu GB",
+			 (unsigned long long)(c / 100),
+			 (unsigned long long)(c % 100));
+		break;
+	default:
+		snprintf(buf, n, "%lld", (long long)l->qty);
+	}
+	return buf;
+}
+
+static const char *line_unit(const struct inv_line *l)
+{
+	switch (l->kind) {
+	case LINE_FEE:
+	case LINE_ADDON:
+		return "days";
+	case LINE_USAGE:
+		return "bytes";
+	}
+	return "each";
+}
+
+json_t *export_inv_json(const struct inv_rec *inv, int32_t today)
+{
+	json_t *o, *lines;
+	char iss[32], due[32];
+	int i;
+
+	lines = json_array();
+	if (!lines)
+		return NULL;
+	for (i = 0; i < inv->nlines; i++) {
+		const struct inv_line *l = &inv->lines[i];
+
+		json_array_append_new(lines, json_pack(
+			"{s:s, s:I, s:s, s:I, s:I}",
+			"description", l->desc, "quantity", (json_int_t)l->qty,
+			"unit", line_unit(l),
+			"unit_price", (json_int_t)l->unit_price,
+			"amount", (json_int_t)l->amount));
+	}
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I,"
+		      " s:s, s:s, s:I}",
+		      "number", inv->number, "subscriber", inv->sub,
+		      "period", inv->period,
+		      "issued", tt_fmt_date(inv->issued, iss, sizeof(iss)),
+		      "due_date", tt_fmt_date(inv->due, due, sizeof(due)),
+		      "lines", lines, "subtotal", (json_int_t)inv->subtotal,
+		      "tax", (json_int_t)inv->tax,
+		      "tax_bp", (json_int_t)inv->ppn_bp,
+		      "total", (json_int_t)inv->total,
+		      "paid", (json_int_t)inv->paid,
+		      "status", invoice_status_str(invoice_status(inv, today)),
+		      "tax_mode", rate_tax_mode_str(inv->tax_mode),
+		      "open", (json_int_t)(inv->status == INV_VOID ? 0 :
+					   inv->total - inv->paid));
+	if (o && inv->status == INV_VOID)
+		json_object_set_new(o, "void_reason",
+				    json_string(inv->void_reason));
+	return o;
+}
+
+/* --- PDF ------------------------------------------------------------------ */
+
+#define PDF_W 595.0	/* A4 in points */
+#define PDF_H 842.0
+#define PDF_M 50.0
+
+static void pdf_text(cairo_t *cr, double x, double y, const char *s)
+{
+	cairo_move_to(cr, x, y);
+	cairo_show_text(cr, s);
+}
+
+/* Right-aligned at x. */
+static void pdf_rtext(cairo_t *cr, double x, double y, const char *s)
+{
+	cairo_text_extents_t e;
+
+	cairo_text_extents(cr, s, &e);
+	cairo_move_to(cr, x - e.x_advance, y);
+	cairo_show_text(cr, s);
+}
+
+static void pdf_font(cairo_t *cr, bool bold, double size)
+{
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+			       bold ? CAIRO_FONT_WEIGHT_BOLD :
+				      CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+}
+
+static void pdf_page(cairo_t *cr, MDB_txn *txn, struct store *st,
+		     const struct inv_rec *inv, const struct tagih_conf *conf,
+		     int32_t today)
+{
+	struct sub_rec r;
+	char b[160], m[40], d[32];
+	double y = PDF_M + 10;
+	int i;
+
+	pdf_font(cr, true, 16);
+	pdf_text(cr, PDF_M, y, conf->operator_name && *conf->operator_name ?
+				      conf->operator_name : "tagih");
+	pdf_font(cr, false, 9);
+	if (conf->operator_address && *conf->operator_address)
+		pdf_text(cr, PDF_M, y += 14, conf->operator_address);
+	if (conf->operator_npwp && *conf->operator_npwp && inv->tax) {
+		snprintf(b, sizeof(b), "NPWP: %s", conf->operator_npwp);
+		pdf_text(cr, PDF_M, y += 12, b);
+	}
+
+	pdf_font(cr, true, 20);
+	pdf_rtext(cr, PDF_W - PDF_M, PDF_M + 10, "FAKTUR");
+	pdf_font(cr, false, 10);
+	pdf_rtext(cr, PDF_W - PDF_M, PDF_M + 26, inv->number);
+
+	y = 150;
+	pdf_font(cr, false, 10);
+	snprintf(b, sizeof(b), "Faktur: %s", inv->number);
+	pdf_text(cr, PDF_M, y, b);
+	if (!sub_get(txn, st, inv->sub, &r) && r.name[0])
+		snprintf(b, sizeof(b), "Pelanggan: %s (%s)", r.name, inv->sub);
+	else
+		snprintf(b, sizeof(b), "Pelanggan: %s", inv->sub);
+	pdf_text(cr, PDF_M, y += 16, b);
+	tt_fmt_date(inv->period_from, d, sizeof(d));
+	tt_fmt_date(inv->period_to - 1, m, sizeof(m));
+	snprintf(b, sizeof(b), "Periode: %s (%s s.d. %s)", inv->period, d, m);
+	pdf_text(cr, PDF_M, y += 16, b);
+	snprintf(b, sizeof(b), "Tanggal: %s",
+		 tt_fmt_date(inv->issued, d, sizeof(d)));
+	pdf_text(cr, PDF_M, y += 16, b);
+	snprintf(b, sizeof(b), "Jatuh tempo: %s",
+		 tt_fmt_date(inv->due, d, sizeof(d)));
+	pdf_text(cr, PDF_M, y += 16, b);
+	snprintf(b, sizeof(b), "Status: %s",
+		 invoice_status_str(invoice_status(inv, today)));
+	pdf_text(cr, PDF_M, y += 16, b);
+
+	y += 34;
+	pdf_font(cr, true, 10);
+	pdf_text(cr, PDF_M, y, "Keterangan");
+	pdf_rtext(cr, 360, y, "Kuantitas");
+	pdf_rtext(cr, 450, y, "Harga");
+	pdf_rtext(cr, PDF_W - PDF_M, y, "Jumlah");
+	cairo_set_line_width(cr, 0.8);
+	cairo_move_to(cr, PDF_M, y + 6);
+	cairo_line_to(cr, PDF_W - PDF_M, y + 6);
+	cairo_stroke(cr);
+	pdf_font(cr, false, 9);
+	for (i = 0; i < inv->nlines; i++) {
+		const struct inv_line *l = &inv->lines[i];
+
+		y += 18;
+		pdf_text(cr, PDF_M, y, l->desc);
+		pdf_rtext(cr, 360, y, export_qty(l, b, sizeof(b)));
+		pdf_rtext(cr, 450, y, money_fmt(l->unit_price, m, sizeof(m)));
+		pdf_rtext(cr, PDF_W - PDF_M, y,
+			  money_fmt(l->amount, m, sizeof(m)));
+	}
+	cairo_move_to(cr, 300, y + 8);
+	cairo_line_to(cr, PDF_W - PDF_M, y + 8);
+	cairo_stroke(cr);
+
+	pdf_font(cr, false, 10);
+	y += 26;
+	pdf_text(cr, 300, y, inv->tax_mode == TAX_INCLUSIVE ?
+				     "Dasar pengenaan pajak" : "Subtotal");
+	pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->subtotal, m, sizeof(m)));
+	if (inv->tax_mode != TAX_NONE) {
+		snprintf(b, sizeof(b), "PPN %lld,%02lld%%%s",
+			 (long long)(inv->ppn_bp / 100),
+			 (long long)(inv->ppn_bp % 100),
+			 inv->tax_mode == TAX_INCLUSIVE ? " (termasuk)" : "");
+		pdf_text(cr, 300, y += 16, b);
+		pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->tax, m, sizeof(m)));
+	}
+	pdf_font(cr, true, 12);
+	pdf_text(cr, 300, y += 20, "Total");
+	pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->total, m, sizeof(m)));
+	pdf_font(cr, false, 10);
+	if (inv->paid && inv->status != INV_VOID) {
+		pdf_text(cr, 300, y += 16, "Dibayar");
+		pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->paid, m, sizeof(m)));
+		pdf_text(cr, 300, y += 16, "Sisa tagihan");
+		pdf_rtext(cr, PDF_W - PDF_M, y,
+			  money_fmt(inv->total - inv->paid, m, sizeof(m)));
+	}
+	if (inv->status == INV_VOID) {
+		pdf_font(cr, true, 14);
+		snprintf(b, sizeof(b), "DIBATALKAN: %s", inv->void_reason);
+		pdf_text(cr, PDF_M, y += 40, b);
+	}
+	if (conf->bank_transfer && *conf->bank_transfer &&
+	    inv->status != INV_VOID) {
+		pdf_font(cr, false, 9);
+		snprintf(b, sizeof(b), "Pembayaran transfer: %s",
+			 conf->bank_transfer);
+		pdf_text(cr, PDF_M, PDF_H - PDF_M, b);
+	}
+	cairo_show_page(cr);
+}
+
+/* --- the walk ------------------------------------------------------------- */
+
+struct exp_ctx {
+	MDB_txn *txn;
+	struct store *st;
+	const char *period;
+	int fmt;
+	FILE *f;
+	cairo_t *cr;
+	const struct tagih_conf *conf;
+	int32_t today;
+	uint64_t n;
+	int err;
+};
+
+static int exp_cb(const struct inv_rec *inv, void *ctx)
+{
+	struct exp_ctx *ec = ctx;
+	char iss[32], due[32];
+	json_t *j;
+
+	if (ec->period && strcmp(inv->period, ec->period))
+		return 0;
+	switch (ec->fmt) {
+	case EXPORT_CSV:
+		/* numbers and ids never hold commas or quotes */
+		fprintf(ec->f, "%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%s\n",
+			inv->number, inv->sub, inv->period,
+			tt_fmt_date(inv->issued, iss, sizeof(iss)),
+			tt_fmt_date(inv->due, due, sizeof(due)),
+			(long long)inv->subtotal, (long long)inv->tax,
+			(long long)inv->total, (long long)inv->paid,
+			invoice_status_str(invoice_status(inv, ec->today)));
+		break;
+	case EXPORT_JSON:
+		j = export_inv_json(inv, ec->today);
+		if (!j)
+			return -ENOMEM;
+		fputs(ec->n ? ",\n" : "\n", ec->f);
+		json_dumpf(j, ec->f, JSON_COMPACT);
+		json_decref(j);
+		break;
+	case EXPORT_PDF:
+		pdf_page(ec->cr, ec->txn, ec->st, inv, ec->conf, ec->today);
+		if (cairo_status(ec->cr))
+			return -EIO;
+		break;
+	}
+	ec->n++;
+	return 0;
+}
+
+int export_run(MDB_txn *txn, struct store *st, const char *period, int fmt,
+	       const char *path, const struct tagih_conf *conf, int32_t today,
+	       uint64_t *count)
+{
+	struct exp_ctx ec = { .txn = txn, .st = st, .period = period,
+			      .fmt = fmt, .conf = conf, .today = today };
+	cairo_surface_t *surf = NULL;
+	char *tmp = NULL;
+	int err;
+
+	if (asprintf(&tmp, "%s.tmp%d", path, (int)getpid()) < 0)
+		return -ENOMEM;
+	if (fmt == EXPORT_PDF) {
+		surf = cairo_pdf_surface_create(tmp, PDF_W, PDF_H);
+		if (cairo_surface_status(surf)) {
+			err = -EIO;
+			goto out;
+		}
+		ec.cr = cairo_create(surf);
+	} else {
+		ec.f = fopen(tmp, "w");
+		if (!ec.f) {
+			err = -errno;
+			goto out;
+		}
+		if (fmt == EXPORT_CSV)
+			fputs("number,subscriber,period,issued,due_date,"
+			      "subtotal,tax,total,paid,status\n", ec.f);
+		else
+			fputs("[", ec.f);
+	}
+	err = invoice_foreach(txn, st, exp_cb, &ec);
+	if (err)
+		goto out;
+	if (fmt == EXPORT_JSON)
+		fputs(ec.n ? "\n]\n" : "]\n", ec.f);
+	if (ec.f) {
+		err = fflush(ec.f) || ferror(ec.f) ? -EIO : 0;
+		if (fclose(ec.f) && !err)
+			err = -errno;
+		ec.f = NULL;
+	}
+	if (ec.cr) {
+		cairo_destroy(ec.cr);
+		ec.cr = NULL;
+		cairo_surface_finish(surf);
+		if (cairo_surface_status(surf))
+			err = -EIO;
+	}
+	if (!err && rename(tmp, path))
+		err = -errno;
+	*count = ec.n;
+out:
+	if (ec.f)
+		fclose(ec.f);
+	if (ec.cr)
+		cairo_destroy(ec.cr);
+	if (surf)
+		cairo_surface_destroy(surf);
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err;
+}

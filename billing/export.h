@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* export.h - invoices out: CSV, JSON (jansson) and PDF (cairo). */
+#ifndef TAGIH_EXPORT_H
+#define TAGIH_EXPORT_H
+
+#include <stdint.h>
+#include <jansson.h>
+#include "conf.h"
+#include "invoice.h"
+#include "store.h"
+
+enum export_fmt { EXPORT_CSV = 0, EXPORT_JSON = 1, EXPORT_PDF = 2 };
+
+/* "csv|json|pdf" -> enum; -EINVAL otherwise. */
+int export_fmt_parse(const char *s, int *fmt);
+
+/*
+ * One invoice as JSON: number, subscriber, period, issued, due_date,
+ * lines[{description, quantity, unit, unit_price, amount}], subtotal,
+ * tax, total, paid, status (overdue derived at today), void_reason.
+ * Amounts are integers (Rupiah). NULL on ENOMEM.
+ */
+json_t *export_inv_json(const struct inv_rec *inv, int32_t today);
+
+/* "15 hari", "2.00 GB", "1" for a line's quantity. Returns buf. */
+char *export_qty(const struct inv_line *l, char *buf, size_t n);
+
+/*
+ * Write every invoice of period ("YYYY-MM"; NULL = all) to path in fmt,
+ * through a temporary file renamed into place (no half-written export).
+ * PDF: one A4 page per invoice, operator header from conf, Bahasa
+ * Indonesia labels. *count gets the number of invoices. Returns 0 or
+ * -errno.
+ */
+int export_run(MDB_txn *txn, struct store *st, const char *period, int fmt,
+	       const char *path, const struct tagih_conf *conf, int32_t today,
+	       uint64_t *count);
+
+#endif
