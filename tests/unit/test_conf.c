@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_conf.c - the key table, defaults, parser errors, the example. */
+#include <errno.h>
+#include <stddef.h>
+#include "tmpstore.h"
+#include "conf.h"
+#include "log.h"
+
+static char cpath[128];
+
+static void write_conf(const char *text)
+{
+	FILE *f;
+
+	snprintf(cpath, sizeof(cpath), "%s/tagih.conf", tmp_dir);
+	f = fopen(cpath, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void conf_teardown(void)
+{
+	unlink(cpath);
+	tmp_store_teardown();
+}
+
+START_TEST(defaults)
+{
+	struct tagih_conf c;
+
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_str_eq(c.timezone, "Asia/Jakarta");
+	ck_assert_int_eq(c.ppn_bp, 1100);
+	ck_assert_int_eq(c.max_subscribers, 65536);
+	ck_assert(c.auto_suspend);
+	ck_assert_int_eq(c.n_lan, 0);
+	ck_assert_ptr_null(c.midtrans_server_key);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(table_complete)
+{
+	const struct conf_opt *t;
+	size_t n, i, j;
+
+	t = conf_table(&n);
+	ck_assert_int_gt(n, 30);
+	for (i = 0; i < n; i++) {
+		ck_assert_ptr_nonnull(t[i].help);
+		ck_assert_ptr_nonnull(t[i].section);
+		ck_assert(t[i].off < sizeof(struct tagih_conf));
+		if (t[i].type == CONF_INT && t[i].def) {
+			long long d = atoll(t[i].def);
+
+			ck_assert(d >= t[i].min && d <= t[i].max);
+		}
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(t[i].key, t[j].key);
+	}
+}
+END_TEST
+
+START_TEST(load_ok)
+{
+	struct tagih_conf c;
+
+	write_conf("# comment\n\n"
+		   "db = /srv/tagih\n"
+		   "timezone = Asia/Makassar  # WITA\n"
+		   "lan = eth1\nlan = eth2\nwan=eth0\n"
+		   "ppn_bp = 0\n"
+		   "auto_suspend = no\n"
+		   "operator_name = \"RT 05 # Net\"\n"
+		   "late_fee = 2%\n");
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_int_eq(conf_load(&c, cpath), 0);
+	ck_assert_str_eq(c.db, "/srv/tagih");
+	ck_assert_str_eq(c.timezone, "Asia/Makassar");
+	ck_assert_int_eq(c.n_lan, 2);
+	ck_assert_str_eq(c.lan[1], "eth2");
+	ck_assert_int_eq(c.n_wan, 1);
+	ck_assert_int_eq(c.ppn_bp, 0);
+	ck_assert(!c.auto_suspend);
+	ck_assert_str_eq(c.operator_name, "RT 05 # Net");
+	ck_assert_str_eq(c.late_fee, "2%");
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(load_errors)
+{
+	static const char *const bad[] = {
+		"nosuchkey = 1\n",
+		"interval = 0\n",
+		"interval = 10s\n",
+		"xdp_mode = turbo\n",
+		"timezone = Europe/Berlin\n",
+		"auto_suspend = maybe\n",
+		"just text\n",
+		"operator_name = \"unterminated\n",
+		"late_fee = lots\n",
+	};
+	struct tagih_conf c;
+	const char *why;
+	size_t i;
+
+	log_set_level(LOG_WARN);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_conf(bad[i]);
+		ck_assert_int_eq(conf_defaults(&c), 0);
+		ck_assert_msg(conf_load(&c, cpath) == -EINVAL, "%s", bad[i]);
+		conf_free(&c);
+	}
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_int_eq(conf_load(&c, "/nonexistent/tagih.conf"), -ENOENT);
+	ck_assert_int_eq(conf_set(&c, "max_subscribers", "99999999999", &why),
+			 -EINVAL);
+	ck_assert_str_eq(why, "out of range");
+	ck_assert_int_eq(conf_set(&c, "gateway_id", "7", &why), 0);
+	ck_assert_int_eq(c.gateway_id, 7);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(example_roundtrip)
+{
+	struct tagih_conf c;
+	char line[512];
+	FILE *f;
+	int keys = 0;
+
+	/* every key shows up in the example, uncommented it parses */
+	snprintf(cpath, sizeof(cpath), "%s/tagih.conf", tmp_dir);
+	f = fopen(cpath, "w");
+	ck_assert_ptr_nonnull(f);
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		conf_write_example(m);
+		fclose(m);
+		m = fmemopen(buf, len, "r");
+		while (fgets(line, sizeof(line), m)) {
+			const char *eq = strstr(line, " =");
+
+			if (line[0] == '#' && line[1] != ' ' && line[1] != '#' &&
+			    line[1] != '\n' && eq) {
+				/* "#key = value": uncomment those with values */
+				if (eq[2] == '\n')
+					continue;
+				fputs(line + 1, f);
+				keys++;
+			}
+		}
+		fclose(m);
+		free(buf);
+	}
+	fclose(f);
+	ck_assert_int_gt(keys, 20);
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_int_eq(conf_load(&c, cpath), 0);
+	conf_free(&c);
+}
+END_TEST
+
+static Suite *conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, tmp_store_setup, conf_teardown);
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, table_complete);
+	tcase_add_test(tc, load_ok);
+	tcase_add_test(tc, load_errors);
+	tcase_add_test(tc, example_roundtrip);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TMP_SUITE_MAIN(conf_suite)
