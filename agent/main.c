@@ -20,6 +20,8 @@
 #include "tagih.h"
 #include "conf.h"
 #include "drain.h"
+#include "dunning.h"
+#include "notice.h"
 #include "http.h"
 #include "loader.h"
 #include "log.h"
@@ -56,7 +58,29 @@ static const char *const gen_keys[3] = { "prefix_gen", "policy_gen",
  * pushes them to the wire. Not wired yet: set this to a function that
  * loads the policy from a->conf and calls dunning_run().
  */
-static int (*agent_dunning_hook)(struct agent *a, int64_t now);
+static int agent_dunning(struct agent *a, int64_t now);
+static int (*agent_dunning_hook)(struct agent *a, int64_t now) = agent_dunning;
+
+/* Isolir (agent/notice.c, billing/dunning.c): one dunning pass. */
+static int agent_dunning(struct agent *a, int64_t now)
+{
+	struct dunning_policy p;
+	struct dunning_report r;
+	const char *why;
+	int err;
+
+	if (dunning_policy_from_conf(&a->conf, &p, &why)) {
+		pr_warn("dunning: config: %s", why);
+		return -EINVAL;
+	}
+	err = dunning_run(a->st, &p, now, "agent:dunning", &r);
+	if (err)
+		pr_warn("dunning run: %s", strerror(-err));
+	else if (r.suspended || r.restored || r.reminders)
+		pr_info("dunning: %d suspended, %d restored, %d reminders",
+			r.suspended, r.restored, r.reminders);
+	return err;
+}
 
 /* --- options ------------------------------------------------------------- */
 
@@ -488,7 +512,10 @@ static int setup(struct agent *a)
 	do_drain(a);
 
 	ho.st = a->st;
-	return http_start(&a->http, a->conf.listen, &ho);
+	err = http_start(&a->http, a->conf.listen, &ho);
+	if (!err && notice_start(&a->conf, a->st))
+		pr_warn("isolir notice page not served");
+	return err;
 }
 
 static void teardown(struct agent *a)
@@ -496,6 +523,7 @@ static void teardown(struct agent *a)
 	int i;
 
 	http_stop(a->http);
+	notice_stop();
 	if (a->drain.keys) {
 		pr_info("final drain");
 		do_drain(a);
