@@ -147,6 +147,20 @@ $(BUILD)/tests/test_webhooks: $(BUILD)/obj/tests/unit/test_webhooks.o \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
+# libFuzzer targets on the pure parsers (clang; only what the parsers need).
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+	-Iagent/tagihd $(shell pkg-config --cflags jansson libcrypto 2>/dev/null)
+FUZZ_LIBS := $(shell pkg-config --libs jansson libcrypto 2>/dev/null)
+
+fuzz: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(WH_PARSE_SRCS) \
+		agent/tagihd/webhook.h
+	@mkdir -p $(@D)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(WH_PARSE_SRCS) $(FUZZ_LIBS)
+
 # --- tests ----------------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory tests
