@@ -102,8 +102,8 @@ int loader_check_pins(const struct loader_opts *o)
 		if (map_info(fd, &info) == 0 && info.max_entries != want) {
 			pr_warn("pinned map %s/%s has %u entries but %s = %u; "
 				"either set %s = %u, or resize: stop the agent "
-				"with --detach (it drains first, nothing is "
-				"lost) and start it again",
+				"with --detach (it drains first; nothing is metered "
+				"until it is back) and start it again",
 				TAGIH_PIN_ROOT, pinned_maps[i],
 				info.max_entries, map_conf_key(pinned_maps[i]),
 				want, map_conf_key(pinned_maps[i]),

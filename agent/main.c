@@ -93,6 +93,9 @@ static const struct option long_opts[] = {
 	{ "xdp-mode", required_argument, NULL, 'm' },
 	{ "bpf-object", required_argument, NULL, 'o' },
 	{ "gateway-id", required_argument, NULL, 'g' },
+	{ "max-subscribers", required_argument, NULL, 'S' },
+	{ "max-prefixes", required_argument, NULL, 'P' },
+	{ "policy-poll-ms", required_argument, NULL, 'p' },
 	{ "config", required_argument, NULL, 'c' },
 	{ "detach", no_argument, NULL, 'D' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -111,6 +114,9 @@ static const char *opt_key(int c)
 	case 'm': return "xdp_mode";
 	case 'o': return "bpf_object";
 	case 'g': return "gateway_id";
+	case 'S': return "max_subscribers";
+	case 'P': return "max_prefixes";
+	case 'p': return "policy_poll_ms";
 	default: return NULL;
 	}
 }
@@ -147,6 +153,10 @@ static void usage(FILE *f)
 "                          (bpf/tagih_meter.bpf.o, ../lib/tagih/...)\n"
 "                          [bpf_object]\n"
 "  -g, --gateway-id N      this gateway's id in usage records [gateway_id]\n"
+"  -S, --max-subscribers N  subscriber slots in the maps [max_subscribers]\n"
+"  -P, --max-prefixes N    prefixes per family [max_prefixes]\n"
+"  -p, --policy-poll-ms MS how often the store is checked for changes\n"
+"                          [policy_poll_ms]\n"
 "  -c, --config FILE       read key = value lines first; options win\n"
 "  -D, --detach            on SIGTERM/SIGINT: drain, then detach the\n"
 "                          programs and remove the pinned maps (uninstall;\n"
@@ -221,7 +231,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 	const char *config = NULL, *why;
 	int c, err, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:o:g:c:Dvh", long_opts,
+	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:o:g:S:P:p:c:Dvh", long_opts,
 				NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
@@ -249,7 +259,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			return 2;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:o:g:c:Dvh", long_opts,
+	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:o:g:S:P:p:c:Dvh", long_opts,
 				NULL)) != -1) {
 		const char *key = opt_key(c);
 
