@@ -248,9 +248,12 @@ int drain_run(struct drain *d, int64_t now)
 			nk.mv_data = key;
 			nv.mv_size = sizeof(now_c);
 			nv.mv_data = &now_c;
-			/* same size: MDB_CURRENT rewrites in place */
+			/* same size: MDB_CURRENT rewrites in place; past the
+			 * last snapshot key, new keys come in order: append */
 			rc = mdb_cursor_put(cur, &nk, &nv,
-					    have_snap ? MDB_CURRENT : 0);
+					    have_snap		? MDB_CURRENT :
+					    rc == MDB_NOTFOUND	? MDB_APPEND :
+								  0);
 			if (rc) {
 				err = store_err(rc, "drain: snapshot put");
 				goto out;

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/* drain_bench.c - time one full drain of N subscribers (default 1M) from a per-CPU array into LMDB. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "store.h"
+#include "ttime.h"
+/* The bench links only libtagih.a: take the drain module whole. */
+#include "../agent/drain.c"
+
+/*
+ * Usage: drain_bench [-n SUBSCRIBERS] [-c CHANGED_PERCENT] [-d DIR]
+ *
+ * Creates a plain BPF_MAP_TYPE_PERCPU_ARRAY of struct tagih_cnt like
+ * tagih_cnt, fills every slot, and times drain_run() into a fresh store:
+ *   first   every subscriber has a delta (the worst case: 1M usage_add)
+ *   steady  CHANGED_PERCENT of subscribers have a delta (default 10)
+ *   idle    nothing changed (read + compare only)
+ */
+static int fill(int fd, uint32_t n, int ncpu, uint64_t k, uint32_t every)
+{
+	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, o);
+	const uint32_t chunk = 4096;
+	struct tagih_cnt *v;
+	uint32_t *keys, base, i;
+	int c, err = 0;
+
+	keys = calloc(chunk, sizeof(*keys));
+	v = calloc((size_t)chunk * ncpu, sizeof(*v));
+	if (!keys || !v)
+		return -ENOMEM;
+	for (base = 0; base < n; base += chunk) {
+		uint32_t m = n - base < chunk ? n - base : chunk, cnt = 0;
+
+		for (i = 0; i < m; i++) {
+			uint32_t uid = base + i;
+
+			if (every && uid % every)
+				continue;
+			keys[cnt] = uid;
+			for (c = 0; c < ncpu; c++) {
+				struct tagih_cnt *p = &v[(size_t)cnt * ncpu + c];
+
+				p->up_bytes = k * (uid + 1) * 100 + c;
+				p->up_pkts = k * (uid + 1);
+				p->down_bytes = k * (uid + 1) * 1000 + c;
+				p->down_pkts = k * (uid + 1) * 2;
+			}
+			cnt++;
+		}
+		if (cnt && bpf_map_update_batch(fd, keys, v, &cnt, &o)) {
+			err = -errno;
+			break;
+		}
+	}
+	free(keys);
+	free(v);
+	return err;
+}
+
+static double run(struct drain *d, const char *what)
+{
+	int err = drain_run(d, tt_now());
+
+	if (err) {
+		fprintf(stderr, "drain_bench: drain failed: %s\n",
+			strerror(-err));
+		exit(1);
+	}
+	printf("%-7s %8u changed  %8.3f s\n", what, d->last_changed,
+	       d->last_ns / 1e9);
+	return d->last_ns / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	char dir[] = "/tmp/tagih-drain-bench.XXXXXX", path[128];
+	uint32_t n = 1000000, pct = 10;
+	const char *keep = NULL;
+	struct store *st;
+	struct drain d;
+	int fd, ncpu, c, err;
+
+	while ((c = getopt(argc, argv, "n:c:d:h")) != -1) {
+		switch (c) {
+		case 'n':
+			n = strtoul(optarg, NULL, 0);
+			break;
+		case 'c':
+			pct = strtoul(optarg, NULL, 0);
+			break;
+		case 'd':
+			keep = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: drain_bench [-n SUBSCRIBERS] "
+					"[-c CHANGED_PERCENT] [-d DIR]\n");
+			return 2;
+		}
+	}
+	log_set_ident("drain_bench");
+	log_set_level(LOG_WARN);
+	ncpu = libbpf_num_possible_cpus();
+	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "bench_cnt", 4,
+			    sizeof(struct tagih_cnt), n, NULL);
+	if (fd < 0) {
+		fprintf(stderr, "drain_bench: bpf_map_create: %s (root?)\n",
+			strerror(errno));
+		return 77;
+	}
+	if (!keep && !mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	err = store_open(&st, keep ? keep : dir, 0);
+	if (err || drain_init(&d, st, fd, 1)) {
+		fprintf(stderr, "drain_bench: setup failed\n");
+		return 1;
+	}
+	printf("drain of %u subscribers, %d CPUs, store %s\n", n, ncpu,
+	       keep ? keep : dir);
+	if (fill(fd, n, ncpu, 1, 0))
+		return 1;
+	run(&d, "first");
+	if (pct && fill(fd, n, ncpu, 2, pct >= 100 ? 1 : 100 / pct))
+		return 1;
+	run(&d, "steady");
+	run(&d, "idle");
+	drain_fini(&d);
+	store_close(st);
+	close(fd);
+	if (!keep) {
+		snprintf(path, sizeof(path), "%s/data.mdb", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/lock.mdb", dir);
+		unlink(path);
+		rmdir(dir);
+	}
+	return 0;
+}
