@@ -229,7 +229,20 @@ tg_reach_all() {
 	tg_wait_until 10 "s3 -> $TG_UP4" tg_reach s3 $TG_UP4 &&
 	tg_wait_until 10 "s3 (10.77.33.2) -> $TG_UP4" tg_reach s3 $TG_UP4 10.77.33.2 &&
 	tg_wait_until 10 "s4 -> $TG_UP4" tg_reach s4 $TG_UP4 &&
-	tg_wait_until 10 "s4 -> $TG_UP6" tg_reach s4 $TG_UP6
+	tg_wait_until 10 "s4 -> $TG_UP6" tg_reach s4 $TG_UP6 || return 1
+	tg_neigh_flush
+}
+
+# tg_neigh_flush: forget every neighbour, so that no NUD probe (and no
+# Neighbor Advertisement from a subscriber's address, which the meter
+# bills) follows a reachability check into the measurement.
+tg_neigh_flush() {
+	local ns
+	for ns in gw up "${TG_SUBS[@]}"; do
+		tg_in "$ns" ip neigh flush all 2>/dev/null
+		tg_in "$ns" ip -6 neigh flush all 2>/dev/null
+	done
+	return 0
 }
 
 # tg_iperf SUB OUTJSON [iperf3 client args...]: one TCP transfer from SUB to
@@ -258,7 +271,7 @@ tg_bpffs_setup() {
 	[ -n "$TG_BPFFS_DIR" ] && return 0
 	if [ "$TG_BPFFS" = private ]; then
 		TG_BPFFS_DIR=$TG_TMP/bpffs
-		mkdir -p "$TG_BPFFS_DIR"
+		mkdir -p "$TG_BPFFS_DIR" "$TG_TMP/run"
 		if mount -t bpf bpf "$TG_BPFFS_DIR" 2>/dev/null; then
 			return 0
 		fi
@@ -283,8 +296,11 @@ tg_pin_dir() {
 # exec, so the pid of "${TG_CMD[@]} ARGS &" is the agent's.
 tg_agent_argv() {
 	TG_CMD=(nsenter --net="$(tg_nspath gw)")
+	# /run too: the agent's lock (/run/tagih-agent.lock) guards the pins,
+	# and ours are private.
 	[ -n "$TG_BPFFS_DIR" ] && TG_CMD+=(unshare --mount --propagation private
-		sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TG_BPFFS_DIR")
+		sh -c 'mount --bind "$0" /sys/fs/bpf && mount --bind "$1" /run &&
+			shift && exec "$@"' "$TG_BPFFS_DIR" "$TG_TMP/run")
 	TG_CMD+=("$BUILD/tagih-agent")
 }
 
@@ -303,15 +319,17 @@ tg_agent_start() {
 	tg_agent_argv
 	tg_bg "${TG_CMD[@]}" "${TG_AGENT_ARGS[@]}" "$@" >>"$TG_TMP/agent.log" 2>&1
 	TG_AGENT_PID=$TG_LAST_PID
-	if ! tg_wait_until 15 "agent /healthz on :$TG_PORT" tg_agent_healthy; then
+	for (( i = 0; i < 75; i++ )); do	# 15 s
+		tg_agent_alive || break
+		tg_curl /healthz >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	if ! tg_agent_alive || ! tg_curl /healthz >/dev/null 2>&1; then
+		echo "agent not healthy on :$TG_PORT" >&2
 		tail -n 30 "$TG_TMP/agent.log" >&2
 		return 1
 	fi
 	tg_log "agent up (pid $TG_AGENT_PID, :$TG_PORT, mode ${TG_XDP_MODE:-skb})"
-}
-
-tg_agent_healthy() {
-	kill -0 "$TG_AGENT_PID" 2>/dev/null && tg_curl /healthz >/dev/null
 }
 
 tg_agent_alive() { [ -n "$TG_AGENT_PID" ] && kill -0 "$TG_AGENT_PID" 2>/dev/null; }
@@ -321,13 +339,15 @@ tg_agent_alive() { [ -n "$TG_AGENT_PID" ] && kill -0 "$TG_AGENT_PID" 2>/dev/null
 tg_agent_stop() {
 	local sig=${1:-TERM} n rc=0
 	[ -n "$TG_AGENT_PID" ] || return 0
-	kill -"$sig" "$TG_AGENT_PID" 2>/dev/null
+	{	# (braces: bash's "Killed" job notice is noise here)
+	kill -"$sig" "$TG_AGENT_PID"
 	for (( n = 0; n < 50; n++ )); do
-		kill -0 "$TG_AGENT_PID" 2>/dev/null || break
+		kill -0 "$TG_AGENT_PID" || break
 		sleep 0.2
 	done
-	kill -0 "$TG_AGENT_PID" 2>/dev/null && kill -KILL "$TG_AGENT_PID" 2>/dev/null
-	wait "$TG_AGENT_PID" 2>/dev/null; rc=$?
+	kill -0 "$TG_AGENT_PID" && kill -KILL "$TG_AGENT_PID"
+	wait "$TG_AGENT_PID"; rc=$?
+	} 2>/dev/null
 	tg_forget "$TG_AGENT_PID"
 	echo "=== $(date +%T) agent $TG_AGENT_PID ended by SIG$sig, status $rc" >>"$TG_TMP/agent.log"
 	TG_AGENT_PID=
@@ -393,12 +413,13 @@ tg_cleanup() {
 		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 	done
 	wait 2>/dev/null
-	# Detach XDP and remove the pins the agent made.
-	if [ -x "$BUILD/tagih-agent" ] && [ ${#TG_AGENT_ARGS[@]} -gt 0 ] &&
-	   [ -e "/run/netns/${TG_ID}gw" ]; then
-		tg_agent_argv
-		timeout -k 2 10 "${TG_CMD[@]}" "${TG_AGENT_ARGS[@]}" --detach \
-			>>"$TG_TMP/agent.log" 2>&1 </dev/null
+	# Host bpffs: detach XDP and remove the pins (--detach does that on
+	# SIGTERM).  A private bpffs goes with its umount, the programs with
+	# the namespaces' veths.
+	if [ -z "$TG_BPFFS_DIR" ] && [ ${#TG_AGENT_ARGS[@]} -gt 0 ] &&
+	   [ -x "$BUILD/tagih-agent" ] && [ -e "/run/netns/${TG_ID}gw" ]; then
+		tg_agent_start --detach >/dev/null 2>&1
+		tg_agent_stop TERM >/dev/null 2>&1
 	fi
 	for ns in "${TG_NSES[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	if [ -n "$TG_BPFFS_DIR" ]; then

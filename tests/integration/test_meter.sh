@@ -24,13 +24,21 @@
 #                                           they crossed the gateway)
 #           + N*SLACK                       per transfer: iperf3's control
 #                                           connection, handshakes, ND/ARP
-#   with S = bytes iperf3 sent, seg(x) = ceil(x/MSS), SLACK = 16 KiB.
+#   with S = bytes iperf3 sent, R = retransmitted segments, SLACK = 32 KiB,
+#   seg(x) = ceil(x/MSS) + ceil(x/BLK): full segments plus at worst one
+#   short one per iperf3 write of BLK = 128 KiB.
+#
+# A second, tighter check needs no segment counting: every TCP packet of
+# the family carries at least HDR bytes of headers, so
+#   payload_d = bytes_d - packets_d*HDR   (ACKs count 0)
+# must lie in [lower_d, S_d + R_d*MSS + N*SLACK] (extra options such as
+# SACK blocks and SYN options fit in the slack).
 #
 # lower is what was received rather than the -n size because iperf3 3.12
 # ends a -n test when its last byte is written, not delivered: the tail
 # (at most the socket buffers, kept small with -w) may be cut by the
 # server's close and never cross the wire.  The test also checks that
-# every transfer delivered >= 95% of -n, and that 2*lower_d > upper_d, so
+# every transfer delivered >= 90% of -n, and that 2*lower_d > upper_d, so
 # a transfer counted twice would fail the bound.  All integer arithmetic.
 #
 # Environment: BUILD (default build), TG_XDP_MODE=skb|native (default
@@ -38,10 +46,10 @@
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 
-SLACK=16384
+SLACK=32768
 SIZE=$((8 * 1024 * 1024))	# -n per transfer, multiple of -l
 BLK=131072
-WIN=256K
+WIN=128K
 KSIZE=$((24 * 1024 * 1024))	# kill -9 phase: 24 MiB at 48 Mbit/s = 4 s
 KRATE=48M
 
@@ -88,7 +96,7 @@ account() {
 	retr=$(jq '.end.sum_sent.retransmits // 0' "$js")
 	printf '  %-3s %-4s -n %9d: sent %9d received %9d retransmits %s\n' \
 		"$sub" "$dir" "$req" "$sent" "$recv" "$retr"
-	[ $((recv * 100)) -ge $((req * 95)) ] ||
+	[ $((recv * 100)) -ge $((req * 90)) ] ||
 		tg_die "$sub $dir: iperf3 delivered only $recv of $req bytes"
 	S[$sub,$dir]=$((S[$sub,$dir] + sent))
 	R[$sub,$dir]=$((R[$sub,$dir] + recv))
@@ -106,7 +114,9 @@ xfer() {
 	account "$sub" "$dir" "$js" "$n"
 }
 
-seg() { echo $(( ($1 + MSS[$2] - 1) / MSS[$2] )); }
+# Segments carrying x bytes: full MSS ones plus, at worst, one short
+# segment per iperf3 write (-l) (paced writes flush a partial segment).
+seg() { echo $(( ($1 + MSS[$2] - 1) / MSS[$2] + ($1 + BLK - 1) / BLK )); }
 
 # bounds SUB DIR -> "lower upper"
 bounds() {
@@ -121,9 +131,13 @@ bounds() {
 
 # link_of SUB -> "up down up_pkts down_pkts" from the gw's lanN counters,
 # IP bytes (Ethernet header taken off): what the meter should see.
+# (veth with a native XDP program counts rx bytes without the Ethernet
+# header: nothing to take off then.)
 link_of() {
-	tg_in gw ip -s -j link show "${TG_SUB_IF[$1]}" | jq -r '.[0].stats64 |
-		"\(.rx.bytes - 14 * .rx.packets) \(.tx.bytes - 14 * .tx.packets) \(.rx.packets) \(.tx.packets)"'
+	local l2rx=14
+	[ "${TG_XDP_MODE:-skb}" = native ] && [ "$REF" = agent ] && l2rx=0
+	tg_in gw ip -s -j link show "${TG_SUB_IF[$1]}" | jq -r --argjson e $l2rx '.[0].stats64 |
+		"\(.rx.bytes - $e * .rx.packets) \(.tx.bytes - 14 * .tx.packets) \(.rx.packets) \(.tx.packets)"'
 }
 
 # usage_of SUB -> "up down up_pkts down_pkts" from the endpoint.
@@ -146,7 +160,7 @@ linkref() {
 }
 # check SUB "BASE" "NOW": NOW - BASE against the bounds, both directions.
 check() {
-	local s=$1 b=($2) c=($3) d i lo up got pk est
+	local s=$1 b=($2) c=($3) d i lo up got pk est pup
 	i=0
 	for d in up down; do
 		got=$(( c[i] - b[i] )); pk=$(( c[i + 2] - b[i + 2] ))
@@ -156,16 +170,24 @@ check() {
 		if [ "${S[$s,up]}${S[$s,down]}" = 00 ]; then
 			lo=0; up=0; [ "$REF" = link ] && up=1024
 		fi
-		# Payload estimate: bytes less one header per packet (ACKs
-		# then count 0); informative, close to the payload.
+		# Payload: bytes less one header per packet (ACKs count 0).
 		est=$(( got - pk * HDR[$s] ))
+		pup=$(( S[$s,$d] + X[$s,$d] * MSS[$s] + N[$s] * SLACK ))
+		[ "$up" -eq 0 ] && pup=0
 		if [ "$got" -ge "$lo" ] && [ "$got" -le "$up" ]; then
-			printf '  ok    %-3s %-4s %10d B %6d pkts  in [%d, %d] (+%d.%02d%% over lower; payload est %d)\n' \
-				"$s" "$d" "$got" "$pk" "$lo" "$up" \
-				$(pct "$got" "$lo") "$est"
+			printf '  ok    %-3s %-4s %10d B %6d pkts  in [%d, %d] (+%d.%02d%% over lower)\n' \
+				"$s" "$d" "$got" "$pk" "$lo" "$up" $(pct "$got" "$lo")
 		else
-			printf '  FAIL  %-3s %-4s %10d B %6d pkts  NOT in [%d, %d] (payload est %d)\n' \
-				"$s" "$d" "$got" "$pk" "$lo" "$up" "$est"
+			printf '  FAIL  %-3s %-4s %10d B %6d pkts  NOT in [%d, %d]\n' \
+				"$s" "$d" "$got" "$pk" "$lo" "$up"
+			FAILS=$((FAILS + 1))
+		fi
+		if [ "$est" -ge "$lo" ] && [ "$est" -le "$pup" ]; then
+			printf '        payload %10d B = bytes - pkts*%d  in [%d, %d]\n' \
+				"$est" "${HDR[$s]}" "$lo" "$pup"
+		else
+			printf '  FAIL  payload %10d B = bytes - pkts*%d  NOT in [%d, %d]\n' \
+				"$est" "${HDR[$s]}" "$lo" "$pup"
 			FAILS=$((FAILS + 1))
 		fi
 		if [ "$lo" -gt 0 ] && [ $((2 * lo)) -le "$up" ]; then
@@ -184,7 +206,8 @@ pct() {	# got lo -> "INT FRAC" of (got-lo)/lo in percent, 2 decimals
 	echo "$((x / 100)) $((x % 100))"
 }
 
-echo "bound: lower = bytes received; upper = sent + ceil(sent/MSS)*HDR + ceil(sent_opposite/MSS)*HDR + retrans*(MSS+HDR) + transfers*$SLACK"
+echo "bound: lower = bytes received; upper = sent + seg(sent)*HDR + seg(sent_opposite)*HDR + retrans*(MSS+HDR) + transfers*$SLACK,"
+echo "       seg(x) = ceil(x/MSS) + ceil(x/$BLK); payload = bytes - pkts*HDR in [lower, sent + retrans*MSS + transfers*$SLACK]"
 echo "       IPv4 HDR 52 MSS 1448 (H 3.6%), IPv6 HDR 72 MSS 1428 (H 5.0%); xdp-mode ${TG_XDP_MODE:-skb}"
 
 # ------------------------------------------------ phase 1: known transfers
