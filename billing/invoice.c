@@ -156,10 +156,12 @@ static int inv_segment_lines(MDB_txn *txn, struct inv_run *run,
 		if (!(l = inv_line_add(inv, LINE_USAGE)))
 			return -E2BIG;
 		inv_fmt_gb(c.billed_bytes, gb, sizeof(gb));
-		inv_desc(l, "%s %s: %s%s%s",
-			 p->terms.type == PLAN_VOLUME ? "Pemakaian" :
-							"Kelebihan kuota",
-			 p->name, gb, c.capped ? " (batas)" : "", span);
+		if (p->terms.type == PLAN_VOLUME)
+			inv_desc(l, "Pemakaian %s: %s%s", p->name, gb,
+				 c.capped ? " (batas)" : "");
+		else
+			inv_desc(l, "Kelebihan kuota: %s%s", gb,
+				 c.capped ? " (batas)" : "");
 		l->qty = c.billed_bytes;
 		l->unit_price = p->terms.per_gb;
 		l->amount = c.usage;

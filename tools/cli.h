@@ -52,6 +52,14 @@ int cmd_usage(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_dunning(struct cli *c, int argc, char **argv);
 int cmd_garden(struct cli *c, int argc, char **argv);
+/* Billing (tools/cmd_plan.c, cmd_invoice.c, cmd_pay.c, cmd_report.c,
+ * cmd_fsck.c). */
+int cmd_plan(struct cli *c, int argc, char **argv);
+int cmd_invoice(struct cli *c, int argc, char **argv);
+int cmd_pay(struct cli *c, int argc, char **argv);
+int cmd_balance(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_fsck(struct cli *c, int argc, char **argv);
 /* `tagih sub suspend|restore|hold ...` (tools/cmd_dunning.c); argv[0] is
  * the verb. Called from cmd_sub. */
 int cmd_sub_isolir(struct cli *c, int argc, char **argv);

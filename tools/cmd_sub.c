@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "billcli.h"
 #include "cli.h"
 #include "prefix.h"
 #include "sub.h"
@@ -22,6 +23,14 @@ static void sub_usage(FILE *f)
 		"usage: tagih sub add ID --name NAME [--ip PREFIX ...] "
 		"[--phone P] [--email E]\n"
 		"                    [--address A] [--nik N] [--notes T]\n"
+		"                    [--plan PLAN] [--activated YYYY-MM-DD]\n"
+		"                    [--cycle calendar|anniversary] "
+		"[--cycle-day 1..28]\n"
+		"       tagih sub set ID [--name ...] [--phone ...] [--cycle ...] "
+		"(as add, no --ip/--plan)\n"
+		"       tagih sub plan ID PLAN --from YYYY-MM-DD\n"
+		"       tagih sub terminate ID [--date YYYY-MM-DD]\n"
+		"       tagih sub addon add|del|list ID [PRODUCT] ...\n"
 		"       tagih sub list [--json]\n"
 		"       tagih sub show ID [--show-personal] [--json]\n"
 		"       tagih sub ip add|del ID PREFIX\n"
@@ -56,6 +65,11 @@ enum {
 	OPT_NOTES = 't',
 	OPT_HELP = 'h',
 	OPT_JSON = 'j',
+	/* billing (tools/cmd_subbill.c) */
+	OPT_PLAN = 256,
+	OPT_ACTIVATED,
+	OPT_CYCLE,
+	OPT_CYCLE_DAY,
 };
 
 static const struct option sub_form_opts[] = {
@@ -66,6 +80,10 @@ static const struct option sub_form_opts[] = {
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "nik", required_argument, NULL, OPT_NIK },
 	{ "notes", required_argument, NULL, OPT_NOTES },
+	{ "plan", required_argument, NULL, OPT_PLAN },
+	{ "activated", required_argument, NULL, OPT_ACTIVATED },
+	{ "cycle", required_argument, NULL, OPT_CYCLE },
+	{ "cycle-day", required_argument, NULL, OPT_CYCLE_DAY },
 	CLI_OPT_JSON,
 	{ "help", no_argument, NULL, OPT_HELP },
 	{}
@@ -126,6 +144,14 @@ static int sub_form_opt(struct sub_form *f, int opt, const char *arg)
 		return form_str(r->nik, sizeof(r->nik), "nik", arg);
 	case OPT_NOTES:
 		return form_str(r->notes, sizeof(r->notes), "notes", arg);
+	case OPT_PLAN:
+		return sub_bill_opt(r, "plan", arg);
+	case OPT_ACTIVATED:
+		return sub_bill_opt(r, "activated", arg);
+	case OPT_CYCLE:
+		return sub_bill_opt(r, "cycle", arg);
+	case OPT_CYCLE_DAY:
+		return sub_bill_opt(r, "cycle-day", arg);
 	}
 	return CLI_USAGE;
 }
@@ -184,7 +210,8 @@ static int sub_cmd_add(struct cli *c, int argc, char **argv)
 	snprintf(f.rec.id, sizeof(f.rec.id), "%s", argv[optind]);
 	f.rec.status = SUB_ACTIVE;
 	f.rec.created = tt_now();
-	f.rec.activated = tt_local_day(f.rec.created);
+	if (!f.rec.activated)	/* --activated not given */
+		f.rec.activated = tt_local_day(f.rec.created);
 
 	st = cli_store(c);
 	if (!st)
@@ -208,6 +235,11 @@ static int sub_cmd_add(struct cli *c, int argc, char **argv)
 				strerror(-err));
 		store_abort(txn);
 		return CLI_FAIL;
+	}
+	ret = sub_bill_added(txn, st, &f.rec);
+	if (ret) {
+		store_abort(txn);
+		return ret;
 	}
 	if (store_commit(txn))
 		return CLI_FAIL;
@@ -564,6 +596,66 @@ fail:
 	return CLI_FAIL;
 }
 
+/* `sub set ID --opt ...`: the options of `sub add` over the stored record. */
+static int sub_cmd_set(struct cli *c, int argc, char **argv)
+{
+	struct sub_form f = { 0 };
+	struct store *st;
+	MDB_txn *txn;
+	int o, err, ret, n = 0;
+
+	if (argc < 2 || sub_id_check(argv[1])) {
+		sub_usage(stderr);
+		return CLI_USAGE;
+	}
+	st = cli_store(c);
+	if (!st || store_begin(st, true, &txn))
+		return CLI_FAIL;
+	err = sub_get(txn, st, argv[1], &f.rec);
+	if (err) {
+		store_abort(txn);
+		cli_err(err == -ENOENT ? "unknown subscriber '%s'" :
+					 "cannot read subscriber '%s'", argv[1]);
+		return CLI_FAIL;
+	}
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "h", sub_form_opts, NULL)) != -1) {
+		if (o == OPT_JSON)
+			continue;
+		if (o == OPT_IP || o == OPT_PLAN || o == OPT_HELP || o == '?') {
+			if (o == OPT_IP || o == OPT_PLAN)
+				cli_err("use `sub ip add|del` and `sub plan` "
+					"for addresses and plans");
+			store_abort(txn);
+			return o == OPT_HELP ? (sub_usage(stdout), CLI_OK) :
+					       CLI_USAGE;
+		}
+		ret = sub_form_opt(&f, o, optarg);
+		if (ret) {
+			store_abort(txn);
+			return ret;
+		}
+		n++;
+	}
+	if (optind != argc - 1 || !n || !*f.rec.name) {
+		store_abort(txn);
+		if (!n || optind != argc - 1)
+			sub_usage(stderr);
+		else
+			cli_err("--name cannot be empty");
+		return CLI_USAGE;
+	}
+	err = sub_put(txn, st, &f.rec);
+	if (err || store_commit(txn)) {
+		if (err)
+			store_abort(txn);
+		cli_err("cannot update '%s'", argv[1]);
+		return CLI_FAIL;
+	}
+	printf("updated subscriber '%s'\n", f.rec.id);
+	return CLI_OK;
+}
+
 int cmd_sub(struct cli *c, int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : NULL;
@@ -580,6 +672,11 @@ int cmd_sub(struct cli *c, int argc, char **argv)
 		return sub_cmd_show(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "ip"))
 		return sub_cmd_ip(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "set"))
+		return sub_cmd_set(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "plan") || !strcmp(verb, "terminate") ||
+	    !strcmp(verb, "addon"))
+		return cmd_sub_bill(c, argc - 1, argv + 1);
 	if ((!strcmp(verb, "suspend") || !strcmp(verb, "restore") ||
 	     !strcmp(verb, "hold")) && cmd_sub_isolir)
 		return cmd_sub_isolir(c, argc - 1, argv + 1);

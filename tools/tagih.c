@@ -25,10 +25,22 @@ static int cmd_config(struct cli *c, int argc, char **argv);
 #pragma weak cmd_audit
 #pragma weak cmd_dunning
 #pragma weak cmd_garden
+#pragma weak cmd_plan
+#pragma weak cmd_invoice
+#pragma weak cmd_pay
+#pragma weak cmd_balance
+#pragma weak cmd_report
+#pragma weak cmd_fsck
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "sub", cmd_sub, "subscribers: add, list, show, addresses (ip add/del)" },
 	{ "usage", cmd_usage, "metered usage per subscriber; import CSV" },
+	{ "plan", cmd_plan, "plans: flat, volume, hybrid (add, list, show)" },
+	{ "invoice", cmd_invoice, "invoice runs, show, list, void, export" },
+	{ "pay", cmd_pay, "record a payment (oldest invoice first)" },
+	{ "balance", cmd_balance, "a subscriber's balance and open invoices" },
+	{ "report", cmd_report, "revenue, aging, top usage" },
+	{ "fsck", cmd_fsck, "check the billing ledger's invariants" },
 	{ "dunning", cmd_dunning, "reminders, isolir and restore runs" },
 	{ "garden", cmd_garden, "walled garden: what isolated subscribers reach" },
 	{ "audit", cmd_audit, "who did what, when" },

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmd_fsck.c - `tagih fsck`: check the billing ledger, non-zero on any violation. */
+#include <stdio.h>
+#include <string.h>
+
+#include "billcli.h"
+#include "fsck.h"
+
+int cmd_fsck(struct cli *c, int argc, char **argv)
+{
+	struct fsck_report r;
+	struct store *st;
+	MDB_txn *txn;
+	int err;
+
+	if (argc != 1) {
+		fprintf(argc == 2 && !strcmp(argv[1], "--help") ? stdout :
+								  stderr,
+			"usage: tagih fsck [--json]\n"
+			"  Checks invoice totals, payment allocations and "
+			"gap-free numbers.\n");
+		return argc == 2 && !strcmp(argv[1], "--help") ? CLI_OK :
+								 CLI_USAGE;
+	}
+	st = cli_store(c);
+	if (!st || store_begin(st, false, &txn))
+		return CLI_FAIL;
+	err = fsck_run(txn, st, c->json ? NULL : stdout, &r);
+	store_abort(txn);
+	if (err) {
+		cli_err("fsck could not read the store: %s", strerror(-err));
+		return CLI_FAIL;
+	}
+	if (c->json)
+		bill_json_out(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+					"invoices", (json_int_t)r.invoices,
+					"payments", (json_int_t)r.payments,
+					"subscribers", (json_int_t)r.subs,
+					"paid_in", (json_int_t)r.paid_in,
+					"allocated", (json_int_t)r.allocated,
+					"balances", (json_int_t)r.balances,
+					"violations", r.violations));
+	else
+		printf("fsck: %llu invoices, %llu payments, %llu subscribers: "
+		       "%d violation%s\n", (unsigned long long)r.invoices,
+		       (unsigned long long)r.payments,
+		       (unsigned long long)r.subs, r.violations,
+		       r.violations == 1 ? "" : "s");
+	return r.violations ? CLI_FAIL : CLI_OK;
+}

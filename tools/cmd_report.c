@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmd_report.c - `tagih report`: revenue per period, aging, top usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "billcli.h"
+#include "report.h"
+#include "ttime.h"
+
+static void report_usage_text(FILE *f)
+{
+	fprintf(f,
+		"usage: tagih report revenue --period YYYY-MM [--json]\n"
+		"       tagih report aging [--json]\n"
+		"       tagih report usage --period YYYY-MM [--top N] [--json]\n"
+		"\n"
+		"  aging: open invoices by days past their due date: current "
+		"(not yet due),\n"
+		"  0-30, 31-60, 61-90 and 90+ days.\n");
+}
+
+int cmd_report(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "top", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *verb = argc > 1 ? argv[1] : "", *period = NULL;
+	struct aging_bucket ag[AGING_BUCKETS];
+	struct usage_top *top = NULL;
+	struct rev_report rv;
+	struct store *st;
+	MDB_txn *txn;
+	uint64_t ntop = 10;
+	int o, y = 0, m = 0, ret, err, n = 0, i;
+	char a[40], b[40], d[40], e[40], bu[32];
+	json_t *j;
+
+	optind = 0;
+	while ((o = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p':
+			ret = bill_period("period", optarg, &y, &m);
+			if (ret)
+				return ret;
+			period = optarg;
+			break;
+		case 't':
+			ret = bill_uint("top", optarg, 10000, &ntop);
+			if (ret)
+				return ret;
+			break;
+		case 'h':
+			report_usage_text(stdout);
+			return CLI_OK;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1) {	/* argv[1], the verb, is getopt's argv[0] */
+		report_usage_text(stderr);
+		return CLI_USAGE;
+	}
+	if ((!strcmp(verb, "revenue") || !strcmp(verb, "usage")) && !period) {
+		cli_err("--period YYYY-MM is required");
+		return CLI_USAGE;
+	}
+	if (strcmp(verb, "revenue") && strcmp(verb, "aging") &&
+	    strcmp(verb, "usage")) {
+		report_usage_text(stderr);
+		return CLI_USAGE;
+	}
+	if (!ntop)
+		ntop = 1;
+	st = cli_store(c);
+	if (!st || store_begin(st, false, &txn))
+		return CLI_FAIL;
+	if (!strcmp(verb, "revenue")) {
+		err = report_revenue(txn, st, period, &rv);
+	} else if (!strcmp(verb, "aging")) {
+		err = report_aging(txn, st, tt_local_day(tt_now()), ag);
+	} else {
+		top = calloc(ntop, sizeof(*top));
+		err = top ? report_usage_top(txn, st, y, m, ntop, top, &n) :
+			    -ENOMEM;
+	}
+	store_abort(txn);
+	if (err) {
+		free(top);
+		cli_err("report failed: %s", strerror(-err));
+		return CLI_FAIL;
+	}
+
+	if (!strcmp(verb, "revenue")) {
+		if (c->json) {
+			bill_json_out(json_pack(
+				"{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+				"period", period, "invoices",
+				(json_int_t)rv.invoices, "subtotal",
+				(json_int_t)rv.subtotal, "tax",
+				(json_int_t)rv.tax, "total",
+				(json_int_t)rv.total, "paid",
+				(json_int_t)rv.paid, "open",
+				(json_int_t)rv.open, "voided",
+				(json_int_t)rv.voided, "void_total",
+				(json_int_t)rv.void_total));
+		} else {
+			printf("revenue %s: %llu invoices, subtotal %s, PPN "
+			       "%s, total %s\n", period,
+			       (unsigned long long)rv.invoices,
+			       money_fmt(rv.subtotal, a, sizeof(a)),
+			       money_fmt(rv.tax, b, sizeof(b)),
+			       money_fmt(rv.total, d, sizeof(d)));
+			printf("  paid %s, open %s", money_fmt(rv.paid, a,
+							      sizeof(a)),
+			       money_fmt(rv.open, b, sizeof(b)));
+			printf(", %llu void (%s)\n",
+			       (unsigned long long)rv.voided,
+			       money_fmt(rv.void_total, e, sizeof(e)));
+		}
+	} else if (!strcmp(verb, "aging")) {
+		j = c->json ? json_array() : NULL;
+		if (!j)
+			printf("%-8s %9s %16s\n", "DAYS", "INVOICES", "OPEN");
+		for (i = 0; i < AGING_BUCKETS; i++) {
+			if (j)
+				json_array_append_new(j, json_pack(
+					"{s:s, s:I, s:I}", "bucket",
+					ag[i].label, "invoices",
+					(json_int_t)ag[i].invoices, "amount",
+					(json_int_t)ag[i].amount));
+			else
+				printf("%-8s %9llu %16s\n", ag[i].label,
+				       (unsigned long long)ag[i].invoices,
+				       money_fmt(ag[i].amount, a, sizeof(a)));
+		}
+		if (j)
+			bill_json_out(j);
+	} else {
+		j = c->json ? json_array() : NULL;
+		if (!j)
+			printf("%-4s %-32s %14s %14s %14s\n", "#", "SUBSCRIBER",
+			       "UP", "DOWN", "TOTAL");
+		for (i = 0; i < n; i++) {
+			if (j) {
+				json_array_append_new(j, json_pack(
+					"{s:s, s:I, s:I, s:I}", "subscriber",
+					top[i].sub, "up_bytes",
+					(json_int_t)top[i].up, "down_bytes",
+					(json_int_t)top[i].down, "bytes",
+					(json_int_t)(top[i].up + top[i].down)));
+				continue;
+			}
+			printf("%-4d %-32s", i + 1, top[i].sub);
+			printf(" %14s", cli_fmt_bytes(top[i].up, bu, sizeof(bu)));
+			printf(" %14s", cli_fmt_bytes(top[i].down, bu, sizeof(bu)));
+			printf(" %14s\n", cli_fmt_bytes(top[i].up + top[i].down,
+							bu, sizeof(bu)));
+		}
+		if (j)
+			bill_json_out(j);
+	}
+	free(top);
+	return CLI_OK;
+}
