@@ -537,6 +537,8 @@ static int dun_remind(MDB_txn *txn, struct store *st, int64_t now,
 	det = json_pack("{ss sI sI si}", "invoice", d->number, "amount_due",
 			(json_int_t)(d->total - d->paid), "due_day",
 			(json_int_t)d->due, "relative_day", rel);
+	/* a late run sends the latest reminder: word it for today */
+	rel = tt_local_day(now) - d->due;
 	err = audit_write(txn, st, now, actor, "remind", d->sub,
 			  rel < 0 ? "due soon" : rel == 0 ? "due today"
 							  : "overdue",

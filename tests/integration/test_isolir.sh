@@ -56,7 +56,16 @@ EOC
 chmod 600 "$CONF"
 cli() { "$BUILD/tagih" --db "$TG_DB" --config "$CONF" "$@"; }
 
-cli sub add s1 --name "Satu" --ip 10.77.1.2/32 || tg_die "sub add s1"
+BILLING=1
+cli plan --help >/dev/null 2>&1 && cli invoice --help >/dev/null 2>&1 &&
+	cli pay --help >/dev/null 2>&1 || BILLING=0
+if [ $BILLING -eq 1 ]; then
+	cli plan add paket-10 --type flat --price 150000 || tg_die "plan add"
+	cli sub add s1 --name "Satu" --ip 10.77.1.2/32 --plan paket-10 \
+		--activated 2026-10-01 || tg_die "sub add s1"
+else
+	cli sub add s1 --name "Satu" --ip 10.77.1.2/32 || tg_die "sub add s1"
+fi
 cli sub add s4 --name "Empat" --ip 10.77.4.2/32 --ip fd77:4::/64 || tg_die "sub add s4"
 cli garden add $RESOLVER --port 53 || tg_die "garden add resolver"
 cli garden add $PORTAL/32 || tg_die "garden add portal"
@@ -120,12 +129,7 @@ isolated() {	# s1 blocked but the garden works; s4 fine
 }
 
 # ------------------------------------------------- overdue -> isolir ---
-BILLING=1
-if cli plan --help >/dev/null 2>&1 && cli invoice --help >/dev/null 2>&1 &&
-   cli pay --help >/dev/null 2>&1; then
-	cli plan add paket-10 --type flat --price 150000 || tg_die "plan add"
-	cli sub set s1 --plan paket-10 --activated 2026-10-01 ||
-		tg_die "sub set s1 plan"
+if [ $BILLING -eq 1 ]; then
 	cli invoice run --period 2026-10 --now 2026-11-01T09:00 || tg_die "invoice run"
 	INV=$(cli invoice list --json | jq -r '.[] | select(.subscriber == "s1") | .number' | head -1)
 	TOTAL=$(cli invoice list --json | jq -r '.[] | select(.subscriber == "s1") | .total' | head -1)
@@ -136,7 +140,6 @@ if cli plan --help >/dev/null 2>&1 && cli invoice --help >/dev/null 2>&1 &&
 	cli dunning run --now 2026-11-15T09:00 | tee "$TG_TMP/dun.txt"
 	grep -q "1 suspended" "$TG_TMP/dun.txt" || tg_die "dunning did not suspend s1"
 else
-	BILLING=0
 	tg_log "WARNING: billing CLI (plan/invoice/pay) not built: suspending by hand"
 	cli sub suspend s1 --reason "test: overdue" || tg_die "sub suspend"
 fi
