@@ -110,6 +110,38 @@ static const struct conf_opt conf_opts[] = {
 	       "Tripay private key (callback HMAC)."),
 	STR(duitku_merchant_code, "tagihd", NULL, "Duitku merchant code."),
 	SECRET(duitku_api_key, "tagihd", "Duitku API key."),
+	/* tagihd: notifications (sent from the outbox by tagihd) */
+	STR(notify_lang, "tagihd", "id",
+	    "Language of messages to subscribers.", .choices = "id|en"),
+	STR(notify_templates, "tagihd", NULL,
+	    "Directory of operator templates LANG/EVENT.txt (first line "
+	    "'Subject: ...' for e-mail); unset = the built-in ones."),
+	INT(notify_max_attempts, "tagihd", 1, 100, "5",
+	    "Attempts per message before it is marked failed."),
+	INT(notify_retry_base, "tagihd", 1, 86400, "60",
+	    "Seconds before the first retry; doubled each time, at most 6 h."),
+	STR(wa_gateway_url, "tagihd", NULL,
+	    "Generic WhatsApp HTTP gateway endpoint (POST); unset = off."),
+	SECRET(wa_gateway_token, "tagihd",
+	       "Sent as the Authorization header to the WhatsApp gateway."),
+	STR(wa_gateway_body, "tagihd",
+	    "{\"target\":\"{phone}\",\"message\":\"{message}\"}",
+	    "Request body template: {phone} and {message} are filled in "
+	    "(JSON-escaped for a JSON body, URL-encoded for a form)."),
+	STR(wa_cloud_url, "tagihd", "https://graph.facebook.com/v20.0",
+	    "WhatsApp Cloud API base URL."),
+	STR(wa_cloud_phone_id, "tagihd", NULL,
+	    "WhatsApp Cloud API phone number id; unset = off."),
+	SECRET(wa_cloud_token, "tagihd", "WhatsApp Cloud API access token."),
+	STR(smtp_url, "tagihd", NULL,
+	    "SMTP server for e-mail, e.g. smtps://mail.example.net:465; "
+	    "unset = off."),
+	STR(smtp_user, "tagihd", NULL, "SMTP login."),
+	SECRET(smtp_password, "tagihd", "SMTP password."),
+	STR(smtp_from, "tagihd", NULL, "Sender address of e-mails."),
+	STR(invoice_pdf_dir, "tagihd", NULL,
+	    "Directory of invoice PDFs (number with '/' as '-', .pdf), "
+	    "attached to invoice e-mails when present."),
 };
 
 #define CONF_N (sizeof(conf_opts) / sizeof(conf_opts[0]))

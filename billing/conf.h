@@ -61,6 +61,22 @@ struct tagih_conf {
 	char *tripay_private_key;
 	char *duitku_merchant_code;
 	char *duitku_api_key;
+	/* tagihd: notifications */
+	char *notify_lang;
+	char *notify_templates;
+	int64_t notify_max_attempts;
+	int64_t notify_retry_base;
+	char *wa_gateway_url;
+	char *wa_gateway_token;
+	char *wa_gateway_body;
+	char *wa_cloud_url;
+	char *wa_cloud_phone_id;
+	char *wa_cloud_token;
+	char *smtp_url;
+	char *smtp_user;
+	char *smtp_password;
+	char *smtp_from;
+	char *invoice_pdf_dir;
 };
 
 enum conf_type { CONF_STR, CONF_INT, CONF_BOOL, CONF_LIST };
