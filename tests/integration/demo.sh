@@ -9,6 +9,8 @@
 #   s4  10.77.4.2   paket-hybrid (Rp 100.000, 1 GB, then Rp 3.000/GB)
 #   up  10.77.0.2 iperf3; 10.77.0.53 dnsmasq (DNS); 10.77.0.80 portal (HTTP)
 #   gw  tagih-agent (XDP, skb mode), isolir notice page on :8081
+# `make demo` runs it with sh: lib.sh needs bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u -o pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
