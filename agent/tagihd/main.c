@@ -14,6 +14,8 @@
 #include "ttime.h"
 #include "caps.h"
 #include "tagihd.h"
+#include "notify.h"
+#include <curl/curl.h>
 
 static void usage(FILE *f)
 {
@@ -129,6 +131,7 @@ int main(int argc, char **argv)
 	};
 	const char *db = NULL, *config = NULL, *listen_addr = NULL;
 	struct tagihd d;
+	struct notify *nt = NULL;
 	char *cert = NULL, *key = NULL;
 	sigset_t sigs;
 	int opt, fd = -1, sig, err, rc = 1;
@@ -199,6 +202,10 @@ int main(int argc, char **argv)
 		if (!cert || !key)
 			goto out;
 	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		pr_warn("cannot initialise libcurl");
+		goto out;
+	}
 	fd = http_listen(listen_addr);
 	if (fd < 0)
 		goto out;
@@ -222,6 +229,8 @@ int main(int argc, char **argv)
 	if (http_start(&d, fd, cert, key))
 		goto out;
 	fd = -1;	/* libmicrohttpd closes it when it stops */
+	if (notify_start(&d, &nt))
+		goto out;
 	pr_info("listening on %s%s (webhooks: %s%s%s%s)", listen_addr,
 		cert ? " (https)" : "",
 		d.sec.midtrans_server_key ? "midtrans " : "",
@@ -238,6 +247,7 @@ int main(int argc, char **argv)
 	pr_info("stopping");
 	rc = 0;
 out:
+	notify_stop(nt);
 	http_stop(&d);
 	if (fd >= 0)
 		close(fd);
