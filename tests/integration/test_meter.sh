@@ -42,7 +42,8 @@
 # a transfer counted twice would fail the bound.  All integer arithmetic.
 #
 # Environment: BUILD (default build), TG_XDP_MODE=skb|native (default
-# skb), TG_BPFFS=private|host (lib.sh).  Runs in about 20 s.
+# skb), TG_BPFFS=private|host (lib.sh), TG_KILLS=N kill -9 cycles at
+# random moments of the phase-2 transfer (default 1).  Runs in about 20 s.
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -50,7 +51,8 @@ SLACK=32768
 SIZE=$((8 * 1024 * 1024))	# -n per transfer, multiple of -l
 BLK=131072
 WIN=128K
-KSIZE=$((24 * 1024 * 1024))	# kill -9 phase: 24 MiB at 48 Mbit/s = 4 s
+KILLS=${TG_KILLS:-1}		# kill -9 / restart cycles in phase 2
+KSIZE=$(( (KILLS * 2 + 2) * 6 * 1024 * 1024 ))	# at 48 Mbit/s: 2 s per kill + 4 s
 KRATE=48M
 
 tg_init
@@ -229,7 +231,7 @@ linkref
 [ "$REF" = link ] || [ "${NOW[s4]}" = "0 0 0 0" ] || { echo "  FAIL  s4 (silent) reads ${NOW[s4]}"; FAILS=$((FAILS + 1)); }
 
 # --------------------------------------- phase 2: kill -9 during a transfer
-echo "phase 2: kill -9 the agent during $KSIZE-byte transfers at $KRATE bit/s"
+echo "phase 2: kill -9 the agent $KILLS time(s) during $KSIZE-byte transfers at $KRATE bit/s"
 for s in s1 s2 s3 s4; do BASE[$s]=${NOW[$s]}; LBASE[$s]=$(link_of $s); done
 expect_reset
 js1=$TG_TMP/k-s1.json; js2=$TG_TMP/k-s2.json
@@ -240,12 +242,16 @@ tg_bg timeout -k 3 40 nsenter --net="$(tg_nspath s2)" iperf3 --json -c $TG_UP6 \
 	-p 5202 -n $KSIZE -l $BLK -w $WIN -b $KRATE -R >"$js2"
 p2=$TG_LAST_PID
 sleep 1.5
-kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null || tg_die "transfers ended before the kill"
-[ "$REF" = agent ] && tg_agent_kill9
-tg_log "agent killed with SIGKILL mid-transfer; pins: $(ls "$(tg_pin_dir)" 2>/dev/null | tr '\n' ' ')"
-sleep 1
-kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null || tg_die "transfers ended before the restart"
-[ "$REF" = link ] || tg_agent_start || tg_die "agent did not restart after kill -9"
+for (( k = 1; k <= KILLS; k++ )); do
+	kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null || tg_die "transfers ended before kill $k"
+	[ "$REF" = agent ] && tg_agent_kill9
+	tg_log "kill $k: agent killed with SIGKILL mid-transfer; pins: $(ls "$(tg_pin_dir)" 2>/dev/null | tr '\n' ' ')"
+	sleep 1
+	kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null || tg_die "transfers ended before restart $k"
+	[ "$REF" = link ] || tg_agent_start || tg_die "agent did not restart after kill -9"
+	# Next kill at a random moment within the drain cycle.
+	[ $k -lt $KILLS ] && sleep "0.$(( RANDOM % 10 ))$(( RANDOM % 10 ))"
+done
 kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null ||
 	tg_log "WARNING: a transfer ended before the agent was back up"
 wait $p1 || tg_die "iperf3 s1 (kill phase) failed: $(cat "$js1")"
