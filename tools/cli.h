@@ -63,5 +63,7 @@ int cmd_fsck(struct cli *c, int argc, char **argv);
 /* `tagih sub suspend|restore|hold ...` (tools/cmd_dunning.c); argv[0] is
  * the verb. Called from cmd_sub. */
 int cmd_sub_isolir(struct cli *c, int argc, char **argv);
+/* `tagih notify list|retry` (tools/cmd_notify.c). */
+int cmd_notify(struct cli *c, int argc, char **argv);
 
 #endif

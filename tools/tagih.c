@@ -31,6 +31,7 @@ static int cmd_config(struct cli *c, int argc, char **argv);
 #pragma weak cmd_balance
 #pragma weak cmd_report
 #pragma weak cmd_fsck
+#pragma weak cmd_notify
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "sub", cmd_sub, "subscribers: add, list, show, addresses (ip add/del)" },
@@ -44,6 +45,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "dunning", cmd_dunning, "reminders, isolir and restore runs" },
 	{ "garden", cmd_garden, "walled garden: what isolated subscribers reach" },
 	{ "audit", cmd_audit, "who did what, when" },
+	{ "notify", cmd_notify, "messages to subscribers: list, retry" },
 	{ "config", cmd_config, NULL },	/* hidden: `tagih config example` */
 };
 

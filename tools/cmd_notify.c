@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmd_notify.c - `tagih notify list|retry`: the notification outbox for the operator. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "money.h"
+#include "outbox.h"
+#include "ttime.h"
+
+static void notify_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tagih notify list [--status pending|sending|sent|failed] "
+		"[--json]\n"
+		"       tagih notify retry ID\n"
+		"\n"
+		"  Messages to subscribers (WhatsApp, e-mail) queued by billing "
+		"and dunning\n"
+		"  and sent by tagihd, each event at most once per channel. "
+		"`retry` puts a\n"
+		"  failed message back in the queue; tagihd sends it within a "
+		"second.\n");
+}
+
+struct list_ctx {
+	int status;		/* -1 = all */
+	json_t *arr;
+	int n;
+};
+
+static int list_one(const struct outbox_rec *r, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	char t1[40], t2[40], amt[32];
+
+	if (l->status >= 0 && r->status != l->status)
+		return 0;
+	l->n++;
+	if (l->arr) {
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:i,s:s,"
+				      "s:s,s:s}",
+			"id", (json_int_t)r->id,
+			"event", outbox_event_str(r->event),
+			"channel", outbox_channel_str(r->channel),
+			"status", outbox_status_str(r->status),
+			"sub", r->sub, "ref", r->ref,
+			"amount", (json_int_t)r->amount,
+			"attempts", (int)r->attempts,
+			"created", tt_fmt_time_local(r->created, t1, sizeof(t1)),
+			"next_try", tt_fmt_time_local(r->next_try, t2,
+						      sizeof(t2)),
+			"last_error", r->last_error);
+
+		if (!o)
+			return -ENOMEM;
+		return json_array_append_new(l->arr, o) ? -ENOMEM : 0;
+	}
+	printf("%6llu  %-8s %-14s %-16s %-14s %-22s %12s  %u  %s\n",
+	       (unsigned long long)r->id, outbox_status_str(r->status),
+	       outbox_channel_str(r->channel), outbox_event_str(r->event),
+	       r->sub, r->ref, r->amount ? money_fmt(r->amount, amt,
+						    sizeof(amt)) : "-",
+	       r->attempts, r->last_error);
+	return 0;
+}
+
+static int notify_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct list_ctx l = { .status = -1 };
+	struct store *st;
+	MDB_txn *txn;
+	int o, err;
+
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
+		switch (o) {
+		case 's':
+			if (outbox_status_parse(optarg, &l.status)) {
+				cli_err("--status: want pending, sending, "
+					"sent or failed");
+				return CLI_USAGE;
+			}
+			break;
+		case 'j':
+			c->json = true;
+			break;
+		case 'h':
+			notify_usage(stdout);
+			return CLI_OK;
+		default:
+			notify_usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc) {
+		notify_usage(stderr);
+		return CLI_USAGE;
+	}
+	st = cli_store(c);
+	if (!st)
+		return CLI_FAIL;
+	if (c->json)
+		l.arr = json_array();
+	else
+		printf("%6s  %-8s %-14s %-16s %-14s %-22s %12s  %s  %s\n", "ID",
+		       "STATUS", "CHANNEL", "EVENT", "SUB", "REF", "AMOUNT",
+		       "N", "LAST ERROR");
+	err = store_begin(st, false, &txn);
+	if (err) {
+		json_decref(l.arr);
+		return CLI_FAIL;
+	}
+	err = outbox_foreach(txn, st, list_one, &l);
+	store_abort(txn);
+	if (err < 0) {
+		cli_err("cannot read the outbox: %s", strerror(-err));
+		json_decref(l.arr);
+		return CLI_FAIL;
+	}
+	if (l.arr) {
+		json_dumpf(l.arr, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(l.arr);
+	}
+	return CLI_OK;
+}
+
+static int notify_retry(struct cli *c, int argc, char **argv)
+{
+	unsigned long long id;
+	struct store *st;
+	MDB_txn *txn;
+	char *end;
+	int err;
+
+	if (argc != 2 || !*argv[1]) {
+		notify_usage(stderr);
+		return CLI_USAGE;
+	}
+	id = strtoull(argv[1], &end, 10);
+	if (*end || !id) {
+		cli_err("retry: '%s' is not a message id", argv[1]);
+		return CLI_USAGE;
+	}
+	st = cli_store(c);
+	if (!st)
+		return CLI_FAIL;
+	err = store_begin(st, true, &txn);
+	if (err)
+		return CLI_FAIL;
+	err = outbox_retry(txn, st, id, tt_now());
+	if (err) {
+		store_abort(txn);
+		if (err == -ENOENT)
+			cli_err("no message %llu", id);
+		else if (err == -EALREADY)
+			cli_err("message %llu was already sent", id);
+		else
+			cli_err("retry %llu: %s", id, strerror(-err));
+		return CLI_FAIL;
+	}
+	if (store_commit(txn))
+		return CLI_FAIL;
+	if (!c->json)
+		printf("message %llu queued again\n", id);
+	return CLI_OK;
+}
+
+int cmd_notify(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		notify_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (!strcmp(argv[1], "list"))
+		return notify_list(c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "retry"))
+		return notify_retry(c, argc - 1, argv + 1);
+	cli_err("notify: unknown subcommand '%s'", argv[1]);
+	notify_usage(stderr);
+	return CLI_USAGE;
+}
