@@ -71,15 +71,15 @@ chmod 0600 "$CONF"
 
 # --- billing data: one subscriber and one October invoice per gateway -----
 tg plan add home --type flat --price 150000 >/dev/null || die "plan add"
-for s in s-midtrans s-xendit s-tripay s-duitku; do
+for s in s-midtrans s-xendit s-tripay s-duitku s-restore; do
 	tg sub add "$s" --name "Pelanggan $s" --plan home \
 		--activated 2026-10-01 >/dev/null || die "sub add $s"
 done
 tg invoice run --period 2026-10 >/dev/null || die "invoice run"
 tg --json invoice list >"$tmp/inv.json" || die "invoice list"
 # number and total of a subscriber's invoice
-inv_num() { jq -r --arg s "$1" '[.[] | select(.sub == $s)][0].number' "$tmp/inv.json"; }
-inv_total() { jq -r --arg s "$1" '[.[] | select(.sub == $s)][0].total' "$tmp/inv.json"; }
+inv_num() { jq -r --arg s "$1" '[.[] | select(.subscriber == $s)][0].number' "$tmp/inv.json"; }
+inv_total() { jq -r --arg s "$1" '[.[] | select(.subscriber == $s)][0].total' "$tmp/inv.json"; }
 inv_status() { tg --json invoice show "$1" | jq -r .status; }
 
 # --- start tagihd -----------------------------------------------------------
@@ -228,6 +228,20 @@ for gw in midtrans xendit tripay duitku; do
 		bad "$gw valid x100: $n200 x 200 ($(sort "$tmp/codes-$gw" | uniq -c | tr '\n' ' ')), payments +$((p1 - p0)), invoice $st"
 	fi
 done
+
+# --- a payment that clears the overdue restores the subscriber ------------
+NOW=2026-11-25T08:00+07:00 tg dunning run >/dev/null || die "dunning run"
+[ "$(tg --json sub show s-restore | jq -r .status)" = suspended ] ||
+	die "s-restore not suspended by dunning"
+num=$(inv_num s-restore)
+body_midtrans "$num" "$(inv_total s-restore)" "restore-txn-$$"
+got=$(post midtrans "$BODY" "${HDR[@]}")
+st=$(tg --json sub show s-restore | jq -r .status)
+if [ "$got" = 200 ] && [ "$st" = active ]; then
+	ok "webhook payment restores a subscriber suspended by dunning"
+else
+	bad "restore: HTTP $got, subscriber $st"
+fi
 
 # --- a body over the limit ---------------------------------------------------
 got=$(head -c 70000 /dev/zero | tr '\0' a | curl -s -o /dev/null -w '%{http_code}' \
