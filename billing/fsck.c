@@ -19,7 +19,8 @@ struct fsck_ctx {
 	FILE *out;
 	struct fsck_report *r;
 	char base[INV_NUM_MAX];	/* current number group */
-	uint64_t seq;		/* last number seen in the group */
+	uint64_t seq;		/* highest number seen in the group */
+	uint64_t count;		/* numbers seen in the group */
 };
 
 static void fsck_bad(struct fsck_ctx *fc, const char *fmt, ...)
@@ -51,6 +52,10 @@ static int fsck_group_end(struct fsck_ctx *fc)
 	err = store_meta_get_u64(fc->txn, fc->st, key, &counter);
 	if (err)
 		return err;
+	if (fc->count != fc->seq)
+		fsck_bad(fc, "%s: %" PRIu64 " invoices but numbers go up to %06"
+			 PRIu64 " (%" PRIu64 " missing)", fc->base, fc->count,
+			 fc->seq, fc->seq - fc->count);
 	if (counter != fc->seq)
 		fsck_bad(fc, "%s: counter at %" PRIu64 " but last number is %06"
 			 PRIu64 " (gap at the end)", fc->base, counter, fc->seq);
@@ -64,6 +69,8 @@ static int fsck_inv_cb(const struct inv_rec *inv, void *ctx)
 	char base[INV_NUM_MAX];
 	rp_t sum = 0;
 	uint64_t seq = 0;
+	const char *slash;
+	size_t digits;
 	int i, err, want;
 
 	fc->r->invoices++;
@@ -95,31 +102,37 @@ static int fsck_inv_cb(const struct inv_rec *inv, void *ctx)
 		fc->r->allocated += inv->paid;
 	}
 
-	/* numbers: "<base>NNNNNN" */
-	if (len < 7) {
+	/* numbers: "<base>" + at least six digits, no extra leading zero */
+	slash = strrchr(inv->number, '/');
+	digits = slash ? len - (slash + 1 - inv->number) : 0;
+	if (digits < 6 || digits > 8 ||
+	    (digits > 6 && slash[1] == '0')) {
 		fsck_bad(fc, "%s: malformed number", inv->number);
 		return 0;
 	}
-	for (i = len - 6; i < (int)len; i++) {
+	for (i = len - digits; i < (int)len; i++) {
 		if (inv->number[i] < '0' || inv->number[i] > '9') {
 			fsck_bad(fc, "%s: malformed number", inv->number);
 			return 0;
 		}
 		seq = seq * 10 + (inv->number[i] - '0');
 	}
-	memcpy(base, inv->number, len - 6);
-	base[len - 6] = '\0';
+	memcpy(base, inv->number, len - digits);
+	base[len - digits] = '\0';
 	if (strcmp(base, fc->base)) {
 		err = fsck_group_end(fc);
 		if (err)
 			return err;
 		snprintf(fc->base, sizeof(fc->base), "%s", base);
 		fc->seq = 0;
+		fc->count = 0;
 	}
-	if (seq != fc->seq + 1)
-		fsck_bad(fc, "%s: gap, expected %s%06" PRIu64, inv->number,
-			 base, fc->seq + 1);
-	fc->seq = seq;
+	if (!seq)
+		fsck_bad(fc, "%s: number 0", inv->number);
+	/* numbers are distinct keys >= 1: gap-free iff count == max */
+	fc->count++;
+	if (seq > fc->seq)
+		fc->seq = seq;
 	return 0;
 }
 

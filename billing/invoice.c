@@ -337,7 +337,8 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	err = store_meta_bump(txn, run->st, run->seq_key, &seq);
 	if (err)
 		return err;
-	if (seq > 999999)
+	/* six digits, more when a month needs them (fsck knows) */
+	if (seq > 99999999)
 		return -EOVERFLOW;
 	inv->version = INV_REC_VERSION;
 	inv->tax_mode = o->tax_mode;
