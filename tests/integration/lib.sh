@@ -368,11 +368,23 @@ tg_usage() {
 		jq -er '"\(.up_bytes) \(.down_bytes) \(.up_packets) \(.down_packets)"'
 }
 
-# tg_wait_drained SECS SUB...: after traffic stopped, wait until every
-# SUB's usage stays the same across more than two drain intervals.
+tg_drains() { tg_curl /healthz | jq -er '.drains'; }
+
+# tg_wait_drained SECS SUB...: after traffic stopped, wait for two more
+# drains (/healthz "drains"): the second began after the call, so it
+# committed everything counted before.  Without that field: wait until
+# every SUB's usage stays the same across more than two intervals.
 tg_wait_drained() {
-	local secs=$1 prev="" cur s n stable=0; shift
+	local secs=$1 prev="" cur s n stable=0 d0 d; shift
 	local nap=$(( ${TG_INTERVAL:-1} ))
+	if d0=$(tg_drains 2>/dev/null); then
+		for (( n = 0; n < secs * 5; n++ )); do
+			d=$(tg_drains 2>/dev/null) && [ "$d" -ge $((d0 + 2)) ] && return 0
+			sleep 0.2
+		done
+		echo "no two drains within ${secs}s (drains $d0 -> ${d:-?})" >&2
+		return 1
+	fi
 	for (( n = 0; n < secs; n++ )); do
 		cur=""
 		for s in "$@"; do cur+="$(tg_usage "$s" 2>/dev/null)|"; done
