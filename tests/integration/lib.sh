@@ -5,10 +5,19 @@
 #   . "$(dirname "$0")/lib.sh"
 #   tg_init              # skip (exit 77) unless root + ip netns + tools
 #   topo_up              # gw + upstream + s1..s4, iperf3 servers upstream
+#   tg_reach_all         # every subscriber reaches upstream (then flush
+#                        # neighbours so no NUD probe lands in a count)
 #   tg_cli sub add s1 --name S1 --ip 10.77.1.2/32
-#   tg_agent_start --xdp-mode skb
-#   ...
-#   (cleanup runs by itself on EXIT, INT and TERM)
+#   TG_XDP_MODE=skb TG_INTERVAL=1 tg_agent_start   # waits for /healthz
+#   tg_iperf s1 out.json -c $TG_UP4 -p 5201 -n 8M  # bounded by a timeout
+#   tg_wait_drained 20 s1; tg_usage s1   # "up down up_pkts down_pkts"
+#   tg_agent_kill9; tg_agent_stop [SIG]; tg_curl /metrics
+#   (tg_cleanup runs by itself on EXIT, INT and TERM: kills what we
+#   started, deletes our namespaces, unmounts our bpffs, removes $TG_TMP)
+#
+# The agent runs with "nsenter --net" (not "ip netns exec", which gives a
+# fresh /sys); the endpoint listens in the gw namespace on a free port
+# from 9247, and tg_curl queries it there.
 #
 # Topology (all names carry the per-run prefix $TG_ID, e.g. "tg3f9k"):
 #
@@ -23,7 +32,8 @@
 # BPF pins: by default the agent runs in a private mount namespace whose
 # /sys/fs/bpf is a bpffs instance of our own (mounted under $TG_TMP), so
 # pins survive an agent restart, never clash with a real agent or another
-# test run, and vanish when cleanup unmounts it.  TG_BPFFS=host uses the
+# test run, and vanish when cleanup unmounts it; /run is private too (the
+# agent's lock file).  TG_BPFFS=host uses the
 # host's /sys/fs/bpf instead (pins visible under /sys/fs/bpf/tagih); cleanup
 # then runs the agent with --detach and removes the pin folder if this run
 # created it.
