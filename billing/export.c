@@ -352,8 +352,11 @@ out:
 		fclose(ec.f);
 	if (ec.cr)
 		cairo_destroy(ec.cr);
-	if (surf)
+	if (surf) {
 		cairo_surface_destroy(surf);
+		/* drop cairo's font caches: a CLI exports once and exits */
+		cairo_debug_reset_static_data();
+	}
 	if (err)
 		unlink(tmp);
 	free(tmp);

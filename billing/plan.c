@@ -66,7 +66,8 @@ static int plan_scan(MDB_txn *txn, struct store *st, enum store_db db,
 	rc = plen ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
 		    mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 	while (!rc) {
-		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen))
+		if (plen && (k.mv_size < plen ||
+			     memcmp(k.mv_data, prefix, plen)))
 			break;
 		err = cb(&k, &v, ctx);
 		if (err)
