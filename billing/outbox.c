@@ -260,6 +260,7 @@ static int obx_feed_audit(MDB_txn *txn, struct store *st, unsigned channels,
 	if (err && err != -ENOENT)
 		return err;
 	first = err == -ENOENT;
+	err = 0;
 	if (first) {
 		memset(start, 0, sizeof(start));
 		bei64_put(start, now - OBX_FIRST_LOOKBACK);

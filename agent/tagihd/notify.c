@@ -566,10 +566,13 @@ static void notify_pass(struct notify *n)
 			store_commit(txn);
 		} else {
 			/* nothing new: cursors may still move */
-			if (r == 0)
+			if (r == 0) {
 				store_commit(txn);
-			else
+			} else {
 				store_abort(txn);
+				pr_warn("notify: feeding the outbox: %s",
+					strerror(-r));
+			}
 		}
 	}
 	if (store_begin(st, false, &txn))
