@@ -496,6 +496,14 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 			"hold", (int)r.hold);
 
 		json_object_set_new(j, "prefixes", pfx_json(pfx, n));
+		json_object_set_new(j, "cycle", json_string(
+			r.cycle == CYCLE_ANNIVERSARY ? "anniversary" :
+						       "calendar"));
+		json_object_set_new(j, "cycle_day",
+				    json_integer(r.cycle_day ? r.cycle_day : 1));
+		if (r.terminated)
+			json_object_set_new(j, "terminated", json_string(
+				tt_fmt_date(r.terminated, b, sizeof(b))));
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(j);
@@ -516,6 +524,15 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 		printf("nik:       %s\n", nik);
 	printf("plan:      %s\n", *r.plan ? r.plan : "-");
 	printf("activated: %s\n", act);
+	if (r.terminated)
+		printf("terminated: %s\n", tt_fmt_date(r.terminated, b,
+						       sizeof(b)));
+	if (r.cycle == CYCLE_ANNIVERSARY)
+		printf("cycle:     anniversary\n");
+	else
+		printf("cycle:     calendar, day %d\n",
+		       r.cycle_day ? r.cycle_day : 1);
+	printf("balance:   %s\n", money_fmt(r.balance, b, sizeof(b)));
 	printf("created:   %s\n", created);
 	if (*r.notes)
 		printf("notes:     %s\n", r.notes);

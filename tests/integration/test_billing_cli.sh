@@ -141,9 +141,18 @@ eq "revenue total" "$(tg report revenue --period 2026-11 --json | jq .total)" 31
 eq "usage top" "$(tg report usage --period 2026-11 --top 1 --json | jq -r '.[0].subscriber')" budi
 
 # --- next month: balance pays automatically, void is a credit ----------------
+must sub set vera --phone 08120000001 --notes "lantai 2"
+eq "sub set" "$(tg sub show vera --json | jq -r .notes)" "lantai 2"
+must sub addon add vera tv --price 30000 --from 2026-12-01
+must sub terminate budi --date 2026-12-16
 export TAGIH_NOW=2027-01-02T09:00
 must invoice run --period 2026-12 --json
 eq "dec first" "$(echo "$out" | jq -r .first)" "INV/2027/01/000001"
+# budi, 15 of 31 days: fee 96774; quota 48387096774 B; 99 GB used ->
+# overage charge 101226 capped at 50000 x 15/31 = 24194; PPN 13306
+eq "budi dec total" "$(tg invoice show INV/2027/01/000002 --json | jq .total)" 134274
+# vera: no usage -> minimum 20000, plus the tv add-on 30000
+eq "vera dec total" "$(tg invoice show INV/2027/01/000003 --json | jq .total)" 55500
 eq "andi dec paid by balance" "$(tg invoice show INV/2027/01/000001 --json | jq .paid)" 33500
 eq "andi balance used" "$(tg balance andi --json | jq .balance)" 0
 must invoice void INV/2026/12/000002 --reason "salah paket"
