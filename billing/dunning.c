@@ -624,6 +624,12 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 			json_decref(det);
 			if (err)
 				goto abort;
+			if (fee > 0) {
+				err = invoice_late_fee_add(txn, st, d->sub,
+							   d->number, fee, now);
+				if (err)
+					goto abort;
+			}
 			s.fee_applied = 1;
 			s.fee = fee;
 			s.fee_time = now;

@@ -259,6 +259,101 @@ rp_t invoice_apply_credit(struct inv_rec *inv, struct sub_rec *sub)
 	return x;
 }
 
+#define LATE_KEY "latefee/"
+
+struct late_pending {		/* DB_META "latefee/" + sub + '\0' + number */
+	rp_t fee;
+	int64_t when;
+};
+
+static int late_key(uint8_t *buf, size_t n, const char *sub,
+		    const char *number)
+{
+	int len = snprintf((char *)buf, n, "%s%s", LATE_KEY, sub);
+
+	if (len < 0 || (size_t)len + 1 + strlen(number) > n)
+		return -ENAMETOOLONG;
+	buf[len++] = '\0';
+	memcpy(buf + len, number, strlen(number));
+	return len + (int)strlen(number);
+}
+
+int invoice_late_fee_add(MDB_txn *txn, struct store *st, const char *sub,
+			 const char *number, rp_t fee, int64_t when)
+{
+	struct late_pending lp = { fee, when };
+	uint8_t key[128];
+	int len;
+
+	if (fee <= 0)
+		return -EINVAL;
+	len = late_key(key, sizeof(key), sub, number);
+	if (len < 0)
+		return len;
+	return store_put(txn, st, DB_META, key, len, &lp, sizeof(lp),
+			 MDB_NOOVERWRITE);
+}
+
+/*
+ * Move the subscriber's pending late fees onto inv as LINE_LATE lines and
+ * delete them (same txn: consumed exactly once). Adds their sum to *late.
+ */
+static int inv_late_fees(MDB_txn *txn, struct store *st, const char *sub,
+			 struct inv_rec *inv, rp_t *late)
+{
+	uint8_t pfx[128];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int plen, rc, err = 0;
+
+	plen = snprintf((char *)pfx, sizeof(pfx), "%s%s", LATE_KEY, sub);
+	if (plen < 0 || (size_t)plen + 1 >= sizeof(pfx))
+		return -ENAMETOOLONG;
+	pfx[plen++] = '\0';
+	rc = mdb_cursor_open(txn, store_dbi(st, DB_META), &cur);
+	if (rc)
+		return store_err(rc, "late fees");
+	k.mv_data = pfx;
+	k.mv_size = plen;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		struct late_pending lp;
+		struct inv_line *l;
+
+		if (k.mv_size < (size_t)plen || memcmp(k.mv_data, pfx, plen))
+			break;
+		if (v.mv_size != sizeof(lp)) {
+			err = -EIO;
+			break;
+		}
+		memcpy(&lp, v.mv_data, sizeof(lp));
+		if (!(l = inv_line_add(inv, LINE_LATE))) {
+			err = -E2BIG;
+			break;
+		}
+		inv_desc(l, "Denda keterlambatan %.*s",
+			 (int)(k.mv_size - plen),
+			 (const char *)k.mv_data + plen);
+		l->qty = 1;
+		l->unit_price = lp.fee;
+		l->amount = lp.fee;
+		if (lp.fee > INT64_MAX - *late) {
+			err = -ERANGE;
+			break;
+		}
+		*late += lp.fee;
+		rc = mdb_cursor_del(cur, 0);
+		if (rc) {
+			err = store_err(rc, "late fee consume");
+			break;
+		}
+	}
+	if (!err && rc && rc != MDB_NOTFOUND)
+		err = store_err(rc, "late fees");
+	mdb_cursor_close(cur);
+	return err;
+}
+
 /*
  * One subscriber. Returns 1 when an invoice was made, 0 when there was
  * nothing to do (stats say why), or -errno.
@@ -274,7 +369,7 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	uint64_t seq;
 	char period[8];
 	MDB_val v;
-	rp_t sum = 0;
+	rp_t sum = 0, late = 0;
 	int nseg, i, err;
 
 	invoice_sub_period(r, o->year, o->month, &pfrom, &pto);
@@ -319,11 +414,16 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	err = addon_foreach(txn, run->st, r->id, inv_addon_cb, &ac);
 	if (err)
 		return err;
+	err = inv_late_fees(txn, run->st, r->id, inv, &late);
+	if (err)
+		return err;
 	if (!inv->nlines) {
 		run->stats->skipped++;
 		return 0;
 	}
 	for (i = 0; i < inv->nlines; i++) {
+		if (inv->lines[i].kind == LINE_LATE)
+			continue;
 		if (inv->lines[i].amount > INT64_MAX - sum)
 			return -ERANGE;
 		sum += inv->lines[i].amount;
@@ -332,6 +432,11 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 		       &inv->total);
 	if (err)
 		return err;
+	/* late fees are outside PPN: added after the tax is computed */
+	if (late > INT64_MAX - inv->total)
+		return -ERANGE;
+	inv->subtotal += late;
+	inv->total += late;
 
 	/* the number is taken only now, in the txn that stores the invoice */
 	err = store_meta_bump(txn, run->st, run->seq_key, &seq);

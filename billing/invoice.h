@@ -24,6 +24,8 @@ enum inv_line_kind {
 	LINE_USAGE = 1,		/* volume or overage: qty = bytes, unit = per GB */
 	LINE_MIN = 2,		/* minimum-charge top-up: qty 1 */
 	LINE_ADDON = 3,		/* add-on: qty = days, unit = full price */
+	LINE_LATE = 4,		/* late fee (denda) of an earlier invoice: qty 1,
+				 * outside PPN (a penalty is not a delivery) */
 };
 
 struct inv_line {
@@ -144,5 +146,15 @@ int invoice_void(MDB_txn *txn, struct store *st, const char *number,
 rp_t invoice_apply_credit(struct inv_rec *inv, struct sub_rec *sub);
 /* Recompute status from paid/total (not for void). */
 void invoice_settle_status(struct inv_rec *inv);
+
+/*
+ * Late fees (denda). Dunning charges a fee once per overdue invoice; the
+ * issued invoice is never edited, so the fee waits in DB_META under
+ * "latefee/" + sub + '\0' + invoice number and becomes a LINE_LATE line
+ * on the subscriber's next invoice (consumed in the same txn).
+ * Returns 0, -EEXIST (already pending for that invoice) or -errno.
+ */
+int invoice_late_fee_add(MDB_txn *txn, struct store *st, const char *sub,
+			 const char *number, rp_t fee, int64_t when);
 
 #endif

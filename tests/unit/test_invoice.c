@@ -267,6 +267,52 @@ START_TEST(test_idempotent_and_gap_free)
 }
 END_TEST
 
+/* A late fee waits for the next invoice, outside PPN, and is billed once. */
+START_TEST(test_late_fee_next_invoice)
+{
+	struct inv_run_stats s;
+	struct inv_rec *i;
+	MDB_txn *txn;
+	char first[INV_NUM_MAX];
+
+	add_plan("basic", PLAN_FLAT, 100000, 0, 0, 0, 0);
+	add_sub("budi", "basic", "2026-09-01");
+	s = run(2026, 10, "2026-11-01");
+	ck_assert_uint_eq(s.created, 1);
+	i = get_inv("2026-10", "budi");
+	memcpy(first, i->number, sizeof(first));
+	ck_assert_int_eq(i->total, 111000);
+
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(invoice_late_fee_add(txn, st, "budi", first, 5000,
+					      T("2026-11-15")), 0);
+	/* once per invoice */
+	ck_assert_int_eq(invoice_late_fee_add(txn, st, "budi", first, 5000,
+					      T("2026-11-16")), -EEXIST);
+	ck_assert_int_eq(invoice_late_fee_add(txn, st, "budi", "X", -1, 0),
+			 -EINVAL);
+	ck_assert_int_eq(store_commit(txn), 0);
+
+	s = run(2026, 11, "2026-12-01");
+	ck_assert_uint_eq(s.created, 1);
+	i = get_inv("2026-11", "budi");
+	ck_assert_int_eq(i->nlines, 2);
+	ck_assert_int_eq(i->lines[1].kind, LINE_LATE);
+	ck_assert_int_eq(i->lines[1].amount, 5000);
+	ck_assert_ptr_nonnull(strstr(i->lines[1].desc, first));
+	ck_assert_int_eq(i->tax, 11000);	/* 11% of the plan fee only */
+	ck_assert_int_eq(i->subtotal, 105000);
+	ck_assert_int_eq(i->total, 116000);
+
+	/* consumed: the following month has no late fee line */
+	s = run(2026, 12, "2027-01-01");
+	i = get_inv("2026-12", "budi");
+	ck_assert_int_eq(i->nlines, 1);
+	ck_assert_int_eq(i->total, 111000);
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
 START_TEST(test_terminated_and_addon)
 {
 	struct addon_rec a = { .version = ADDON_REC_VERSION, .price = 50000 };
@@ -396,6 +442,7 @@ static Suite *invoice_suite(void)
 	tcase_add_test(tc, test_void_credit_and_fsck_tamper);
 	tcase_add_test(tc, test_fsck_gap);
 	tcase_add_test(tc, test_periods);
+	tcase_add_test(tc, test_late_fee_next_invoice);
 	suite_add_tcase(s, tc);
 	return s;
 }
