@@ -55,8 +55,7 @@ static const char *const gen_keys[3] = { "prefix_gen", "policy_gen",
  * Dunning hook (issue "isolir"): the agent runs the dunning calendar by
  * itself every dunning_interval seconds. The run writes suspensions and
  * restores into the store and bumps "policy_gen"; the poll below then
- * pushes them to the wire. Not wired yet: set this to a function that
- * loads the policy from a->conf and calls dunning_run().
+ * pushes them to the wire (tagih garden bumps "policy_gen" too).
  */
 static int agent_dunning(struct agent *a, int64_t now);
 static int (*agent_dunning_hook)(struct agent *a, int64_t now) = agent_dunning;
