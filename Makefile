@@ -191,7 +191,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tagih \
 		$(DESTDIR)/etc/tagih $(DESTDIR)/lib/systemd/system
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/tagih/
+	install -m 0644 $(BUILD)/bpf/tagih_meter.bpf.o $(DESTDIR)$(PREFIX)/lib/tagih/
 	install -m 0600 docs/tagih.conf.example $(DESTDIR)/etc/tagih/tagih.conf.example
 	for u in docs/systemd/*.service; do \
 		sed 's|@PREFIX@|$(PREFIX)|g' $$u > $(DESTDIR)/lib/systemd/system/$$(basename $$u); \
