@@ -110,7 +110,9 @@ int drain_init(struct drain *d, struct store *st, int cnt_fd, uint16_t gw)
 	d->chunk = DRAIN_CHUNK;
 	d->keys = calloc(d->chunk, sizeof(*d->keys));
 	d->vals = calloc((size_t)d->chunk * d->ncpus, CNT_STRIDE);
-	if (!d->keys || !d->vals) {
+	d->uids = calloc(d->chunk, sizeof(*d->uids));
+	d->deltas = calloc(d->chunk, sizeof(*d->deltas));
+	if (!d->keys || !d->vals || !d->uids || !d->deltas) {
 		drain_fini(d);
 		return -ENOMEM;
 	}
@@ -121,8 +123,12 @@ void drain_fini(struct drain *d)
 {
 	free(d->keys);
 	free(d->vals);
+	free(d->uids);
+	free(d->deltas);
 	d->keys = NULL;
 	d->vals = NULL;
+	d->uids = NULL;
+	d->deltas = NULL;
 }
 
 /* Slots [base, base + n) into d->keys/d->vals. 0 or -errno. */
@@ -162,7 +168,7 @@ static int snap_seek(MDB_cursor *cur, int *rc, MDB_val *k, MDB_val *v,
 int drain_run(struct drain *d, int64_t now)
 {
 	MDB_dbi snap_dbi = store_dbi(d->st, DB_SNAP);
-	uint64_t t0 = tt_mono_ns();
+	uint64_t t0 = tt_mono_ns(), t_read = 0, t1;
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
 	uint32_t base, changed = 0;
@@ -209,9 +215,11 @@ int drain_run(struct drain *d, int64_t now)
 	for (base = 0; base < d->max_entries; base += d->chunk) {
 		uint32_t n = d->max_entries - base < d->chunk ?
 				     d->max_entries - base : d->chunk;
-		uint32_t i;
+		uint32_t i, m = 0;
 
+		t1 = tt_mono_ns();
 		err = read_chunk(d, base, n);
+		t_read += tt_mono_ns() - t1;
 		if (err) {
 			pr_warn("drain: read tagih_cnt at %u: %s", base,
 				strerror(-err));
@@ -221,8 +229,8 @@ int drain_run(struct drain *d, int64_t now)
 			const char *pc = (const char *)d->vals +
 					 (size_t)i * d->ncpus * CNT_STRIDE;
 			uint32_t uid = d->keys[i];
+			struct usage_val *delta = &d->deltas[m];
 			struct tagih_cnt now_c, snap_c;
-			struct usage_val delta;
 			bool have_snap;
 			uint8_t key[4];
 			MDB_val nk, nv;
@@ -236,13 +244,11 @@ int drain_run(struct drain *d, int64_t now)
 			if (have_snap)
 				memcpy(&snap_c, v.mv_data, sizeof(snap_c));
 			if (!drain_delta(&now_c, have_snap ? &snap_c : NULL,
-					 &delta))
+					 delta))
 				continue;
 			if (uid == TAGIH_UID_NONE)
 				continue;	/* never a subscriber */
-			err = usage_add(txn, d->st, uid, d->gw, now, &delta);
-			if (err)
-				goto out;
+			d->uids[m++] = uid;
 			be32_put(key, uid);
 			nk.mv_size = sizeof(key);
 			nk.mv_data = key;
@@ -260,13 +266,20 @@ int drain_run(struct drain *d, int64_t now)
 			}
 			/* the cursor now sits on uid: re-read for the seek */
 			rc = mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT);
-			changed++;
 		}
+		/* keys ascend within a chunk (the map is read in slot order) */
+		err = usage_add_batch(txn, d->st, d->gw, now, d->uids, d->deltas,
+				      m);
+		if (err)
+			goto out;
+		changed += m;
 	}
 	mdb_cursor_close(cur);
 	cur = NULL;
+	t1 = tt_mono_ns();
 	err = store_commit(txn);
 	txn = NULL;
+	d->last_commit_ns = tt_mono_ns() - t1;
 out:
 	if (cur)
 		mdb_cursor_close(cur);
@@ -278,6 +291,7 @@ out:
 	}
 	d->drains++;
 	d->last_ns = tt_mono_ns() - t0;
+	d->last_read_ns = t_read;
 	d->last_time = now;
 	d->last_changed = changed;
 	pr_debug("drain: %u subscribers changed in %.3f ms%s", changed,

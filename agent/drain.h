@@ -33,10 +33,15 @@ struct drain {
 	uint32_t chunk;
 	uint32_t *keys;
 	void *vals;
+	/* the chunk's changed uids (ascending) and deltas: usage_add_batch */
+	uint32_t *uids;
+	struct usage_val *deltas;
 	/* results, for /metrics and /healthz */
 	uint64_t drains;
 	uint64_t errors;
 	uint64_t last_ns;	/* duration of the last good drain */
+	uint64_t last_read_ns;	/* of which reading tagih_cnt */
+	uint64_t last_commit_ns; /* of which mdb_txn_commit (write + fsync) */
 	int64_t last_time;	/* UTC seconds of the last good drain, 0 never */
 	uint32_t last_changed;	/* uids with a non-zero delta last time */
 };

@@ -74,8 +74,9 @@ static double run(struct drain *d, const char *what)
 			strerror(-err));
 		exit(1);
 	}
-	printf("%-7s %8u changed  %8.3f s\n", what, d->last_changed,
-	       d->last_ns / 1e9);
+	printf("%-7s %8u changed  %8.3f s  (read %.3f, commit %.3f)\n", what,
+	       d->last_changed, d->last_ns / 1e9, d->last_read_ns / 1e9,
+	       d->last_commit_ns / 1e9);
 	return d->last_ns / 1e9;
 }
 

@@ -77,6 +77,86 @@ int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 }
 
 /*
+ * bucket_add() through a cursor. The previous key of this cursor was
+ * below k, so the cursor's last page is checked first (LMDB's
+ * mdb_cursor_set does that for an initialised cursor) and a missing key
+ * is inserted without a second search: MDB_CURRENT rewrites the 48 bytes
+ * in place, MDB_APPEND adds past the last key (a fresh hour), and only a
+ * key between two others costs the put's own search.
+ */
+static int bucket_add_cur(MDB_cursor *cur, const struct usage_key *uk,
+			  const struct usage_val *d)
+{
+	MDB_val k = { .mv_size = sizeof(*uk), .mv_data = (void *)uk };
+	struct usage_val v = { 0 };
+	unsigned flags = 0;
+	MDB_val old;
+	int rc;
+
+	rc = mdb_cursor_get(cur, &k, &old, MDB_SET_RANGE);
+	if (rc == 0 && k.mv_size == sizeof(*uk) && !memcmp(k.mv_data, uk,
+							   sizeof(*uk))) {
+		/* a record of another size counts as zero, as in usage_add */
+		if (old.mv_size == sizeof(v)) {
+			memcpy(&v, old.mv_data, sizeof(v));
+			flags = MDB_CURRENT;
+		}
+	} else if (rc == MDB_NOTFOUND) {
+		flags = MDB_APPEND;
+	} else if (rc) {
+		return store_err(rc, "usage: cursor get");
+	}
+	val_add(&v, d);
+	k.mv_size = sizeof(*uk);
+	k.mv_data = (void *)uk;
+	old.mv_size = sizeof(v);
+	old.mv_data = &v;
+	rc = mdb_cursor_put(cur, &k, &old, flags);
+	return rc ? store_err(rc, "usage: cursor put") : 0;
+}
+
+static int batch_db(MDB_txn *txn, struct store *st, enum store_db db,
+		    uint32_t bucket, uint16_t gw, const uint32_t *uids,
+		    const struct usage_val *deltas, size_t n)
+{
+	struct usage_key k;
+	MDB_cursor *cur;
+	int rc, err = 0;
+	size_t i;
+
+	rc = mdb_cursor_open(txn, store_dbi(st, db), &cur);
+	if (rc)
+		return store_err(rc, "usage: cursor open");
+	for (i = 0; i < n && !err; i++) {
+		usage_key_make(&k, uids[i], bucket, gw);
+		err = bucket_add_cur(cur, &k, &deltas[i]);
+	}
+	mdb_cursor_close(cur);
+	return err;
+}
+
+int usage_add_batch(MDB_txn *txn, struct store *st, uint16_t gw, int64_t t,
+		    const uint32_t *uids, const struct usage_val *deltas,
+		    size_t n)
+{
+	size_t i;
+	int err;
+
+	if (t < 0 || t >= USAGE_T_MAX)
+		return -ERANGE;
+	for (i = 1; i < n; i++)
+		if (uids[i] <= uids[i - 1])
+			return -EINVAL;
+	/* one database at a time: each cursor only moves forward */
+	err = batch_db(txn, st, DB_USAGE_HOUR, (uint32_t)(t / HOUR), gw, uids,
+		       deltas, n);
+	if (err)
+		return err;
+	return batch_db(txn, st, DB_USAGE_DAY, (uint32_t)tt_local_day(t), gw,
+			uids, deltas, n);
+}
+
+/*
  * Walk db's buckets of uid in [b0, b1) in key order (bucket, then gw);
  * cb sees each bucket once, its gateways summed.
  */

@@ -38,6 +38,20 @@ int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 	      int64_t t, const struct usage_val *delta);
 
 /*
+ * usage_add() for n subscribers at the same t and gw: uids[i] gets
+ * deltas[i]. The records written are exactly those of n usage_add() calls
+ * (the drain's one write transaction bills a whole map with it). uids must
+ * be strictly ascending: then every key is above the one before, and one
+ * cursor per database finds, updates in place or appends with a single
+ * search each. 0, -ERANGE (t), -EINVAL (uids not ascending: nothing
+ * written) or -errno; on -errno the txn holds part of the batch (abort it,
+ * as after a failed usage_add).
+ */
+int usage_add_batch(MDB_txn *txn, struct store *st, uint16_t gw, int64_t t,
+		    const uint32_t *uids, const struct usage_val *deltas,
+		    size_t n);
+
+/*
  * Set (not add) the hour bucket starting at t for gw (import: re-importing
  * the same file changes nothing), then recompute that gw's day bucket from
  * its hours. 0 or -errno.

@@ -172,6 +172,106 @@ START_TEST(set_hour_idempotent)
 }
 END_TEST
 
+/* usage_add_batch writes what N usage_add calls write, byte for byte. */
+static void dump_db(MDB_txn *t, enum store_db db, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(mdb_cursor_open(t, store_dbi(tmp_st, db), &cur), 0);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		fwrite(&k.mv_size, sizeof(k.mv_size), 1, f);
+		fwrite(k.mv_data, 1, k.mv_size, f);
+		fwrite(&v.mv_size, sizeof(v.mv_size), 1, f);
+		fwrite(v.mv_data, 1, v.mv_size, f);
+	}
+	ck_assert_int_eq(rc, MDB_NOTFOUND);
+	mdb_cursor_close(cur);
+	fclose(f);
+}
+
+START_TEST(add_batch_equals_add)
+{
+	/* existing records before, between, after and equal to the batch */
+	static const uint32_t pre[] = { 1, 4, 5, 9, 200, 1000 };
+	uint32_t uids[300];
+	struct usage_val dv[300];
+	int64_t t = T("2026-11-02T23:30"), times[] = { t, t + 1800, t + 86400 };
+	enum store_db dbs[] = { DB_USAGE_HOUR, DB_USAGE_DAY };
+	MDB_txn *a;
+	size_t n = 0, i, j, r;
+
+	for (i = 0; i < 300; i++) {
+		if (i % 3 == 1)
+			continue;	/* gaps */
+		uids[n] = (uint32_t)i * 2 + 1;
+		dv[n] = (struct usage_val){ .up_bytes = i, .down_bytes = i * 7,
+					    .up_pkts = 1, .down_pkts = i % 5,
+					    .drop_bytes = i % 2,
+					    .drop_pkts = i % 2 };
+		n++;
+	}
+	store_abort(txn);	/* two transactions side by side instead */
+	txn = NULL;
+	ck_assert_int_eq(store_begin(tmp_st, true, &a), 0);
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		struct usage_val v = { .down_bytes = 3 };
+
+		ck_assert_int_eq(usage_add(a, tmp_st, pre[i], 1, t, &v), 0);
+		ck_assert_int_eq(usage_add(a, tmp_st, pre[i], 2, t, &v), 0);
+	}
+	ck_assert_int_eq(store_commit(a), 0);
+
+	for (r = 0; r < 2; r++) {
+		char *buf[2][2];
+		size_t len[2][2];
+
+		ck_assert_int_eq(store_begin(tmp_st, true, &a), 0);
+		for (j = 0; j < 3; j++) {
+			if (r == 0) {
+				for (i = 0; i < n; i++)
+					ck_assert_int_eq(usage_add(a, tmp_st,
+								   uids[i], 1,
+								   times[j],
+								   &dv[i]),
+							 0);
+			} else {
+				ck_assert_int_eq(usage_add_batch(a, tmp_st, 1,
+								 times[j],
+								 uids, dv, n),
+						 0);
+			}
+		}
+		for (i = 0; i < 2; i++)
+			dump_db(a, dbs[i], &buf[r][i], &len[r][i]);
+		store_abort(a);
+		if (r == 1) {
+			for (i = 0; i < 2; i++) {
+				ck_assert_uint_eq(len[0][i], len[1][i]);
+				ck_assert(!memcmp(buf[0][i], buf[1][i],
+						  len[0][i]));
+			}
+			for (i = 0; i < 4; i++)
+				free(buf[i / 2][i % 2]);
+		}
+	}
+	/* bad input writes nothing */
+	ck_assert_int_eq(store_begin(tmp_st, true, &txn), 0);
+	uids[1] = uids[0];
+	ck_assert_int_eq(usage_add_batch(txn, tmp_st, 1, t, uids, dv, n),
+			 -EINVAL);
+	ck_assert_int_eq(usage_add_batch(txn, tmp_st, 1, -1, uids, dv, n),
+			 -ERANGE);
+	ck_assert_int_eq(usage_add_batch(txn, tmp_st, 1, t, uids, dv, 0), 0);
+	ck_assert_int_eq(down(1, NULL, NULL), 6);	/* only the pre records */
+	ck_assert_int_eq(down(7, NULL, NULL), 0);
+}
+END_TEST
+
 START_TEST(key_layout)
 {
 	struct usage_key k;
@@ -194,6 +294,7 @@ static Suite *usage_suite(void)
 	tcase_add_test(tc, buckets);
 	tcase_add_test(tc, set_hour_idempotent);
 	tcase_add_test(tc, key_layout);
+	tcase_add_test(tc, add_batch_equals_add);
 	suite_add_tcase(s, tc);
 	return s;
 }
