@@ -74,3 +74,15 @@ char *cli_fmt_bytes(uint64_t b, char *buf, size_t n)
 		snprintf(buf, n, "%llu B", (unsigned long long)b);
 	return buf;
 }
+
+int cli_sub_get(MDB_txn *txn, struct store *st, const char *id,
+		struct sub_rec *r)
+{
+	int err = sub_get(txn, st, id, r);
+
+	if (err == -ENOENT)
+		cli_err("no subscriber '%s'", id);
+	else if (err)
+		cli_err("cannot read '%s': %s", id, strerror(-err));
+	return err;
+}

@@ -25,6 +25,11 @@ struct cli {
 /* Open the store (once). Returns NULL after printing why. */
 struct store *cli_store(struct cli *c);
 
+struct sub_rec;
+/* sub_get that says why it failed ("no subscriber 'x'"). 0 or -errno. */
+int cli_sub_get(MDB_txn *txn, struct store *st, const char *id,
+		struct sub_rec *r);
+
 /* A command group: `tagih NAME ...`. argv[0] is NAME. Returns an exit code. */
 struct cli_cmd {
 	const char *name;
@@ -65,5 +70,9 @@ int cmd_fsck(struct cli *c, int argc, char **argv);
 int cmd_sub_isolir(struct cli *c, int argc, char **argv);
 /* `tagih notify list|retry` (tools/cmd_notify.c). */
 int cmd_notify(struct cli *c, int argc, char **argv);
+/* `tagih sub link ID` and `tagih invoice paylink NUM` (tools/cmd_link.c);
+ * argv[0] is the verb. Called from cmd_sub and cmd_invoice. */
+int cmd_sub_link(struct cli *c, int argc, char **argv);
+int cmd_invoice_paylink(struct cli *c, int argc, char **argv);
 
 #endif

@@ -34,6 +34,7 @@ static void sub_usage(FILE *f)
 		"       tagih sub list [--json]\n"
 		"       tagih sub show ID [--show-personal] [--json]\n"
 		"       tagih sub ip add|del ID PREFIX\n"
+		"       tagih sub link ID [--new | --revoke]\n"
 		"\n"
 		"  ID is 1..32 of [A-Za-z0-9._-]. PREFIX is an address "
 		"(10.0.0.5, 2001:db8::1)\n"
@@ -464,14 +465,9 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	if (store_begin(st, false, &txn))
 		return CLI_FAIL;
-	err = sub_get(txn, st, argv[optind], &r);
+	err = cli_sub_get(txn, st, argv[optind], &r);
 	if (err) {
 		store_abort(txn);
-		if (err == -ENOENT)
-			cli_err("no subscriber '%s'", argv[optind]);
-		else
-			cli_err("cannot read '%s': %s", argv[optind],
-				strerror(-err));
 		return CLI_FAIL;
 	}
 	n = sub_prefixes(txn, st, r.uid, pfx,
@@ -569,13 +565,8 @@ static int sub_cmd_ip(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	if (store_begin(st, true, &txn))
 		return CLI_FAIL;
-	err = sub_get(txn, st, argv[2], &r);
+	err = cli_sub_get(txn, st, argv[2], &r);
 	if (err) {
-		if (err == -ENOENT)
-			cli_err("no subscriber '%s'", argv[2]);
-		else
-			cli_err("cannot read '%s': %s", argv[2],
-				strerror(-err));
 		goto fail;
 	}
 	if (add) {
@@ -691,6 +682,8 @@ int cmd_sub(struct cli *c, int argc, char **argv)
 		return sub_cmd_ip(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "set"))
 		return sub_cmd_set(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "link"))
+		return cmd_sub_link(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "plan") || !strcmp(verb, "terminate") ||
 	    !strcmp(verb, "addon"))
 		return cmd_sub_bill(c, argc - 1, argv + 1);

@@ -144,14 +144,9 @@ static int usage_show(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	if (store_begin(st, false, &txn))
 		return CLI_FAIL;
-	err = sub_get(txn, st, argv[optind], &r);
+	err = cli_sub_get(txn, st, argv[optind], &r);
 	if (err) {
 		store_abort(txn);
-		if (err == -ENOENT)
-			cli_err("no subscriber '%s'", argv[optind]);
-		else
-			cli_err("cannot read '%s': %s", argv[optind],
-				strerror(-err));
 		return CLI_FAIL;
 	}
 	err = usage_sum(txn, st, r.uid, from, to, &tot);
