@@ -2,6 +2,7 @@
 /* drain.c - one LMDB write transaction per drain: usage deltas and the new snapshot together. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,15 @@
 #include "log.h"
 #include "ttime.h"
 
-#define DRAIN_CHUNK 8192	/* keys per batch read */
 #define CNT_STRIDE ((sizeof(struct tagih_cnt) + 7) & ~(size_t)7)
+/*
+ * Keys per batch read: the batch size does not change the speed (the
+ * kernel's cost is per element: ~270 ns for 2 CPUs), so a chunk is sized
+ * for about 1 MiB of per-CPU values, at most 8192 keys.
+ */
+#define DRAIN_CHUNK_MAX 8192
+#define DRAIN_CHUNK_MIN 256
+#define DRAIN_CHUNK_BYTES (1u << 20)
 
 bool drain_delta(const struct tagih_cnt *cur, const struct tagih_cnt *snap,
 		 struct usage_val *out)
@@ -107,9 +115,18 @@ int drain_init(struct drain *d, struct store *st, int cnt_fd, uint16_t gw)
 	err = map_ident(cnt_fd, d->ident, sizeof(d->ident));
 	if (err)
 		return err;
-	d->chunk = DRAIN_CHUNK;
-	d->keys = calloc(d->chunk, sizeof(*d->keys));
-	d->vals = calloc((size_t)d->chunk * d->ncpus, CNT_STRIDE);
+	d->chunk = DRAIN_CHUNK_BYTES / ((size_t)d->ncpus * CNT_STRIDE);
+	if (d->chunk > DRAIN_CHUNK_MAX)
+		d->chunk = DRAIN_CHUNK_MAX;
+	if (d->chunk < DRAIN_CHUNK_MIN)
+		d->chunk = DRAIN_CHUNK_MIN;
+	/* measured on 2 cores: one reader overlaps the kernel copy with the
+	 * billing (1M changed: 0.73 -> 0.49 s); a second one only competes
+	 * with the billing thread and the copy itself does not get faster */
+	d->readers = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
+	d->keys = calloc((size_t)d->chunk * DRAIN_SLOTS, sizeof(*d->keys));
+	d->vals = calloc((size_t)d->chunk * DRAIN_SLOTS * d->ncpus,
+			 CNT_STRIDE);
 	d->uids = calloc(d->chunk, sizeof(*d->uids));
 	d->deltas = calloc(d->chunk, sizeof(*d->deltas));
 	if (!d->keys || !d->vals || !d->uids || !d->deltas) {
@@ -131,27 +148,131 @@ void drain_fini(struct drain *d)
 	d->deltas = NULL;
 }
 
-/* Slots [base, base + n) into d->keys/d->vals. 0 or -errno. */
-static int read_chunk(struct drain *d, uint32_t base, uint32_t n)
+static uint32_t *slot_keys(struct drain *d, uint32_t k)
+{
+	return d->keys + (size_t)(k % DRAIN_SLOTS) * d->chunk;
+}
+
+static char *slot_vals(struct drain *d, uint32_t k)
+{
+	return (char *)d->vals +
+	       (size_t)(k % DRAIN_SLOTS) * d->chunk * d->ncpus * CNT_STRIDE;
+}
+
+/* Map slots [base, base + n) of chunk k into its ring slot. 0 or -errno. */
+static int read_chunk(struct drain *d, uint32_t k, uint32_t base, uint32_t n)
 {
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, o);
 	__u32 in = base - 1, out, cnt = n, i;	/* in_batch: the key before */
+	uint32_t *keys = slot_keys(d, k);
+	char *vals = slot_vals(d, k);
 
-	if (bpf_map_lookup_batch(d->cnt_fd, base ? &in : NULL, &out, d->keys,
-				 d->vals, &cnt, &o) == 0 ||
+	if (bpf_map_lookup_batch(d->cnt_fd, base ? &in : NULL, &out, keys,
+				 vals, &cnt, &o) == 0 ||
 	    errno == ENOENT) {
-		if (cnt == n && d->keys[0] == base)
+		if (cnt == n && keys[0] == base)
 			return 0;
 	}
 	/* old kernel or short batch: one lookup per slot */
 	for (i = 0; i < n; i++) {
-		d->keys[i] = base + i;
-		if (bpf_map_lookup_elem(d->cnt_fd, &d->keys[i],
-					(char *)d->vals +
-						(size_t)i * d->ncpus * CNT_STRIDE))
+		keys[i] = base + i;
+		if (bpf_map_lookup_elem(d->cnt_fd, &keys[i],
+					vals + (size_t)i * d->ncpus * CNT_STRIDE))
 			return -errno;
 	}
 	return 0;
+}
+
+/*
+ * The read pipeline. Reading tagih_cnt is kernel time per element that
+ * the LMDB work cannot hide on one thread, so reader threads claim chunks
+ * in order and fill a ring of DRAIN_SLOTS buffers while drain_run bills
+ * the chunks in uid order. A reader claims chunk k only after chunk
+ * k - DRAIN_SLOTS was billed (its buffer is free). Which instant a
+ * counter is read at does not matter for exactly-once: the value read is
+ * the value whose delta is billed and which becomes the snapshot.
+ */
+struct drain_pipe {
+	struct drain *d;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint32_t nchunks;
+	uint32_t next;			/* next chunk a reader claims */
+	uint32_t done;			/* chunks billed */
+	uint32_t ready[DRAIN_SLOTS];	/* chunk k ready: ready[k % S] = k + 1 */
+	int err[DRAIN_SLOTS];
+	bool stop;
+};
+
+static uint32_t chunk_len(const struct drain *d, uint32_t k)
+{
+	uint32_t base = k * d->chunk;
+
+	return d->max_entries - base < d->chunk ? d->max_entries - base :
+						  d->chunk;
+}
+
+static void *reader_main(void *arg)
+{
+	struct drain_pipe *p = arg;
+	struct drain *d = p->d;
+	uint32_t k;
+	int err;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->stop && p->next < p->nchunks &&
+		       p->next - p->done >= DRAIN_SLOTS)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop || p->next >= p->nchunks)
+			break;
+		k = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		err = read_chunk(d, k, k * d->chunk, chunk_len(d, k));
+		pthread_mutex_lock(&p->mu);
+		p->err[k % DRAIN_SLOTS] = err;
+		p->ready[k % DRAIN_SLOTS] = k + 1;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait for chunk k (or read it here when no reader runs). 0 or -errno. */
+static int pipe_get(struct drain_pipe *p, int nthreads, uint32_t k)
+{
+	int err;
+
+	if (!nthreads)
+		return read_chunk(p->d, k, k * p->d->chunk,
+				  chunk_len(p->d, k));
+	pthread_mutex_lock(&p->mu);
+	while (p->ready[k % DRAIN_SLOTS] != k + 1)
+		pthread_cond_wait(&p->cv, &p->mu);
+	err = p->err[k % DRAIN_SLOTS];
+	pthread_mutex_unlock(&p->mu);
+	return err;
+}
+
+/* Chunk k billed: its buffer may be refilled. */
+static void pipe_put(struct drain_pipe *p, uint32_t k)
+{
+	pthread_mutex_lock(&p->mu);
+	p->done = k + 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pipe_stop(struct drain_pipe *p, pthread_t *th, int nthreads)
+{
+	int i;
+
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(th[i], NULL);
 }
 
 /* Position helpers: the snapshot cursor walks in uid order beside the map. */
@@ -169,9 +290,16 @@ int drain_run(struct drain *d, int64_t now)
 {
 	MDB_dbi snap_dbi = store_dbi(d->st, DB_SNAP);
 	uint64_t t0 = tt_mono_ns(), t_read = 0, t1;
+	struct drain_pipe pipe = {
+		.d = d, .mu = PTHREAD_MUTEX_INITIALIZER,
+		.cv = PTHREAD_COND_INITIALIZER,
+		.nchunks = (d->max_entries + d->chunk - 1) / d->chunk,
+	};
+	pthread_t th[DRAIN_READERS_MAX];
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
-	uint32_t base, changed = 0;
+	uint32_t ck, changed = 0;
+	int nthreads = 0;
 	bool fresh = false;
 	MDB_val k, v;
 	int err, rc;
@@ -212,23 +340,26 @@ int drain_run(struct drain *d, int64_t now)
 	}
 	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 
-	for (base = 0; base < d->max_entries; base += d->chunk) {
-		uint32_t n = d->max_entries - base < d->chunk ?
-				     d->max_entries - base : d->chunk;
-		uint32_t i, m = 0;
+	/* none started: pipe_get reads inline */
+	while (nthreads < d->readers &&
+	       !pthread_create(&th[nthreads], NULL, reader_main, &pipe))
+		nthreads++;
+	for (ck = 0; ck < pipe.nchunks; ck++) {
+		uint32_t n = chunk_len(d, ck), i, m = 0;
+		const uint32_t *keys = slot_keys(d, ck);
+		const char *vals = slot_vals(d, ck);
 
 		t1 = tt_mono_ns();
-		err = read_chunk(d, base, n);
+		err = pipe_get(&pipe, nthreads, ck);
 		t_read += tt_mono_ns() - t1;
 		if (err) {
-			pr_warn("drain: read tagih_cnt at %u: %s", base,
+			pr_warn("drain: read tagih_cnt at %u: %s", ck * d->chunk,
 				strerror(-err));
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
-			const char *pc = (const char *)d->vals +
-					 (size_t)i * d->ncpus * CNT_STRIDE;
-			uint32_t uid = d->keys[i];
+			const char *pc = vals + (size_t)i * d->ncpus * CNT_STRIDE;
+			uint32_t uid = keys[i];
 			struct usage_val *delta = &d->deltas[m];
 			struct tagih_cnt now_c, snap_c;
 			bool have_snap;
@@ -273,7 +404,10 @@ int drain_run(struct drain *d, int64_t now)
 		if (err)
 			goto out;
 		changed += m;
+		pipe_put(&pipe, ck);
 	}
+	pipe_stop(&pipe, th, nthreads);
+	nthreads = 0;
 	mdb_cursor_close(cur);
 	cur = NULL;
 	t1 = tt_mono_ns();
@@ -281,6 +415,7 @@ int drain_run(struct drain *d, int64_t now)
 	txn = NULL;
 	d->last_commit_ns = tt_mono_ns() - t1;
 out:
+	pipe_stop(&pipe, th, nthreads);
 	if (cur)
 		mdb_cursor_close(cur);
 	if (txn)

@@ -22,6 +22,9 @@
  * snapshot means nothing, so it is dropped in the same transaction and the
  * new counters are billed from 0.
  */
+#define DRAIN_SLOTS 4		/* chunks read ahead of the billing */
+#define DRAIN_READERS_MAX 2
+
 struct drain {
 	struct store *st;
 	int cnt_fd;		/* tagih_cnt (per-CPU array), not owned */
@@ -29,8 +32,9 @@ struct drain {
 	uint16_t gw;		/* gateway id written into usage keys */
 	int ncpus;		/* libbpf_num_possible_cpus() */
 	char ident[96];
-	/* one chunk of the batch read */
-	uint32_t chunk;
+	/* batch reads: a ring of DRAIN_SLOTS chunks, filled by readers */
+	uint32_t chunk;		/* keys per chunk */
+	int readers;		/* reader threads (0..DRAIN_READERS_MAX) */
 	uint32_t *keys;
 	void *vals;
 	/* the chunk's changed uids (ascending) and deltas: usage_add_batch */
@@ -40,7 +44,7 @@ struct drain {
 	uint64_t drains;
 	uint64_t errors;
 	uint64_t last_ns;	/* duration of the last good drain */
-	uint64_t last_read_ns;	/* of which reading tagih_cnt */
+	uint64_t last_read_ns;	/* of which waiting for tagih_cnt reads */
 	uint64_t last_commit_ns; /* of which mdb_txn_commit (write + fsync) */
 	int64_t last_time;	/* UTC seconds of the last good drain, 0 never */
 	uint32_t last_changed;	/* uids with a non-zero delta last time */

@@ -16,13 +16,18 @@
 #include "../agent/drain.c"
 
 /*
- * Usage: drain_bench [-n SUBSCRIBERS] [-c CHANGED_PERCENT] [-d DIR]
+ * Usage: drain_bench [-n SUBSCRIBERS] [-c CHANGED_PERCENT] [-R ROUNDS]
+ *                    [-r READERS] [-d DIR]
  *
  * Creates a plain BPF_MAP_TYPE_PERCPU_ARRAY of struct tagih_cnt like
  * tagih_cnt, fills every slot, and times drain_run() into a fresh store:
- *   first   every subscriber has a delta (the worst case: 1M usage_add)
- *   steady  CHANGED_PERCENT of subscribers have a delta (default 10)
- *   idle    nothing changed (read + compare only)
+ *   first   every subscriber is new (snapshot and buckets inserted)
+ *   all     every subscriber has a delta (the worst case: 1M bucket updates)
+ *   pct     CHANGED_PERCENT of subscribers have a delta (default 10)
+ *   none    nothing changed (read + compare only)
+ * then repeats all/pct/none ROUNDS times (default 3) and prints the
+ * fastest and slowest of each side by side. READERS overrides the drain's
+ * reader threads (0: read inline, as before the pipeline).
  */
 static int fill(int fd, uint32_t n, int ncpu, uint64_t k, uint32_t every)
 {
@@ -65,7 +70,11 @@ static int fill(int fd, uint32_t n, int ncpu, uint64_t k, uint32_t every)
 	return err;
 }
 
-static double run(struct drain *d, const char *what)
+struct span {
+	double lo, hi;
+};
+
+static double run(struct drain *d, const char *what, struct span *sp)
 {
 	int err = drain_run(d, tt_now());
 
@@ -77,6 +86,14 @@ static double run(struct drain *d, const char *what)
 	printf("%-7s %8u changed  %8.3f s  (read %.3f, commit %.3f)\n", what,
 	       d->last_changed, d->last_ns / 1e9, d->last_read_ns / 1e9,
 	       d->last_commit_ns / 1e9);
+	if (sp) {
+		double s = d->last_ns / 1e9;
+
+		if (!sp->hi || s < sp->lo)
+			sp->lo = s;
+		if (s > sp->hi)
+			sp->hi = s;
+	}
 	return d->last_ns / 1e9;
 }
 
@@ -84,12 +101,16 @@ int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/tagih-drain-bench.XXXXXX", path[128];
 	uint32_t n = 1000000, pct = 10;
+	int readers = -1, rounds = 3, r;
+	struct span sp[3] = { { 0 } };
+	char pname[16];
+	uint64_t k = 1;
 	const char *keep = NULL;
 	struct store *st;
 	struct drain d;
 	int fd, ncpu, c, err;
 
-	while ((c = getopt(argc, argv, "n:c:d:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:d:r:R:h")) != -1) {
 		switch (c) {
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
@@ -100,9 +121,16 @@ int main(int argc, char **argv)
 		case 'd':
 			keep = optarg;
 			break;
+		case 'r':
+			readers = atoi(optarg);
+			break;
+		case 'R':
+			rounds = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: drain_bench [-n SUBSCRIBERS] "
-					"[-c CHANGED_PERCENT] [-d DIR]\n");
+					"[-c CHANGED_PERCENT] [-R ROUNDS] "
+					"[-r READERS] [-d DIR]\n");
 			return 2;
 		}
 	}
@@ -125,15 +153,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "drain_bench: setup failed\n");
 		return 1;
 	}
-	printf("drain of %u subscribers, %d CPUs, store %s\n", n, ncpu,
-	       keep ? keep : dir);
-	if (fill(fd, n, ncpu, 1, 0))
+	if (readers >= 0)
+		d.readers = readers > DRAIN_READERS_MAX ? DRAIN_READERS_MAX :
+							  readers;
+	if (!pct || pct > 100)
+		pct = 10;
+	printf("drain of %u subscribers, %d CPUs, %d reader thread(s), "
+	       "store %s\n",
+	       n, ncpu, d.readers, keep ? keep : dir);
+	if (fill(fd, n, ncpu, k++, 0))
 		return 1;
-	run(&d, "first");
-	if (pct && fill(fd, n, ncpu, 2, pct >= 100 ? 1 : 100 / pct))
-		return 1;
-	run(&d, "steady");
-	run(&d, "idle");
+	run(&d, "first", NULL);
+	snprintf(pname, sizeof(pname), "%u%%", pct);
+	for (r = 0; r < rounds; r++) {
+		if (fill(fd, n, ncpu, k++, 0))
+			return 1;
+		run(&d, "all", &sp[0]);
+		if (fill(fd, n, ncpu, k++, 100 / pct))
+			return 1;
+		run(&d, pname, &sp[1]);
+		run(&d, "none", &sp[2]);
+	}
+	printf("\nseconds, fastest-slowest of %d rounds:\n", rounds);
+	snprintf(pname, sizeof(pname), "%u%% changed", pct);
+	printf("  %-14s %-14s %-14s\n", "all changed", pname, "none changed");
+	for (r = 0; r < 3; r++)
+		printf("  %5.2f-%-8.2f", sp[r].lo, sp[r].hi);
+	printf("\n");
 	drain_fini(&d);
 	store_close(st);
 	close(fd);
