@@ -26,6 +26,7 @@ static const char *const prog_names[] = { "tagih_lan", "tagih_wan" };
 static const char *const pinned_maps[] = {
 	"tagih_pfx4", "tagih_pfx6", "tagih_cnt", "tagih_policy",
 	"tagih_gstat", "tagih_garden4", "tagih_garden6",
+	"tagih_v4dir", "tagih_v4blk",
 };
 #define N_PINNED (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -35,12 +36,25 @@ static uint32_t map_want_max(const struct loader_opts *o, const char *name)
 		return o->max_subscribers;
 	if (!strcmp(name, "tagih_pfx4") || !strcmp(name, "tagih_pfx6"))
 		return o->max_prefixes;
+	/* An array cannot have 0 entries: one unused slot, no blocks. */
+	if (!strcmp(name, "tagih_v4blk"))
+		return o->v4_blocks ? o->v4_blocks * TAGIH_V4_BLOCK_SLOTS : 1;
 	return 0;
 }
 
 static const char *map_conf_key(const char *name)
 {
+	if (!strcmp(name, "tagih_v4blk"))
+		return "v4_blocks";
 	return strstr(name, "pfx") ? "max_prefixes" : "max_subscribers";
+}
+
+/* The config value that gives a map of max_entries entries. */
+static uint32_t map_conf_val(const char *name, uint32_t max_entries)
+{
+	if (!strcmp(name, "tagih_v4blk"))
+		return max_entries / TAGIH_V4_BLOCK_SLOTS;
+	return max_entries;
 }
 
 int loader_bpffs(void)
@@ -106,8 +120,9 @@ int loader_check_pins(const struct loader_opts *o)
 				"until it is back) and start it again",
 				TAGIH_PIN_ROOT, pinned_maps[i],
 				info.max_entries, map_conf_key(pinned_maps[i]),
-				want, map_conf_key(pinned_maps[i]),
-				info.max_entries);
+				map_conf_val(pinned_maps[i], want),
+				map_conf_key(pinned_maps[i]),
+				map_conf_val(pinned_maps[i], info.max_entries));
 			err = -EINVAL;
 		}
 		close(fd);

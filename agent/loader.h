@@ -14,6 +14,7 @@ struct loader_opts {
 	enum loader_mode mode;
 	uint32_t max_subscribers;	/* tagih_cnt, tagih_policy */
 	uint32_t max_prefixes;		/* tagih_pfx4, tagih_pfx6 */
+	uint32_t v4_blocks;		/* tagih_v4blk: v4_blocks * 65536 */
 };
 
 /* Mount bpffs at /sys/fs/bpf unless one is there. 0 or -errno. */

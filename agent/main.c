@@ -345,6 +345,7 @@ static void stats_cb(struct http_stats *s, void *arg)
 	static const enum mapsync_map order[] = {
 		MAPSYNC_PFX4, MAPSYNC_PFX6, MAPSYNC_CNT,
 		MAPSYNC_POLICY, MAPSYNC_GARDEN4, MAPSYNC_GARDEN6,
+		MAPSYNC_V4DIR, MAPSYNC_V4BLK,
 	};
 	struct agent *a = arg;
 	size_t i;
@@ -487,6 +488,7 @@ static int setup(struct agent *a)
 	lo.obj_path = find_bpf_object(a->conf.bpf_object);
 	lo.max_subscribers = a->conf.max_subscribers;
 	lo.max_prefixes = a->conf.max_prefixes;
+	lo.v4_blocks = a->conf.v4_blocks;
 	if (!lo.obj_path)
 		return -ENOMEM;
 	pr_debug("meter object %s", lo.obj_path);

@@ -60,6 +60,11 @@ static const struct conf_opt conf_opts[] = {
 	    "Subscriber slots in the BPF maps (uids are 1..max-1)."),
 	INT(max_prefixes, "agent", 16, 16777216, "131072",
 	    "Prefix entries per address family in the BPF maps."),
+	INT(v4_blocks, "agent", 0, 4096, "64",
+	    "IPv4 direct-table blocks, 512 KiB each: one per /16 that holds "
+	    "prefixes of /16 or longer; their addresses skip the LPM trie. "
+	    "/16s beyond this stay in the trie (slower, still correct). "
+	    "0 = trie only."),
 	INT(policy_poll_ms, "agent", 50, 60000, "200",
 	    "How often the agent looks for subscriber/policy changes."),
 	INT(dunning_interval, "agent", 60, 86400, "60",

@@ -35,6 +35,7 @@ struct tagih_conf {
 	char *bpf_object;
 	int64_t max_subscribers;
 	int64_t max_prefixes;
+	int64_t v4_blocks;
 	int64_t policy_poll_ms;
 	int64_t dunning_interval;
 	char *notice_listen;

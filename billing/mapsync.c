@@ -17,6 +17,7 @@
 struct mapsync {
 	int fd[MAPSYNC__MAX];
 	uint32_t max[MAPSYNC__MAX];
+	struct dir16_maps *d16;	/* NULL: no direct table, trie only */
 };
 
 static const char *const map_names[MAPSYNC__MAX] = {
@@ -26,7 +27,15 @@ static const char *const map_names[MAPSYNC__MAX] = {
 	[MAPSYNC_GARDEN4] = "tagih_garden4",
 	[MAPSYNC_GARDEN6] = "tagih_garden6",
 	[MAPSYNC_CNT] = "tagih_cnt",
+	[MAPSYNC_V4DIR] = "tagih_v4dir",
+	[MAPSYNC_V4BLK] = "tagih_v4blk",
 };
+
+/* Maps an older pinned meter may lack: the agent works on without them. */
+static bool map_optional(int m)
+{
+	return m == MAPSYNC_V4DIR || m == MAPSYNC_V4BLK;
+}
 
 const char *mapsync_map_name(enum mapsync_map m)
 {
@@ -39,6 +48,7 @@ void mapsync_close(struct mapsync *ms)
 
 	if (!ms)
 		return;
+	dir16_maps_close(ms->d16);
 	for (i = 0; i < MAPSYNC__MAX; i++)
 		if (ms->fd[i] >= 0)
 			close(ms->fd[i]);
@@ -63,6 +73,8 @@ int mapsync_open(struct mapsync **msp)
 		snprintf(path, sizeof(path), "%s/%s", TAGIH_PIN_ROOT,
 			 map_names[i]);
 		ms->fd[i] = bpf_obj_get(path);
+		if (ms->fd[i] < 0 && errno == ENOENT && map_optional(i))
+			continue;
 		if (ms->fd[i] < 0) {
 			err = -errno;
 			if (err != -ENOENT)
@@ -75,6 +87,11 @@ int mapsync_open(struct mapsync **msp)
 		if (bpf_obj_get_info_by_fd(ms->fd[i], &info, &len) == 0)
 			ms->max[i] = info.max_entries;
 	}
+	/* Without the direct table the meter still answers from the trie. */
+	if (ms->fd[MAPSYNC_V4DIR] >= 0 && ms->fd[MAPSYNC_V4BLK] >= 0 &&
+	    dir16_maps_open(&ms->d16, ms->fd[MAPSYNC_V4DIR],
+			    ms->fd[MAPSYNC_V4BLK]))
+		ms->d16 = NULL;
 	*msp = ms;
 	return 0;
 out:
@@ -279,8 +296,31 @@ out:
 
 struct pfx_ctx {
 	struct want_set v4, v6;
+	struct dir16_pfx *d16;	/* the IPv4 prefixes again, for dir16_sync */
+	size_t nd16, capd16;
 	int err;
 };
+
+static int d16_push(struct pfx_ctx *c, const struct prefix *p, uint32_t uid)
+{
+	struct dir16_pfx *d;
+
+	if (c->nd16 == c->capd16) {
+		size_t cap = c->capd16 ? c->capd16 * 2 : 1024;
+		struct dir16_pfx *nd = realloc(c->d16, cap * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		c->d16 = nd;
+		c->capd16 = cap;
+	}
+	d = &c->d16[c->nd16++];
+	d->addr = (uint32_t)p->addr[0] << 24 | (uint32_t)p->addr[1] << 16 |
+		  (uint32_t)p->addr[2] << 8 | p->addr[3];
+	d->len = p->len;
+	d->uid = uid;
+	return 0;
+}
 
 static int pfx_cb(const struct prefix *p, const struct prefix_owner *o,
 		  void *ctx)
@@ -290,6 +330,8 @@ static int pfx_cb(const struct prefix *p, const struct prefix_owner *o,
 	int err;
 
 	err = want_push(p->family == 4 ? &c->v4 : &c->v6, p, &v);
+	if (!err && p->family == 4 && p->len >= 16)
+		err = d16_push(c, p, o->uid);
 	if (err) {
 		c->err = err;
 		return 1;
@@ -323,9 +365,22 @@ int mapsync_prefixes(struct mapsync *ms, struct store *st,
 	err = first_err(err, sync_lpm(ms->fd[MAPSYNC_PFX6],
 				      sizeof(struct tagih_lpm6), &c.v6,
 				      MAPSYNC_PFX6, stats));
+	/* After the trie: a new prefix reaches the table no sooner. */
+	if (ms->d16) {
+		struct dir16_stats ds;
+
+		err = first_err(err, dir16_sync(ms->d16, c.d16, c.nd16, &ds));
+		if (stats) {
+			stats->v4dir = ds;
+			stats->entries[MAPSYNC_V4DIR] = ds.used;
+			stats->entries[MAPSYNC_V4BLK] = ds.used * DIR16_SLOTS;
+			stats->full += ds.trie_only;
+		}
+	}
 out:
 	free(c.v4.w);
 	free(c.v6.w);
+	free(c.d16);
 	return err;
 }
 

@@ -4,6 +4,7 @@
 #define TAGIH_MAPSYNC_H
 
 #include <stdint.h>
+#include "dir16.h"
 #include "store.h"
 
 /*
@@ -21,14 +22,6 @@
  */
 struct mapsync;
 
-struct mapsync_stats {
-	uint64_t added;		/* entries written (new or changed) */
-	uint64_t deleted;	/* stale entries removed */
-	uint64_t full;		/* entries that did not fit: map full */
-	uint64_t errors;	/* other failed map operations */
-	uint32_t entries[6];	/* current entries per enum mapsync_map */
-};
-
 enum mapsync_map {
 	MAPSYNC_PFX4 = 0,
 	MAPSYNC_PFX6,
@@ -36,14 +29,28 @@ enum mapsync_map {
 	MAPSYNC_GARDEN4,
 	MAPSYNC_GARDEN6,
 	MAPSYNC_CNT,		/* entries: not counted here (0) */
+	MAPSYNC_V4DIR,		/* entries: /16s with a block (optional map) */
+	MAPSYNC_V4BLK,		/* entries: slots of the blocks in use */
 	MAPSYNC__MAX
+};
+
+struct mapsync_stats {
+	uint64_t added;		/* entries written (new or changed) */
+	uint64_t deleted;	/* stale entries removed */
+	uint64_t full;		/* entries that did not fit: map full (and
+				 * /16s left to the trie: no block left) */
+	uint64_t errors;	/* other failed map operations */
+	uint32_t entries[MAPSYNC__MAX];	/* current entries per enum mapsync_map */
+	struct dir16_stats v4dir;	/* the IPv4 direct table (dir16.h) */
 };
 
 /* Map file names under TAGIH_PIN_ROOT, indexed by enum mapsync_map. */
 const char *mapsync_map_name(enum mapsync_map m);
 
 /*
- * Open the pinned maps. Returns 0, -ENOENT when the agent has not pinned
+ * Open the pinned maps. tagih_v4dir/tagih_v4blk are optional (pins of an
+ * older meter lack them): without them IPv4 is looked up in the trie only
+ * and mapsync_fd() says -1. Returns 0, -ENOENT when the agent has not pinned
  * them (the caller then only writes the store; the agent syncs at start),
  * or -errno. The handle owns the map fds.
  */
@@ -55,8 +62,10 @@ int mapsync_fd(const struct mapsync *ms, enum mapsync_map m);
 uint32_t mapsync_max_entries(const struct mapsync *ms, enum mapsync_map m);
 
 /*
- * Reconcile tagih_pfx4/tagih_pfx6 with DB_PREFIX. stats may be NULL
- * (then only the return value tells). Returns 0, -ENOSPC (map full,
+ * Reconcile tagih_pfx4/tagih_pfx6 with DB_PREFIX, then paint the IPv4
+ * direct table (tagih_v4dir/tagih_v4blk, dir16.h) from the same prefixes:
+ * the trie first, so every prefix the table names is in the trie. stats may
+ * be NULL (then only the return value tells). Returns 0, -ENOSPC (map full,
  * some prefixes missing, all logged) or -errno.
  */
 int mapsync_prefixes(struct mapsync *ms, struct store *st,

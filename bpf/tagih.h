@@ -19,6 +19,19 @@
 #define TAGIH_MAX_GARDEN	4096	/* walled-garden prefixes per family */
 
 /*
+ * IPv4 DIR-16 direct table in front of tagih_pfx4 (see tagih_meter.bpf.c
+ * and billing/dir16.h).  tagih_v4dir: 65536 u32 indexed by the top 16
+ * address bits, value = block number (1-based), 0 = no block.
+ * tagih_v4blk: v4_blocks blocks of 65536 u32 uids indexed by
+ * (block - 1) * 65536 + the low 16 address bits, 0 = ask the trie.
+ * A non-zero uid is the longest match of the address: userspace paints
+ * every prefix of length >= 16 into its /16's block, shorter first.
+ */
+#define TAGIH_DEF_V4_BLOCKS	64	/* blocks in tagih_v4blk */
+#define TAGIH_V4_BLOCK_SLOTS	65536	/* addresses per block (one /16) */
+#define TAGIH_V4_DIR_SLOTS	65536	/* /16s in tagih_v4dir */
+
+/*
  * Subscriber slot (uid): a u32 index into tagih_cnt and tagih_policy.
  * 0 is never a subscriber: it is kept so that a zeroed value is
  * obviously "no subscriber".
@@ -77,6 +90,11 @@ struct tagih_garden_val {
 	__u32 pad2;
 };
 
+/*
+ * TAGIH_G_NOT_METERED also counts IPv6 neighbour discovery (ICMPv6 133..137,
+ * frame length): link control between a device and the gateway, never
+ * billed to a subscriber.
+ */
 /* Global counters: per-CPU array of tagih_gstat indexed by this enum. */
 enum tagih_gstat_idx {
 	TAGIH_G_UNKNOWN_UP = 0,	/* IP from no known subscriber (LAN) */

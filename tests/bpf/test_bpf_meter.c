@@ -7,6 +7,11 @@
  * by hand, run through the program, and the exact counters (summed over
  * all possible CPUs) and the XDP action are checked.
  *
+ * The "meter" and "isolir" cases run twice: trie only, and again with the
+ * IPv4 direct table (tagih_v4dir/tagih_v4blk) painted after every prefix
+ * by billing/dir16.c exactly as the agent paints it, so the userspace
+ * painting and the BPF fast path are tested together.
+ *
  * Exit status 77 (skip) when the kernel refuses to load BPF at all.
  */
 #include <arpa/inet.h>
@@ -26,12 +31,20 @@
 
 #include "tagih.h"
 #include "tagih_meter.skel.h"
+#include "dir16.h"
 
 #define UP	0
 #define DOWN	1
 
 static struct tagih_meter *skel;
 static int ncpu;
+
+/* Direct table: paint it after every IPv4 prefix, as the agent would. */
+#define MAX_V4	64
+static int use_dir16;
+static struct dir16_pfx v4pfx[MAX_V4];
+static size_t nv4;
+static struct dir16_stats d16st;	/* of the last dir16_resync() */
 
 static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 {
@@ -40,8 +53,11 @@ static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* Opens and loads the meter with no pinning; returns 0 or -errno. */
-static int meter_load(struct tagih_meter **out)
+/*
+ * Opens and loads the meter with no pinning and v4_blocks blocks in
+ * tagih_v4blk (-1: the object's default); returns 0 or -errno.
+ */
+static int meter_load_blocks(struct tagih_meter **out, int v4_blocks)
 {
 	struct tagih_meter *s;
 	struct bpf_map *map;
@@ -55,6 +71,14 @@ static int meter_load(struct tagih_meter **out)
 		if (err)
 			goto out;
 	}
+	if (v4_blocks >= 0) {
+		err = bpf_map__set_max_entries(s->maps.tagih_v4blk,
+					       v4_blocks ? v4_blocks *
+						       TAGIH_V4_BLOCK_SLOTS :
+							   1);
+		if (err)
+			goto out;
+	}
 	err = tagih_meter__load(s);
 	if (err)
 		goto out;
@@ -65,9 +89,23 @@ out:
 	return err;
 }
 
+static int meter_load(struct tagih_meter **out)
+{
+	return meter_load_blocks(out, -1);
+}
+
 static void setup(void)
 {
+	use_dir16 = 0;
+	nv4 = 0;
+	memset(&d16st, 0, sizeof(d16st));
 	ck_assert_int_eq(meter_load(&skel), 0);
+}
+
+static void setup_dir16(void)
+{
+	setup();
+	use_dir16 = 1;
 }
 
 static void teardown(void)
@@ -77,6 +115,34 @@ static void teardown(void)
 }
 
 /* --- map helpers --------------------------------------------------------- */
+
+/* Repaint the direct table from v4pfx with billing/dir16.c. */
+static void dir16_resync(void)
+{
+	struct dir16_pfx tmp[MAX_V4];
+	struct dir16_maps *dm;
+
+	memcpy(tmp, v4pfx, nv4 * sizeof(tmp[0]));	/* sync reorders */
+	ck_assert_int_eq(dir16_maps_open(&dm,
+					 bpf_map__fd(skel->maps.tagih_v4dir),
+					 bpf_map__fd(skel->maps.tagih_v4blk)),
+			 0);
+	ck_assert_int_eq(dir16_sync(dm, tmp, nv4, &d16st), 0);
+	dir16_maps_close(dm);
+}
+
+static __u32 v4dir_get(const char *a16)
+{
+	__u8 a[4];
+	__u32 hi, v;
+
+	ck_assert_int_eq(inet_pton(AF_INET, a16, a), 1);
+	hi = a[0] << 8 | a[1];
+	ck_assert_int_eq(bpf_map__lookup_elem(skel->maps.tagih_v4dir, &hi,
+					      sizeof(hi), &v, sizeof(v), 0),
+			 0);
+	return v;
+}
 
 static void add_pfx(const char *addr, __u32 plen, __u32 uid)
 {
@@ -96,7 +162,24 @@ static void add_pfx(const char *addr, __u32 plen, __u32 uid)
 		ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_pfx4,
 						      &k, sizeof(k), &v,
 						      sizeof(v), BPF_ANY), 0);
+		ck_assert_uint_lt(nv4, MAX_V4);
+		v4pfx[nv4].addr = (__u32)k.addr[0] << 24 | k.addr[1] << 16 |
+				  k.addr[2] << 8 | k.addr[3];
+		v4pfx[nv4].len = plen;
+		v4pfx[nv4].uid = uid;
+		nv4++;
+		if (use_dir16)
+			dir16_resync();
 	}
+}
+
+static void del_pfx4(const char *addr, __u32 plen)
+{
+	struct tagih_lpm4 k = { .prefixlen = plen };
+
+	ck_assert_int_eq(inet_pton(AF_INET, addr, k.addr), 1);
+	ck_assert_int_eq(bpf_map__delete_elem(skel->maps.tagih_pfx4, &k,
+					      sizeof(k), 0), 0);
 }
 
 static void add_garden(const char *addr, __u32 plen, __u16 port)
@@ -651,9 +734,16 @@ struct icase {
 	__u32 act;
 };
 
+/* ICMPv6 router/neighbour discovery: passed, never billed. */
+static int pkt_is_nd(const struct pkt *p)
+{
+	return p->proto == IPPROTO_ICMPV6 && p->sport >= 133 && p->sport <= 137;
+}
+
 /*
  * Runs every case with no tag, one 802.1Q tag and QinQ; checks the
- * counters of @uid: passes are billed, drops only in drop_*.
+ * counters of @uid: passes are billed, drops only in drop_*, neighbour
+ * discovery in not metered (frame length).
  */
 static void run_cases(__u32 uid, const struct icase *cs, int n)
 {
@@ -661,7 +751,7 @@ static void run_cases(__u32 uid, const struct icase *cs, int n)
 					   { ETH_P_8021Q, 0 },
 					   { ETH_P_8021AD, ETH_P_8021Q } };
 	__u64 ub = 0, up = 0, db = 0, dp = 0, dub = 0, dup = 0, ddb = 0,
-	      ddp = 0;
+	      ddp = 0, nm_b = 0, nm_p = 0;
 	int t, i;
 
 	for (t = 0; t < 3; t++) {
@@ -673,7 +763,11 @@ static void run_cases(__u32 uid, const struct icase *cs, int n)
 			p.tpid[0] = tags[t][0];
 			p.tpid[1] = tags[t][1];
 			len = send_pkt(cs[i].dir, &p, cs[i].act);
-			if (cs[i].dir == UP && cs[i].act == XDP_PASS) {
+			if (pkt_is_nd(&p)) {
+				ck_assert_uint_eq(cs[i].act, XDP_PASS);
+				nm_b += ETH_HLEN + 4 * t + len;
+				nm_p++;
+			} else if (cs[i].dir == UP && cs[i].act == XDP_PASS) {
 				ub += len;
 				up++;
 			} else if (cs[i].dir == UP) {
@@ -690,7 +784,7 @@ static void run_cases(__u32 uid, const struct icase *cs, int n)
 	}
 	ck_assert_uint_gt(up + dp, 0);
 	assert_cnt(uid, ub, up, db, dp, dub, dup, ddb, ddp);
-	assert_gstats(0, 0, 0, 0, 0, 0, 0, 0);
+	assert_gstats(0, 0, 0, 0, nm_b, nm_p, 0, 0);
 }
 
 #define UDP IPPROTO_UDP
@@ -881,13 +975,198 @@ START_TEST(test_isolir_then_restore)
 }
 END_TEST
 
-static Suite *meter_suite(void)
-{
-	Suite *s = suite_create("bpf_meter");
-	TCase *tc = tcase_create("meter");
-	TCase *ti = tcase_create("isolir");
+/* --- neighbour discovery ------------------------------------------------------ */
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+START_TEST(test_nd_not_billed)
+{
+	/* A silent subscriber: its ND with the gateway must bill nothing. */
+	struct pkt na = { .src = "2001:db8::5", .dst = "fe80::1",
+			  .proto = ICMP6, .sport = 136, .paylen = 24 };
+	struct pkt ns = { .src = "fe80::1", .dst = "2001:db8::5",
+			  .proto = ICMP6, .sport = 135, .paylen = 24 };
+	struct pkt ra = { .src = "fe80::1", .dst = "2001:db8::5",
+			  .proto = ICMP6, .sport = 134, .paylen = 48 };
+	struct pkt rs = { .ntags = 1, .tpid = { ETH_P_8021Q },
+			  .src = "2001:db8::5", .dst = "ff02::2",
+			  .proto = ICMP6, .sport = 133 };
+	struct pkt redirect = { .src = "fe80::1", .dst = "2001:db8::5",
+				.proto = ICMP6, .sport = 137, .paylen = 32 };
+	struct pkt echo = { .src = "2001:db8::5", .dst = "2606:4700::1111",
+			    .proto = ICMP6, .sport = 128, .paylen = 56 };
+	__u64 nm = 0;
+
+	add_pfx("2001:db8::", 64, 4);
+	nm += ETH_HLEN + send_pkt(UP, &na, XDP_PASS);
+	nm += ETH_HLEN + send_pkt(DOWN, &ns, XDP_PASS);
+	nm += ETH_HLEN + send_pkt(DOWN, &ra, XDP_PASS);
+	nm += ETH_HLEN + 4 + send_pkt(UP, &rs, XDP_PASS);
+	nm += ETH_HLEN + send_pkt(DOWN, &redirect, XDP_PASS);
+	assert_cnt(4, 0, 0, 0, 0, 0, 0, 0, 0);
+	assert_gstats(0, 0, 0, 0, nm, 5, 0, 0);
+	/* Any other ICMPv6 (echo here, type 138 next to ND) is billed. */
+	ck_assert_uint_eq(send_pkt(UP, &echo, XDP_PASS), 104);
+	echo.sport = 138;
+	ck_assert_uint_eq(send_pkt(UP, &echo, XDP_PASS), 104);
+	assert_cnt(4, 208, 2, 0, 0, 0, 0, 0, 0);
+	assert_gstats(0, 0, 0, 0, nm, 5, 0, 0);
+}
+END_TEST
+
+/* --- IPv4 direct table (DIR-16) ----------------------------------------------- */
+
+START_TEST(test_dir16_hit)
+{
+	struct pkt a = { .src = "10.0.0.5", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2 };
+	struct pkt b = { .src = "1.1.1.1", .dst = "10.0.0.5",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 2 };
+
+	add_pfx("10.0.0.5", 32, 1);
+	ck_assert_uint_eq(v4dir_get("10.0.0.0"), 1);
+	ck_assert_uint_eq(d16st.used, 1);
+	ck_assert_uint_eq(d16st.trie_only, 0);
+	send_pkt(UP, &a, XDP_PASS);
+	send_pkt(DOWN, &b, XDP_PASS);
+	/* The table answers alone: the trie no longer knows the address. */
+	del_pfx4("10.0.0.5", 32);
+	send_pkt(UP, &a, XDP_PASS);
+	send_pkt(DOWN, &b, XDP_PASS);
+	assert_cnt(1, 56, 2, 60, 2, 0, 0, 0, 0);
+	assert_gstats(0, 0, 0, 0, 0, 0, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dir16_longest_in_block)
+{
+	/* A /24 and a /32 inside it, painted into one block. */
+	struct pkt a = { .src = "10.0.3.7", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2 };
+	struct pkt b = { .src = "10.0.3.8", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 1 };
+	struct pkt c = { .src = "1.1.1.1", .dst = "10.0.3.7",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 2 };
+	struct pkt d = { .src = "10.0.4.1", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 3 };
+
+	add_pfx("10.0.3.7", 32, 2);	/* the longer one first: order free */
+	add_pfx("10.0.3.0", 24, 1);
+	ck_assert_uint_eq(d16st.used, 1);
+	/* Taken from the table even with the trie emptied. */
+	del_pfx4("10.0.3.7", 32);
+	del_pfx4("10.0.3.0", 24);
+	send_pkt(UP, &a, XDP_PASS);
+	send_pkt(UP, &b, XDP_PASS);
+	send_pkt(DOWN, &c, XDP_PASS);
+	send_pkt(UP, &d, XDP_PASS);	/* slot 0 -> trie -> nobody */
+	assert_cnt(2, 28, 1, 30, 1, 0, 0, 0, 0);
+	assert_cnt(1, 29, 1, 0, 0, 0, 0, 0, 0);
+	assert_gstats(31, 1, 0, 0, 0, 0, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dir16_short_prefix_trie)
+{
+	/*
+	 * /8../15 are never painted: alone they leave the /16 without a
+	 * block; under a painted /24 they are found through slot 0.
+	 */
+	struct pkt a = { .src = "11.2.3.4", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2 };
+	struct pkt b = { .src = "10.1.9.9", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 1 };
+	struct pkt c = { .src = "10.1.5.1", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 2 };
+	struct pkt d = { .src = "1.1.1.1", .dst = "10.0.200.1",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 3 };
+
+	add_pfx("11.0.0.0", 8, 3);
+	add_pfx("10.0.0.0", 15, 4);
+	add_pfx("10.1.5.0", 24, 5);
+	ck_assert_uint_eq(v4dir_get("11.2.0.0"), 0);
+	ck_assert_uint_eq(v4dir_get("10.0.0.0"), 0);
+	ck_assert_uint_ne(v4dir_get("10.1.0.0"), 0);
+	ck_assert_uint_eq(d16st.used, 1);
+	send_pkt(UP, &a, XDP_PASS);
+	send_pkt(UP, &b, XDP_PASS);
+	send_pkt(UP, &c, XDP_PASS);
+	send_pkt(DOWN, &d, XDP_PASS);
+	assert_cnt(3, 28, 1, 0, 0, 0, 0, 0, 0);
+	assert_cnt(4, 29, 1, 31, 1, 0, 0, 0, 0);
+	assert_cnt(5, 30, 1, 0, 0, 0, 0, 0, 0);
+	assert_gstats(0, 0, 0, 0, 0, 0, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dir16_no_block)
+{
+	/* One block for two /16s: the busier gets it, the other the trie. */
+	struct pkt a = { .src = "10.0.0.5", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2 };
+	struct pkt b = { .src = "10.7.0.5", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 1 };
+	struct pkt c = { .src = "10.7.0.6", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2, .paylen = 2 };
+
+	tagih_meter__destroy(skel);
+	skel = NULL;
+	ck_assert_int_eq(meter_load_blocks(&skel, 1), 0);
+	add_pfx("10.0.0.5", 32, 1);
+	ck_assert_uint_eq(v4dir_get("10.0.0.0"), 1);
+	add_pfx("10.7.0.5", 32, 2);
+	add_pfx("10.7.0.6", 32, 3);
+	/* 10.0/16 keeps its block (stable), 10.7/16 waits in the trie. */
+	ck_assert_uint_eq(v4dir_get("10.0.0.0"), 1);
+	ck_assert_uint_eq(v4dir_get("10.7.0.0"), 0);
+	ck_assert_uint_eq(d16st.blocks, 1);
+	ck_assert_uint_eq(d16st.used, 1);
+	ck_assert_uint_eq(d16st.trie_only, 1);
+	send_pkt(UP, &a, XDP_PASS);
+	send_pkt(UP, &b, XDP_PASS);
+	send_pkt(UP, &c, XDP_PASS);
+	assert_cnt(1, 28, 1, 0, 0, 0, 0, 0, 0);
+	assert_cnt(2, 29, 1, 0, 0, 0, 0, 0, 0);
+	assert_cnt(3, 30, 1, 0, 0, 0, 0, 0, 0);
+
+	/* 10.0.0.5 goes away: its block is unhooked, cleared, reused. */
+	del_pfx4("10.0.0.5", 32);
+	memmove(v4pfx, v4pfx + 1, --nv4 * sizeof(v4pfx[0]));
+	dir16_resync();
+	ck_assert_uint_eq(v4dir_get("10.0.0.0"), 0);
+	ck_assert_uint_eq(v4dir_get("10.7.0.0"), 1);
+	ck_assert_uint_eq(d16st.trie_only, 0);
+	send_pkt(UP, &a, XDP_PASS);	/* nobody's now */
+	del_pfx4("10.7.0.5", 32);	/* from the table alone */
+	send_pkt(UP, &b, XDP_PASS);
+	assert_cnt(1, 28, 1, 0, 0, 0, 0, 0, 0);
+	assert_cnt(2, 58, 2, 0, 0, 0, 0, 0, 0);
+	assert_gstats(28, 1, 0, 0, 0, 0, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dir16_none)
+{
+	/* v4_blocks = 0: a one-slot block map, everything from the trie. */
+	struct pkt a = { .src = "10.0.0.5", .dst = "1.1.1.1",
+			 .proto = UDP, .sport = 1, .dport = 2 };
+
+	tagih_meter__destroy(skel);
+	skel = NULL;
+	ck_assert_int_eq(meter_load_blocks(&skel, 0), 0);
+	add_pfx("10.0.0.5", 32, 1);
+	ck_assert_uint_eq(d16st.blocks, 0);
+	ck_assert_uint_eq(d16st.trie_only, 1);
+	ck_assert_uint_eq(v4dir_get("10.0.0.0"), 0);
+	send_pkt(UP, &a, XDP_PASS);
+	assert_cnt(1, 28, 1, 0, 0, 0, 0, 0, 0);
+}
+END_TEST
+
+/* The plain metering cases; run trie-only and with the direct table. */
+static TCase *meter_tcase(const char *name, void (*fixture)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, fixture, teardown);
 	tcase_add_test(tc, test_ipv4_up_down);
 	tcase_add_test(tc, test_direction);
 	tcase_add_test(tc, test_ipv6_56);
@@ -900,14 +1179,39 @@ static Suite *meter_suite(void)
 	tcase_add_test(tc, test_unknown);
 	tcase_add_test(tc, test_longest_prefix);
 	tcase_add_test(tc, test_bad_uid);
-	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_nd_not_billed);
+	return tc;
+}
 
-	tcase_add_checked_fixture(ti, setup, teardown);
+static TCase *isolir_tcase(const char *name, void (*fixture)(void))
+{
+	TCase *ti = tcase_create(name);
+
+	tcase_add_checked_fixture(ti, fixture, teardown);
 	tcase_add_test(ti, test_isolir_ipv4);
 	tcase_add_test(ti, test_isolir_ipv6);
 	tcase_add_test(ti, test_isolir_lifted);
 	tcase_add_test(ti, test_isolir_then_restore);
-	suite_add_tcase(s, ti);
+	return ti;
+}
+
+static Suite *meter_suite(void)
+{
+	Suite *s = suite_create("bpf_meter");
+	TCase *td = tcase_create("dir16");
+
+	suite_add_tcase(s, meter_tcase("meter", setup));
+	suite_add_tcase(s, isolir_tcase("isolir", setup));
+	suite_add_tcase(s, meter_tcase("meter+dir16", setup_dir16));
+	suite_add_tcase(s, isolir_tcase("isolir+dir16", setup_dir16));
+
+	tcase_add_checked_fixture(td, setup_dir16, teardown);
+	tcase_add_test(td, test_dir16_hit);
+	tcase_add_test(td, test_dir16_longest_in_block);
+	tcase_add_test(td, test_dir16_short_prefix_trie);
+	tcase_add_test(td, test_dir16_no_block);
+	tcase_add_test(td, test_dir16_none);
+	suite_add_tcase(s, td);
 	return s;
 }
 
