@@ -147,6 +147,27 @@ static const struct conf_opt conf_opts[] = {
 	STR(invoice_pdf_dir, "tagihd", NULL,
 	    "Directory of invoice PDFs (number with '/' as '-', .pdf), "
 	    "attached to invoice e-mails when present."),
+	/* payment links: `tagih invoice paylink` and the customer page */
+	STR(paylink_gateway, "tagihd", "midtrans",
+	    "Gateway of payment links unless one is asked for.",
+	    .choices = "midtrans|xendit|tripay|duitku"),
+	STR(midtrans_api_url, "tagihd", "https://app.midtrans.com",
+	    "Midtrans Snap base URL (sandbox: https://app.sandbox.midtrans.com)."),
+	STR(xendit_api_url, "tagihd", "https://api.xendit.co",
+	    "Xendit API base URL."),
+	SECRET(xendit_secret_key, "tagihd",
+	       "Xendit secret API key (creates invoices)."),
+	STR(tripay_api_url, "tagihd", "https://tripay.co.id/api",
+	    "Tripay API base URL (sandbox: https://tripay.co.id/api-sandbox)."),
+	SECRET(tripay_api_key, "tagihd",
+	       "Tripay API key (Bearer, creates transactions)."),
+	STR(tripay_merchant_code, "tagihd", NULL, "Tripay merchant code."),
+	STR(tripay_method, "tagihd", "QRIS",
+	    "Tripay closed-payment channel (QRIS, BRIVA, BCAVA, ALFAMART, ...)."),
+	STR(duitku_api_url, "tagihd", "https://passport.duitku.com",
+	    "Duitku base URL (sandbox: https://sandbox.duitku.com)."),
+	STR(duitku_method, "tagihd", "SP",
+	    "Duitku payment method code (SP = QRIS ShopeePay, BC = BCA VA, ...)."),
 };
 
 #define CONF_N (sizeof(conf_opts) / sizeof(conf_opts[0]))

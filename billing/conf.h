@@ -78,6 +78,17 @@ struct tagih_conf {
 	char *smtp_password;
 	char *smtp_from;
 	char *invoice_pdf_dir;
+	/* tagihd + tagih: payment links (billing/paylink.c) */
+	char *paylink_gateway;
+	char *midtrans_api_url;
+	char *xendit_api_url;
+	char *xendit_secret_key;
+	char *tripay_api_url;
+	char *tripay_api_key;
+	char *tripay_merchant_code;
+	char *tripay_method;
+	char *duitku_api_url;
+	char *duitku_method;
 };
 
 enum conf_type { CONF_STR, CONF_INT, CONF_BOOL, CONF_LIST };

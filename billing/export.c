@@ -362,3 +362,68 @@ out:
 	free(tmp);
 	return err;
 }
+
+/* --- one invoice into memory ---------------------------------------------- */
+
+struct pdf_mem {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+static cairo_status_t pdf_mem_write(void *closure, const unsigned char *data,
+				    unsigned int length)
+{
+	struct pdf_mem *m = closure;
+
+	if (m->len + length > m->cap) {
+		size_t cap = m->cap ? m->cap : 16384;
+		unsigned char *np;
+
+		while (cap < m->len + length)
+			cap *= 2;
+		np = realloc(m->p, cap);
+		if (!np)
+			return CAIRO_STATUS_NO_MEMORY;
+		m->p = np;
+		m->cap = cap;
+	}
+	memcpy(m->p + m->len, data, length);
+	m->len += length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+int export_inv_pdf(MDB_txn *txn, struct store *st, const struct inv_rec *inv,
+		   const struct tagih_conf *conf, int32_t today,
+		   unsigned char **buf, size_t *len)
+{
+	struct pdf_mem m = { 0 };
+	cairo_surface_t *surf;
+	cairo_t *cr;
+	int err = 0;
+
+	*buf = NULL;
+	*len = 0;
+	surf = cairo_pdf_surface_create_for_stream(pdf_mem_write, &m, PDF_W,
+						   PDF_H);
+	if (cairo_surface_status(surf)) {
+		cairo_surface_destroy(surf);
+		return -EIO;
+	}
+	cr = cairo_create(surf);
+	pdf_page(cr, txn, st, inv, conf, today);
+	if (cairo_status(cr))
+		err = -EIO;
+	cairo_destroy(cr);
+	cairo_surface_finish(surf);
+	if (cairo_surface_status(surf))
+		err = -EIO;
+	/* no cairo_debug_reset_static_data() here: other threads may draw */
+	cairo_surface_destroy(surf);
+	if (err || !m.len) {
+		free(m.p);
+		return err ? err : -EIO;
+	}
+	*buf = m.p;
+	*len = m.len;
+	return 0;
+}

@@ -36,4 +36,13 @@ int export_run(MDB_txn *txn, struct store *st, const char *period, int fmt,
 	       const char *path, const struct tagih_conf *conf, int32_t today,
 	       uint64_t *count);
 
+/*
+ * One invoice as a one-page PDF in memory (the customer page's download):
+ * *buf (malloc'd, the caller frees) and *len. Safe to call from several
+ * threads. Returns 0, -ENOMEM or -EIO.
+ */
+int export_inv_pdf(MDB_txn *txn, struct store *st, const struct inv_rec *inv,
+		   const struct tagih_conf *conf, int32_t today,
+		   unsigned char **buf, size_t *len);
+
 #endif

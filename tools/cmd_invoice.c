@@ -24,6 +24,8 @@ static void invoice_usage(FILE *f)
 		"       tagih invoice void NUMBER --reason TEXT\n"
 		"       tagih invoice export --period YYYY-MM --format "
 		"csv|json|pdf --out PATH\n"
+		"       tagih invoice paylink NUMBER [--gateway "
+		"midtrans|xendit|tripay|duitku]\n"
 		"\n"
 		"  A run bills a calendar month once it has ended (postpaid); "
 		"running it again\n"
@@ -437,6 +439,8 @@ int cmd_invoice(struct cli *c, int argc, char **argv)
 		return inv_cmd_void(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "export"))
 		return inv_cmd_export(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "paylink"))
+		return cmd_invoice_paylink(c, argc - 1, argv + 1);
 	cli_err("unknown 'invoice' command '%s'", verb);
 	invoice_usage(stderr);
 	return CLI_USAGE;

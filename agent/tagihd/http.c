@@ -15,6 +15,7 @@
 #include "log.h"
 #include "ttime.h"
 #include "tagihd.h"
+#include "page.h"
 
 #define HTTP_MAX_HEADERS 48
 
@@ -298,6 +299,9 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 					  "method not allowed", "use POST");
 		return http_webhook(d, conn, gw, req);
 	}
+	/* the customer page; /p/ is the form older reminders carry */
+	if (!strncmp(url, "/c/", 3) || !strncmp(url, "/p/", 3))
+		return page_handle(d, conn, url + 3, method);
 	return http_error(conn, MHD_HTTP_NOT_FOUND, "not found", NULL);
 }
 
