@@ -1,0 +1,375 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# test_custpage.sh - the customer page and payment links end to end: tagih
+# makes the data and the link, tagihd serves the page on loopback, a mock
+# gateway (python3) records what the pay button and `tagih invoice paylink`
+# send, and headless Chromium renders the page on a phone-sized screen.
+#
+# Order ids: the first link of an invoice is the invoice number, the N-th
+# one after it NUMBER-N (NUMBER, NUMBER-1, NUMBER-2, ...).
+# The screenshot is kept in $BUILD/test-artifacts/custpage-*.png.
+# Exits 77 when chromium is missing (the rest has run by then).
+set -u
+BUILD=${BUILD:-build}
+cd "$(dirname "$0")/../.." || exit 1
+TOP=$PWD
+TAGIH=$TOP/$BUILD/tagih
+TAGIHD=$TOP/$BUILD/tagihd
+ART=$TOP/$BUILD/test-artifacts
+tmp=$(mktemp -d /tmp/tagih-cp-XXXXXX)
+pids=()
+fails=0
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*" >&2; fails=$((fails + 1)); }
+
+[ -x "$TAGIHD" ] || die "$TAGIHD not built"
+[ -x "$TAGIH" ] || die "$TAGIH not built"
+for t in curl jq python3 openssl; do
+	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }
+done
+
+DB=$tmp/db
+CONF=$tmp/tagih.conf
+PORT=$((20000 + $$ % 20000))
+MPORT=$((PORT + 1))
+URL=http://127.0.0.1:$PORT
+MOCK=http://127.0.0.1:$MPORT
+MID_KEY=SB-Mid-server-cp-$$
+XND_KEY=xnd_development_cp_$$
+TRP_API=DEV-tripay-api-$$
+TRP_PRIV=tripay-priv-cp-$$
+TRP_CODE=T0042
+DK_CODE=D0042
+DK_KEY=duitku-key-cp-$$
+export TAGIH_NOW=2026-11-20T10:00+07:00
+
+umask 077
+cat >"$CONF" <<EOF
+db = $DB
+timezone = Asia/Jakarta
+operator_name = RT/RW Net Sukamaju
+operator_address = Jl. Melati 7, Bandung
+due_days = 20
+public_url = $URL
+paylink_gateway = midtrans
+midtrans_server_key = $MID_KEY
+midtrans_api_url = $MOCK/midtrans
+xendit_secret_key = $XND_KEY
+xendit_api_url = $MOCK/xendit
+tripay_api_key = $TRP_API
+tripay_private_key = $TRP_PRIV
+tripay_merchant_code = $TRP_CODE
+tripay_method = BRIVA
+tripay_api_url = $MOCK/tripay
+duitku_merchant_code = $DK_CODE
+duitku_api_key = $DK_KEY
+duitku_method = BC
+duitku_api_url = $MOCK/duitku
+EOF
+chmod 0600 "$CONF"
+
+tg() { "$TAGIH" --db "$DB" --config "$CONF" "$@"; }
+
+# --- the mock gateway: records every request, answers like the real API --
+cat >"$tmp/mock.py" <<'EOF'
+import json, sys, http.server, urllib.parse
+log = open(sys.argv[2], "a", buffering=1)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(n).decode()
+        log.write(json.dumps({"path": self.path, "body": body,
+                              "auth": self.headers.get("Authorization", ""),
+                              "ctype": self.headers.get("Content-Type", "")}) + "\n")
+        base = "http://127.0.0.1:%d" % self.server.server_port
+        p = self.path
+        if p == "/midtrans/snap/v1/transactions":
+            oid = json.loads(body)["transaction_details"]["order_id"]
+            code, out = 201, {"token": "tok", "redirect_url": base + "/pay/midtrans/" + urllib.parse.quote(oid, safe="")}
+        elif p == "/xendit/v2/invoices":
+            oid = json.loads(body)["external_id"]
+            code, out = 200, {"id": "x1", "status": "PENDING", "invoice_url": base + "/pay/xendit/" + urllib.parse.quote(oid, safe="")}
+        elif p == "/tripay/transaction/create":
+            f = urllib.parse.parse_qs(body)
+            code, out = 200, {"success": True, "message": "", "data": {"reference": "T1", "checkout_url": base + "/pay/tripay/" + urllib.parse.quote(f["merchant_ref"][0], safe="")}}
+        elif p == "/duitku/webapi/api/merchant/v2/inquiry":
+            oid = json.loads(body)["merchantOrderId"]
+            code, out = 200, {"merchantCode": "D0042", "reference": "D1", "paymentUrl": base + "/pay/duitku/" + urllib.parse.quote(oid, safe=""), "statusCode": "00", "statusMessage": "SUCCESS"}
+        else:
+            code, out = 404, {"error_messages": ["no such endpoint"]}
+        b = json.dumps(out).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+EOF
+python3 "$tmp/mock.py" $MPORT "$tmp/mock.log" &
+pids+=($!)
+
+# --- billing data: two subscribers, usage, October invoices ---------------
+tg plan add home --type flat --price 150000 >/dev/null || die "plan add home"
+tg plan add lite --type flat --price 100000 >/dev/null || die "plan add lite"
+tg sub add budi --name "Budi <Santoso>" --plan home --phone 081234567890 \
+	--activated 2026-10-01 >/dev/null || die "sub add budi"
+tg sub add sari --name "Sari Wulandari" --plan lite \
+	--activated 2026-10-01 >/dev/null || die "sub add sari"
+{
+	echo "subscriber,start,up_bytes,down_bytes"
+	for d in 03 07 12 19; do
+		echo "budi,2026-11-${d}T20:00+07:00,250000000,1500000000"
+	done
+	echo "budi,2026-11-12T21:00+07:00,0,1000000000"
+	echo "sari,2026-11-05T20:00+07:00,77700000,777000000"
+} >"$tmp/usage.csv"
+tg usage import "$tmp/usage.csv" >/dev/null || die "usage import"
+TAGIH_NOW=2026-11-01T08:00+07:00 tg invoice run --period 2026-10 >/dev/null ||
+	die "invoice run"
+tg --json invoice list >"$tmp/inv.json" || die "invoice list"
+inv_of() { jq -r --arg s "$1" '[.[] | select(.subscriber == $s)][0].number' "$tmp/inv.json"; }
+B_NUM=$(inv_of budi)
+S_NUM=$(inv_of sari)
+[ -n "$B_NUM" ] && [ "$B_NUM" != null ] || die "no invoice for budi"
+# 150.000 + 11% PPN; 100.000 + 11%
+B_AMT="Rp 166.500" S_AMT="Rp 111.000"
+
+# --- links ----------------------------------------------------------------
+B_URL=$(tg sub link budi) || die "sub link budi"
+S_URL=$(tg sub link sari) || die "sub link sari"
+case $B_URL in
+"$URL"/c/???????????????????????????????????????????) ok "sub link prints public_url/c/<43-char token>" ;;
+*) bad "sub link printed '$B_URL'" ;;
+esac
+[ "$(tg sub link budi)" = "$B_URL" ] && ok "sub link again prints the same link" ||
+	bad "sub link changed the link"
+B_TOK=${B_URL##*/}
+if grep -rq "$B_TOK" "$CONF" 2>/dev/null; then bad "token in config"; fi
+
+# --- tagihd -----------------------------------------------------------------
+"$TAGIHD" --db "$DB" --config "$CONF" --listen 127.0.0.1:$PORT \
+	>"$tmp/tagihd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+	curl -sf "$URL/healthz" >/dev/null && break
+	sleep 0.1
+done
+curl -sf "$URL/healthz" >/dev/null || die "tagihd did not start: $(cat "$tmp/tagihd.log")"
+
+# fetch URL OUT -> HTTP status
+fetch() { curl -s -o "$2" -w '%{http_code}' "${@:3}" "$1"; }
+
+# --- budi's page ------------------------------------------------------------
+st=$(fetch "$B_URL" "$tmp/b.html")
+[ "$st" = 200 ] || die "budi's page: HTTP $st"
+has() {	# file what needle...
+	local f=$1 what=$2 n; shift 2
+	for n in "$@"; do
+		grep -qF -- "$n" "$f" || { bad "$what: '$n' missing"; return 1; }
+	done
+	ok "$what"
+}
+has "$tmp/b.html" "page: amount, due date, invoice number" \
+	"$B_AMT" "21 November 2026" "$B_NUM" "Belum dibayar" "Jatuh tempo"
+# usage: 4 x 1.75 GB + 1 GB = 8.00 GB; down 7.00, up 1.00
+has "$tmp/b.html" "page: usage up/down/total in GB (Bahasa: decimal comma)" \
+	'id="down">7,00 GB' 'id="up">1,00 GB' 'id="total">8,00 GB'
+has "$tmp/b.html" "page: mobile viewport, inline SVG chart, pay form, no script" \
+	'name="viewport"' '<svg' '<rect' 'method="post"' "/c/$B_TOK/pay"
+grep -qi '<script' "$tmp/b.html" && bad "page has a script"
+grep -qiE '(src|href)="https?://' "$tmp/b.html" && bad "page loads external assets"
+has "$tmp/b.html" "page: the name is HTML-escaped" "Budi &lt;Santoso&gt;"
+grep -qF "Budi <Santoso>" "$tmp/b.html" && bad "unescaped name in the page"
+st=$(fetch "$B_URL?lang=en" "$tmp/b-en.html")
+has "$tmp/b-en.html" "page ?lang=en: English words, decimal point" \
+	"Current bill" "Due" "21 November 2026" 'id="total">8.00 GB' "$B_AMT"
+grep -qF 'href="?lang=en"' "$tmp/b.html" && ok "page links to the English version" ||
+	bad "no English switch"
+hdrs=$(curl -sI "$B_URL")
+grep -qi '^referrer-policy: no-referrer' <<<"$hdrs" &&
+	grep -qi '^cache-control: no-store' <<<"$hdrs" &&
+	grep -qi '^content-security-policy:' <<<"$hdrs" &&
+	ok "page headers: no-referrer, no-store, CSP" || bad "page headers: $hdrs"
+
+# --- PDF of budi's invoice ---------------------------------------------------
+pdf_path=$(grep -o "/c/$B_TOK/invoice/[^\"]*\.pdf" "$tmp/b.html" | head -1)
+st=$(fetch "$URL$pdf_path" "$tmp/b.pdf")
+if [ "$st" = 200 ] && [ "$(head -c 5 "$tmp/b.pdf")" = "%PDF-" ]; then
+	if command -v pdftotext >/dev/null; then
+		pdftotext "$tmp/b.pdf" - | grep -qF "$B_NUM" &&
+			ok "invoice PDF ($pdf_path) holds $B_NUM" ||
+			bad "PDF without the invoice number"
+	else
+		ok "invoice PDF served"
+	fi
+else
+	bad "PDF: HTTP $st"
+fi
+
+# --- no data across subscribers ---------------------------------------------
+st=$(fetch "$S_URL" "$tmp/s.html")
+[ "$st" = 200 ] || bad "sari's page: HTTP $st"
+has "$tmp/s.html" "sari's page shows her bill" "$S_AMT" "$S_NUM" 'id="total">0,85 GB'
+leak=0
+for n in "Budi" "$B_NUM" "$B_AMT" "8,00 GB" "$B_TOK"; do
+	grep -qF -- "$n" "$tmp/s.html" && { bad "sari's page shows budi's '$n'"; leak=1; }
+done
+[ $leak = 0 ] && ok "sari's page: nothing of budi's"
+S_TOK=${S_URL##*/}
+st=$(fetch "$URL/c/$S_TOK/invoice/$B_NUM.pdf" "$tmp/x.pdf")
+[ "$st" = 404 ] && ok "sari's link + budi's invoice PDF -> 404" ||
+	bad "cross PDF: HTTP $st"
+odd=0
+for u in "$URL/c/${B_TOK%?}A" "$URL/c/${B_TOK%?}" "$URL/c/${B_TOK}A" \
+	 "$URL/c/" "$URL/c/$B_TOK/nope" "$URL/c/$B_TOK/invoice/nope.pdf"; do
+	st=$(fetch "$u" "$tmp/n.html")
+	if [ "$st" != 404 ] || grep -qF -e "Budi" -e "$B_NUM" -e "Rp 166" "$tmp/n.html"; then
+		# a neighbouring token may be budi's by chance only in 2^-6
+		[ "$u" = "$URL/c/${B_TOK%?}A" ] && [ "${B_TOK: -1}" = A ] && continue
+		bad "$u: HTTP $st or data"
+		odd=1
+	fi
+done
+[ $odd = 0 ] && ok "wrong, truncated and odd tokens -> 404 without data"
+
+# --- pay button -> mock gateway ---------------------------------------------
+: >"$tmp/mock.log"
+loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -X POST "$B_URL/pay")
+if [[ $loc == "303 $MOCK/pay/midtrans/"* ]]; then
+	ok "pay button -> 303 to the gateway's page"
+else
+	bad "pay button: $loc"
+fi
+req=$(tail -1 "$tmp/mock.log")
+oid=$(jq -r '.body | fromjson | .transaction_details.order_id' <<<"$req")
+amt=$(jq -r '.body | fromjson | .transaction_details.gross_amount' <<<"$req")
+auth=$(jq -r .auth <<<"$req")
+want_auth="Basic $(printf '%s:' "$MID_KEY" | base64 -w0)"
+[ "$oid" = "$B_NUM" ] && [ "$amt" = 166500 ] && [ "$auth" = "$want_auth" ] &&
+	ok "midtrans got order_id $oid, gross_amount $amt, basic auth server key" ||
+	bad "midtrans request: order $oid amount $amt auth ok? $([ "$auth" = "$want_auth" ] && echo y || echo n)"
+
+# --- tagih invoice paylink: every gateway, order ids NUM-1, NUM-2, NUM-3 ----
+u=$(tg invoice paylink "$B_NUM" --gateway xendit) || bad "paylink xendit"
+req=$(tail -1 "$tmp/mock.log")
+[ "$(jq -r '.body | fromjson | .external_id' <<<"$req")" = "$B_NUM-1" ] &&
+	[ "$(jq -r '.body | fromjson | .amount' <<<"$req")" = 166500 ] &&
+	[ "$(jq -r .auth <<<"$req")" = "Basic $(printf '%s:' "$XND_KEY" | base64 -w0)" ] &&
+	[[ $u == "$MOCK/pay/xendit/"* ]] &&
+	ok "xendit: external_id $B_NUM-1, amount, basic auth; printed $u" ||
+	bad "xendit request: $req -> $u"
+
+u=$(tg invoice paylink "$B_NUM" --gateway tripay) || bad "paylink tripay"
+req=$(tail -1 "$tmp/mock.log")
+form() { jq -r .body <<<"$req" | tr '&' '\n' | sed -n "s/^$1=//p" | python3 -c 'import sys,urllib.parse;print(urllib.parse.unquote_plus(sys.stdin.read().strip()))'; }
+ref=$(form merchant_ref)
+sig=$(form signature)
+want=$(printf '%s' "$TRP_CODE$ref"166500 | openssl dgst -sha256 -hmac "$TRP_PRIV" -r | cut -d' ' -f1)
+[ "$ref" = "$B_NUM-2" ] && [ "$sig" = "$want" ] && [ "$(form amount)" = 166500 ] &&
+	[ "$(form method)" = BRIVA ] &&
+	[ "$(jq -r .auth <<<"$req")" = "Bearer $TRP_API" ] &&
+	ok "tripay: merchant_ref $ref, HMAC-SHA256 signature, Bearer API key" ||
+	bad "tripay request: ref $ref sig $sig want $want"
+
+u=$(tg invoice paylink "$B_NUM" --gateway duitku) || bad "paylink duitku"
+req=$(tail -1 "$tmp/mock.log")
+d_oid=$(jq -r '.body | fromjson | .merchantOrderId' <<<"$req")
+d_sig=$(jq -r '.body | fromjson | .signature' <<<"$req")
+want=$(printf '%s' "$DK_CODE${d_oid}166500$DK_KEY" | openssl dgst -md5 -r | cut -d' ' -f1)
+[ "$d_oid" = "$B_NUM-3" ] && [ "$d_sig" = "$want" ] &&
+	[ "$(jq -r '.body | fromjson | .paymentAmount' <<<"$req")" = 166500 ] &&
+	ok "duitku: merchantOrderId $d_oid, MD5 signature" ||
+	bad "duitku request: $d_oid $d_sig want $want"
+
+# sari: twice through the default gateway -> NUMBER, then NUMBER-1
+tg invoice paylink "$S_NUM" >/dev/null || bad "paylink sari 1"
+o1=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.order_id')
+tg invoice paylink "$S_NUM" >/dev/null || bad "paylink sari 2"
+o2=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.order_id')
+[ "$o1" = "$S_NUM" ] && [ "$o2" = "$S_NUM-1" ] &&
+	ok "invoice paylink twice -> order ids $o1 then $o2" ||
+	bad "paylink order ids: $o1, $o2"
+tg invoice paylink "$S_NUM" --gateway nope >/dev/null 2>&1
+[ $? = 2 ] && ok "unknown gateway -> usage error" || bad "unknown gateway accepted"
+
+# the gateway pays sari's second link: her page shows it paid
+gross=111000.00
+sk=$(printf '%s' "${o2}200${gross}${MID_KEY}" | openssl dgst -sha512 -r | cut -d' ' -f1)
+body=$(jq -cn --arg o "$o2" --arg g "$gross" --arg s "$sk" \
+	'{transaction_status:"settlement",transaction_id:"cp-txn-1",status_code:"200",
+	  signature_key:$s,order_id:$o,gross_amount:$g,fraud_status:"accept",currency:"IDR"}')
+st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary "$body" "$URL/webhooks/midtrans")
+fetch "$S_URL" "$tmp/s2.html" >/dev/null
+[ "$st" = 200 ] && grep -qF 'id="amount">Rp 0' "$tmp/s2.html" && grep -qF "Lunas" "$tmp/s2.html" &&
+	ok "webhook for $o2 -> sari's page: Rp 0, Lunas" || bad "after webhook: HTTP $st"
+st=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$S_URL/pay")
+[ "$st" = 409 ] && ok "pay with nothing open -> 409, no gateway call" || bad "pay nothing: $st"
+
+# --- revoke -----------------------------------------------------------------
+tg sub link budi --revoke >/dev/null || bad "revoke"
+for u in "$B_URL" "$B_URL/invoice/$B_NUM.pdf"; do
+	st=$(fetch "$u" "$tmp/r.html")
+	if [ "$st" = 404 ] && ! grep -qF -e "Budi" -e "$B_NUM" -e "$B_AMT" -e "GB" "$tmp/r.html"; then
+		:
+	else
+		bad "revoked $u: HTTP $st"
+	fi
+done
+st=$(curl -s -o "$tmp/r.html" -w '%{http_code}' -X POST "$B_URL/pay")
+n=$(wc -l <"$tmp/mock.log")
+[ "$st" = 404 ] && ok "revoked link: page, PDF and pay -> 404 without data" ||
+	bad "revoked pay: $st"
+[ "$(wc -l <"$tmp/mock.log")" = "$n" ] || bad "revoked link reached the gateway"
+B_URL2=$(tg sub link budi)
+[ "$B_URL2" != "$B_URL" ] && [ "$(fetch "$B_URL2" /dev/null)" = 200 ] &&
+	ok "a new link after revoke works, the old one stays dead" || bad "relink"
+grep -qF "$B_TOK" "$tmp/tagihd.log" && bad "token in tagihd's log"
+grep -qF -e "$MID_KEY" -e "$XND_KEY" -e "$TRP_PRIV" -e "$DK_KEY" "$tmp/tagihd.log" &&
+	bad "secret in tagihd's log"
+
+# --- headless Chromium on a phone-sized screen --------------------------------
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+	echo "SKIP (browser part): $CHROMIUM not installed (apt-get install chromium,"
+	echo "      or make deps); everything above ran"
+	[ $fails = 0 ] && exit 77 || exit 1
+fi
+mkdir -p "$ART"
+shot=$ART/custpage-budi.png
+rm -f "$shot"
+prof=$(mktemp -d "$tmp/chrome-XXXXXX")
+timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking --disable-component-update \
+	--disable-sync --user-data-dir="$prof" --window-size=390,844 \
+	--hide-scrollbars --screenshot="$shot" --dump-dom "$B_URL2" \
+	>"$tmp/dom.html" 2>"$tmp/chrome.err"
+has "$tmp/dom.html" "chromium DOM: amount, due date, usage" \
+	"$B_AMT" "21 November 2026" 'id="total">8,00 GB' 'id="down">7,00 GB'
+grep -q '<rect' "$tmp/dom.html" && ok "chromium DOM: chart bars" || bad "no chart in DOM"
+if [ -s "$shot" ] && [ "$(head -c 4 "$shot" | tail -c 3)" = PNG ]; then
+	ok "screenshot 390x844 kept: $shot"
+else
+	bad "no screenshot ($(tail -3 "$tmp/chrome.err"))"
+fi
+timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking --disable-component-update \
+	--disable-sync --user-data-dir="$prof" --window-size=390,844 \
+	--hide-scrollbars --screenshot="$ART/custpage-budi-en.png" \
+	"$B_URL2?lang=en" >/dev/null 2>&1
+
+[ $fails = 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "all customer page checks passed"
