@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# test_webhook_restore.sh - issue 5, item 5: the public daemon holds no
+# capability, yet a Midtrans payment notification it receives lifts a
+# dunning suspension in XDP within 1 s.
+#
+#   s1  10.77.1.2/32   the debtor: invoice overdue past grace, isolated by dunning
+#   s4  10.77.4.2/32   owes nothing: unaffected throughout
+#   gw  tagih-agent (XDP, the policy map); tagihd runs on the host's
+#       loopback with no capabilities and shares only the LMDB store
+#
+# The webhook is signed here as Midtrans documents it: signature_key =
+# hex SHA-512(order_id + status_code + gross_amount + server key), with
+# sha512sum. The delay is measured from just before the POST until s1's
+# first echo reply through the gateway, printed, and must be < 1 s.
+set -u -o pipefail
+. "$(dirname "$0")/lib.sh"
+
+tg_init
+tg_need_bins
+[ -x "$BUILD/tagihd" ] || tg_skip "$BUILD/tagihd not built (make BUILD=$BUILD all)"
+for t in sha512sum python3 curl jq; do
+	command -v "$t" >/dev/null 2>&1 || tg_skip "$t not installed"
+done
+topo_up 1 || tg_die "topology did not come up"
+tg_reach_all || tg_die "subscribers cannot reach upstream"
+
+MID_KEY=SB-Mid-server-restore-$$
+DPORT=$((20000 + $$ % 20000))
+DURL=http://127.0.0.1:$DPORT
+CONF=$TG_TMP/tagih.conf
+cat >"$CONF" <<EOC
+timezone = Asia/Jakarta
+policy_poll_ms = 100
+notice_listen =
+due_days = 10
+grace_days = 3
+midtrans_server_key = $MID_KEY
+EOC
+chmod 600 "$CONF"
+cli() { "$BUILD/tagih" --db "$TG_DB" --config "$CONF" "$@"; }
+
+cli plan --help >/dev/null 2>&1 && cli invoice --help >/dev/null 2>&1 ||
+	tg_skip "billing CLI (plan/invoice) not built"
+cli plan add paket-10 --type flat --price 150000 >/dev/null || tg_die "plan add"
+cli sub add s1 --name "Satu" --ip 10.77.1.2/32 --plan paket-10 \
+	--activated 2026-10-01 >/dev/null || tg_die "sub add s1"
+cli sub add s4 --name "Empat" --ip 10.77.4.2/32 >/dev/null || tg_die "sub add s4"
+
+TG_INTERVAL=1
+tg_agent_start --config "$CONF" || tg_die "agent did not start"
+
+# ICMP echo: iputils ping when installed, else a raw-socket one-shot.
+cat >"$TG_TMP/ping1.py" <<'EOP'
+import os, select, socket, struct, sys, time
+dst, wait = sys.argv[1], float(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+ident = os.getpid() & 0xffff
+def csum(b):
+    b += b"\0" * (len(b) & 1)
+    v = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    v = (v >> 16) + (v & 0xffff); v += v >> 16
+    return ~v & 0xffff
+hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"tagih"
+pkt = hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
+s.sendto(pkt, (dst, 0))
+end = time.time() + wait
+while time.time() < end:
+    r, _, _ = select.select([s], [], [], max(0, end - time.time()))
+    if not r: break
+    data, addr = s.recvfrom(1500)
+    ihl = (data[0] & 15) * 4
+    t, _, _, i, _ = struct.unpack("!BBHHH", data[ihl:ihl + 8])
+    if t == 0 and i == ident and addr[0] == dst: sys.exit(0)
+sys.exit(1)
+EOP
+ping1() {	# NS ADDR WAIT_S
+	if command -v ping >/dev/null 2>&1; then
+		tg_in "$1" ping -c1 -W"$3" -q "$2" >/dev/null 2>&1
+	else
+		tg_in "$1" python3 "$TG_TMP/ping1.py" "$2" "$3"
+	fi
+}
+cant_ping() { ! ping1 "$1" "$2" 1; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# ------------------------------------------------- overdue -> isolir ---
+cli invoice run --period 2026-10 --now 2026-11-01T09:00 >/dev/null || tg_die "invoice run"
+cli invoice list --json >"$TG_TMP/inv.json" || tg_die "invoice list"
+INV=$(jq -r '.[] | select(.subscriber == "s1") | .number' "$TG_TMP/inv.json" | head -1)
+TOTAL=$(jq -r '.[] | select(.subscriber == "s1") | .total' "$TG_TMP/inv.json" | head -1)
+[ -n "$INV" ] && [ "${TOTAL:-0}" -gt 0 ] || tg_die "no invoice for s1"
+cli dunning run --now 2026-11-15T09:00 | tee "$TG_TMP/dun.txt"
+grep -q "1 suspended" "$TG_TMP/dun.txt" || tg_die "dunning did not suspend s1"
+tg_wait_until 3 "s1 isolated" cant_ping s1 $TG_UP4 ||
+	tg_die "s1 still reaches upstream after suspension"
+ping1 s4 $TG_UP4 1 || tg_die "s4 affected by s1's suspension"
+tg_log "s1 owes $TOTAL on $INV and is isolated by dunning; s4 unaffected"
+
+# ------------------------------------------------ tagihd, unprivileged ---
+tg_bg "$BUILD/tagihd" --db "$TG_DB" --config "$CONF" --listen 127.0.0.1:$DPORT
+DPID=$TG_LAST_PID
+tg_wait_until 5 "tagihd /healthz" curl -sf "$DURL/healthz" ||
+	tg_die "tagihd did not start"
+for f in CapEff CapPrm CapBnd; do
+	v=$(awk -v f="$f:" '$1 == f { print $2 }' /proc/$DPID/status)
+	for cap in 12 21 39; do	# NET_ADMIN, SYS_ADMIN, BPF
+		(( (16#$v >> cap) & 1 )) && tg_die "tagihd holds capability $cap in $f ($v)"
+	done
+	tg_log "tagihd $f: $v"
+done
+for t in /proc/$DPID/task/*; do
+	v=$(awk '$1 == "CapEff:" { print $2 }' "$t/status")
+	[ "$v" = 0000000000000000 ] || tg_die "tagihd thread $(basename "$t") CapEff $v"
+done
+tg_log "tagihd (pid $DPID) runs without CAP_BPF, CAP_SYS_ADMIN, CAP_NET_ADMIN"
+
+# ------------------------------------------------ webhook -> restore < 1 s ---
+GROSS="$TOTAL.00"
+SIG=$(printf '%s' "${INV}200${GROSS}${MID_KEY}" | sha512sum | cut -d' ' -f1)
+BODY=$(jq -cn --arg o "$INV" --arg g "$GROSS" --arg s "$SIG" \
+	'{transaction_time:"2026-11-15 10:00:00",transaction_status:"settlement",
+	  transaction_id:"restore-txn-1",status_message:"midtrans payment notification",
+	  status_code:"200",signature_key:$s,payment_type:"bank_transfer",
+	  order_id:$o,merchant_id:"G000000001",gross_amount:$g,
+	  fraud_status:"accept",currency:"IDR"}')
+# forged first: nothing may change
+FORGED=${BODY/$SIG/$(printf '%s' "forged" | sha512sum | cut -d' ' -f1)}
+st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary "$FORGED" "$DURL/webhooks/midtrans")
+[ "$st" = 401 ] || tg_die "forged webhook: HTTP $st, want 401"
+sleep 0.3
+cant_ping s1 $TG_UP4 || tg_die "a forged webhook restored s1"
+tg_log "forged webhook -> 401, s1 still isolated"
+
+t0=$(ms)
+st=$(curl -s -o "$TG_TMP/resp" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary "$BODY" "$DURL/webhooks/midtrans")
+t1=$(ms)
+[ "$st" = 200 ] || tg_die "webhook: HTTP $st $(cat "$TG_TMP/resp")"
+until ping1 s1 $TG_UP4 0.1; do
+	[ $(( $(ms) - t0 )) -gt 5000 ] && tg_die "traffic did not come back within 5 s of the webhook"
+done
+DELAY=$(( $(ms) - t0 ))
+tg_log "restore delay after the webhook: ${DELAY} ms (webhook answered in $(( t1 - t0 )) ms)"
+echo "RESTORE_DELAY_MS=$DELAY"
+[ $DELAY -lt 1000 ] || tg_die "restore took ${DELAY} ms (>= 1 s)"
+tg_reach s1 $TG_UP4 || tg_die "s1 TCP after the webhook"
+[ "$(cli --json invoice show "$INV" | jq -r .status)" = paid ] || tg_die "$INV not paid"
+cli audit --sub s1 | tail -n 4
+tg_log "PASS (webhook restore ${DELAY} ms, tagihd without capabilities)"
