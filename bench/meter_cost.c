@@ -2,14 +2,18 @@
 /* meter_cost.c - ns/packet of the XDP meter against an empty XDP program (BPF_PROG_TEST_RUN). */
 
 /*
- * Loads tagih_empty (XDP_PASS only) and tagih_meter with 100k subscribers
- * (100k IPv4 /32 and 100k IPv6 /64, every 100th one suspended, a small
- * walled garden), then times BPF_PROG_TEST_RUN with a large repeat count
- * on 64-byte frames.  Empty and meter runs are interleaved and the best of
- * --rounds is kept, because test-run figures swing by +-20% between runs.
- * Nothing is pinned: the real maps under /sys/fs/bpf/tagih are untouched.
+ * Loads tagih_empty (XDP_PASS only) and tagih_meter twice with 100k
+ * subscribers (100k IPv4 /32 in 10.0.0.0/15 and 100k IPv6 /64, every 100th
+ * one suspended, a small walled garden): once as the agent runs it, the
+ * IPv4 direct table painted by billing/dir16.c (two /16s, two blocks), and
+ * once trie only (v4_blocks = 0), for reference.  Then it times
+ * BPF_PROG_TEST_RUN with a large repeat count on 64-byte frames.  The
+ * three programs are interleaved and the best of --rounds is kept, because
+ * test-run figures swing by +-20% between runs.  Nothing is pinned: the
+ * real maps under /sys/fs/bpf/tagih are untouched.
  *
- * The last line is "ratio <meter/empty>" for the IPv4 frame.
+ * The last line is "ratio <meter/empty>" for the IPv4 frame, meter being
+ * the one with the direct table.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include "tagih.h"
 #include "tagih_empty.skel.h"
 #include "tagih_meter.skel.h"
+#include "dir16.h"
 
 #define NSUBS		100000
 #define SUSPEND_EVERY	100
@@ -127,6 +132,33 @@ static void make_frame(struct frame *f, const char *name, int v6, int qinq,
 	memcpy(p + off, &uh, sizeof(uh));
 }
 
+/* Paints the direct table from the IPv4 /32s as the agent does. */
+static int paint(struct tagih_meter *skel)
+{
+	struct dir16_pfx *p = calloc(NSUBS, sizeof(*p));
+	struct dir16_maps *dm = NULL;
+	struct dir16_stats st;
+	__u32 uid;
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	for (uid = 1; uid <= NSUBS; uid++) {
+		p[uid - 1].addr = 0x0a000000 + uid;
+		p[uid - 1].len = 32;
+		p[uid - 1].uid = uid;
+	}
+	err = dir16_maps_open(&dm, bpf_map__fd(skel->maps.tagih_v4dir),
+			      bpf_map__fd(skel->maps.tagih_v4blk));
+	if (!err)
+		err = dir16_sync(dm, p, NSUBS, &st);
+	if (!err && (st.used != 2 || st.trie_only))
+		err = -EINVAL;
+	dir16_maps_close(dm);
+	free(p);
+	return err;
+}
+
 /* Fills the meter's maps; returns 0 or -errno. */
 static int populate(struct tagih_meter *skel)
 {
@@ -200,6 +232,43 @@ static int time_prog(struct bpf_program *prog, const struct frame *f,
 	return 0;
 }
 
+/* A meter with 100k subscribers and v4_blocks blocks; NULL on error. */
+static struct tagih_meter *meter_load(__u32 v4_blocks)
+{
+	struct tagih_meter *meter;
+	struct bpf_map *map;
+	int err;
+
+	meter = tagih_meter__open();
+	if (!meter) {
+		fprintf(stderr, "opening tagih_meter: %s\n", strerror(errno));
+		return NULL;
+	}
+	bpf_object__for_each_map(map, meter->obj)
+		bpf_map__set_pin_path(map, NULL);
+	bpf_map__set_max_entries(meter->maps.tagih_cnt, NSUBS + 1);
+	bpf_map__set_max_entries(meter->maps.tagih_policy, NSUBS + 1);
+	bpf_map__set_max_entries(meter->maps.tagih_v4blk,
+				 v4_blocks ? v4_blocks * TAGIH_V4_BLOCK_SLOTS :
+					     1);
+	err = tagih_meter__load(meter);
+	if (err) {
+		fprintf(stderr, "loading tagih_meter: %s\n", strerror(-err));
+		goto fail;
+	}
+	err = populate(meter);
+	if (!err && v4_blocks)
+		err = paint(meter);
+	if (err) {
+		fprintf(stderr, "filling maps: %s\n", strerror(-err));
+		goto fail;
+	}
+	return meter;
+fail:
+	tagih_meter__destroy(meter);
+	return NULL;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
@@ -220,11 +289,10 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct tagih_empty *empty = NULL;
-	struct tagih_meter *meter = NULL;
+	struct tagih_meter *meter = NULL, *trie = NULL;
 	struct frame frames[NFRAMES];
-	double best_e[NFRAMES], best_m[NFRAMES], t;
+	double best_e[NFRAMES], best_m[NFRAMES], best_t[NFRAMES], t;
 	__u32 repeat = 10000000, rounds = 3, r;
-	struct bpf_map *map;
 	int cpu = 0, opt, i, err;
 	double ratio4 = 0;
 
@@ -266,24 +334,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loading tagih_empty: %s\n", strerror(-err));
 		goto out;
 	}
-	meter = tagih_meter__open();
-	if (!meter) {
-		err = -errno;
-		fprintf(stderr, "opening tagih_meter: %s\n", strerror(-err));
-		goto out;
-	}
-	bpf_object__for_each_map(map, meter->obj)
-		bpf_map__set_pin_path(map, NULL);
-	bpf_map__set_max_entries(meter->maps.tagih_cnt, NSUBS + 1);
-	bpf_map__set_max_entries(meter->maps.tagih_policy, NSUBS + 1);
-	err = tagih_meter__load(meter);
-	if (err) {
-		fprintf(stderr, "loading tagih_meter: %s\n", strerror(-err));
-		goto out;
-	}
-	err = populate(meter);
-	if (err) {
-		fprintf(stderr, "filling maps: %s\n", strerror(-err));
+	/* As the agent runs it (v4_blocks default), and trie only. */
+	meter = meter_load(TAGIH_DEF_V4_BLOCKS);
+	trie = meter ? meter_load(0) : NULL;
+	if (!trie) {
+		err = -EINVAL;
 		goto out;
 	}
 
@@ -301,7 +356,7 @@ int main(int argc, char **argv)
 	frames[4].buf[26] = 192;
 
 	for (i = 0; i < NFRAMES; i++)
-		best_e[i] = best_m[i] = 1e18;
+		best_e[i] = best_m[i] = best_t[i] = 1e18;
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < NFRAMES; i++) {
 			err = time_prog(empty->progs.tagih_empty, &frames[i],
@@ -316,17 +371,27 @@ int main(int argc, char **argv)
 				goto out_run;
 			if (t < best_m[i])
 				best_m[i] = t;
+			err = time_prog(trie->progs.tagih_lan, &frames[i],
+					repeat, frames[i].want, &t);
+			if (err)
+				goto out_run;
+			if (t < best_t[i])
+				best_t[i] = t;
 		}
 	}
 
 	printf("BPF_PROG_TEST_RUN, %d-byte frames, repeat %u, best of %u, "
 	       "%d IPv4 /32 + %d IPv6 /64 subscribers, %d suspended\n",
 	       FRAME_LEN, repeat, rounds, NSUBS, NSUBS, NSUBS / SUSPEND_EVERY);
-	printf("%-18s %12s %12s %8s\n", "frame", "empty ns/pkt", "meter ns/pkt",
-	       "ratio");
+	printf("ns/packet; meter = as the agent runs it (IPv4 direct table, "
+	       "%d blocks), trie = trie only (v4_blocks = 0)\n",
+	       TAGIH_DEF_V4_BLOCKS);
+	printf("%-18s %8s %8s %8s %8s %8s\n", "frame", "empty", "meter",
+	       "trie", "meter/e", "trie/e");
 	for (i = 0; i < NFRAMES; i++)
-		printf("%-18s %12.1f %12.1f %8.2f\n", frames[i].name, best_e[i],
-		       best_m[i], best_m[i] / best_e[i]);
+		printf("%-18s %8.1f %8.1f %8.1f %8.2f %8.2f\n", frames[i].name,
+		       best_e[i], best_m[i], best_t[i], best_m[i] / best_e[i],
+		       best_t[i] / best_e[i]);
 	ratio4 = best_m[0] / best_e[0];
 	printf("ratio %.2f\n", ratio4);
 	err = 0;
@@ -334,6 +399,7 @@ int main(int argc, char **argv)
 out_run:
 	fprintf(stderr, "BPF_PROG_TEST_RUN: %s\n", strerror(-err));
 out:
+	tagih_meter__destroy(trie);
 	tagih_meter__destroy(meter);
 	tagih_empty__destroy(empty);
 	return err ? 1 : 0;
