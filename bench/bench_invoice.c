@@ -15,10 +15,12 @@
 #include "usage.h"
 
 /*
- * usage: bench_invoice DIR NSUBS
+ * usage: bench_invoice DIR NSUBS [hourly]
  * Fills DIR (fresh) with NSUBS subscribers on three plans (flat, hybrid,
  * volume) and 30 days of usage each (the day buckets the hourly meter
- * rolls up into; a calendar-month run reads only those), then times
+ * rolls up into; a calendar-month run reads only those); with "hourly"
+ * also the month's 720 hour buckets per subscriber, as the agent writes
+ * them (a bigger store: ~70 bytes a bucket), then times
  * `invoice run` for 2026-11, the CSV export and a PDF of 1000 invoices.
  */
 static double secs(uint64_t t0)
@@ -26,7 +28,7 @@ static double secs(uint64_t t0)
 	return (tt_mono_ns() - t0) / 1e9;
 }
 
-static int fill(struct store *st, uint32_t n)
+static int fill(struct store *st, uint32_t n, int hourly)
 {
 	static const char *const plans[] = { "flat", "hybrid", "volume" };
 	struct plan_rec p = { .version = PLAN_REC_VERSION };
@@ -64,16 +66,31 @@ static int fill(struct store *st, uint32_t n)
 		r.created = 1700000000;
 		err = sub_add(txn, st, &r, NULL, 0, NULL);
 		err = err ?: plan_hist_set(txn, st, r.id, r.activated, r.plan);
+		/* an hour's usage; a day is 24 of them, so both tables agree */
+		struct usage_val hv = {
+			.up_bytes = (100000000ULL + i % 977 * 1000000ULL) / 24,
+			.down_bytes = (3000000000ULL + i % 1013 * 7000000ULL) / 24,
+			.up_pkts = 1000, .down_pkts = 3000,
+		};
 		for (d = 0; !err && d < 30; d++) {
 			struct usage_key k;
-			struct usage_val v = {
-				.up_bytes = 100000000ULL + i % 977 * 1000000ULL,
-				.down_bytes = 3000000000ULL + i % 1013 * 7000000ULL,
-			};
+			struct usage_val v = hv;
+			int h;
 
+			v.up_bytes *= 24; v.down_bytes *= 24;
+			v.up_pkts *= 24; v.down_pkts *= 24;
 			usage_key_make(&k, r.uid, d0 + d, 1);
 			err = store_put(txn, st, DB_USAGE_DAY, &k, sizeof(k),
 					&v, sizeof(v), MDB_APPEND);
+			for (h = 0; hourly && !err && h < 24; h++) {
+				uint32_t hr = (uint32_t)(tt_day_start(d0 + d) /
+							 3600) + h;
+
+				usage_key_make(&k, r.uid, hr, 1);
+				err = store_put(txn, st, DB_USAGE_HOUR, &k,
+						sizeof(k), &hv, sizeof(hv),
+						MDB_APPEND);
+			}
 		}
 		if (err)
 			goto fail;
@@ -105,8 +122,9 @@ int main(int argc, char **argv)
 	char path[4096];
 	int err;
 
-	if (argc != 3 || !(n = strtoul(argv[2], NULL, 10))) {
-		fprintf(stderr, "usage: bench_invoice DIR NSUBS\n");
+	if (argc < 3 || argc > 4 || !(n = strtoul(argv[2], NULL, 10)) ||
+	    (argc == 4 && strcmp(argv[3], "hourly"))) {
+		fprintf(stderr, "usage: bench_invoice DIR NSUBS [hourly]\n");
 		return 2;
 	}
 	tt_set_zone("Asia/Jakarta");
@@ -117,12 +135,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t0 = tt_mono_ns();
-	err = fill(st, n);
+	err = fill(st, n, argc == 4);
 	if (err) {
 		fprintf(stderr, "fill: %s\n", strerror(-err));
 		return 1;
 	}
-	printf("fill        %u subscribers x 30 days: %.2f s\n", n, secs(t0));
+	printf("fill        %u subscribers x 30 days%s: %.2f s\n", n,
+	       argc == 4 ? " x 24 hours" : "", secs(t0));
 
 	tt_parse_time("2026-12-01T08:00", &o.now);
 	t0 = tt_mono_ns();
