@@ -52,7 +52,8 @@ static const struct conf_opt conf_opts[] = {
 	INT(interval, "agent", 1, 3600, "10",
 	    "Seconds between drains of the BPF counters into the store."),
 	STR(xdp_mode, "agent", "auto",
-	    "XDP attach mode; auto picks native where the driver supports it.",
+	    "XDP attach mode; auto: skb (generic) on virtual devices such as veth, "
+	    "where native XDP turns GRO off, native elsewhere with skb as fallback.",
 	    .choices = "auto|native|skb"),
 	STR(bpf_object, "agent", "/usr/local/lib/tagih/tagih_meter.bpf.o",
 	    "The compiled XDP meter."),
