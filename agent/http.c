@@ -283,11 +283,12 @@ struct met_ctx {
 	struct http *h;
 	MDB_txn *txn;
 	FILE *f;
-	int pass;	/* which metric family this walk prints */
+	FILE *fam[3];	/* bytes, packets, dropped: printed in one walk */
 	uint64_t subs;
 	int err;
 };
 
+/* One usage_sum per subscriber; each family goes to its own stream. */
 static int met_cb(const struct sub_rec *rec, void *ctx)
 {
 	struct met_ctx *m = ctx;
@@ -300,33 +301,24 @@ static int met_cb(const struct sub_rec *rec, void *ctx)
 		m->err = err;
 		return 1;
 	}
-	if (m->pass == 0)
-		m->subs++;
-	switch (m->pass) {
-	case 0:
-		fprintf(m->f,
-			"tagih_subscriber_bytes_total{subscriber=\"%s\","
-			"direction=\"up\"} %llu\n"
-			"tagih_subscriber_bytes_total{subscriber=\"%s\","
-			"direction=\"down\"} %llu\n",
-			rec->id, (unsigned long long)v.up_bytes, rec->id,
-			(unsigned long long)v.down_bytes);
-		break;
-	case 1:
-		fprintf(m->f,
-			"tagih_subscriber_packets_total{subscriber=\"%s\","
-			"direction=\"up\"} %llu\n"
-			"tagih_subscriber_packets_total{subscriber=\"%s\","
-			"direction=\"down\"} %llu\n",
-			rec->id, (unsigned long long)v.up_pkts, rec->id,
-			(unsigned long long)v.down_pkts);
-		break;
-	default:
-		fprintf(m->f,
-			"tagih_dropped_bytes_total{subscriber=\"%s\"} %llu\n",
-			rec->id, (unsigned long long)v.drop_bytes);
-		break;
-	}
+	m->subs++;
+	fprintf(m->fam[0],
+		"tagih_subscriber_bytes_total{subscriber=\"%s\","
+		"direction=\"up\"} %llu\n"
+		"tagih_subscriber_bytes_total{subscriber=\"%s\","
+		"direction=\"down\"} %llu\n",
+		rec->id, (unsigned long long)v.up_bytes, rec->id,
+		(unsigned long long)v.down_bytes);
+	fprintf(m->fam[1],
+		"tagih_subscriber_packets_total{subscriber=\"%s\","
+		"direction=\"up\"} %llu\n"
+		"tagih_subscriber_packets_total{subscriber=\"%s\","
+		"direction=\"down\"} %llu\n",
+		rec->id, (unsigned long long)v.up_pkts, rec->id,
+		(unsigned long long)v.down_pkts);
+	fprintf(m->fam[2],
+		"tagih_dropped_bytes_total{subscriber=\"%s\"} %llu\n",
+		rec->id, (unsigned long long)v.drop_bytes);
 	return 0;
 }
 
@@ -355,16 +347,31 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 	m.f = open_memstream(&buf, &len);
 	if (!m.f)
 		return MHD_NO;
-	err = store_begin(h->o.st, false, &m.txn);
-	if (err)
-		goto fail;
-	for (m.pass = 0; m.pass < 3 && !err; m.pass++) {
-		fputs(met_head[m.pass], m.f);
-		err = sub_foreach(m.txn, h->o.st, met_cb, &m);
-		if (m.err)
-			err = m.err;
+	{
+		char *fb[3] = { NULL, NULL, NULL };
+		size_t fl[3] = { 0, 0, 0 };
+
+		for (i = 0; i < 3; i++)
+			m.fam[i] = open_memstream(&fb[i], &fl[i]);
+		err = m.fam[0] && m.fam[1] && m.fam[2] ? 0 : -ENOMEM;
+		if (!err)
+			err = store_begin(h->o.st, false, &m.txn);
+		if (!err) {
+			err = sub_foreach(m.txn, h->o.st, met_cb, &m);
+			if (m.err)
+				err = m.err;
+			store_abort(m.txn);
+		}
+		for (i = 0; i < 3; i++) {
+			if (m.fam[i])
+				fclose(m.fam[i]);
+			if (err >= 0) {
+				fputs(met_head[i], m.f);
+				fwrite(fb[i], 1, fl[i], m.f);
+			}
+			free(fb[i]);
+		}
 	}
-	store_abort(m.txn);
 	if (err < 0)
 		goto fail;
 
