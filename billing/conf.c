@@ -224,6 +224,11 @@ static int conf_check(const struct conf_opt *o, const char *val,
 		}
 		tt_set_zone(saved);
 	}
+	/* Midtrans order ids carry the number's '/' as '~' (paylink.h) */
+	if (!strcmp(o->key, "invoice_prefix") && strchr(val, '~')) {
+		*why = "'~' is reserved (Midtrans order ids use it for '/')";
+		return -EINVAL;
+	}
 	if (!strcmp(o->key, "late_fee")) {
 		size_t n = strlen(val);
 		rp_t v;

@@ -502,7 +502,8 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 	memset(stats, 0, sizeof(*stats));
 	if (o->year < 1970 || o->year > 9999 || o->month < 1 ||
 	    o->month > 12 || o->due_days < 0 || !o->prefix || !*o->prefix ||
-	    strlen(o->prefix) > 20 || strchr(o->prefix, '\n'))
+	    strlen(o->prefix) > 20 || strchr(o->prefix, '\n') ||
+	    strchr(o->prefix, '~'))
 		return -EINVAL;
 	if (nm > 12) {
 		nm = 1;

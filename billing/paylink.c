@@ -575,6 +575,13 @@ out:
 
 /* --- the one entry point --------------------------------------------------- */
 
+void paylink_midtrans_order(char *order_id)
+{
+	for (; *order_id; order_id++)
+		if (*order_id == '/')
+			*order_id = '~';
+}
+
 /* Are the gateway's keys there? Checked before an attempt is spent. */
 static int pl_configured(const struct tagih_conf *c, int gw, char *why,
 			 size_t n)
@@ -676,6 +683,8 @@ int paylink_create(struct store *st, const struct tagih_conf *conf,
 	else
 		snprintf(out->order_id, sizeof(out->order_id), "%s-%llu",
 			 number, (unsigned long long)(attempt - 1));
+	if (gw == PL_MIDTRANS)
+		paylink_midtrans_order(out->order_id);
 	out->amount = inv->total - inv->paid;
 	o.inv = inv;
 	o.sub = &sub;

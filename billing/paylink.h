@@ -26,6 +26,9 @@
  * The order id is the invoice number for the first link of an invoice
  * and NUMBER-N for the N-th one after it (NUMBER, NUMBER-1, NUMBER-2...):
  * gateways refuse an order id twice, and the webhooks strip the suffix.
+ * Midtrans allows only letters, digits and "-_~." in an order_id, so it
+ * gets the number with '/' as '~' (INV~2026~11~000123-1); invoice_prefix
+ * may not contain '~', and its webhook maps '~' back.
  * The attempt counter is DB_META "paylink:" + number, bumped and
  * committed before the gateway is called, so an id is never reused even
  * when a call fails half way. The amount is what is still open on the
@@ -54,6 +57,9 @@ int paylink_create(struct store *st, const struct tagih_conf *conf,
 		   const char *number, const char *gateway,
 		   const char *return_url, struct paylink *out, char *why,
 		   size_t n);
+
+/* The order id as Midtrans gets it: '/' -> '~', in place. */
+void paylink_midtrans_order(char *order_id);
 
 /* The oldest open (issued or partial) invoice of sub: the one a payment
  * would go to first. Returns 0, -ENOENT (none) or -errno. */

@@ -119,8 +119,8 @@ enum wh_result {
 };
 
 /*
- * Apply a verified event: order id -> invoice (retry suffix "-N"
- * stripped), amount check against the invoice's open amount, then the
+ * Apply a verified event: order id -> invoice (Midtrans: '~' back to
+ * '/'; retry suffix "-N" stripped), amount check against the invoice's open amount, then the
  * billing pay path keyed "<gateway>:<txn id>" with the raw payload kept
  * in DB_WEBHOOKS, all in one write transaction. On anything but
  * WH_APPLIED/WH_WRONG_AMOUNT the ledger is untouched (txn aborted);

@@ -107,19 +107,26 @@ static int wh_seen(MDB_txn *txn, struct store *st, const char *key,
 /*
  * Our order id is the invoice number, maybe with "-N" for the N-th
  * attempt at paying it. The exact number is tried first, so a prefix
- * that itself ends in "-digits" still works.
+ * that itself ends in "-digits" still works. Midtrans refuses '/' in an
+ * order id, so paylink sends it '~' instead (invoice_prefix may not
+ * hold a '~', see conf.c): map it back before the lookup.
  */
-static int wh_find_invoice(MDB_txn *txn, struct store *st, const char *order,
+static int wh_find_invoice(MDB_txn *txn, struct store *st,
+			   enum wh_gateway gw, const char *order,
 			   struct inv_rec *inv)
 {
 	char num[WH_ORDER_MAX + 1];
 	char *dash, *p;
 	int err;
 
-	err = invoice_get(txn, st, order, inv);
+	snprintf(num, sizeof(num), "%s", order);
+	if (gw == WH_MIDTRANS)
+		for (p = num; *p; p++)
+			if (*p == '~')
+				*p = '/';
+	err = invoice_get(txn, st, num, inv);
 	if (err != -ENOENT)
 		return err;
-	snprintf(num, sizeof(num), "%s", order);
 	dash = strrchr(num, '-');
 	if (!dash || !dash[1])
 		return -ENOENT;
@@ -176,7 +183,7 @@ enum wh_result wh_apply(struct store *st, const struct wh_event *ev,
 		goto abort;
 	}
 
-	err = wh_find_invoice(txn, st, ev->order_id, inv);
+	err = wh_find_invoice(txn, st, ev->gw, ev->order_id, inv);
 	if (err == -ENOENT) {
 		snprintf(detail, n, "no invoice for this order id");
 		res = WH_UNKNOWN_ORDER;

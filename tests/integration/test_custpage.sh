@@ -6,7 +6,9 @@
 # send, and headless Chromium renders the page on a phone-sized screen.
 #
 # Order ids: the first link of an invoice is the invoice number, the N-th
-# one after it NUMBER-N (NUMBER, NUMBER-1, NUMBER-2, ...).
+# one after it NUMBER-N (NUMBER, NUMBER-1, NUMBER-2, ...). Midtrans gets
+# '/' as '~' (its order_id allows letters, digits and "-_~." only; the
+# mock refuses anything else as Midtrans does).
 # The screenshot is kept in $BUILD/test-artifacts/custpage-*.png.
 # Exits 77 when chromium is missing (the rest has run by then).
 set -u
@@ -83,7 +85,7 @@ tg() { "$TAGIH" --db "$DB" --config "$CONF" "$@"; }
 
 # --- the mock gateway: records every request, answers like the real API --
 cat >"$tmp/mock.py" <<'EOF'
-import json, sys, http.server, urllib.parse
+import json, re, sys, http.server, urllib.parse
 log = open(sys.argv[2], "a", buffering=1)
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
@@ -96,7 +98,10 @@ class H(http.server.BaseHTTPRequestHandler):
         p = self.path
         if p == "/midtrans/snap/v1/transactions":
             oid = json.loads(body)["transaction_details"]["order_id"]
-            code, out = 201, {"token": "tok", "redirect_url": base + "/pay/midtrans/" + urllib.parse.quote(oid, safe="")}
+            if not re.fullmatch(r"[A-Za-z0-9_~.-]{1,50}", oid):
+                code, out = 400, {"error_messages": ["transaction_details.order_id contains unauthorized symbols"]}
+            else:
+                code, out = 201, {"token": "tok", "redirect_url": base + "/pay/midtrans/" + urllib.parse.quote(oid, safe="")}
         elif p == "/xendit/v2/invoices":
             oid = json.loads(body)["external_id"]
             code, out = 200, {"id": "x1", "status": "PENDING", "invoice_url": base + "/pay/xendit/" + urllib.parse.quote(oid, safe="")}
@@ -146,6 +151,8 @@ S_NUM=$(inv_of sari)
 [ -n "$B_NUM" ] && [ "$B_NUM" != null ] || die "no invoice for budi"
 # 150.000 + 11% PPN; 100.000 + 11%
 B_AMT="Rp 166.500" S_AMT="Rp 111.000"
+# the order id Midtrans gets: '/' -> '~'
+mid() { tr / '~' <<<"$1"; }
 
 # --- links ----------------------------------------------------------------
 B_URL=$(tg sub link budi) || die "sub link budi"
@@ -258,7 +265,7 @@ oid=$(jq -r '.body | fromjson | .transaction_details.order_id' <<<"$req")
 amt=$(jq -r '.body | fromjson | .transaction_details.gross_amount' <<<"$req")
 auth=$(jq -r .auth <<<"$req")
 want_auth="Basic $(printf '%s:' "$MID_KEY" | base64 -w0)"
-[ "$oid" = "$B_NUM" ] && [ "$amt" = 166500 ] && [ "$auth" = "$want_auth" ] &&
+[ "$oid" = "$(mid "$B_NUM")" ] && [ "$amt" = 166500 ] && [ "$auth" = "$want_auth" ] &&
 	ok "midtrans got order_id $oid, gross_amount $amt, basic auth server key" ||
 	bad "midtrans request: order $oid amount $amt auth ok? $([ "$auth" = "$want_auth" ] && echo y || echo n)"
 
@@ -299,7 +306,7 @@ tg invoice paylink "$S_NUM" >/dev/null || bad "paylink sari 1"
 o1=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.order_id')
 tg invoice paylink "$S_NUM" >/dev/null || bad "paylink sari 2"
 o2=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.order_id')
-[ "$o1" = "$S_NUM" ] && [ "$o2" = "$S_NUM-1" ] &&
+[ "$o1" = "$(mid "$S_NUM")" ] && [ "$o2" = "$(mid "$S_NUM")-1" ] &&
 	ok "invoice paylink twice -> order ids $o1 then $o2" ||
 	bad "paylink order ids: $o1, $o2"
 tg invoice paylink "$S_NUM" --gateway nope >/dev/null 2>&1

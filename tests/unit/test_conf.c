@@ -101,6 +101,7 @@ START_TEST(load_errors)
 		"just text\n",
 		"operator_name = \"unterminated\n",
 		"late_fee = lots\n",
+		"invoice_prefix = INV~X\n",	/* '~' is Midtrans' '/' */
 	};
 	struct tagih_conf c;
 	const char *why;

@@ -78,17 +78,19 @@ static char *midtrans_body(const char *order, const char *gross,
 START_TEST(midtrans_valid)
 {
 	struct wh_event ev;
-	char *b = midtrans_body("INV/2026/11/000001", "150000.00",
+	/* Midtrans gets the number with '/' as '~' (its allowed symbols) */
+	char *b = midtrans_body("INV~2026~11~000001", "150000.00",
 				"settlement", sec.midtrans_server_key);
 
 	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, &ev), 0);
-	ck_assert_str_eq(ev.order_id, "INV/2026/11/000001");
+	/* the parser keeps what was signed; wh_apply maps it back */
+	ck_assert_str_eq(ev.order_id, "INV~2026~11~000001");
 	ck_assert_str_eq(ev.txn_id, "9aed5972-5b6a-401e-894b-a32c91ed1a3a");
 	ck_assert_int_eq(ev.amount, 150000);
 	ck_assert(ev.paid);
 	free(b);
 
-	b = midtrans_body("INV/2026/11/000001-2", "150000.00", "pending",
+	b = midtrans_body("INV~2026~11~000001-2", "150000.00", "pending",
 			  sec.midtrans_server_key);
 	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, &ev), 0);
 	ck_assert(!ev.paid);
@@ -565,6 +567,31 @@ START_TEST(apply_retry_suffix)
 }
 END_TEST
 
+/* Midtrans order ids: '~' stands for '/' (paylink.h), with or without
+ * the retry suffix; the '/' form keeps working; other gateways get no
+ * mapping. */
+START_TEST(apply_midtrans_tilde)
+{
+	char order[WH_ORDER_MAX + 1], *p;
+	struct wh_event ev;
+
+	snprintf(order, sizeof(order), "%s-1", num);
+	for (p = order; *p; p++)
+		if (*p == '/')
+			*p = '~';
+	ck_assert_ptr_null(strchr(order, '/'));
+	ev = event(order, "tx-t1", total, true);
+	ev.gw = WH_XENDIT;
+	ck_assert_int_eq(apply(&ev), WH_UNKNOWN_ORDER);
+	ck_assert_int_eq(count_payments(), 0);
+	ev.gw = WH_MIDTRANS;
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	ck_assert_int_eq(get_inv()->status, INV_PAID);
+	ck_assert_int_eq(apply(&ev), WH_DUPLICATE);
+	ck_assert_int_eq(count_payments(), 1);
+}
+END_TEST
+
 START_TEST(apply_rejects_leave_store_alone)
 {
 	struct wh_event ev;
@@ -684,6 +711,7 @@ static Suite *webhooks_suite(void)
 	tcase_add_checked_fixture(tc, store_setup, store_teardown);
 	tcase_add_test(tc, apply_once);
 	tcase_add_test(tc, apply_retry_suffix);
+	tcase_add_test(tc, apply_midtrans_tilde);
 	tcase_add_test(tc, apply_rejects_leave_store_alone);
 	tcase_add_test(tc, apply_concurrent);
 	tcase_add_test(tc, apply_restores);
