@@ -195,6 +195,45 @@ START_TEST(run_recreated_map)
 }
 END_TEST
 
+/* many chunks: the reader ring wraps, every uid is billed once */
+START_TEST(run_many_chunks)
+{
+	uint32_t n = 3000, uid;
+	struct drain d;
+	int fd, r;
+
+	if (cnt_fd < 0)
+		return;
+	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "test_cnt", 4,
+			    sizeof(struct tagih_cnt), n, NULL);
+	ck_assert_int_ge(fd, 0);
+	for (uid = 1; uid < n; uid += 7)
+		set_cnt(fd, uid, uid, 2 * uid);
+	for (r = 0; r <= DRAIN_READERS_MAX; r++) {
+		ck_assert_int_eq(drain_init(&d, tmp_st, fd, 1), 0);
+		d.chunk = DRAIN_CHUNK_MIN;	/* 12 chunks, 4 slots */
+		d.readers = r;
+		ck_assert_int_eq(drain_run(&d, 1790000000), 0);
+		/* billed by the first round only */
+		ck_assert_uint_eq(d.last_changed, r ? 0 : (n - 1 + 6) / 7);
+		drain_fini(&d);
+	}
+	for (uid = 1; uid < n; uid += 7) {
+		ck_assert_uint_eq(total(uid).up_bytes, uid);
+		ck_assert_uint_eq(total(uid).down_bytes, 2 * uid);
+		ck_assert_uint_eq(total(uid + 1).up_bytes, 0);
+	}
+	set_cnt(fd, n - 1, 5, 5);	/* the last slot, last chunk */
+	ck_assert_int_eq(drain_init(&d, tmp_st, fd, 1), 0);
+	d.chunk = DRAIN_CHUNK_MIN;
+	ck_assert_int_eq(drain_run(&d, 1790000100), 0);
+	ck_assert_uint_eq(d.last_changed, 1);
+	ck_assert_uint_eq(total(n - 1).up_bytes, 5);
+	drain_fini(&d);
+	close(fd);
+}
+END_TEST
+
 static Suite *drain_suite(void)
 {
 	Suite *s = suite_create("drain");
@@ -210,6 +249,7 @@ static Suite *drain_suite(void)
 	tcase_add_checked_fixture(tr, run_setup, run_teardown);
 	tcase_add_test(tr, run_once_only);
 	tcase_add_test(tr, run_recreated_map);
+	tcase_add_test(tr, run_many_chunks);
 	suite_add_tcase(s, tr);
 	return s;
 }
