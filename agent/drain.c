@@ -21,6 +21,9 @@
  * for about 1 MiB of per-CPU values, at most 8192 keys.
  */
 #define DRAIN_CHUNK_MAX 8192
+#ifndef DRAIN_COMMIT_EVERY
+#define DRAIN_COMMIT_EVERY 65536	/* changed uids per write txn */
+#endif
 #define DRAIN_CHUNK_MIN 256
 #define DRAIN_CHUNK_BYTES (1u << 20)
 
@@ -298,7 +301,7 @@ int drain_run(struct drain *d, int64_t now)
 	pthread_t th[DRAIN_READERS_MAX];
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
-	uint32_t ck, changed = 0;
+	uint32_t ck, changed = 0, pending = 0, commits = 1;
 	int nthreads = 0;
 	bool fresh = false;
 	MDB_val k, v;
@@ -404,7 +407,38 @@ int drain_run(struct drain *d, int64_t now)
 		if (err)
 			goto out;
 		changed += m;
+		pending += m;
 		pipe_put(&pipe, ck);
+		if (pending >= DRAIN_COMMIT_EVERY && ck + 1 < pipe.nchunks) {
+			/*
+			 * Commit what we have: every uid's delta sits in the
+			 * same txn as its new snapshot, which is all that
+			 * exactly-once needs, and a drain of a million busy
+			 * subscribers with weeks of history would otherwise
+			 * dirty more pages than one LMDB txn may hold.
+			 */
+			uint8_t key[4];
+
+			mdb_cursor_close(cur);
+			cur = NULL;
+			err = store_commit(txn);
+			txn = NULL;
+			if (!err)
+				err = store_begin(d->st, true, &txn);
+			if (err)
+				goto out;
+			rc = mdb_cursor_open(txn, snap_dbi, &cur);
+			if (rc) {
+				err = store_err(rc, "drain: snapshot cursor");
+				goto out;
+			}
+			be32_put(key, (ck + 1) * d->chunk);
+			k.mv_size = sizeof(key);
+			k.mv_data = key;
+			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			pending = 0;
+			commits++;
+		}
 	}
 	pipe_stop(&pipe, th, nthreads);
 	nthreads = 0;
@@ -441,8 +475,10 @@ out:
 	d->last_read_ns = t_read;
 	d->last_time = now;
 	d->last_changed = changed;
-	pr_debug("drain: %u subscribers changed in %.3f ms%s", changed,
-		 d->last_ns / 1e6, fresh ? " (fresh counters)" : "");
+	d->last_txns = commits;
+	pr_debug("drain: %u subscribers changed in %.3f ms, %u txn%s%s",
+		 changed, d->last_ns / 1e6, commits, commits > 1 ? "s" : "",
+		 fresh ? " (fresh counters)" : "");
 	return 0;
 }
 

@@ -48,6 +48,7 @@ struct drain {
 	uint64_t last_commit_ns; /* of which mdb_txn_commit (write + fsync) */
 	int64_t last_time;	/* UTC seconds of the last good drain, 0 never */
 	uint32_t last_changed;	/* uids with a non-zero delta last time */
+	uint32_t last_txns;	/* write txns the last drain committed */
 };
 
 /*
