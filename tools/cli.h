@@ -73,6 +73,8 @@ int cmd_notify(struct cli *c, int argc, char **argv);
 /* `tagih sub link ID` and `tagih invoice paylink NUM` (tools/cmd_link.c);
  * argv[0] is the verb. Called from cmd_sub and cmd_invoice. */
 int cmd_sub_link(struct cli *c, int argc, char **argv);
+/* `tagih sub pin ID [--pin P | --clear]` (tools/cmd_link.c). */
+int cmd_sub_pin(struct cli *c, int argc, char **argv);
 int cmd_invoice_paylink(struct cli *c, int argc, char **argv);
 
 #endif

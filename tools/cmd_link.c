@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_link.c - `tagih sub link` (customer page links) and `tagih invoice paylink`. */
+/* cmd_link.c - `tagih sub link`, `tagih sub pin` (customer page access), `tagih invoice paylink`. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "billcli.h"
 #include "custlink.h"
+#include "custpin.h"
 #include "paylink.h"
 #include "ttime.h"
 
@@ -141,6 +144,152 @@ int cmd_sub_link(struct cli *c, int argc, char **argv)
 		link_print(c, id, tok);
 	}
 	return CLI_OK;
+}
+
+static void pin_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tagih sub pin ID [--pin PIN] [--json]\n"
+		"       tagih sub pin ID --clear\n"
+		"\n"
+		"  Sets the PIN (%d to %d digits) the subscriber signs in with "
+		"at\n"
+		"  public_url/login, together with the phone number on record. "
+		"The PIN is\n"
+		"  read from standard input (one line; not echoed on a "
+		"terminal), or from\n"
+		"  --pin for scripts (visible to other local users in the "
+		"process list).\n"
+		"  Only a salted PBKDF2-HMAC-SHA256 hash is stored. --clear "
+		"removes it.\n", CUSTPIN_MIN, CUSTPIN_MAX);
+}
+
+/* One line from stdin into buf (size n), without echo on a terminal.
+ * Returns 0 or -EINVAL (nothing read, or longer than n - 1). */
+static int pin_read(char *buf, size_t n)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &old);
+	size_t l;
+	char *got;
+
+	if (tty) {
+		fprintf(stderr, "PIN (%d-%d digits): ", CUSTPIN_MIN,
+			CUSTPIN_MAX);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	got = fgets(buf, (int)n, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (!got)
+		return -EINVAL;
+	l = strlen(buf);
+	if (l && buf[l - 1] == '\n')
+		buf[--l] = '\0';
+	else if (l == n - 1)
+		return -EINVAL;
+	if (l && buf[l - 1] == '\r')
+		buf[--l] = '\0';
+	return 0;
+}
+
+int cmd_sub_pin(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pin", required_argument, NULL, 'p' },
+		{ "clear", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_OPT_JSON,
+		{}
+	};
+	char actor[64], pin[64] = "";
+	bool clear = false, have = false;
+	struct store *st;
+	MDB_txn *txn;
+	const char *id;
+	int opt, err, rc = CLI_FAIL;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			snprintf(pin, sizeof(pin), "%s", optarg);
+			/* keep it out of /proc/PID/cmdline from now on */
+			explicit_bzero(optarg, strlen(optarg));
+			have = true;
+			break;
+		case 'x':
+			clear = true;
+			break;
+		case 'j':
+			c->json = true;
+			break;
+		case 'h':
+			pin_usage(stdout);
+			return CLI_OK;
+		default:
+			pin_usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind + 1 != argc || (clear && have)) {
+		pin_usage(stderr);
+		return CLI_USAGE;
+	}
+	id = argv[optind];
+	if (sub_id_check(id)) {
+		cli_err("bad subscriber id '%s'", id);
+		return CLI_USAGE;
+	}
+	if (!clear && !have && pin_read(pin, sizeof(pin))) {
+		cli_err("no PIN on standard input");
+		return CLI_USAGE;
+	}
+	if (!clear && custpin_check(pin)) {
+		explicit_bzero(pin, sizeof(pin));
+		cli_err("a PIN is %d to %d digits", CUSTPIN_MIN, CUSTPIN_MAX);
+		return CLI_USAGE;
+	}
+	st = cli_store(c);
+	if (!st || store_begin(st, true, &txn))
+		goto out;
+	audit_cli_actor(actor, sizeof(actor));
+	if (clear)
+		err = custpin_clear(txn, st, id, tt_now(), actor);
+	else
+		err = custpin_set(txn, st, id, pin, tt_now(), actor);
+	if (!err) {
+		err = store_commit(txn);
+	} else {
+		store_abort(txn);
+	}
+	if (err == -EALREADY) {
+		printf("subscriber '%s' has no PIN\n", id);
+		rc = CLI_OK;
+	} else if (err == -ENOENT) {
+		cli_err("no subscriber '%s'", id);
+	} else if (err == -EINVAL) {
+		cli_err("subscriber '%s' has no usable phone number (set one "
+			"with `tagih sub set %s --phone 08...`)", id, id);
+	} else if (err) {
+		cli_err("cannot change the PIN of '%s': %s", id,
+			strerror(-err));
+	} else {
+		if (c->json)
+			bill_json_out(json_pack("{s:s, s:b}", "subscriber", id,
+						"pin", !clear));
+		else
+			printf("%s the customer page PIN of '%s'\n",
+			       clear ? "removed" : "set", id);
+		rc = CLI_OK;
+	}
+out:
+	explicit_bzero(pin, sizeof(pin));
+	return rc;
 }
 
 int cmd_invoice_paylink(struct cli *c, int argc, char **argv)

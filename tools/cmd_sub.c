@@ -35,6 +35,7 @@ static void sub_usage(FILE *f)
 		"       tagih sub show ID [--show-personal] [--json]\n"
 		"       tagih sub ip add|del ID PREFIX\n"
 		"       tagih sub link ID [--new | --revoke]\n"
+		"       tagih sub pin ID [--pin PIN | --clear]\n"
 		"\n"
 		"  ID is 1..32 of [A-Za-z0-9._-]. PREFIX is an address "
 		"(10.0.0.5, 2001:db8::1)\n"
@@ -684,6 +685,8 @@ int cmd_sub(struct cli *c, int argc, char **argv)
 		return sub_cmd_set(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "link"))
 		return cmd_sub_link(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "pin"))
+		return cmd_sub_pin(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "plan") || !strcmp(verb, "terminate") ||
 	    !strcmp(verb, "addon"))
 		return cmd_sub_bill(c, argc - 1, argv + 1);

@@ -299,6 +299,8 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 					  "method not allowed", "use POST");
 		return http_webhook(d, conn, gw, req);
 	}
+	if (!strcmp(url, "/login"))
+		return page_login(d, conn, method, req->body, req->len);
 	/* the customer page; /p/ is the form older reminders carry */
 	if (!strncmp(url, "/c/", 3) || !strncmp(url, "/p/", 3))
 		return page_handle(d, conn, url + 3, method);
@@ -314,6 +316,9 @@ static void http_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)toe;
 	if (req) {
+		/* a login body holds a PIN */
+		if (req->body)
+			explicit_bzero(req->body, req->len);
 		free(req->body);
 		free(req);
 		*con_cls = NULL;

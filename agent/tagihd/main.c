@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "tagihd.h"
 #include "notify.h"
+#include "ratelimit.h"
 #include <curl/curl.h>
 
 static void usage(FILE *f)
@@ -189,6 +190,14 @@ int main(int argc, char **argv)
 	d.sec.duitku_merchant_code = nz(d.conf.duitku_merchant_code);
 	d.sec.duitku_api_key = nz(d.conf.duitku_api_key);
 	d.body_max = TAGIHD_BODY_MAX;
+	d.login_phone = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_PHONE,
+			       TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	d.login_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_IP,
+			    TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	if (!d.login_phone || !d.login_ip) {
+		pr_warn("cannot set up the login limits");
+		goto out;
+	}
 
 	/* everything that may need privilege happens before the drop:
 	 * reading the TLS key, binding a low port */
@@ -258,6 +267,8 @@ out:
 		free(key);
 	}
 	free(cert);
+	rl_free(d.login_phone);
+	rl_free(d.login_ip);
 	conf_free(&d.conf);
 	return rc;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* page.c - the customer page: usage chart (inline SVG), bills, PDFs, pay button. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,11 +10,13 @@
 #include <string.h>
 
 #include "custlink.h"
+#include "custpin.h"
 #include "export.h"
 #include "invoice.h"
 #include "log.h"
 #include "money.h"
 #include "page.h"
+#include "ratelimit.h"
 #include "pay.h"
 #include "paylink.h"
 #include "sub.h"
@@ -132,7 +136,9 @@ struct words {
 		*nothing_due, *usage, *down, *up, *total, *no_usage,
 		*history, *no_invoices, *pdf, *chart, *legend_down,
 		*legend_up, *not_found, *not_found_text, *pay_failed,
-		*pay_failed_text, *back, *nothing_to_pay, *period;
+		*pay_failed_text, *back, *nothing_to_pay, *period,
+		*login_title, *login_intro, *phone, *pin, *login_btn,
+		*login_failed, *login_locked, *login_locked_text;
 	const char *status[5];	/* by enum inv_status */
 	const char *month[12];
 	char dec;		/* decimal separator */
@@ -166,6 +172,13 @@ static const struct words words[2] = {
 		.back = "Kembali",
 		.nothing_to_pay = "Tidak ada tagihan yang perlu dibayar.",
 		.period = "Periode",
+		.login_title = "Masuk pelanggan",
+		.login_intro = "Masukkan nomor HP yang terdaftar dan PIN "
+			       "dari penyedia internet Anda.",
+		.phone = "Nomor HP", .pin = "PIN", .login_btn = "Masuk",
+		.login_failed = "Nomor HP atau PIN salah.",
+		.login_locked = "Terlalu banyak percobaan",
+		.login_locked_text = "Silakan coba lagi dalam 15 menit.",
 		.status = { "Belum dibayar", "Dibayar sebagian", "Lunas",
 			    "Dibatalkan", "Terlambat" },
 		.month = { "Januari", "Februari", "Maret", "April", "Mei",
@@ -199,6 +212,13 @@ static const struct words words[2] = {
 		.back = "Back",
 		.nothing_to_pay = "There is nothing to pay.",
 		.period = "Period",
+		.login_title = "Customer sign-in",
+		.login_intro = "Enter the phone number you registered and the "
+			       "PIN from your internet provider.",
+		.phone = "Phone number", .pin = "PIN", .login_btn = "Sign in",
+		.login_failed = "Wrong phone number or PIN.",
+		.login_locked = "Too many attempts",
+		.login_locked_text = "Please try again in 15 minutes.",
 		.status = { "Unpaid", "Partly paid", "Paid", "Void",
 			    "Overdue" },
 		.month = { "January", "February", "March", "April", "May",
@@ -310,7 +330,10 @@ static const char page_css[] =
 	"li small{display:block;color:#64748b}"
 	"li a{font-size:.85rem;color:#1d4ed8}"
 	"footer{color:#64748b;font-size:.8rem;text-align:center;"
-	"margin-top:16px}";
+	"margin-top:16px}"
+	"label{display:block;margin:12px 0 4px;font-weight:600}"
+	"input{width:100%;padding:12px;font:inherit;border:1px solid #cbd5e1;"
+	"border-radius:10px;background:#fff}";
 
 static void page_head(struct sb *b, const struct words *w, const char *title)
 {
@@ -865,5 +888,270 @@ out:
 	free(p->inv);
 	explicit_bzero(p, sizeof(*p));
 	free(p);
+	return ret;
+}
+
+/* --- phone + PIN ------------------------------------------------------------ */
+
+/*
+ * The form. Every failure shows exactly this page with the same message:
+ * nothing typed is echoed, so a wrong PIN and an unknown phone cannot be
+ * told apart.
+ */
+static enum MHD_Result login_form(struct MHD_Connection *conn,
+				  unsigned status, const struct words *w,
+				  bool failed)
+{
+	struct sb b = { 0 };
+	enum MHD_Result ret;
+
+	page_head(&b, w, w->login_title);
+	sb_printf(&b, "<header><h1>%s</h1><a href=\"?lang=%s\" hreflang=\"%s\">"
+		  "%s</a></header>", w->login_title, w->switch_q, w->switch_q,
+		  w->switch_to);
+	sb_puts(&b, "<section class=\"card\">");
+	if (failed) {
+		sb_puts(&b, "<p class=\"warn\" id=\"error\">");
+		sb_esc(&b, w->login_failed);
+		sb_puts(&b, "</p>");
+	}
+	sb_puts(&b, "<p class=\"muted\">");
+	sb_esc(&b, w->login_intro);
+	sb_printf(&b, "</p><form method=\"post\" action=\"/login?lang=%s\" "
+		  "autocomplete=\"on\">", w->html_lang);
+	sb_printf(&b, "<label for=\"phone\">%s</label><input id=\"phone\" "
+		  "name=\"phone\" type=\"tel\" inputmode=\"tel\" "
+		  "autocomplete=\"tel\" maxlength=\"24\" required "
+		  "placeholder=\"08xxxxxxxxxx\">", w->phone);
+	sb_printf(&b, "<label for=\"pin\">%s</label><input id=\"pin\" "
+		  "name=\"pin\" type=\"password\" inputmode=\"numeric\" "
+		  "pattern=\"[0-9]{%d,%d}\" minlength=\"%d\" maxlength=\"%d\" "
+		  "autocomplete=\"current-password\" required>", w->pin,
+		  CUSTPIN_MIN, CUSTPIN_MAX, CUSTPIN_MIN, CUSTPIN_MAX);
+	sb_printf(&b, "<button type=\"submit\" id=\"login\">%s</button>"
+		  "</form></section></main></body></html>", w->login_btn);
+	if (b.oom) {
+		free(b.p);
+		return MHD_NO;
+	}
+	ret = page_reply(conn, status, "text/html; charset=utf-8", b.p, b.len,
+			 NULL, NULL);
+	free(b.p);
+	return ret;
+}
+
+static enum MHD_Result login_locked(struct MHD_Connection *conn,
+				    const struct words *w, unsigned wait)
+{
+	struct sb b = { 0 };
+	enum MHD_Result ret;
+	char ra[16];
+
+	page_head(&b, w, w->login_locked);
+	sb_puts(&b, "<section class=\"card\"><h2>");
+	sb_esc(&b, w->login_locked);
+	sb_puts(&b, "</h2><p>");
+	sb_esc(&b, w->login_locked_text);
+	sb_printf(&b, "</p><p><a href=\"/login?lang=%s\">%s</a></p></section>"
+		  "</main></body></html>", w->html_lang, w->back);
+	if (b.oom) {
+		free(b.p);
+		return MHD_NO;
+	}
+	snprintf(ra, sizeof(ra), "%u", wait);
+	ret = page_reply(conn, MHD_HTTP_TOO_MANY_REQUESTS,
+			 "text/html; charset=utf-8", b.p, b.len, "Retry-After",
+			 ra);
+	free(b.p);
+	return ret;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The value of name in an application/x-www-form-urlencoded body,
+ * decoded into out (size n). Returns 0, -ENOENT (absent) or -EINVAL
+ * (too long, bad escape, NUL or control character).
+ */
+static int form_get(const char *body, size_t len, const char *name,
+		    char *out, size_t n)
+{
+	size_t nl = strlen(name), i = 0, o;
+	const char *end = body + len, *f, *amp;
+	int hi, lo;
+	char c;
+
+	for (f = body; body && f < end; f = amp + 1) {
+		amp = memchr(f, '&', end - f);
+		if (!amp)
+			amp = end;
+		if ((size_t)(amp - f) <= nl || memcmp(f, name, nl) ||
+		    f[nl] != '=') {
+			if (amp == end)
+				break;
+			continue;
+		}
+		for (i = nl + 1, o = 0; f + i < amp; i++) {
+			c = f[i];
+			if (c == '+') {
+				c = ' ';
+			} else if (c == '%') {
+				if (f + i + 2 >= amp)
+					return -EINVAL;
+				hi = hexval(f[i + 1]);
+				lo = hexval(f[i + 2]);
+				if (hi < 0 || lo < 0)
+					return -EINVAL;
+				c = (char)(hi << 4 | lo);
+				i += 2;
+			}
+			if ((unsigned char)c < 0x20 || o + 1 >= n)
+				return -EINVAL;
+			out[o++] = c;
+		}
+		out[o] = '\0';
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The client's address as a limiter key; IPv6 by its /64. */
+static void login_ip_key(struct MHD_Connection *conn, char *key, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET) {
+			inet_ntop(AF_INET,
+				  &((const struct sockaddr_in *)sa)->sin_addr,
+				  a, sizeof(a));
+		} else if (sa->sa_family == AF_INET6) {
+			struct in6_addr p =
+				((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+			if (!IN6_IS_ADDR_V4MAPPED(&p))
+				memset(p.s6_addr + 8, 0, 8);
+			inet_ntop(AF_INET6, &p, a, sizeof(a));
+		}
+	}
+	snprintf(key, n, "ip:%s", a);
+}
+
+/* The subscriber's link, made when there is none. Returns 0 or -errno. */
+static int login_link(struct tagihd *d, const char *id, char *tok)
+{
+	struct sub_rec r;
+	MDB_txn *txn;
+	int err;
+
+	err = store_begin(d->st, true, &txn);
+	if (err)
+		return err;
+	err = sub_get(txn, d->st, id, &r);
+	if (err)
+		goto abort;
+	if (!custlink_token_check(r.link_token)) {
+		memcpy(tok, r.link_token, CUSTLINK_TOKEN_LEN + 1);
+		store_abort(txn);
+		explicit_bzero(&r, sizeof(r));
+		return 0;
+	}
+	err = custlink_issue(txn, d->st, id, tt_now(), "tagihd:login", tok);
+	if (err)
+		goto abort;
+	explicit_bzero(&r, sizeof(r));
+	return store_commit(txn);
+abort:
+	explicit_bzero(&r, sizeof(r));
+	store_abort(txn);
+	return err;
+}
+
+enum MHD_Result page_login(struct tagihd *d, struct MHD_Connection *conn,
+			   const char *method, const char *body, size_t len)
+{
+	char phone[32] = "", pin[16] = "", norm[CUSTPIN_PHONE_MAX];
+	char pkey[48], ikey[64], id[SUB_ID_MAX + 1], tok[CUSTLINK_TOKEN_LEN + 1];
+	char loc[CUSTLINK_TOKEN_LEN + 16];
+	enum lang lang = LANG_ID;
+	const struct words *w;
+	enum MHD_Result ret;
+	unsigned wait;
+	const char *q;
+	int err;
+
+	q = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang");
+	if (q && !strcmp(q, "en"))
+		lang = LANG_EN;
+	w = &words[lang];
+	if (!strcmp(method, MHD_HTTP_METHOD_GET) ||
+	    !strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return login_form(conn, MHD_HTTP_OK, w, false);
+	if (strcmp(method, MHD_HTTP_METHOD_POST))
+		return page_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+				  "text/plain", "GET, POST\n", 10, "Allow",
+				  "GET, HEAD, POST");
+
+	login_ip_key(conn, ikey, sizeof(ikey));
+	wait = rl_check(d->login_ip, ikey);
+	if (wait) {
+		pr_info("customer login: client address locked out");
+		return login_locked(conn, w, wait);
+	}
+	/* a missing or garbled field is just another wrong answer */
+	form_get(body, len, "phone", phone, sizeof(phone));
+	form_get(body, len, "pin", pin, sizeof(pin));
+	if (!custpin_phone_norm(phone, norm))
+		snprintf(pkey, sizeof(pkey), "ph:%s", norm);
+	else
+		snprintf(pkey, sizeof(pkey), "raw:%.40s", phone);
+	wait = rl_check(d->login_phone, pkey);
+	if (wait) {
+		pr_info("customer login: phone locked out");
+		ret = login_locked(conn, w, wait);
+		goto out;
+	}
+	err = custpin_login(d->st, phone, pin, id);
+	if (err == -EACCES) {
+		rl_fail(d->login_phone, pkey);
+		rl_fail(d->login_ip, ikey);
+		pr_info("customer login: failed");	/* never the phone */
+		ret = login_form(conn, MHD_HTTP_UNAUTHORIZED, w, true);
+		goto out;
+	}
+	if (!err)
+		err = login_link(d, id, tok);
+	if (err) {
+		pr_warn("customer login: %s", strerror(-err));
+		ret = page_reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "text/plain; charset=utf-8", "try again\n",
+				 10, NULL, NULL);
+		goto out;
+	}
+	rl_reset(d->login_phone, pkey);
+	pr_info("customer login: subscriber %s", id);
+	snprintf(loc, sizeof(loc), "/c/%s%s", tok,
+		 lang == LANG_EN ? "?lang=en" : "");
+	ret = page_reply(conn, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8",
+			 "", 0, MHD_HTTP_HEADER_LOCATION, loc);
+	explicit_bzero(tok, sizeof(tok));
+	explicit_bzero(loc, sizeof(loc));
+out:
+	explicit_bzero(pin, sizeof(pin));
+	explicit_bzero(phone, sizeof(phone));
+	explicit_bzero(norm, sizeof(norm));
 	return ret;
 }

@@ -18,4 +18,14 @@
 enum MHD_Result page_handle(struct tagihd *d, struct MHD_Connection *conn,
 			    const char *path, const char *method);
 
+/*
+ * /login: GET the phone + PIN form ([?lang=en]); POST phone=...&pin=...
+ * (form-encoded body) answers 303 to the subscriber's /c/{token} (a link
+ * is made if there is none), or 401 with one generic message whatever
+ * was wrong, or 429 (Retry-After) while the phone or the client address
+ * is locked out (tagihd.h). Queues exactly one response.
+ */
+enum MHD_Result page_login(struct tagihd *d, struct MHD_Connection *conn,
+			   const char *method, const char *body, size_t len);
+
 #endif

@@ -8,10 +8,24 @@
 #include "store.h"
 #include "webhook.h"
 
+struct rl;
+
 #define TAGIHD_BODY_MAX (64 * 1024)	/* larger request bodies -> 413 */
 #define TAGIHD_CONN_TIMEOUT 15		/* seconds idle before a close */
 #define TAGIHD_CONN_LIMIT 512
 #define TAGIHD_THREADS 4
+
+/*
+ * Phone + PIN login (page.c): 5 failures for one phone within 15 minutes
+ * lock that phone for 15 minutes (429), whether or not the phone is
+ * known; 30 failures from one client address (an IPv6 /64) lock it the
+ * same way. In memory only: a restart forgets the counters.
+ */
+#define TAGIHD_LOGIN_FAIL_PHONE 5
+#define TAGIHD_LOGIN_FAIL_IP 30
+#define TAGIHD_LOGIN_WINDOW 900		/* seconds */
+#define TAGIHD_LOGIN_LOCK 900		/* seconds */
+#define TAGIHD_LOGIN_SLOTS 8192
 
 struct tagihd {
 	struct tagih_conf conf;
@@ -19,6 +33,8 @@ struct tagihd {
 	struct wh_secrets sec;	/* points into conf */
 	size_t body_max;
 	struct MHD_Daemon *mhd;
+	struct rl *login_phone;	/* failures by normalised phone */
+	struct rl *login_ip;	/* failures by client address */
 };
 
 /*

@@ -252,6 +252,104 @@ for u in "$URL/c/${B_TOK%?}A" "$URL/c/${B_TOK%?}" "$URL/c/${B_TOK}A" \
 done
 [ $odd = 0 ] && ok "wrong, truncated and odd tokens -> 404 without data"
 
+# --- phone + PIN -------------------------------------------------------------
+# tagih sub pin keeps only a salted PBKDF2 hash; /login answers 303 to the
+# subscriber's own page, one identical 401 for every kind of wrong, and
+# 429 after 5 failures for a phone (or 30 from one address).
+B_PIN=73915846		# 8 digits: would stand out in the store or the log
+D_PIN=2580
+tg sub add dewi --name "Dewi Lestari" --phone "+62 857-1111-2222" \
+	--activated 2026-11-01 >/dev/null || die "sub add dewi"
+tg sub pin budi --pin "$B_PIN" >/dev/null && ok "sub pin budi --pin" || bad "sub pin budi"
+echo "$D_PIN" | tg sub pin dewi >/dev/null && ok "sub pin dewi (PIN on stdin)" ||
+	bad "sub pin from stdin"
+tg sub pin sari --pin 1234 >/dev/null 2>&1 && bad "PIN for a subscriber without a phone"
+for p in 123 123456789 12a4 ""; do
+	tg sub pin budi --pin "$p" >/dev/null 2>&1
+	[ $? = 2 ] || bad "PIN '$p' accepted"
+done
+st=$(fetch "$URL/login" "$tmp/l.html")
+[ "$st" = 200 ] && grep -qF 'name="phone"' "$tmp/l.html" &&
+	grep -qF 'name="pin" type="password"' "$tmp/l.html" &&
+	grep -qF "Nomor HP" "$tmp/l.html" && grep -qF 'name="viewport"' "$tmp/l.html" &&
+	ok "GET /login: mobile form (phone, PIN), Bahasa Indonesia" || bad "GET /login: $st"
+fetch "$URL/login?lang=en" "$tmp/l-en.html" >/dev/null
+grep -qF "Phone number" "$tmp/l-en.html" && ok "GET /login?lang=en: English" ||
+	bad "login page in English"
+# login PHONE PIN [OUT] -> "status redirect_url"
+login() {
+	curl -s -o "${3:-/dev/null}" -w '%{http_code} %{redirect_url}' \
+		--data-urlencode "phone=$1" --data-urlencode "pin=$2" "$URL/login"
+}
+all=1
+for ph in 081234567890 +6281234567890 6281234567890 "0812-3456-7890"; do
+	r=$(login "$ph" "$B_PIN")
+	[ "$r" = "303 $B_URL" ] || { bad "login $ph: $r"; all=0; }
+done
+[ $all = 1 ] && ok "login 08…, +628…, 628…, 0812-… + right PIN -> 303 to budi's /c/ link"
+curl -s -L -o "$tmp/lb.html" --data-urlencode phone=+6281234567890 \
+	--data-urlencode "pin=$B_PIN" "$URL/login"
+has "$tmp/lb.html" "login -> budi's page with his bill and usage" \
+	"$B_AMT" "$B_NUM" 'id="total">8,00 GB'
+r1=$(login 081234567890 11112222 "$tmp/w1.html")
+r2=$(login 089999000111 "$B_PIN" "$tmp/w2.html")
+r3=$(login "not a phone" "$B_PIN" "$tmp/w3.html")
+r4=$(login 081234567890 "" "$tmp/w4.html")
+if [ "$r1" = "401 " ] && [ "$r2" = "401 " ] && [ "$r3" = "401 " ] && [ "$r4" = "401 " ] &&
+	cmp -s "$tmp/w1.html" "$tmp/w2.html" && cmp -s "$tmp/w1.html" "$tmp/w3.html" &&
+	cmp -s "$tmp/w1.html" "$tmp/w4.html"; then
+	ok "wrong PIN, unknown phone, bad phone, no PIN -> 401, identical bodies"
+else
+	bad "login failures: '$r1' '$r2' '$r3' '$r4' (bodies equal? $(cmp -s "$tmp/w1.html" "$tmp/w2.html" && echo y || echo n))"
+fi
+grep -qF -e Budi -e "$B_NUM" "$tmp/w1.html" && bad "failed login shows data"
+# dewi has no link yet: the login makes one, the same `sub link` prints
+r=$(login 085711112222 "$D_PIN")
+D_URL=$(tg sub link dewi)
+[ "${r%% *}" = 303 ] && [ "${r#* }" = "$D_URL" ] &&
+	[ "$(fetch "$D_URL" "$tmp/d.html")" = 200 ] && grep -qF "Dewi Lestari" "$tmp/d.html" &&
+	ok "login of a subscriber without a link makes one (= sub link)" ||
+	bad "dewi login: $r, link $D_URL"
+codes=
+for i in 1 2 3 4 5; do
+	codes+="$(login 085711112222 9999 | cut -d' ' -f1) "
+done
+r6=$(login +6285711112222 9999 "$tmp/l6.html" | cut -d' ' -f1)
+r7=$(login 085711112222 "$D_PIN" | cut -d' ' -f1)
+ra=$(curl -s -D - -o /dev/null --data-urlencode phone=085711112222 \
+	--data-urlencode pin=9999 "$URL/login" | tr -d '\r' | sed -n 's/^[Rr]etry-[Aa]fter: //p')
+[ "$codes" = "401 401 401 401 401 " ] && [ "$r6" = 429 ] && [ "$r7" = 429 ] &&
+	[ -n "$ra" ] && [ "$ra" -gt 0 ] &&
+	ok "5 wrong PINs -> 401; 6th try (any form of the number, right PIN too) -> 429, Retry-After $ra" ||
+	bad "lockout: $codes then $r6, $r7, Retry-After '$ra'"
+r=$(login 081234567890 "$B_PIN" | cut -d' ' -f1)
+[ "$r" = 303 ] && ok "another phone still signs in" || bad "budi locked by dewi's failures: $r"
+if grep -aqF "$B_PIN" "$DB/data.mdb" || grep -rqF -e "$B_PIN" -e "pin=" "$tmp/tagihd.log"; then
+	bad "a PIN in the store or the log"
+else
+	ok "the PIN is in neither data.mdb nor tagihd's log"
+fi
+grep -qF -e 81234567890 -e 8571111 "$tmp/tagihd.log" && bad "a phone number in tagihd's log"
+tg sub pin budi --clear >/dev/null || bad "sub pin --clear"
+r=$(login 081234567890 "$B_PIN" "$tmp/w5.html" | cut -d' ' -f1)
+[ "$r" = 401 ] && cmp -s "$tmp/w1.html" "$tmp/w5.html" &&
+	ok "sub pin --clear: the old PIN -> the same 401" || bad "cleared PIN: $r"
+[ "$(tg sub pin budi --clear)" = "subscriber 'budi' has no PIN" ] ||
+	bad "second --clear"
+# one address: 30 failures (any phones) -> 429 for every phone
+n=0
+for i in $(seq 10 60); do
+	r=$(login "08110000$(printf %04d $i)" 1234 | cut -d' ' -f1)
+	[ "$r" = 429 ] && break
+	n=$((n + 1))
+done
+r=$(login 085711112222 "$D_PIN" | cut -d' ' -f1)
+# 10 failures before the loop (4 kinds of wrong, 5 for dewi, 1 cleared;
+# the 429s are not counted)
+[ "$r" = 429 ] && [ $((n + 10)) = 30 ] &&
+	ok "per-address limit: 429 after $n more failures from 127.0.0.1" ||
+	bad "per-address limit: $n failures, then $r"
+
 # --- pay button -> mock gateway ---------------------------------------------
 : >"$tmp/mock.log"
 loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -X POST "$B_URL/pay")
