@@ -612,17 +612,121 @@ static int pl_configured(const struct tagih_conf *c, int gw, char *why,
 	return -ENOKEY;
 }
 
-int paylink_create(struct store *st, const struct tagih_conf *conf,
-		   const char *number, const char *gateway,
-		   const char *return_url, struct paylink *out, char *why,
-		   size_t n)
+/*
+ * DB_META "paylink:" + number: the attempt counter (u64 BE), then the
+ * last link: time it was started (i64 BE, 0 = none usable), amount (i64
+ * BE), gateway (16 bytes, NUL padded) and its URL (the rest, "" while
+ * the call is in flight). A store from before the last link was kept
+ * holds the counter alone.
+ */
+#define PL_REC_HEAD (8 + 8 + 8 + 16)
+
+struct pl_last {
+	uint64_t attempt;
+	int64_t t;
+	rp_t amount;
+	char gateway[16];
+	char url[PAYLINK_URL_MAX];
+};
+
+static int pl_last_get(MDB_txn *txn, struct store *st, const char *key,
+		       struct pl_last *l)
+{
+	const uint8_t *p;
+	size_t ul;
+	MDB_val v;
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	err = store_get(txn, st, DB_META, key, strlen(key), &v);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	p = v.mv_data;
+	if (v.mv_size == 8) {
+		l->attempt = be64_get(p);
+		return 0;
+	}
+	if (v.mv_size < PL_REC_HEAD ||
+	    v.mv_size - PL_REC_HEAD >= sizeof(l->url))
+		return -EIO;
+	l->attempt = be64_get(p);
+	l->t = bei64_get(p + 8);
+	l->amount = bei64_get(p + 16);
+	memcpy(l->gateway, p + 24, 15);
+	ul = v.mv_size - PL_REC_HEAD;
+	memcpy(l->url, p + PL_REC_HEAD, ul);
+	l->url[ul] = '\0';
+	return 0;
+}
+
+static int pl_last_put(MDB_txn *txn, struct store *st, const char *key,
+		       const struct pl_last *l)
+{
+	uint8_t b[PL_REC_HEAD + PAYLINK_URL_MAX] = { 0 };
+	size_t ul = strnlen(l->url, sizeof(l->url) - 1);
+
+	be64_put(b, l->attempt);
+	bei64_put(b + 8, l->t);
+	bei64_put(b + 16, l->amount);
+	memcpy(b + 24, l->gateway, strnlen(l->gateway, 15));
+	memcpy(b + PL_REC_HEAD, l->url, ul);
+	return store_put(txn, st, DB_META, key, strlen(key), b,
+			 PL_REC_HEAD + ul, 0);
+}
+
+/* After the call: keep the URL, or mark the attempt as not reusable. */
+static void pl_last_done(struct store *st, const char *key,
+			 const struct pl_last *mine, const char *url)
+{
+	struct pl_last *l;
+	MDB_txn *txn;
+
+	l = malloc(sizeof(*l));
+	if (!l || store_begin(st, true, &txn)) {
+		free(l);
+		return;
+	}
+	/* only if nobody started another attempt meanwhile */
+	if (!pl_last_get(txn, st, key, l) && l->attempt == mine->attempt) {
+		*l = *mine;
+		if (url)
+			snprintf(l->url, sizeof(l->url), "%s", url);
+		else
+			l->t = 0;
+		if (!pl_last_put(txn, st, key, l) && !store_commit(txn))
+			txn = NULL;
+	}
+	if (txn)
+		store_abort(txn);
+	free(l);
+}
+
+static void pl_order_id(struct paylink *out, int gw, const char *number,
+			uint64_t attempt)
+{
+	if (attempt <= 1)
+		snprintf(out->order_id, sizeof(out->order_id), "%s", number);
+	else
+		snprintf(out->order_id, sizeof(out->order_id), "%s-%llu",
+			 number, (unsigned long long)(attempt - 1));
+	if (gw == PL_MIDTRANS)
+		paylink_midtrans_order(out->order_id);
+}
+
+static int pl_create(struct store *st, const struct tagih_conf *conf,
+		     const char *number, const char *gateway,
+		     const char *return_url, int64_t window,
+		     struct paylink *out, char *why, size_t n)
 {
 	struct inv_rec *inv;
 	struct sub_rec sub;
 	struct pl_order o = { 0 };
+	struct pl_last *last = NULL;
 	char key[INV_NUM_MAX + 16];
 	MDB_txn *txn = NULL;
-	uint64_t attempt;
+	int64_t now = tt_now();
 	int gw, err;
 
 	memset(out, 0, sizeof(*out));
@@ -646,8 +750,11 @@ int paylink_create(struct store *st, const struct tagih_conf *conf,
 		return -ENOENT;
 	}
 	inv = malloc(sizeof(*inv));
-	if (!inv)
-		return -ENOMEM;
+	last = malloc(sizeof(*last));
+	if (!inv || !last) {
+		err = -ENOMEM;
+		goto out;
+	}
 
 	/* the attempt number is spent before the call: never reused */
 	err = store_begin(st, true, &txn);
@@ -669,7 +776,34 @@ int paylink_create(struct store *st, const struct tagih_conf *conf,
 	if (err)
 		goto out;
 	snprintf(key, sizeof(key), "paylink:%s", number);
-	err = store_meta_bump(txn, st, key, &attempt);
+	err = pl_last_get(txn, st, key, last);
+	if (err)
+		goto out;
+	snprintf(out->gateway, sizeof(out->gateway), "%s", pl_names[gw]);
+	out->amount = inv->total - inv->paid;
+	if (window > 0 && last->t && now >= last->t &&
+	    now - last->t < window && !strcmp(last->gateway, out->gateway) &&
+	    last->amount == out->amount) {
+		if (!last->url[0]) {
+			/* another request is talking to the gateway */
+			snprintf(why, n, "a payment link for %s is being made",
+				 number);
+			err = -EBUSY;
+			goto out;
+		}
+		pl_order_id(out, gw, number, last->attempt);
+		snprintf(out->url, sizeof(out->url), "%s", last->url);
+		out->reused = true;
+		pr_info("paylink %s %s: reused (made %llds ago)", pl_names[gw],
+			out->order_id, (long long)(now - last->t));
+		goto out;
+	}
+	last->attempt++;
+	last->t = now;
+	last->amount = out->amount;
+	snprintf(last->gateway, sizeof(last->gateway), "%s", out->gateway);
+	last->url[0] = '\0';
+	err = pl_last_put(txn, st, key, last);
 	if (err)
 		goto out;
 	err = store_commit(txn);
@@ -677,15 +811,7 @@ int paylink_create(struct store *st, const struct tagih_conf *conf,
 	if (err)
 		goto out;
 
-	snprintf(out->gateway, sizeof(out->gateway), "%s", pl_names[gw]);
-	if (attempt <= 1)
-		snprintf(out->order_id, sizeof(out->order_id), "%s", number);
-	else
-		snprintf(out->order_id, sizeof(out->order_id), "%s-%llu",
-			 number, (unsigned long long)(attempt - 1));
-	if (gw == PL_MIDTRANS)
-		paylink_midtrans_order(out->order_id);
-	out->amount = inv->total - inv->paid;
+	pl_order_id(out, gw, number, last->attempt);
 	o.inv = inv;
 	o.sub = &sub;
 	o.order_id = out->order_id;
@@ -707,6 +833,7 @@ int paylink_create(struct store *st, const struct tagih_conf *conf,
 		err = pl_duitku(conf, &o, out, why, n);
 		break;
 	}
+	pl_last_done(st, key, last, err ? NULL : out->url);
 	if (err)
 		pr_info("paylink %s %s: %s", pl_names[gw], out->order_id, why);
 	else
@@ -715,7 +842,26 @@ out:
 	if (txn)
 		store_abort(txn);
 	free(inv);
+	free(last);
 	if (err && !why[0])
 		snprintf(why, n, "%s", strerror(-err));
 	return err;
+}
+
+int paylink_create(struct store *st, const struct tagih_conf *conf,
+		   const char *number, const char *gateway,
+		   const char *return_url, struct paylink *out, char *why,
+		   size_t n)
+{
+	return pl_create(st, conf, number, gateway, return_url, 0, out, why,
+			 n);
+}
+
+int paylink_get(struct store *st, const struct tagih_conf *conf,
+		const char *number, const char *gateway,
+		const char *return_url, int64_t window, struct paylink *out,
+		char *why, size_t n)
+{
+	return pl_create(st, conf, number, gateway, return_url, window, out,
+			 why, n);
 }

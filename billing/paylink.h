@@ -3,6 +3,7 @@
 #ifndef TAGIH_PAYLINK_H
 #define TAGIH_PAYLINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "conf.h"
@@ -31,8 +32,10 @@
  * may not contain '~', and its webhook maps '~' back.
  * The attempt counter is DB_META "paylink:" + number, bumped and
  * committed before the gateway is called, so an id is never reused even
- * when a call fails half way. The amount is what is still open on the
- * invoice.
+ * when a call fails half way. The same record keeps the last link made
+ * (gateway, amount, time, URL) so that paylink_get can hand it out again
+ * instead of opening one more transaction. The amount is what is still
+ * open on the invoice.
  */
 #define PAYLINK_URL_MAX 1024
 #define PAYLINK_ORDER_MAX (INV_NUM_MAX + 12)
@@ -42,7 +45,12 @@ struct paylink {
 	char order_id[PAYLINK_ORDER_MAX];
 	rp_t amount;
 	char url[PAYLINK_URL_MAX];
+	bool reused;		/* paylink_get: the last link, not a new one */
 };
+
+/* The customer page's pay button: one new transaction per invoice per
+ * this many seconds at most. */
+#define PAYLINK_REUSE_SECS 60
 
 /*
  * Create a payment link for invoice number through gateway (NULL: the
@@ -57,6 +65,18 @@ int paylink_create(struct store *st, const struct tagih_conf *conf,
 		   const char *number, const char *gateway,
 		   const char *return_url, struct paylink *out, char *why,
 		   size_t n);
+
+/*
+ * As paylink_create, but when the invoice's last link was started less
+ * than window seconds ago (tt_now) through the same gateway for the same
+ * amount, that link is returned (out->reused) and nothing is sent to the
+ * gateway. -EBUSY: that last link is still being made by another caller
+ * (try again in a moment).
+ */
+int paylink_get(struct store *st, const struct tagih_conf *conf,
+		const char *number, const char *gateway,
+		const char *return_url, int64_t window, struct paylink *out,
+		char *why, size_t n);
 
 /* The order id as Midtrans gets it: '/' -> '~', in place. */
 void paylink_midtrans_order(char *order_id);

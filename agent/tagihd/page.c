@@ -811,9 +811,15 @@ static enum MHD_Result page_pay(struct tagihd *d, struct MHD_Connection *conn,
 				w->pay_failed, w->pay_failed_text, back);
 	snprintf(ret_url, sizeof(ret_url), "%s/c/%s",
 		 base && *base ? base : "", tok);
-	err = paylink_create(d->st, &d->conf, number, NULL,
-			     base && *base ? ret_url : NULL, &pl, why,
-			     sizeof(why));
+	/* a button pressed again (or a script) gets the same link for a
+	 * minute instead of one more transaction at the gateway */
+	err = paylink_get(d->st, &d->conf, number, NULL,
+			  base && *base ? ret_url : NULL, PAYLINK_REUSE_SECS,
+			  &pl, why, sizeof(why));
+	if (err == -EBUSY)
+		return page_reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				  "text/plain; charset=utf-8", "try again\n",
+				  10, "Retry-After", "2");
 	if (err) {
 		pr_warn("customer page: payment link for %s: %s", number, why);
 		return page_msg(conn, MHD_HTTP_BAD_GATEWAY, w, w->pay_failed,

@@ -446,6 +446,35 @@ grep -qF "$B_TOK" "$tmp/tagihd.log" && bad "token in tagihd's log"
 grep -qF -e "$MID_KEY" -e "$XND_KEY" -e "$TRP_PRIV" -e "$DK_KEY" "$tmp/tagihd.log" &&
 	bad "secret in tagihd's log"
 
+# --- the pay button: one new transaction per invoice per 60 s ----------------
+# (budi's last link is the duitku one above: another gateway, so a new one)
+pay() { curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -X POST "$1/pay"; }
+n0=$(wc -l <"$tmp/mock.log")
+p1=$(pay "$B_URL2")
+p2=$(pay "$B_URL2")
+p3=$(pay "$B_URL2")
+n1=$(wc -l <"$tmp/mock.log")
+o4=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.order_id')
+[[ $p1 == "303 $MOCK/pay/midtrans/"* ]] && [ "$p2" = "$p1" ] && [ "$p3" = "$p1" ] &&
+	[ $((n1 - n0)) = 1 ] && [ "$o4" = "$(mid "$B_NUM")-4" ] &&
+	ok "pay pressed 3 times within a minute -> one transaction ($o4), the same 303 each time" ||
+	bad "pay repeated: '$p1' '$p2' '$p3', $((n1 - n0)) gateway calls, order $o4"
+# a minute later (a second tagihd on the same store with a later clock)
+PORT2=$((PORT + 2))
+TAGIH_NOW=2026-11-20T10:01:00+07:00 "$TAGIHD" --db "$DB" --config "$CONF" \
+	--listen 127.0.0.1:$PORT2 >"$tmp/tagihd2.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+	curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null && break
+	sleep 0.1
+done
+p4=$(pay "http://127.0.0.1:$PORT2/c/${B_URL2##*/}")
+o5=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.order_id')
+[[ $p4 == "303 $MOCK/pay/midtrans/"* ]] && [ "$p4" != "$p1" ] &&
+	[ "$o5" = "$(mid "$B_NUM")-5" ] &&
+	ok "60 s later the button makes a new transaction ($o5)" ||
+	bad "pay after a minute: '$p4', order $o5"
+
 # --- headless Chromium on a phone-sized screen --------------------------------
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then
