@@ -61,8 +61,17 @@ run_san() {
 	saved=$BUILD; BUILD=build-san; SAN=1
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	# leaks inside system libraries (fontconfig's cache), not ours
+	export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp
 	log_dir_saved=$log_dir; log_dir=$BUILD/test-logs; mkdir -p "$log_dir"
 	run_unit
+	# the CLI and the public daemon end to end, sanitized too
+	for t in test_cli_sub test_billing_cli test_tagihd test_notify \
+		 test_custpage; do
+		[ -f "tests/integration/$t.sh" ] || continue
+		run_one "integration/$t (asan+ubsan)" env BUILD="$BUILD" \
+			bash "tests/integration/$t.sh"
+	done
 	BUILD=$saved; SAN=; log_dir=$log_dir_saved
 }
 
