@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,6 +335,20 @@ static void http_panic(void *cls, const char *file, unsigned int line,
 	abort();
 }
 
+/* libmicrohttpd's own messages (GnuTLS errors among them) into our log */
+static void http_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '.'))
+		buf[--n] = '\0';
+	pr_warn("libmicrohttpd: %s", buf);
+}
+
 int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -343,6 +358,7 @@ int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 	if (cert && key) {
 		flags |= MHD_USE_TLS;
 		d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, d,
+			MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 			MHD_OPTION_LISTEN_SOCKET, fd,
 			MHD_OPTION_HTTPS_MEM_CERT, cert,
 			MHD_OPTION_HTTPS_MEM_KEY, key,
@@ -354,6 +370,7 @@ int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 			MHD_OPTION_END);
 	} else {
 		d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, d,
+			MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 			MHD_OPTION_LISTEN_SOCKET, fd,
 			MHD_OPTION_CONNECTION_TIMEOUT,
 			(unsigned)TAGIHD_CONN_TIMEOUT,
@@ -361,6 +378,12 @@ int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 			MHD_OPTION_THREAD_POOL_SIZE, (unsigned)TAGIHD_THREADS,
 			MHD_OPTION_NOTIFY_COMPLETED, http_done, d,
 			MHD_OPTION_END);
+	}
+	if (!d->mhd && cert) {
+		pr_warn("cannot start HTTPS with tls_cert %s and tls_key %s "
+			"(see above); refusing to start",
+			d->conf.tls_cert, d->conf.tls_key);
+		return -EINVAL;
 	}
 	if (!d->mhd) {
 		pr_warn("cannot start the HTTP server");

@@ -75,27 +75,33 @@ static int conf_file_check(const char *path)
 	return 0;
 }
 
-/* Whole small file into a NUL-terminated buffer (PEM). NULL on error. */
-static char *slurp(const char *path)
+/* Whole small file (at most 1 MiB) into a NUL-terminated buffer (PEM);
+ * what names the config key in messages. NULL on error, said why. */
+static char *slurp(const char *what, const char *path)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
 	FILE *f = fopen(path, "re");
+	int err = 0;
 
 	if (!f) {
-		pr_warn("cannot read %s: %s", path, strerror(errno));
+		pr_warn("cannot read %s %s: %s", what, path, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
 		if (cap - len < 4096) {
 			char *nb;
 
-			if (cap > (1 << 20))
+			if (cap > (1 << 20)) {
+				err = EFBIG;
 				goto fail;
+			}
 			cap += 8192;
 			nb = realloc(buf, cap);
-			if (!nb)
+			if (!nb) {
+				err = ENOMEM;
 				goto fail;
+			}
 			buf = nb;
 		}
 		n = fread(buf + len, 1, cap - len - 1, f);
@@ -103,13 +109,15 @@ static char *slurp(const char *path)
 		if (n == 0)
 			break;
 	}
-	if (ferror(f))
+	if (ferror(f)) {
+		err = errno;
 		goto fail;
+	}
 	fclose(f);
 	buf[len] = '\0';
 	return buf;
 fail:
-	pr_warn("cannot read %s", path);
+	pr_warn("cannot read %s %s: %s", what, path, strerror(err));
 	free(buf);
 	fclose(f);
 	return NULL;
@@ -203,11 +211,14 @@ int main(int argc, char **argv)
 	 * reading the TLS key, binding a low port */
 	if (nz(d.conf.tls_cert) || nz(d.conf.tls_key)) {
 		if (!nz(d.conf.tls_cert) || !nz(d.conf.tls_key)) {
-			pr_warn("tls_cert and tls_key go together");
+			pr_warn("%s is set but %s is not: set both for "
+				"HTTPS or neither for plain HTTP; refusing to "
+				"start", nz(d.conf.tls_cert) ? "tls_cert" : "tls_key",
+				nz(d.conf.tls_cert) ? "tls_key" : "tls_cert");
 			goto out;
 		}
-		cert = slurp(d.conf.tls_cert);
-		key = slurp(d.conf.tls_key);
+		cert = slurp("tls_cert", d.conf.tls_cert);
+		key = slurp("tls_key", d.conf.tls_key);
 		if (!cert || !key)
 			goto out;
 	}

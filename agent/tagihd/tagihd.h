@@ -40,7 +40,8 @@ struct tagihd {
 /*
  * Start serving on an already bound, listening socket (bound before the
  * capabilities were dropped). cert/key: PEM text for HTTPS, both NULL for
- * plain HTTP. Returns 0 or -errno.
+ * plain HTTP. Returns 0, -EINVAL (GnuTLS refused the cert/key pair: a
+ * mismatch or bad PEM, reason logged) or -EIO (the server did not start).
  */
 int http_start(struct tagihd *d, int fd, const char *cert, const char *key);
 void http_stop(struct tagihd *d);
