@@ -3,9 +3,12 @@
 # run.sh - run one group of tests (unit|bpf|integration|san|all), print a summary.
 #
 # Exit status: 0 when every test passed (skips allowed), 1 otherwise.
-# A test script exits 77 to say "skipped" (kernel or tool missing).
+# A test script exits 77 to say "skipped" (kernel or tool missing).  A
+# group that finds no test to run fails (nothing built is not a pass),
+# and every test is bounded by TEST_TIMEOUT seconds (default 900).
 set -u
 BUILD=${BUILD:-build}
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 group=${1:-all}
 pass=0; fail=0; skip=0; failed=""
 log_dir=$BUILD/test-logs
@@ -15,8 +18,10 @@ run_one() {	# name, command...
 	name=$1; shift
 	log="$log_dir/$(echo "$name" | tr '/ ' '__').log"
 	start=$(date +%s)
-	"$@" >"$log" 2>&1
+	# SIGTERM first: the integration scripts clean up on it.
+	timeout -k 30 "$TEST_TIMEOUT" "$@" >"$log" 2>&1
 	rc=$?
+	[ $rc -eq 124 ] && echo "run.sh: timed out after ${TEST_TIMEOUT}s" >>"$log"
 	secs=$(( $(date +%s) - start ))
 	if [ $rc -eq 0 ]; then
 		pass=$((pass + 1)); printf '  PASS  %-40s %3ss\n' "$name" "$secs"
@@ -29,26 +34,40 @@ run_one() {	# name, command...
 	fi
 }
 
+none_found() {	# group: no test at all is a failure, not a pass
+	fail=$((fail + 1)); failed="$failed $1"
+	echo "  FAIL  $1: no test found (not built? make BUILD=$BUILD tests)"
+}
+
 run_unit() {
+	n=0
 	for t in "$BUILD"/tests/test_*; do
 		[ -x "$t" ] || continue
 		case $t in *test_bpf_*) continue ;; esac
+		n=$((n + 1))
 		CK_DEFAULT_TIMEOUT=60 run_one "unit/$(basename "$t")${SAN:+ (asan+ubsan)}" "$t"
 	done
+	[ $n -gt 0 ] || none_found "unit${SAN:+ (asan+ubsan)}"
 }
 
 run_bpf() {
+	n=0
 	for t in "$BUILD"/tests/test_bpf_*; do
 		[ -x "$t" ] || continue
+		n=$((n + 1))
 		run_one "bpf/$(basename "$t")" "$t"
 	done
+	[ $n -gt 0 ] || none_found bpf
 }
 
 run_integration() {
+	n=0
 	for t in tests/integration/test_*.sh; do
 		[ -f "$t" ] || continue
+		n=$((n + 1))
 		run_one "integration/$(basename "$t" .sh)" env BUILD="$BUILD" bash "$t"
 	done
+	[ $n -gt 0 ] || none_found integration
 }
 
 run_san() {

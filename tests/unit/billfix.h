@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "rate.h"
 #include "store.h"
+#include "tmpdir.h"
 #include "sub.h"
 #include "ttime.h"
 #include "usage.h"
@@ -19,8 +20,7 @@ static struct store *st;
 
 static inline void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/tagih-bill-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "bill"));
 	ck_assert_int_eq(store_open(&st, dir, 0), 0);
 	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
 }

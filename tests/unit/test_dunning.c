@@ -11,6 +11,7 @@
 #include "dunning.h"
 #include "invoice.h"
 #include "store.h"
+#include "tmpdir.h"
 #include "sub.h"
 #include "ttime.h"
 
@@ -166,8 +167,7 @@ static struct store *st;
 
 static void store_setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/tagih-dun-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "dun"));
 	ck_assert_int_eq(store_open(&st, dir, 0), 0);
 	tt_set_zone("Asia/Jakarta");
 }

@@ -17,6 +17,7 @@
 #include "pay.h"
 #include "plan.h"
 #include "store.h"
+#include "tmpdir.h"
 #include "sub.h"
 #include "ttime.h"
 
@@ -443,8 +444,7 @@ static void store_setup(void)
 	MDB_txn *txn;
 	MDB_val v;
 
-	snprintf(dir, sizeof(dir), "/tmp/tagih-wh-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "wh"));
 	ck_assert_int_eq(store_open(&st, dir, 0), 0);
 	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
 

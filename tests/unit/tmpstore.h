@@ -10,14 +10,14 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "tmpdir.h"
 
 static char tmp_dir[64];
 static struct store *tmp_st;
 
 static inline void tmp_store_setup(void)
 {
-	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/tagih-test.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+	ck_assert_ptr_nonnull(tmpdir_make(tmp_dir, sizeof(tmp_dir), "store"));
 	setenv("TAGIH_MAPSIZE_GB", "1", 1);
 	ck_assert_int_eq(store_open(&tmp_st, tmp_dir, 0), 0);
 }
