@@ -8,7 +8,9 @@ BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
 TAGIH=$PWD/$BUILD/tagih
 tmp=$(mktemp -d /tmp/tagih-bill-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 fails=0
 
 ok() { echo "ok   $*"; }

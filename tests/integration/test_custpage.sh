@@ -29,7 +29,9 @@ cleanup() {
 	done
 	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok   $*"; }
@@ -125,6 +127,11 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 EOF
 python3 "$tmp/mock.py" $MPORT "$tmp/mock.log" &
 pids+=($!)
+for _ in $(seq 50); do	# any HTTP answer (501 to a GET) means it listens
+	curl -s -o /dev/null "$MOCK/" && break
+	sleep 0.1
+done
+curl -s -o /dev/null "$MOCK/" || die "mock gateway did not start on :$MPORT"
 
 # --- billing data: two subscribers, usage, October invoices ---------------
 tg plan add home --type flat --price 150000 >/dev/null || die "plan add home"
@@ -468,6 +475,8 @@ for _ in $(seq 50); do
 	curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null && break
 	sleep 0.1
 done
+curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null ||
+	bad "second tagihd did not start: $(cat "$tmp/tagihd2.log")"
 p4=$(pay "http://127.0.0.1:$PORT2/c/${B_URL2##*/}")
 o5=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.order_id')
 [[ $p4 == "303 $MOCK/pay/midtrans/"* ]] && [ "$p4" != "$p1" ] &&

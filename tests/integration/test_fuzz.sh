@@ -11,7 +11,9 @@ BUILD=${BUILD:-build}
 RUNS=${FUZZ_RUNS:-20000}
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d /tmp/tagih-fuzz-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' \
 	>"$tmp/probe.c"
@@ -20,6 +22,9 @@ if ! clang -fsanitize=fuzzer "$tmp/probe.c" -o "$tmp/probe" 2>/dev/null; then
 	exit 77
 fi
 make --no-print-directory BUILD="$BUILD" fuzz || exit 1
+# UBSan only prints a report and carries on unless told to halt: without
+# this an overflow or a bad shift in a parser is a PASS.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 rc=0
 for gw in midtrans xendit tripay duitku; do

@@ -21,7 +21,9 @@ cleanup() {
 	wait 2>/dev/null
 	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 [ -n "${KEEP:-}" ] && trap - EXIT
 die() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok   $*"; }
@@ -98,8 +100,10 @@ tg sub add budi --name "Budi Santoso" --phone 0812-3456-7890 \
 	--email budi@example.net --plan home --activated "$period-01" \
 	>/dev/null || die "sub add"
 tg invoice run --period "$period" >/dev/null || die "invoice run"
-num=$(tg --json invoice list | jq -r '.[0].number')
-total=$(tg --json invoice list | jq -r '.[0].total')
+num=$(tg --json invoice list | jq -er '.[0].number') || die "no invoice"
+total=$(tg --json invoice list | jq -er '.[0].total') || die "no invoice total"
+# (an empty $num would make every grep -F "$num" below match anything)
+[ -n "$num" ] && [ "$total" -gt 0 ] || die "invoice '$num' total '$total'"
 printf '%%PDF-1.4\n%% tagih test invoice %s\n%%%%EOF\n' "$num" \
 	>"$tmp/pdf/$(echo "$num" | tr / -).pdf"
 

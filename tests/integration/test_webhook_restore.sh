@@ -41,7 +41,7 @@ chmod 600 "$CONF"
 cli() { "$BUILD/tagih" --db "$TG_DB" --config "$CONF" "$@"; }
 
 cli plan --help >/dev/null 2>&1 && cli invoice --help >/dev/null 2>&1 ||
-	tg_skip "billing CLI (plan/invoice) not built"
+	tg_die "billing CLI (plan/invoice) missing from $BUILD/tagih"
 cli plan add paket-10 --type flat --price 150000 >/dev/null || tg_die "plan add"
 cli sub add s1 --name "Satu" --ip 10.77.1.2/32 --plan paket-10 \
 	--activated 2026-10-01 >/dev/null || tg_die "sub add s1"
@@ -104,6 +104,7 @@ tg_wait_until 5 "tagihd /healthz" curl -sf "$DURL/healthz" ||
 	tg_die "tagihd did not start"
 for f in CapEff CapPrm CapBnd; do
 	v=$(awk -v f="$f:" '$1 == f { print $2 }' /proc/$DPID/status)
+	[[ $v =~ ^[0-9a-f]{16}$ ]] || tg_die "tagihd $f unreadable ('$v'): not running?"
 	for cap in 12 21 39; do	# NET_ADMIN, SYS_ADMIN, BPF
 		(( (16#$v >> cap) & 1 )) && tg_die "tagihd holds capability $cap in $f ($v)"
 	done
