@@ -95,6 +95,14 @@ int outbox_put(MDB_txn *txn, struct store *st, const struct outbox_rec *r)
 	return store_put(txn, st, DB_OUTBOX, k, 8, r, sizeof(*r), 0);
 }
 
+int outbox_del(MDB_txn *txn, struct store *st, uint64_t id)
+{
+	uint8_t k[8];
+
+	obx_key(k, id);
+	return store_del(txn, st, DB_OUTBOX, k, 8);
+}
+
 int outbox_enqueue(MDB_txn *txn, struct store *st, int event, int channel,
 		   const char *sub, const char *ref, rp_t amount, int32_t due,
 		   int64_t now, uint64_t *id)

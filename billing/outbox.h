@@ -95,6 +95,9 @@ int outbox_get(MDB_txn *txn, struct store *st, uint64_t id,
 	       struct outbox_rec *r);
 /* Overwrite an existing record. 0 or -errno. */
 int outbox_put(MDB_txn *txn, struct store *st, const struct outbox_rec *r);
+/* Remove a record (an erased subscriber's unsent ones). Its dedup key
+ * stays, so the event is never queued again. 0, -ENOENT or -errno. */
+int outbox_del(MDB_txn *txn, struct store *st, uint64_t id);
 /* All records in id (= creation) order; cb's non-zero return stops. */
 int outbox_foreach(MDB_txn *txn, struct store *st,
 		   int (*cb)(const struct outbox_rec *r, void *ctx), void *ctx);

@@ -16,8 +16,8 @@ enum sub_cycle { CYCLE_CALENDAR = 0, CYCLE_ANNIVERSARY = 1 };
 
 /*
  * Stored as-is in DB_SUBS (fixed layout, version field first). Strings
- * are NUL-terminated. name/phone/email/address/nik are personal data
- * (UU PDP): never logged.
+ * are NUL-terminated. name/phone/email/address/nik/notes are personal
+ * data (UU PDP): never logged; exported and erased by billing/pdp.h.
  */
 struct sub_rec {
 	uint32_t version;	/* SUB_REC_VERSION */
@@ -40,7 +40,8 @@ struct sub_rec {
 	rp_t balance;		/* credit (overpayment) held for the sub */
 	char hold_reason[64];
 	char link_token[48];	/* customer page token, "" = none */
-	uint8_t reserved[64];
+	uint8_t erased;		/* 1: personal data erased (pdp_erase) */
+	uint8_t reserved[63];
 };
 #define SUB_REC_VERSION 1
 

@@ -76,5 +76,9 @@ int cmd_sub_link(struct cli *c, int argc, char **argv);
 /* `tagih sub pin ID [--pin P | --clear]` (tools/cmd_link.c). */
 int cmd_sub_pin(struct cli *c, int argc, char **argv);
 int cmd_invoice_paylink(struct cli *c, int argc, char **argv);
+/* `tagih sub export ID [--out FILE]` and `tagih sub erase ID --confirm`
+ * (tools/cmd_pdp.c): a subscriber's personal data (UU PDP). */
+int cmd_sub_export(struct cli *c, int argc, char **argv);
+int cmd_sub_erase(struct cli *c, int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "billcli.h"
 #include "cli.h"
+#include "custpin.h"
 #include "prefix.h"
 #include "sub.h"
 #include "ttime.h"
@@ -36,6 +37,8 @@ static void sub_usage(FILE *f)
 		"       tagih sub ip add|del ID PREFIX\n"
 		"       tagih sub link ID [--new | --revoke]\n"
 		"       tagih sub pin ID [--pin PIN | --clear]\n"
+		"       tagih sub export ID [--out FILE]\n"
+		"       tagih sub erase ID --confirm\n"
 		"\n"
 		"  ID is 1..32 of [A-Za-z0-9._-]. PREFIX is an address "
 		"(10.0.0.5, 2001:db8::1)\n"
@@ -444,7 +447,7 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 	struct sub_rec r;
 	struct store *st;
 	MDB_txn *txn;
-	int o, n, i, err;
+	int o, n, i, err, pin;
 
 	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		if (o == 'j')
@@ -473,9 +476,11 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 	}
 	n = sub_prefixes(txn, st, r.uid, pfx,
 			 (int)(sizeof(pfx) / sizeof(pfx[0])));
+	pin = custpin_is_set(txn, st, r.id);
 	store_abort(txn);
-	if (n < 0) {
-		cli_err("cannot read prefixes: %s", strerror(-n));
+	if (n < 0 || pin < 0) {
+		cli_err("cannot read %s: %s", n < 0 ? "prefixes" : "PIN",
+			strerror(n < 0 ? -n : -pin));
 		return CLI_FAIL;
 	}
 	nik_mask(r.nik, nik, sizeof(nik), personal);
@@ -493,6 +498,8 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 			"hold", (int)r.hold);
 
 		json_object_set_new(j, "prefixes", pfx_json(pfx, n));
+		json_object_set_new(j, "pin_set", json_boolean(pin));
+		json_object_set_new(j, "erased", json_boolean(r.erased));
 		json_object_set_new(j, "cycle", json_string(
 			r.cycle == CYCLE_ANNIVERSARY ? "anniversary" :
 						       "calendar"));
@@ -533,6 +540,9 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 	printf("created:   %s\n", created);
 	if (*r.notes)
 		printf("notes:     %s\n", r.notes);
+	printf("pin:       %s\n", pin ? "set" : "not set");
+	if (r.erased)
+		printf("erased:    yes (personal data removed; ledger kept)\n");
 	printf("prefixes: %s\n", n ? "" : " -");
 	for (i = 0; i < n; i++)
 		printf("  %s\n", prefix_fmt(&pfx[i], b, sizeof(b)));
@@ -687,6 +697,10 @@ int cmd_sub(struct cli *c, int argc, char **argv)
 		return cmd_sub_link(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "pin"))
 		return cmd_sub_pin(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "export"))
+		return cmd_sub_export(c, argc - 1, argv + 1);
+	if (!strcmp(verb, "erase"))
+		return cmd_sub_erase(c, argc - 1, argv + 1);
 	if (!strcmp(verb, "plan") || !strcmp(verb, "terminate") ||
 	    !strcmp(verb, "addon"))
 		return cmd_sub_bill(c, argc - 1, argv + 1);
