@@ -35,18 +35,26 @@ done
 DB=$tmp/db
 MID_KEY=SB-Mid-server-tls-$$
 
-# a loopback port nobody answers on
-PORT=
-for _ in $(seq 50); do
-	p=$((20000 + RANDOM % 40000))
-	if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
-		PORT=$p
-		break
-	fi
-done
-[ -n "$PORT" ] || die "no free port"
-HTTPS=https://localhost:$PORT
-HTTP=http://localhost:$PORT
+# pick_port: a loopback port nobody answers on, below the ephemeral range
+# (a port in use as the local end of someone's outgoing connection does
+# not answer, but cannot be bound either); start() retries on EADDRINUSE
+pick_port() {
+	local lo p
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	[ -n "$lo" ] && [ "$lo" -gt 12000 ] || lo=32768
+	PORT=
+	for _ in $(seq 50); do
+		p=$((10000 + RANDOM % (lo - 10000)))
+		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+			PORT=$p
+			break
+		fi
+	done
+	[ -n "$PORT" ] || die "no free port"
+	HTTPS=https://localhost:$PORT
+	HTTP=http://localhost:$PORT
+}
+pick_port
 
 # --- throwaway pairs: RSA and EC P-256, both CN=localhost ------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
@@ -95,13 +103,20 @@ midtrans_body() {
 
 # start CONF LOG: tagihd in the background; 0 once it answers over HTTPS
 start() {
-	"$TAGIHD" --config "$tmp/$1.conf" --listen 127.0.0.1:$PORT \
-		>"$tmp/$2" 2>&1 &
-	pid=$!
-	for _ in $(seq 50); do
-		curl -sf --cacert "$tmp/$3" "$HTTPS/healthz" >/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+	local try
+	for try in 1 2 3 4 5; do
+		"$TAGIHD" --config "$tmp/$1.conf" --listen 127.0.0.1:$PORT \
+			>"$tmp/$2" 2>&1 &
+		pid=$!
+		for _ in $(seq 50); do
+			curl -sf --cacert "$tmp/$3" "$HTTPS/healthz" >/dev/null &&
+				return 0
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		grep -q "Address already in use" "$tmp/$2" || return 1
+		wait "$pid" 2>/dev/null
+		pick_port	# taken meanwhile: another port
 	done
 	return 1
 }
