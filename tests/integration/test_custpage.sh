@@ -45,7 +45,7 @@ done
 
 DB=$tmp/db
 CONF=$tmp/tagih.conf
-PORT=$((20000 + $$ % 20000))
+PORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 MPORT=$((PORT + 1))
 URL=http://127.0.0.1:$PORT
 MOCK=http://127.0.0.1:$MPORT

@@ -34,7 +34,7 @@ $PY -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP: python3-aiosmtpd missing";
 command -v jq >/dev/null || { echo "SKIP: jq missing"; exit 77; }
 "$TAGIH" notify --help >/dev/null 2>&1 || { echo "SKIP: tagih notify not built"; exit 77; }
 
-base=$((21000 + $$ % 20000))
+base=$((11000 + $$ % 20000))	# below the ephemeral port range
 SMTP_PORT=$base WA_PORT=$((base + 1))
 mkdir -p "$tmp/mail" "$tmp/wa" "$tmp/pdf"
 

@@ -37,7 +37,7 @@ fi
 
 DB=$tmp/db
 CONF=$tmp/tagih.conf
-PORT=$((20000 + $$ % 20000))
+PORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 URL=http://127.0.0.1:$PORT
 MID_KEY=SB-Mid-server-it-$$
 XND_TOKEN=xnd-token-it-$$

@@ -26,7 +26,7 @@ topo_up 1 || tg_die "topology did not come up"
 tg_reach_all || tg_die "subscribers cannot reach upstream"
 
 MID_KEY=SB-Mid-server-restore-$$
-DPORT=$((20000 + $$ % 20000))
+DPORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 DURL=http://127.0.0.1:$DPORT
 CONF=$TG_TMP/tagih.conf
 cat >"$CONF" <<EOC
