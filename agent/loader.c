@@ -31,7 +31,7 @@ static const char *const prog_names[] = { "tagih_lan", "tagih_wan" };
 static const char *const pinned_maps[] = {
 	"tagih_pfx4", "tagih_pfx6", "tagih_cnt", "tagih_policy",
 	"tagih_gstat", "tagih_garden4", "tagih_garden6",
-	"tagih_v4dir", "tagih_v4blk",
+	"tagih_v4dir", "tagih_v4blk", "tagih_v6h64",
 };
 #define N_PINNED (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -44,6 +44,10 @@ static uint32_t map_want_max(const struct loader_opts *o, const char *name)
 	/* An array cannot have 0 entries: one unused slot, no blocks. */
 	if (!strcmp(name, "tagih_v4blk"))
 		return o->v4_blocks ? o->v4_blocks * TAGIH_V4_BLOCK_SLOTS : 1;
+	/* A hash cannot have 0 entries either: that size means "off". */
+	if (!strcmp(name, "tagih_v6h64"))
+		return o->v6_hash_entries ? o->v6_hash_entries :
+					    TAGIH_V6H_OFF_ENTRIES;
 	return 0;
 }
 
@@ -51,6 +55,8 @@ static const char *map_conf_key(const char *name)
 {
 	if (!strcmp(name, "tagih_v4blk"))
 		return "v4_blocks";
+	if (!strcmp(name, "tagih_v6h64"))
+		return "v6_hash_entries";
 	return strstr(name, "pfx") ? "max_prefixes" : "max_subscribers";
 }
 
@@ -59,6 +65,9 @@ static uint32_t map_conf_val(const char *name, uint32_t max_entries)
 {
 	if (!strcmp(name, "tagih_v4blk"))
 		return max_entries / TAGIH_V4_BLOCK_SLOTS;
+	if (!strcmp(name, "tagih_v6h64") &&
+	    max_entries <= TAGIH_V6H_OFF_ENTRIES)
+		return 0;
 	return max_entries;
 }
 

@@ -15,6 +15,7 @@ struct loader_opts {
 	uint32_t max_subscribers;	/* tagih_cnt, tagih_policy */
 	uint32_t max_prefixes;		/* tagih_pfx4, tagih_pfx6 */
 	uint32_t v4_blocks;		/* tagih_v4blk: v4_blocks * 65536 */
+	uint32_t v6_hash_entries;	/* tagih_v6h64; 0 = off */
 };
 
 /* Mount bpffs at /sys/fs/bpf unless one is there. 0 or -errno. */

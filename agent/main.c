@@ -345,7 +345,7 @@ static void stats_cb(struct http_stats *s, void *arg)
 	static const enum mapsync_map order[] = {
 		MAPSYNC_PFX4, MAPSYNC_PFX6, MAPSYNC_CNT,
 		MAPSYNC_POLICY, MAPSYNC_GARDEN4, MAPSYNC_GARDEN6,
-		MAPSYNC_V4DIR, MAPSYNC_V4BLK,
+		MAPSYNC_V4DIR, MAPSYNC_V4BLK, MAPSYNC_V6H64,
 	};
 	struct agent *a = arg;
 	size_t i;
@@ -489,6 +489,7 @@ static int setup(struct agent *a)
 	lo.max_subscribers = a->conf.max_subscribers;
 	lo.max_prefixes = a->conf.max_prefixes;
 	lo.v4_blocks = a->conf.v4_blocks;
+	lo.v6_hash_entries = a->conf.v6_hash_entries;
 	if (!lo.obj_path)
 		return -ENOMEM;
 	pr_debug("meter object %s", lo.obj_path);

@@ -66,6 +66,12 @@ static const struct conf_opt conf_opts[] = {
 	    "prefixes of /16 or longer; their addresses skip the LPM trie. "
 	    "/16s beyond this stay in the trie (slower, still correct). "
 	    "0 = trie only."),
+	INT(v6_hash_entries, "agent", 0, 16777216, "262144",
+	    "IPv6 /64 hash entries: every /64 of a prefix /56../64 (a /56 "
+	    "takes 256) skips the LPM trie; /64s beyond this, and prefixes "
+	    "shorter than /56, stay in the trie (slower, still correct). "
+	    "Kernel memory: 16 bytes per entry for buckets, about 64 more "
+	    "per /64 in use. 0 = trie only."),
 	INT(policy_poll_ms, "agent", 50, 60000, "200",
 	    "How often the agent looks for subscriber/policy changes."),
 	INT(dunning_interval, "agent", 60, 86400, "60",

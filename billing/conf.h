@@ -36,6 +36,7 @@ struct tagih_conf {
 	int64_t max_subscribers;
 	int64_t max_prefixes;
 	int64_t v4_blocks;
+	int64_t v6_hash_entries;
 	int64_t policy_poll_ms;
 	int64_t dunning_interval;
 	char *notice_listen;

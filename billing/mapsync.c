@@ -18,6 +18,7 @@ struct mapsync {
 	int fd[MAPSYNC__MAX];
 	uint32_t max[MAPSYNC__MAX];
 	struct dir16_maps *d16;	/* NULL: no direct table, trie only */
+	struct v6hash_map *v6h;	/* NULL: no /64 hash, trie only */
 };
 
 static const char *const map_names[MAPSYNC__MAX] = {
@@ -29,12 +30,13 @@ static const char *const map_names[MAPSYNC__MAX] = {
 	[MAPSYNC_CNT] = "tagih_cnt",
 	[MAPSYNC_V4DIR] = "tagih_v4dir",
 	[MAPSYNC_V4BLK] = "tagih_v4blk",
+	[MAPSYNC_V6H64] = "tagih_v6h64",
 };
 
 /* Maps an older pinned meter may lack: the agent works on without them. */
 static bool map_optional(int m)
 {
-	return m == MAPSYNC_V4DIR || m == MAPSYNC_V4BLK;
+	return m == MAPSYNC_V4DIR || m == MAPSYNC_V4BLK || m == MAPSYNC_V6H64;
 }
 
 const char *mapsync_map_name(enum mapsync_map m)
@@ -49,6 +51,7 @@ void mapsync_close(struct mapsync *ms)
 	if (!ms)
 		return;
 	dir16_maps_close(ms->d16);
+	v6hash_close(ms->v6h);
 	for (i = 0; i < MAPSYNC__MAX; i++)
 		if (ms->fd[i] >= 0)
 			close(ms->fd[i]);
@@ -92,6 +95,9 @@ int mapsync_open(struct mapsync **msp)
 	    dir16_maps_open(&ms->d16, ms->fd[MAPSYNC_V4DIR],
 			    ms->fd[MAPSYNC_V4BLK]))
 		ms->d16 = NULL;
+	if (ms->fd[MAPSYNC_V6H64] >= 0 &&
+	    v6hash_open(&ms->v6h, ms->fd[MAPSYNC_V6H64]))
+		ms->v6h = NULL;
 	*msp = ms;
 	return 0;
 out:
@@ -298,6 +304,8 @@ struct pfx_ctx {
 	struct want_set v4, v6;
 	struct dir16_pfx *d16;	/* the IPv4 prefixes again, for dir16_sync */
 	size_t nd16, capd16;
+	struct v6hash_pfx *v6h;	/* IPv6 prefixes /56 and longer, for v6hash */
+	size_t nv6h, capv6h;
 	int err;
 };
 
@@ -322,6 +330,26 @@ static int d16_push(struct pfx_ctx *c, const struct prefix *p, uint32_t uid)
 	return 0;
 }
 
+static int v6h_push(struct pfx_ctx *c, const struct prefix *p, uint32_t uid)
+{
+	struct v6hash_pfx *d;
+
+	if (c->nv6h == c->capv6h) {
+		size_t cap = c->capv6h ? c->capv6h * 2 : 1024;
+		struct v6hash_pfx *nd = realloc(c->v6h, cap * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		c->v6h = nd;
+		c->capv6h = cap;
+	}
+	d = &c->v6h[c->nv6h++];
+	memcpy(d->addr, p->addr, 16);
+	d->len = p->len;
+	d->uid = uid;
+	return 0;
+}
+
 static int pfx_cb(const struct prefix *p, const struct prefix_owner *o,
 		  void *ctx)
 {
@@ -332,6 +360,8 @@ static int pfx_cb(const struct prefix *p, const struct prefix_owner *o,
 	err = want_push(p->family == 4 ? &c->v4 : &c->v6, p, &v);
 	if (!err && p->family == 4 && p->len >= 16)
 		err = d16_push(c, p, o->uid);
+	if (!err && p->family == 6 && p->len >= TAGIH_V6H_MIN_LEN)
+		err = v6h_push(c, p, o->uid);
 	if (err) {
 		c->err = err;
 		return 1;
@@ -377,10 +407,23 @@ int mapsync_prefixes(struct mapsync *ms, struct store *st,
 			stats->full += ds.trie_only;
 		}
 	}
+	if (ms->v6h) {
+		struct v6hash_stats vs;
+
+		err = first_err(err, v6hash_sync(ms->v6h, c.v6h, c.nv6h, &vs));
+		if (stats) {
+			stats->v6h64 = vs;
+			stats->entries[MAPSYNC_V6H64] = vs.entries;
+			stats->added += vs.written;
+			stats->deleted += vs.deleted;
+			stats->full += vs.trie_only;
+		}
+	}
 out:
 	free(c.v4.w);
 	free(c.v6.w);
 	free(c.d16);
+	free(c.v6h);
 	return err;
 }
 

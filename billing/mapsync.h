@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "dir16.h"
 #include "store.h"
+#include "v6hash.h"
 
 /*
  * The store is the source of truth; these functions copy it into the maps
@@ -31,6 +32,7 @@ enum mapsync_map {
 	MAPSYNC_CNT,		/* entries: not counted here (0) */
 	MAPSYNC_V4DIR,		/* entries: /16s with a block (optional map) */
 	MAPSYNC_V4BLK,		/* entries: slots of the blocks in use */
+	MAPSYNC_V6H64,		/* entries: /64s in the IPv6 hash (optional) */
 	MAPSYNC__MAX
 };
 
@@ -42,15 +44,16 @@ struct mapsync_stats {
 	uint64_t errors;	/* other failed map operations */
 	uint32_t entries[MAPSYNC__MAX];	/* current entries per enum mapsync_map */
 	struct dir16_stats v4dir;	/* the IPv4 direct table (dir16.h) */
+	struct v6hash_stats v6h64;	/* the IPv6 /64 hash (v6hash.h) */
 };
 
 /* Map file names under TAGIH_PIN_ROOT, indexed by enum mapsync_map. */
 const char *mapsync_map_name(enum mapsync_map m);
 
 /*
- * Open the pinned maps. tagih_v4dir/tagih_v4blk are optional (pins of an
- * older meter lack them): without them IPv4 is looked up in the trie only
- * and mapsync_fd() says -1. Returns 0, -ENOENT when the agent has not pinned
+ * Open the pinned maps. tagih_v4dir/tagih_v4blk and tagih_v6h64 are
+ * optional (pins of an older meter lack them): without them IPv4 or IPv6
+ * is looked up in the trie only and mapsync_fd() says -1. Returns 0, -ENOENT when the agent has not pinned
  * them (the caller then only writes the store; the agent syncs at start),
  * or -errno. The handle owns the map fds.
  */
@@ -63,8 +66,9 @@ uint32_t mapsync_max_entries(const struct mapsync *ms, enum mapsync_map m);
 
 /*
  * Reconcile tagih_pfx4/tagih_pfx6 with DB_PREFIX, then paint the IPv4
- * direct table (tagih_v4dir/tagih_v4blk, dir16.h) from the same prefixes:
- * the trie first, so every prefix the table names is in the trie. stats may
+ * direct table (tagih_v4dir/tagih_v4blk, dir16.h) and the IPv6 /64 hash
+ * (tagih_v6h64, v6hash.h) from the same prefixes: the tries first, so
+ * every prefix the tables name is in a trie. stats may
  * be NULL (then only the return value tells). Returns 0, -ENOSPC (map full,
  * some prefixes missing, all logged) or -errno.
  */

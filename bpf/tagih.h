@@ -32,6 +32,21 @@
 #define TAGIH_V4_DIR_SLOTS	65536	/* /16s in tagih_v4dir */
 
 /*
+ * IPv6 /64 hash in front of tagih_pfx6 (see tagih_meter.bpf.c and
+ * billing/v6hash.h).  tagih_v6h64: key = the top 64 address bits (__u64
+ * holding the 8 bytes in network order), value = __u32 uid, or
+ * TAGIH_V6_TRIE: a prefix longer than /64 lives in this /64, ask the trie.
+ * Userspace paints every prefix of length 56..64 as its /64s, shorter
+ * first, so a uid found there is the longest match; a miss asks the trie.
+ * The agent sizes it from v6_hash_entries; 0 gives a map of
+ * TAGIH_V6H_OFF_ENTRIES entries that is never painted (hash off).
+ */
+#define TAGIH_DEF_V6_HASH	262144	/* entries in tagih_v6h64 */
+#define TAGIH_V6_TRIE		0xffffffffu	/* value: ask the trie */
+#define TAGIH_V6H_MIN_LEN	56	/* shortest prefix painted */
+#define TAGIH_V6H_OFF_ENTRIES	1	/* max_entries meaning "off" */
+
+/*
  * Subscriber slot (uid): a u32 index into tagih_cnt and tagih_policy.
  * 0 is never a subscriber: it is kept so that a zeroed value is
  * obviously "no subscriber".

@@ -35,6 +35,14 @@
  * the map fall back to the trie, which holds ALL prefixes and stays the
  * source of truth: a table that is empty, stale-zero or short of blocks
  * costs time, never correctness.
+ * IPv6 asks a hash of /64s first: tagih_v6h64[top 64 address bits].
+ * Userspace (billing/v6hash.c) paints every prefix of length 56..64 as
+ * its /64s, shorter first, and marks TAGIH_V6_TRIE every painted /64
+ * that holds a prefix longer than /64; prefixes shorter than /56 are not
+ * painted.  So a uid found there is the longest match (a shorter prefix
+ * cannot beat a painted one, a longer one would have left the mark), and
+ * one hash lookup replaces a trie walk of ~60 nodes.  A miss or
+ * TAGIH_V6_TRIE asks the trie, as above.
  *   - no prefix matches        -> TAGIH_G_UNKNOWN_UP / _DOWN, XDP_PASS
  *   - uid 0 or past tagih_cnt  -> TAGIH_G_BAD_UID, XDP_PASS
  * Counters are per-CPU, so a plain += is exact; userspace sums the CPUs.
@@ -65,9 +73,11 @@
  * tries (BPF_F_NO_PREALLOC) refuse a new prefix when full and userspace
  * sees the update fail with E2BIG/ENOSPC, which the agent and the CLI
  * report.  There are no LRU maps: a subscriber is never silently evicted.
- * Userspace may resize tagih_cnt, tagih_policy, the prefix tries and
- * tagih_v4blk with bpf_map__set_max_entries() before load; no code path
- * here assumes a size.  tagih_v4dir and tagih_v4blk are plain arrays
+ * Userspace may resize tagih_cnt, tagih_policy, the prefix tries,
+ * tagih_v4blk and tagih_v6h64 with bpf_map__set_max_entries() before
+ * load; no code path here assumes a size.  tagih_v6h64 (a hash,
+ * BPF_F_NO_PREALLOC) refuses new /64s when full: the agent stops painting,
+ * logs it once and counts it; those /64s are looked up in the trie.  tagih_v4dir and tagih_v4blk are plain arrays
  * (BPF_F_MMAPABLE, so the agent diffs and writes them in place): they
  * cannot fill; /16s beyond the block budget are left to the trie, and
  * the agent logs and counts them.
@@ -181,6 +191,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } tagih_v4blk SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u64);	/* top 64 address bits, network order bytes */
+	__type(value, __u32);	/* uid, or TAGIH_V6_TRIE */
+	__uint(max_entries, TAGIH_DEF_V6_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} tagih_v6h64 SEC(".maps");
+
 /* What the parser found; pointers point into the packet. */
 struct tagih_pkt {
 	void *saddr;	/* 4 or 16 bytes, bounds checked */
@@ -292,6 +311,18 @@ static __always_inline __u32 v4dir_uid(void *addr)
 	return uid ? *uid : TAGIH_UID_NONE;
 }
 
+/* IPv6 uid from the /64 hash, 0 when the trie must answer. */
+static __always_inline __u32 v6h64_uid(void *addr)
+{
+	__u64 key = *(__u64 *)addr;	/* 2-aligned: fine, as in v4dir_uid */
+	__u32 *uid;
+
+	uid = bpf_map_lookup_elem(&tagih_v6h64, &key);
+	if (!uid || *uid == TAGIH_V6_TRIE)
+		return TAGIH_UID_NONE;
+	return *uid;
+}
+
 static __always_inline struct tagih_pfx_val *pfx_lookup(struct tagih_pkt *p,
 							void *addr)
 {
@@ -394,6 +425,8 @@ static __always_inline int tagih_meter(struct xdp_md *ctx, const int dir)
 	} else if (is_nd(&p, data_end)) {
 		gstat_add(TAGIH_G_NOT_METERED, bpf_xdp_get_buff_len(ctx));
 		return XDP_PASS;
+	} else {
+		uid = v6h64_uid(addr);
 	}
 	if (uid == TAGIH_UID_NONE) {
 		pv = pfx_lookup(&p, addr);
