@@ -64,16 +64,16 @@ START_TEST(contains)
 {
 	struct prefix a, b, c;
 
-	prefix_parse("10.0.0.0/24", &a, NULL);
-	prefix_parse("10.0.0.5", &b, NULL);
-	prefix_parse("10.0.1.5", &c, NULL);
+	ck_assert_int_eq(prefix_parse("10.0.0.0/24", &a, NULL), 0);
+	ck_assert_int_eq(prefix_parse("10.0.0.5", &b, NULL), 0);
+	ck_assert_int_eq(prefix_parse("10.0.1.5", &c, NULL), 0);
 	ck_assert(prefix_contains(&a, &b));
 	ck_assert(!prefix_contains(&b, &a));
 	ck_assert(!prefix_contains(&a, &c));
 	ck_assert(prefix_contains(&a, &a));
-	prefix_parse("2001:db8::/32", &c, NULL);
+	ck_assert_int_eq(prefix_parse("2001:db8::/32", &c, NULL), 0);
 	ck_assert(!prefix_contains(&c, &b));
-	prefix_parse("10.0.0.0/23", &c, NULL);
+	ck_assert_int_eq(prefix_parse("10.0.0.0/23", &c, NULL), 0);
 	ck_assert(prefix_contains(&c, &a));
 }
 END_TEST

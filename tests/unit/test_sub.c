@@ -146,13 +146,15 @@ START_TEST(move_with_history)
 
 	ck_assert_int_eq(add("budi", "10.0.0.5", NULL, NULL), 0);	/* t=1000 */
 	ck_assert_int_eq(add("ani", NULL, NULL, NULL), 0);
-	sub_get(txn, tmp_st, "budi", &budi);
-	sub_get(txn, tmp_st, "ani", &ani);
-	store_meta_get_u64(txn, tmp_st, "prefix_gen", &gen0);
+	ck_assert_int_eq(sub_get(txn, tmp_st, "budi", &budi), 0);
+	ck_assert_int_eq(sub_get(txn, tmp_st, "ani", &ani), 0);
+	ck_assert_int_eq(store_meta_get_u64(txn, tmp_st, "prefix_gen", &gen0),
+			 0);
 
 	ck_assert_int_eq(sub_prefix_del(txn, tmp_st, &budi, &p, 5000), 0);
 	ck_assert_int_eq(sub_prefix_add(txn, tmp_st, &ani, &p, 6000), 0);
-	store_meta_get_u64(txn, tmp_st, "prefix_gen", &gen1);
+	ck_assert_int_eq(store_meta_get_u64(txn, tmp_st, "prefix_gen", &gen1),
+			 0);
 	ck_assert_int_eq(gen1, gen0 + 2);
 
 	ck_assert_int_eq(sub_prefixes(txn, tmp_st, budi.uid, out, 4), 0);
