@@ -148,7 +148,7 @@ else
 	tg_log "WARNING: billing CLI (plan/invoice/pay) not built: suspending by hand"
 	cli sub suspend s1 --reason "test: overdue" || tg_die "sub suspend"
 fi
-cli sub show s1 2>/dev/null | grep -qi suspended || tg_log "(sub show does not print the status)"
+cli sub show s1 | grep -qiE '^status: +suspended' || tg_die "sub show s1 does not say suspended"
 
 tg_wait_until 3 "s1 isolated" cant_ping s1 $TG_UP4 ||
 	tg_die "s1 still reaches upstream after suspension"
