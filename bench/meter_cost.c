@@ -5,8 +5,10 @@
  * Loads tagih_empty (XDP_PASS only) and tagih_meter twice with 100k
  * subscribers (100k IPv4 /32 in 10.0.0.0/15 and 100k IPv6 /64, every 100th
  * one suspended, a small walled garden): once as the agent runs it, the
- * IPv4 direct table painted by billing/dir16.c (two /16s, two blocks), and
- * once trie only (v4_blocks = 0), for reference.  Then it times
+ * IPv4 direct table painted by billing/dir16.c (two /16s, two blocks) and
+ * the IPv6 /64 hash by billing/v6hash.c (100k /64s, default
+ * v6_hash_entries), and once trie only (v4_blocks = 0, v6_hash_entries =
+ * 0), for reference.  Then it times
  * BPF_PROG_TEST_RUN with a large repeat count on 64-byte frames.  The
  * three programs are interleaved and the best of --rounds is kept, because
  * test-run figures swing by +-20% between runs.  Nothing is pinned: the
@@ -37,6 +39,7 @@
 #include "tagih_empty.skel.h"
 #include "tagih_meter.skel.h"
 #include "dir16.h"
+#include "v6hash.h"
 
 #define NSUBS		100000
 #define SUSPEND_EVERY	100
@@ -159,6 +162,32 @@ static int paint(struct tagih_meter *skel)
 	return err;
 }
 
+/* Paints the /64 hash from the IPv6 /64s as the agent does. */
+static int paint6(struct tagih_meter *skel)
+{
+	struct v6hash_pfx *p = calloc(NSUBS, sizeof(*p));
+	struct v6hash_map *vh = NULL;
+	struct v6hash_stats st;
+	__u32 uid;
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	for (uid = 1; uid <= NSUBS; uid++) {
+		sub_addr6(uid, p[uid - 1].addr);
+		p[uid - 1].len = 64;
+		p[uid - 1].uid = uid;
+	}
+	err = v6hash_open(&vh, bpf_map__fd(skel->maps.tagih_v6h64));
+	if (!err)
+		err = v6hash_sync(vh, p, NSUBS, &st);
+	if (!err && (st.entries != NSUBS || st.trie_only))
+		err = -EINVAL;
+	v6hash_close(vh);
+	free(p);
+	return err;
+}
+
 /* Fills the meter's maps; returns 0 or -errno. */
 static int populate(struct tagih_meter *skel)
 {
@@ -232,8 +261,11 @@ static int time_prog(struct bpf_program *prog, const struct frame *f,
 	return 0;
 }
 
-/* A meter with 100k subscribers and v4_blocks blocks; NULL on error. */
-static struct tagih_meter *meter_load(__u32 v4_blocks)
+/*
+ * A meter with 100k subscribers, v4_blocks blocks and the /64 hash on
+ * (as the agent runs it) or off; NULL on error.
+ */
+static struct tagih_meter *meter_load(__u32 v4_blocks, int v6hash)
 {
 	struct tagih_meter *meter;
 	struct bpf_map *map;
@@ -251,6 +283,9 @@ static struct tagih_meter *meter_load(__u32 v4_blocks)
 	bpf_map__set_max_entries(meter->maps.tagih_v4blk,
 				 v4_blocks ? v4_blocks * TAGIH_V4_BLOCK_SLOTS :
 					     1);
+	bpf_map__set_max_entries(meter->maps.tagih_v6h64,
+				 v6hash ? TAGIH_DEF_V6_HASH :
+					  TAGIH_V6H_OFF_ENTRIES);
 	err = tagih_meter__load(meter);
 	if (err) {
 		fprintf(stderr, "loading tagih_meter: %s\n", strerror(-err));
@@ -259,6 +294,8 @@ static struct tagih_meter *meter_load(__u32 v4_blocks)
 	err = populate(meter);
 	if (!err && v4_blocks)
 		err = paint(meter);
+	if (!err && v6hash)
+		err = paint6(meter);
 	if (err) {
 		fprintf(stderr, "filling maps: %s\n", strerror(-err));
 		goto fail;
@@ -334,9 +371,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loading tagih_empty: %s\n", strerror(-err));
 		goto out;
 	}
-	/* As the agent runs it (v4_blocks default), and trie only. */
-	meter = meter_load(TAGIH_DEF_V4_BLOCKS);
-	trie = meter ? meter_load(0) : NULL;
+	/* As the agent runs it (defaults), and trie only. */
+	meter = meter_load(TAGIH_DEF_V4_BLOCKS, 1);
+	trie = meter ? meter_load(0, 0) : NULL;
 	if (!trie) {
 		err = -EINVAL;
 		goto out;
@@ -384,8 +421,9 @@ int main(int argc, char **argv)
 	       "%d IPv4 /32 + %d IPv6 /64 subscribers, %d suspended\n",
 	       FRAME_LEN, repeat, rounds, NSUBS, NSUBS, NSUBS / SUSPEND_EVERY);
 	printf("ns/packet; meter = as the agent runs it (IPv4 direct table, "
-	       "%d blocks), trie = trie only (v4_blocks = 0)\n",
-	       TAGIH_DEF_V4_BLOCKS);
+	       "%d blocks; IPv6 /64 hash, %d entries), trie = trie only "
+	       "(v4_blocks = 0, v6_hash_entries = 0)\n",
+	       TAGIH_DEF_V4_BLOCKS, TAGIH_DEF_V6_HASH);
 	printf("%-18s %8s %8s %8s %8s %8s\n", "frame", "empty", "meter",
 	       "trie", "meter/e", "trie/e");
 	for (i = 0; i < NFRAMES; i++)
