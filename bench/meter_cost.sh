@@ -12,9 +12,9 @@
 # the "trie" column (trie only, for reference).  The "meter" column is what
 # the agent runs: IPv4 addresses in a /16 that has a direct-table block
 # (billing/dir16.c) cost two array loads instead of the walk, and an IPv6
-# address in a painted /64 (billing/v6hash.c) one hash lookup instead of a
-# walk of ~60 nodes.  "ipv4-unknown" (no block: the walk stops at the
-# root) uses the trie in both.
+# address in a painted /64 (billing/v6hash.c) one hash lookup instead of
+# its walk.  "ipv4-unknown" (no block: the walk stops at the root) uses the
+# trie in both.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

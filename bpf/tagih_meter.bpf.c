@@ -41,7 +41,7 @@
  * that holds a prefix longer than /64; prefixes shorter than /56 are not
  * painted.  So a uid found there is the longest match (a shorter prefix
  * cannot beat a painted one, a longer one would have left the mark), and
- * one hash lookup replaces a trie walk of ~60 nodes.  A miss or
+ * one hash lookup replaces the trie walk (~17 nodes).  A miss or
  * TAGIH_V6_TRIE asks the trie, as above.
  *   - no prefix matches        -> TAGIH_G_UNKNOWN_UP / _DOWN, XDP_PASS
  *   - uid 0 or past tagih_cnt  -> TAGIH_G_BAD_UID, XDP_PASS
