@@ -14,30 +14,15 @@
  *
  * Exit status 77 (skip) when the kernel refuses to load BPF at all.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+/* bpffix.h first: <arpa/inet.h> must come before <linux/in.h>. */
+#include "bpffix.h"
 
-#include <check.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 
-#include "tagih.h"
-#include "tagih_meter.skel.h"
 #include "dir16.h"
-
-#define UP	0
-#define DOWN	1
-
-static struct tagih_meter *skel;
-static int ncpu;
 
 /* Direct table: paint it after every IPv4 prefix, as the agent would. */
 #define MAX_V4	64
@@ -46,47 +31,16 @@ static struct dir16_pfx v4pfx[MAX_V4];
 static size_t nv4;
 static struct dir16_stats d16st;	/* of the last dir16_resync() */
 
-static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	if (lvl == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
 /*
  * Opens and loads the meter with no pinning and v4_blocks blocks in
  * tagih_v4blk (-1: the object's default); returns 0 or -errno.
  */
 static int meter_load_blocks(struct tagih_meter **out, int v4_blocks)
 {
-	struct tagih_meter *s;
-	struct bpf_map *map;
-	int err;
-
-	s = tagih_meter__open();
-	if (!s)
-		return -errno;
-	bpf_object__for_each_map(map, s->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err)
-			goto out;
-	}
-	if (v4_blocks >= 0) {
-		err = bpf_map__set_max_entries(s->maps.tagih_v4blk,
-					       v4_blocks ? v4_blocks *
-						       TAGIH_V4_BLOCK_SLOTS :
-							   1);
-		if (err)
-			goto out;
-	}
-	err = tagih_meter__load(s);
-	if (err)
-		goto out;
-	*out = s;
-	return 0;
-out:
-	tagih_meter__destroy(s);
-	return err;
+	if (v4_blocks < 0)
+		return bpffix_load(out, NULL, 0);
+	return bpffix_load(out, "tagih_v4blk",
+			   v4_blocks ? v4_blocks * TAGIH_V4_BLOCK_SLOTS : 1);
 }
 
 static int meter_load(struct tagih_meter **out)
@@ -106,12 +60,6 @@ static void setup_dir16(void)
 {
 	setup();
 	use_dir16 = 1;
-}
-
-static void teardown(void)
-{
-	tagih_meter__destroy(skel);
-	skel = NULL;
 }
 
 /* --- map helpers --------------------------------------------------------- */
@@ -182,76 +130,6 @@ static void del_pfx4(const char *addr, __u32 plen)
 					      sizeof(k), 0), 0);
 }
 
-static void add_garden(const char *addr, __u32 plen, __u16 port)
-{
-	struct tagih_garden_val v = { .port = port };
-
-	if (strchr(addr, ':')) {
-		struct tagih_lpm6 k = { .prefixlen = plen };
-
-		ck_assert_int_eq(inet_pton(AF_INET6, addr, k.addr), 1);
-		ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_garden6,
-						      &k, sizeof(k), &v,
-						      sizeof(v), BPF_ANY), 0);
-	} else {
-		struct tagih_lpm4 k = { .prefixlen = plen };
-
-		ck_assert_int_eq(inet_pton(AF_INET, addr, k.addr), 1);
-		ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_garden4,
-						      &k, sizeof(k), &v,
-						      sizeof(v), BPF_ANY), 0);
-	}
-}
-
-static void set_state(__u32 uid, __u32 state)
-{
-	struct tagih_policy p = { .state = state };
-
-	ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_policy, &uid,
-					      sizeof(uid), &p, sizeof(p),
-					      BPF_ANY), 0);
-}
-
-static struct tagih_cnt cnt_sum(__u32 uid)
-{
-	struct tagih_cnt sum = { 0 }, *v = calloc(ncpu, sizeof(*v));
-	int i;
-
-	ck_assert_ptr_nonnull(v);
-	ck_assert_int_eq(bpf_map__lookup_elem(skel->maps.tagih_cnt, &uid,
-					      sizeof(uid), v,
-					      ncpu * sizeof(*v), 0), 0);
-	for (i = 0; i < ncpu; i++) {
-		sum.up_bytes += v[i].up_bytes;
-		sum.up_pkts += v[i].up_pkts;
-		sum.down_bytes += v[i].down_bytes;
-		sum.down_pkts += v[i].down_pkts;
-		sum.drop_up_bytes += v[i].drop_up_bytes;
-		sum.drop_up_pkts += v[i].drop_up_pkts;
-		sum.drop_down_bytes += v[i].drop_down_bytes;
-		sum.drop_down_pkts += v[i].drop_down_pkts;
-	}
-	free(v);
-	return sum;
-}
-
-static struct tagih_gstat gstat_sum(__u32 idx)
-{
-	struct tagih_gstat sum = { 0 }, *v = calloc(ncpu, sizeof(*v));
-	int i;
-
-	ck_assert_ptr_nonnull(v);
-	ck_assert_int_eq(bpf_map__lookup_elem(skel->maps.tagih_gstat, &idx,
-					      sizeof(idx), v,
-					      ncpu * sizeof(*v), 0), 0);
-	for (i = 0; i < ncpu; i++) {
-		sum.bytes += v[i].bytes;
-		sum.pkts += v[i].pkts;
-	}
-	free(v);
-	return sum;
-}
-
 #define assert_cnt(uid, ub, up, db, dp, dub, dup, ddb, ddp)                  \
 	do {                                                                 \
 		struct tagih_cnt c_ = cnt_sum(uid);                          \
@@ -263,13 +141,6 @@ static struct tagih_gstat gstat_sum(__u32 idx)
 		ck_assert_uint_eq(c_.drop_up_pkts, (dup));                   \
 		ck_assert_uint_eq(c_.drop_down_bytes, (ddb));                \
 		ck_assert_uint_eq(c_.drop_down_pkts, (ddp));                 \
-	} while (0)
-
-#define assert_gstat(idx, b, p)                                              \
-	do {                                                                 \
-		struct tagih_gstat g_ = gstat_sum(idx);                      \
-		ck_assert_uint_eq(g_.bytes, (b));                            \
-		ck_assert_uint_eq(g_.pkts, (p));                             \
 	} while (0)
 
 static void assert_gstats(__u64 unk_up_b, __u64 unk_up_p, __u64 unk_down_b,
@@ -296,11 +167,6 @@ struct pkt {
 	__u16 paylen;		/* L4 payload */
 	int frag;		/* IPv4: non-first fragment (offset 185) */
 };
-
-static void put16(__u8 *p, __u16 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
 /*
  * Writes the frame into @buf, returns the frame length; *@iplen gets the
@@ -1223,35 +1089,5 @@ static Suite *meter_suite(void)
 
 int main(void)
 {
-	struct tagih_meter *probe = NULL;
-	SRunner *sr;
-	int err, nfail;
-
-	libbpf_set_print(print_warn);
-	ncpu = libbpf_num_possible_cpus();
-	if (ncpu <= 0) {
-		fprintf(stderr, "libbpf_num_possible_cpus: %s\n",
-			strerror(-ncpu));
-		return 1;
-	}
-
-	/* Load once up front: no permission is a skip, a verifier error is not. */
-	err = meter_load(&probe);
-	if (err == -EPERM || err == -EACCES) {
-		printf("SKIP: cannot load BPF programs (%s): need root or CAP_BPF+CAP_NET_ADMIN\n",
-		       strerror(-err));
-		return 77;
-	}
-	if (err) {
-		fprintf(stderr, "loading tagih_meter failed: %s\n",
-			strerror(-err));
-		return 1;
-	}
-	tagih_meter__destroy(probe);
-
-	sr = srunner_create(meter_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? 1 : 0;
+	return bpffix_main(meter_suite);
 }

@@ -11,42 +11,22 @@
  *
  * Exit status 77 (skip) when the kernel refuses to load BPF at all.
  */
-#include <arpa/inet.h>
-#include <endian.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+/* bpffix.h first: <arpa/inet.h> must come before <linux/in.h>. */
+#include "bpffix.h"
 
-#include <check.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include <endian.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ipv6.h>
 
-#include "tagih.h"
-#include "tagih_meter.skel.h"
 #include "v6hash.h"
 
-#define UP	0
-#define DOWN	1
 #define MAX_V6	64
 #define GUEST	"2606:4700::1111"	/* somewhere on the Internet */
 
-static struct tagih_meter *skel;
-static int ncpu;
 static struct v6hash_pfx v6pfx[MAX_V6];
 static size_t nv6;
 static struct v6hash_stats vst;	/* of the last v6_resync() */
-
-static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	if (lvl == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 /*
  * Opens and loads the meter with no pinning and entries slots in
@@ -54,31 +34,7 @@ static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
  */
 static int meter_load_v6h(struct tagih_meter **out, __u32 entries)
 {
-	struct tagih_meter *s;
-	struct bpf_map *map;
-	int err;
-
-	s = tagih_meter__open();
-	if (!s)
-		return -errno;
-	bpf_object__for_each_map(map, s->obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err)
-			goto out;
-	}
-	if (entries) {
-		err = bpf_map__set_max_entries(s->maps.tagih_v6h64, entries);
-		if (err)
-			goto out;
-	}
-	err = tagih_meter__load(s);
-	if (err)
-		goto out;
-	*out = s;
-	return 0;
-out:
-	tagih_meter__destroy(s);
-	return err;
+	return bpffix_load(out, entries ? "tagih_v6h64" : NULL, entries);
 }
 
 static void setup(void)
@@ -86,12 +42,6 @@ static void setup(void)
 	nv6 = 0;
 	memset(&vst, 0, sizeof(vst));
 	ck_assert_int_eq(meter_load_v6h(&skel, 0), 0);
-}
-
-static void teardown(void)
-{
-	tagih_meter__destroy(skel);
-	skel = NULL;
 }
 
 /* A fresh meter whose hash has entries slots, for the tests that need it. */
@@ -190,66 +140,6 @@ static __u32 v6h_count(void)
 	return n;
 }
 
-static void add_garden(const char *addr, __u32 plen, __u16 port)
-{
-	struct tagih_garden_val v = { .port = port };
-	struct tagih_lpm6 k = { .prefixlen = plen };
-
-	ck_assert_int_eq(inet_pton(AF_INET6, addr, k.addr), 1);
-	ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_garden6, &k,
-					      sizeof(k), &v, sizeof(v),
-					      BPF_ANY), 0);
-}
-
-static void set_state(__u32 uid, __u32 state)
-{
-	struct tagih_policy p = { .state = state };
-
-	ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_policy, &uid,
-					      sizeof(uid), &p, sizeof(p),
-					      BPF_ANY), 0);
-}
-
-static struct tagih_cnt cnt_sum(__u32 uid)
-{
-	struct tagih_cnt sum = { 0 }, *v = calloc(ncpu, sizeof(*v));
-	int i;
-
-	ck_assert_ptr_nonnull(v);
-	ck_assert_int_eq(bpf_map__lookup_elem(skel->maps.tagih_cnt, &uid,
-					      sizeof(uid), v,
-					      ncpu * sizeof(*v), 0), 0);
-	for (i = 0; i < ncpu; i++) {
-		sum.up_bytes += v[i].up_bytes;
-		sum.up_pkts += v[i].up_pkts;
-		sum.down_bytes += v[i].down_bytes;
-		sum.down_pkts += v[i].down_pkts;
-		sum.drop_up_bytes += v[i].drop_up_bytes;
-		sum.drop_up_pkts += v[i].drop_up_pkts;
-		sum.drop_down_bytes += v[i].drop_down_bytes;
-		sum.drop_down_pkts += v[i].drop_down_pkts;
-	}
-	free(v);
-	return sum;
-}
-
-static struct tagih_gstat gstat_sum(__u32 idx)
-{
-	struct tagih_gstat sum = { 0 }, *v = calloc(ncpu, sizeof(*v));
-	int i;
-
-	ck_assert_ptr_nonnull(v);
-	ck_assert_int_eq(bpf_map__lookup_elem(skel->maps.tagih_gstat, &idx,
-					      sizeof(idx), v,
-					      ncpu * sizeof(*v), 0), 0);
-	for (i = 0; i < ncpu; i++) {
-		sum.bytes += v[i].bytes;
-		sum.pkts += v[i].pkts;
-	}
-	free(v);
-	return sum;
-}
-
 /* Up and down bytes and packets billed to uid; drops must be 0. */
 #define assert_billed(uid, ub, up, db, dp)                                   \
 	do {                                                                 \
@@ -261,19 +151,7 @@ static struct tagih_gstat gstat_sum(__u32 idx)
 		ck_assert_uint_eq(c_.drop_up_pkts + c_.drop_down_pkts, 0);   \
 	} while (0)
 
-#define assert_gstat(idx, b, p)                                              \
-	do {                                                                 \
-		struct tagih_gstat g_ = gstat_sum(idx);                      \
-		ck_assert_uint_eq(g_.bytes, (b));                            \
-		ck_assert_uint_eq(g_.pkts, (p));                             \
-	} while (0)
-
 /* --- frames ---------------------------------------------------------------- */
-
-static void put16(__u8 *p, __u16 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
 /*
  * An untagged IPv6 frame src -> dst, TCP or UDP sport -> dport with paylen
@@ -557,35 +435,5 @@ static Suite *v6_suite(void)
 
 int main(void)
 {
-	struct tagih_meter *probe = NULL;
-	SRunner *sr;
-	int err, nfail;
-
-	libbpf_set_print(print_warn);
-	ncpu = libbpf_num_possible_cpus();
-	if (ncpu <= 0) {
-		fprintf(stderr, "libbpf_num_possible_cpus: %s\n",
-			strerror(-ncpu));
-		return 1;
-	}
-
-	/* Load once up front: no permission is a skip, a verifier error is not. */
-	err = meter_load_v6h(&probe, 0);
-	if (err == -EPERM || err == -EACCES) {
-		printf("SKIP: cannot load BPF programs (%s): need root or CAP_BPF+CAP_NET_ADMIN\n",
-		       strerror(-err));
-		return 77;
-	}
-	if (err) {
-		fprintf(stderr, "loading tagih_meter failed: %s\n",
-			strerror(-err));
-		return 1;
-	}
-	tagih_meter__destroy(probe);
-
-	sr = srunner_create(v6_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail ? 1 : 0;
+	return bpffix_main(v6_suite);
 }
