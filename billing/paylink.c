@@ -278,15 +278,82 @@ static const char *pl_name(const struct pl_order *o)
 	return o->sub->name[0] ? o->sub->name : o->sub->id;
 }
 
+/* --- one call to a gateway ------------------------------------------------ */
+
+/* Where a gateway is asked, how it says yes, and where its answer has the link. */
+struct pl_call {
+	const char *base, *path;	/* the API URL and the endpoint */
+	const char *basic_key;		/* HTTP basic "key:", or NULL */
+	const char *bearer;		/* Authorization: Bearer, or NULL */
+	const char *ctype;		/* of the body */
+	bool (*ok)(json_t *j, long status);
+	const char *field, *sub;	/* the link: field[.sub] */
+};
+
+static bool pl_ok_http(json_t *j, long status)
+{
+	(void)j;
+	return status == 200 || status == 201;
+}
+
+/*
+ * POST body as pc says and take the link from the answer into out->url.
+ * Returns 0, -ENOMEM, -EIO (the gateway was not reached) or -EPROTO (it
+ * refused or answered nonsense); why is set on -EIO and -EPROTO.
+ */
+static int pl_exchange(const struct pl_call *pc, const char *body,
+		       struct paylink *out, char *why, size_t n)
+{
+	struct pl_buf resp = { 0 };
+	char *url, *auth = NULL;
+	json_t *j = NULL;
+	long status = 0;
+	int err;
+
+	url = pl_url(pc->base, pc->path);
+	if (!url || (pc->basic_key &&
+		     asprintf(&auth, "%s:", pc->basic_key) < 0)) {
+		auth = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
+	err = pl_post(url, auth, pc->bearer, pc->ctype, body, &status, &resp,
+		      why, n);
+	if (err)
+		goto out;
+	j = pl_json(&resp, status, why, n);
+	err = -EPROTO;
+	if (!j)
+		goto out;
+	if (!pc->ok(j, status)) {
+		pl_gw_error(j, status, why, n);
+		goto out;
+	}
+	err = pl_take_url(j, pc->field, pc->sub, out, why, n);
+out:
+	if (auth) {
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
+	}
+	json_decref(j);
+	free(resp.p);
+	free(url);
+	return err;
+}
+
 /* --- the four gateways ----------------------------------------------------- */
 
 static int pl_midtrans(const struct tagih_conf *c, const struct pl_order *o,
 		       struct paylink *out, char *why, size_t n)
 {
-	struct pl_buf resp = { 0 };
-	char *url = NULL, *body = NULL, *auth = NULL;
-	json_t *req, *j = NULL;
-	long status = 0;
+	const struct pl_call pc = {
+		.base = c->midtrans_api_url, .path = "/snap/v1/transactions",
+		.basic_key = c->midtrans_server_key,
+		.ctype = "application/json", .ok = pl_ok_http,
+		.field = "redirect_url",
+	};
+	char *body;
+	json_t *req;
 	int err;
 
 	if (!nz(c->midtrans_server_key) || !nz(c->midtrans_api_url)) {
@@ -302,44 +369,24 @@ static int pl_midtrans(const struct tagih_conf *c, const struct pl_order *o,
 				    json_pack("{s:s}", "finish", o->return_url));
 	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
-	url = pl_url(c->midtrans_api_url, "/snap/v1/transactions");
-	if (!body || !url || asprintf(&auth, "%s:", c->midtrans_server_key) < 0) {
-		auth = NULL;
-		err = -ENOMEM;
-		goto out;
-	}
-	err = pl_post(url, auth, NULL, "application/json", body, &status,
-		      &resp, why, n);
-	if (err)
-		goto out;
-	j = pl_json(&resp, status, why, n);
-	err = -EPROTO;
-	if (!j)
-		goto out;
-	if (status != 201 && status != 200) {
-		pl_gw_error(j, status, why, n);
-		goto out;
-	}
-	err = pl_take_url(j, "redirect_url", NULL, out, why, n);
-out:
-	if (auth) {
-		explicit_bzero(auth, strlen(auth));
-		free(auth);
-	}
-	json_decref(j);
-	free(resp.p);
+	if (!body)
+		return -ENOMEM;
+	err = pl_exchange(&pc, body, out, why, n);
 	free(body);
-	free(url);
 	return err;
 }
 
 static int pl_xendit(const struct tagih_conf *c, const struct pl_order *o,
 		     struct paylink *out, char *why, size_t n)
 {
-	struct pl_buf resp = { 0 };
-	char *url = NULL, *body = NULL, *auth = NULL;
-	json_t *req, *j = NULL;
-	long status = 0;
+	const struct pl_call pc = {
+		.base = c->xendit_api_url, .path = "/v2/invoices",
+		.basic_key = c->xendit_secret_key,
+		.ctype = "application/json", .ok = pl_ok_http,
+		.field = "invoice_url",
+	};
+	char *body;
+	json_t *req;
 	int err;
 
 	if (!nz(c->xendit_secret_key) || !nz(c->xendit_api_url)) {
@@ -354,34 +401,10 @@ static int pl_xendit(const struct tagih_conf *c, const struct pl_order *o,
 				    json_string(o->return_url));
 	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
-	url = pl_url(c->xendit_api_url, "/v2/invoices");
-	if (!body || !url || asprintf(&auth, "%s:", c->xendit_secret_key) < 0) {
-		auth = NULL;
-		err = -ENOMEM;
-		goto out;
-	}
-	err = pl_post(url, auth, NULL, "application/json", body, &status,
-		      &resp, why, n);
-	if (err)
-		goto out;
-	j = pl_json(&resp, status, why, n);
-	err = -EPROTO;
-	if (!j)
-		goto out;
-	if (status != 200 && status != 201) {
-		pl_gw_error(j, status, why, n);
-		goto out;
-	}
-	err = pl_take_url(j, "invoice_url", NULL, out, why, n);
-out:
-	if (auth) {
-		explicit_bzero(auth, strlen(auth));
-		free(auth);
-	}
-	json_decref(j);
-	free(resp.p);
+	if (!body)
+		return -ENOMEM;
+	err = pl_exchange(&pc, body, out, why, n);
 	free(body);
-	free(url);
 	return err;
 }
 
@@ -403,17 +426,25 @@ static int form_add(CURL *c, char **body, const char *key, const char *val)
 	return 0;
 }
 
+static bool pl_ok_tripay(json_t *j, long status)
+{
+	return status == 200 && json_is_true(json_object_get(j, "success"));
+}
+
 static int pl_tripay(const struct tagih_conf *c, const struct pl_order *o,
 		     struct paylink *out, char *why, size_t n)
 {
-	struct pl_buf resp = { 0 };
+	const struct pl_call pc = {
+		.base = c->tripay_api_url, .path = "/transaction/create",
+		.bearer = c->tripay_api_key,
+		.ctype = "application/x-www-form-urlencoded",
+		.ok = pl_ok_tripay, .field = "data", .sub = "checkout_url",
+	};
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	char amount[24], exp[24], sig[2 * EVP_MAX_MD_SIZE + 1], cb[600];
-	char *url = NULL, *body = NULL, *msg = NULL;
+	char *body = NULL, *msg = NULL;
 	const char *email;
-	json_t *j = NULL;
-	long status = 0;
 	CURL *esc;
 	int err = -ENOMEM;
 
@@ -466,43 +497,35 @@ static int pl_tripay(const struct tagih_conf *c, const struct pl_order *o,
 		if (form_add(esc, &body, "callback_url", cb))
 			goto out;
 	}
-	url = pl_url(c->tripay_api_url, "/transaction/create");
-	if (!url)
-		goto out;
-	err = pl_post(url, NULL, c->tripay_api_key,
-		      "application/x-www-form-urlencoded", body, &status,
-		      &resp, why, n);
-	if (err)
-		goto out;
-	j = pl_json(&resp, status, why, n);
-	err = -EPROTO;
-	if (!j)
-		goto out;
-	if (status != 200 || !json_is_true(json_object_get(j, "success"))) {
-		pl_gw_error(j, status, why, n);
-		goto out;
-	}
-	err = pl_take_url(j, "data", "checkout_url", out, why, n);
+	err = pl_exchange(&pc, body, out, why, n);
 out:
 	curl_easy_cleanup(esc);
-	json_decref(j);
-	free(resp.p);
 	free(body);
-	free(url);
 	return err;
+}
+
+static bool pl_ok_duitku(json_t *j, long status)
+{
+	const char *code = json_string_value(json_object_get(j, "statusCode"));
+
+	return status == 200 && code && !strcmp(code, "00");
 }
 
 static int pl_duitku(const struct tagih_conf *c, const struct pl_order *o,
 		     struct paylink *out, char *why, size_t n)
 {
-	struct pl_buf resp = { 0 };
+	const struct pl_call pc = {
+		.base = c->duitku_api_url,
+		.path = "/webapi/api/merchant/v2/inquiry",
+		.ctype = "application/json", .ok = pl_ok_duitku,
+		.field = "paymentUrl",
+	};
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	char amount[24], sig[2 * EVP_MAX_MD_SIZE + 1], cb[600];
-	char *url = NULL, *body = NULL, *msg = NULL;
-	const char *email, *code;
-	json_t *req = NULL, *j = NULL;
-	long status = 0;
+	char *body = NULL, *msg = NULL;
+	const char *email;
+	json_t *req = NULL;
 	int err = -ENOMEM;
 
 	if (!nz(c->duitku_merchant_code) || !nz(c->duitku_api_key) ||
@@ -541,35 +564,17 @@ static int pl_duitku(const struct tagih_conf *c, const struct pl_order *o,
 			"expiryPeriod", (json_int_t)1440);
 	if (!req)
 		goto out;
-	code = o->return_url ? o->return_url : cb;
-	json_object_set_new(req, "returnUrl", json_string(code));
+	json_object_set_new(req, "returnUrl",
+			    json_string(o->return_url ? o->return_url : cb));
 	if (o->sub->phone[0])
 		json_object_set_new(req, "phoneNumber",
 				    json_string(o->sub->phone));
 	body = json_dumps(req, JSON_COMPACT);
-	url = pl_url(c->duitku_api_url, "/webapi/api/merchant/v2/inquiry");
-	if (!body || !url)
-		goto out;
-	err = pl_post(url, NULL, NULL, "application/json", body, &status,
-		      &resp, why, n);
-	if (err)
-		goto out;
-	j = pl_json(&resp, status, why, n);
-	err = -EPROTO;
-	if (!j)
-		goto out;
-	code = json_string_value(json_object_get(j, "statusCode"));
-	if (status != 200 || !code || strcmp(code, "00")) {
-		pl_gw_error(j, status, why, n);
-		goto out;
-	}
-	err = pl_take_url(j, "paymentUrl", NULL, out, why, n);
+	if (body)
+		err = pl_exchange(&pc, body, out, why, n);
 out:
 	json_decref(req);
-	json_decref(j);
-	free(resp.p);
 	free(body);
-	free(url);
 	return err;
 }
 
