@@ -21,50 +21,6 @@
 
 #include "billfix.h"
 
-static struct inv_run_stats run(int y, int m, const char *now)
-{
-	struct inv_run_opts o = {
-		.year = y, .month = m, .now = T(now), .prefix = "INV",
-		.due_days = 10, .tax_mode = TAX_EXCLUSIVE, .ppn_bp = 1100,
-		.batch = 2,	/* several txns even in small tests */
-	};
-	struct inv_run_stats s;
-
-	ck_assert_int_eq(invoice_run(st, &o, &s), 0);
-	return s;
-}
-
-static struct inv_rec inv;
-
-/* The invoice of sub for period, via the period index. */
-static struct inv_rec *get_inv(const char *period, const char *sub)
-{
-	MDB_txn *txn;
-	MDB_val v;
-	uint8_t key[64];
-	size_t n = strlen(sub);
-
-	memcpy(key, period, 7);
-	key[7] = 0;
-	memcpy(key + 8, sub, n);
-	ck_assert_int_eq(store_begin(st, false, &txn), 0);
-	ck_assert_int_eq(store_get(txn, st, DB_INV_PERIOD, key, 8 + n, &v), 0);
-	ck_assert_int_eq(invoice_get(txn, st, v.mv_data, &inv), 0);
-	store_abort(txn);
-	return &inv;
-}
-
-static int fsck_violations(void)
-{
-	struct fsck_report r;
-	MDB_txn *txn;
-
-	ck_assert_int_eq(store_begin(st, false, &txn), 0);
-	ck_assert_int_eq(fsck_run(txn, st, stderr, &r), 0);
-	store_abort(txn);
-	return r.violations;
-}
-
 START_TEST(test_flat_and_prorated)
 {
 	struct inv_run_stats s;
