@@ -349,36 +349,50 @@ static void page_head(struct sb *b, const struct words *w, const char *title)
 	sb_puts(b, "</style></head><body><main>");
 }
 
+/* Queue the page built in b and free it; MHD_NO when building ran out of
+ * memory. */
+static enum MHD_Result page_html(struct MHD_Connection *conn, unsigned status,
+				 struct sb *b, const char *hname,
+				 const char *hval)
+{
+	enum MHD_Result ret = MHD_NO;
+
+	if (!b->oom)
+		ret = page_reply(conn, status, "text/html; charset=utf-8",
+				 b->p, b->len, hname, hval);
+	free(b->p);
+	return ret;
+}
+
+/* The card of a short page: a heading, a line of text, a way back. */
+static void page_card(struct sb *b, const struct words *w, const char *h,
+		      const char *text, const char *back)
+{
+	page_head(b, w, h);
+	sb_puts(b, "<section class=\"card\"><h2>");
+	sb_esc(b, h);
+	sb_puts(b, "</h2><p>");
+	sb_esc(b, text);
+	sb_puts(b, "</p>");
+	if (back) {
+		sb_puts(b, "<p><a href=\"");
+		sb_esc(b, back);
+		sb_puts(b, "\">");
+		sb_esc(b, w->back);
+		sb_puts(b, "</a></p>");
+	}
+	sb_puts(b, "</section></main></body></html>");
+}
+
 /* A short page with a message and no subscriber data. */
 static enum MHD_Result page_msg(struct MHD_Connection *conn, unsigned status,
 				const struct words *w, const char *h,
 				const char *text, const char *back)
 {
 	struct sb b = { 0 };
-	enum MHD_Result ret;
 
-	page_head(&b, w, h);
-	sb_puts(&b, "<section class=\"card\"><h2>");
-	sb_esc(&b, h);
-	sb_puts(&b, "</h2><p>");
-	sb_esc(&b, text);
-	sb_puts(&b, "</p>");
-	if (back) {
-		sb_puts(&b, "<p><a href=\"");
-		sb_esc(&b, back);
-		sb_puts(&b, "\">");
-		sb_esc(&b, w->back);
-		sb_puts(&b, "</a></p>");
-	}
-	sb_puts(&b, "</section></main></body></html>");
-	if (b.oom) {
-		free(b.p);
-		return MHD_NO;
-	}
-	ret = page_reply(conn, status, "text/html; charset=utf-8", b.p, b.len,
-			 NULL, NULL);
-	free(b.p);
-	return ret;
+	page_card(&b, w, h, text, back);
+	return page_html(conn, status, &b, NULL, NULL);
 }
 
 static enum MHD_Result page_404(struct MHD_Connection *conn,
@@ -713,7 +727,6 @@ static enum MHD_Result page_show(struct tagihd *d, struct MHD_Connection *conn,
 {
 	const struct words *w = &words[lang];
 	struct sb b = { 0 };
-	enum MHD_Result ret;
 	int err;
 
 	err = page_load(txn, d->st, p);
@@ -725,14 +738,7 @@ static enum MHD_Result page_show(struct tagihd *d, struct MHD_Connection *conn,
 				  10, NULL, NULL);
 	}
 	page_body(&b, &d->conf, w, lang, tok, p);
-	if (b.oom) {
-		free(b.p);
-		return MHD_NO;
-	}
-	ret = page_reply(conn, MHD_HTTP_OK, "text/html; charset=utf-8", b.p,
-			 b.len, NULL, NULL);
-	free(b.p);
-	return ret;
+	return page_html(conn, MHD_HTTP_OK, &b, NULL, NULL);
 }
 
 static enum MHD_Result page_pdf(struct tagihd *d, struct MHD_Connection *conn,
@@ -909,7 +915,6 @@ static enum MHD_Result login_form(struct MHD_Connection *conn,
 				  bool failed)
 {
 	struct sb b = { 0 };
-	enum MHD_Result ret;
 
 	page_head(&b, w, w->login_title);
 	sb_printf(&b, "<header><h1>%s</h1><a href=\"?lang=%s\" hreflang=\"%s\">"
@@ -936,40 +941,20 @@ static enum MHD_Result login_form(struct MHD_Connection *conn,
 		  CUSTPIN_MIN, CUSTPIN_MAX, CUSTPIN_MIN, CUSTPIN_MAX);
 	sb_printf(&b, "<button type=\"submit\" id=\"login\">%s</button>"
 		  "</form></section></main></body></html>", w->login_btn);
-	if (b.oom) {
-		free(b.p);
-		return MHD_NO;
-	}
-	ret = page_reply(conn, status, "text/html; charset=utf-8", b.p, b.len,
-			 NULL, NULL);
-	free(b.p);
-	return ret;
+	return page_html(conn, status, &b, NULL, NULL);
 }
 
 static enum MHD_Result login_locked(struct MHD_Connection *conn,
 				    const struct words *w, unsigned wait)
 {
 	struct sb b = { 0 };
-	enum MHD_Result ret;
-	char ra[16];
+	char back[32], ra[16];
 
-	page_head(&b, w, w->login_locked);
-	sb_puts(&b, "<section class=\"card\"><h2>");
-	sb_esc(&b, w->login_locked);
-	sb_puts(&b, "</h2><p>");
-	sb_esc(&b, w->login_locked_text);
-	sb_printf(&b, "</p><p><a href=\"/login?lang=%s\">%s</a></p></section>"
-		  "</main></body></html>", w->html_lang, w->back);
-	if (b.oom) {
-		free(b.p);
-		return MHD_NO;
-	}
+	snprintf(back, sizeof(back), "/login?lang=%s", w->html_lang);
+	page_card(&b, w, w->login_locked, w->login_locked_text, back);
 	snprintf(ra, sizeof(ra), "%u", wait);
-	ret = page_reply(conn, MHD_HTTP_TOO_MANY_REQUESTS,
-			 "text/html; charset=utf-8", b.p, b.len, "Retry-After",
+	return page_html(conn, MHD_HTTP_TOO_MANY_REQUESTS, &b, "Retry-After",
 			 ra);
-	free(b.p);
-	return ret;
 }
 
 static int hexval(char c)
