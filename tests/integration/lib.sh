@@ -12,6 +12,7 @@
 #   tg_iperf s1 out.json -c $TG_UP4 -p 5201 -n 8M  # bounded by a timeout
 #   tg_wait_drained 20 s1; tg_usage s1   # "up down up_pkts down_pkts"
 #   tg_agent_kill9; tg_agent_stop [SIG]; tg_curl /metrics
+#   tg_ping1 s1 $TG_UP4 1; t0=$(tg_ms)   # one echo; milliseconds
 #   (tg_cleanup runs by itself on EXIT, INT and TERM: kills what we
 #   started, deletes our namespaces, unmounts our bpffs, removes $TG_TMP)
 #
@@ -230,6 +231,43 @@ tg_reach() {
 	case $out in *"Couldn't connect"*|*refused*) return 0 ;; esac
 	return 1
 }
+
+# tg_ping1 NS ADDR WAIT_S: one ICMP echo from NS to ADDR (IPv4) answered
+# within WAIT_S seconds: iputils ping when installed, else a raw-socket
+# one-shot in python3.
+tg_ping1() {
+	if command -v ping >/dev/null 2>&1; then
+		tg_in "$1" ping -c1 -W"$3" -q "$2" >/dev/null 2>&1
+		return
+	fi
+	[ -f "$TG_TMP/ping1.py" ] || cat >"$TG_TMP/ping1.py" <<'EOP'
+import os, select, socket, struct, sys, time
+dst, wait = sys.argv[1], float(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+ident = os.getpid() & 0xffff
+def csum(b):
+    b += b"\0" * (len(b) & 1)
+    v = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    v = (v >> 16) + (v & 0xffff); v += v >> 16
+    return ~v & 0xffff
+hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"tagih"
+pkt = hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
+s.sendto(pkt, (dst, 0))
+end = time.time() + wait
+while time.time() < end:
+    r, _, _ = select.select([s], [], [], max(0, end - time.time()))
+    if not r: break
+    data, addr = s.recvfrom(1500)
+    ihl = (data[0] & 15) * 4
+    t, _, _, i, _ = struct.unpack("!BBHHH", data[ihl:ihl + 8])
+    if t == 0 and i == ident and addr[0] == dst: sys.exit(0)
+sys.exit(1)
+EOP
+	tg_in "$1" python3 "$TG_TMP/ping1.py" "$2" "$3"
+}
+
+# tg_ms: milliseconds since the epoch, for measured delays.
+tg_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # tg_reach_all: every subscriber reaches upstream over each of its
 # families (retried for up to 10 s each: neighbours resolve lazily).

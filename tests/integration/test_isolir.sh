@@ -81,39 +81,8 @@ tg_agent_start --config "$CONF" || tg_die "agent did not start"
 PIN=$(tg_pin_dir)
 
 # -------------------------------------------------------------- probes ---
-# ICMP echo: iputils ping when installed, else a raw-socket one-shot.
-cat >"$TG_TMP/ping1.py" <<'EOP'
-import os, select, socket, struct, sys, time
-dst, wait = sys.argv[1], float(sys.argv[2])
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-ident = os.getpid() & 0xffff
-def csum(b):
-    b += b"\0" * (len(b) & 1)
-    v = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    v = (v >> 16) + (v & 0xffff); v += v >> 16
-    return ~v & 0xffff
-hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"tagih"
-pkt = hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
-s.sendto(pkt, (dst, 0))
-end = time.time() + wait
-while time.time() < end:
-    r, _, _ = select.select([s], [], [], max(0, end - time.time()))
-    if not r: break
-    data, addr = s.recvfrom(1500)
-    ihl = (data[0] & 15) * 4
-    t, _, _, i, _ = struct.unpack("!BBHHH", data[ihl:ihl + 8])
-    if t == 0 and i == ident and addr[0] == dst: sys.exit(0)
-sys.exit(1)
-EOP
-ping1() {	# NS ADDR WAIT_S
-	if command -v ping >/dev/null 2>&1; then
-		tg_in "$1" ping -c1 -W"$3" -q "$2" >/dev/null 2>&1
-	else
-		tg_in "$1" python3 "$TG_TMP/ping1.py" "$2" "$3"
-	fi
-}
-can_ping() { ping1 "$1" "$2" 1; }
-cant_ping() { ! ping1 "$1" "$2" 1; }
+can_ping() { tg_ping1 "$1" "$2" 1; }
+cant_ping() { ! tg_ping1 "$1" "$2" 1; }
 can_tcp() { tg_reach "$1" "$2"; }
 dns_ok() { tg_in s1 dig +time=1 +tries=1 +short @$RESOLVER portal.tagih.test | grep -qx $PORTAL; }
 notice_ok() {	# [lang]
@@ -121,7 +90,6 @@ notice_ok() {	# [lang]
 		grep -q "${2:-diisolir}" "$TG_TMP/notice.html"
 }
 portal_ok() { tg_in s1 curl -sS --max-time 2 "http://$PORTAL/" | grep -q PORTAL-OK; }
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 isolated() {	# s1 blocked but the garden works; s4 fine
 	! can_ping s1 $TG_UP4 || { echo "s1 ping passes" >&2; return 1; }
@@ -173,28 +141,28 @@ policy_state() {
 [ "$(policy_state)" = 1 ] || tg_die "tagih_policy[$UID1] is not ISOLIR ($(policy_state))"
 bpftool map update pinned "$PIN/tagih_policy" key $KEY value 0 0 0 0 0 0 0 0 ||
 	tg_die "bpftool map update"
-t0=$(ms)
+t0=$(tg_ms)
 while [ "$(policy_state)" != 1 ]; do
-	[ $(( $(ms) - t0 )) -gt 3000 ] && tg_die "agent did not heal the wiped policy map in 3 s"
+	[ $(( $(tg_ms) - t0 )) -gt 3000 ] && tg_die "agent did not heal the wiped policy map in 3 s"
 	sleep 0.05
 done
-HEAL=$(( $(ms) - t0 ))
+HEAL=$(( $(tg_ms) - t0 ))
 tg_log "wiped policy entry healed by the agent in ${HEAL} ms"
 [ $HEAL -le 1500 ] || tg_die "heal took ${HEAL} ms (> 1.5 s)"
 isolated || tg_die "not isolated after heal"
 
 # ------------------------------------------------ pay -> restore < 1 s ---
-t0=$(ms)
+t0=$(tg_ms)
 if [ $BILLING -eq 1 ]; then
 	cli pay s1 --amount "$TOTAL" --method transfer --ref BCA-TEST-0001 || tg_die "pay"
 else
 	cli sub restore s1 || tg_die "sub restore"
 fi
-t1=$(ms)
-until ping1 s1 $TG_UP4 0.1; do
-	[ $(( $(ms) - t0 )) -gt 5000 ] && tg_die "traffic did not come back within 5 s of payment"
+t1=$(tg_ms)
+until tg_ping1 s1 $TG_UP4 0.1; do
+	[ $(( $(tg_ms) - t0 )) -gt 5000 ] && tg_die "traffic did not come back within 5 s of payment"
 done
-DELAY=$(( $(ms) - t0 ))
+DELAY=$(( $(tg_ms) - t0 ))
 tg_log "restore delay after payment: ${DELAY} ms (CLI itself $(( t1 - t0 )) ms)"
 echo "RESTORE_DELAY_MS=$DELAY" >"$TG_TMP/restore_delay"
 [ $DELAY -lt 1000 ] || tg_die "restore took ${DELAY} ms (>= 1 s)"

@@ -50,39 +50,7 @@ cli sub add s4 --name "Empat" --ip 10.77.4.2/32 >/dev/null || tg_die "sub add s4
 TG_INTERVAL=1
 tg_agent_start --config "$CONF" || tg_die "agent did not start"
 
-# ICMP echo: iputils ping when installed, else a raw-socket one-shot.
-cat >"$TG_TMP/ping1.py" <<'EOP'
-import os, select, socket, struct, sys, time
-dst, wait = sys.argv[1], float(sys.argv[2])
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-ident = os.getpid() & 0xffff
-def csum(b):
-    b += b"\0" * (len(b) & 1)
-    v = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    v = (v >> 16) + (v & 0xffff); v += v >> 16
-    return ~v & 0xffff
-hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"tagih"
-pkt = hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
-s.sendto(pkt, (dst, 0))
-end = time.time() + wait
-while time.time() < end:
-    r, _, _ = select.select([s], [], [], max(0, end - time.time()))
-    if not r: break
-    data, addr = s.recvfrom(1500)
-    ihl = (data[0] & 15) * 4
-    t, _, _, i, _ = struct.unpack("!BBHHH", data[ihl:ihl + 8])
-    if t == 0 and i == ident and addr[0] == dst: sys.exit(0)
-sys.exit(1)
-EOP
-ping1() {	# NS ADDR WAIT_S
-	if command -v ping >/dev/null 2>&1; then
-		tg_in "$1" ping -c1 -W"$3" -q "$2" >/dev/null 2>&1
-	else
-		tg_in "$1" python3 "$TG_TMP/ping1.py" "$2" "$3"
-	fi
-}
-cant_ping() { ! ping1 "$1" "$2" 1; }
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
+cant_ping() { ! tg_ping1 "$1" "$2" 1; }
 
 # ------------------------------------------------- overdue -> isolir ---
 cli invoice run --period 2026-10 --now 2026-11-01T09:00 >/dev/null || tg_die "invoice run"
@@ -94,7 +62,7 @@ cli dunning run --now 2026-11-15T09:00 | tee "$TG_TMP/dun.txt"
 grep -q "1 suspended" "$TG_TMP/dun.txt" || tg_die "dunning did not suspend s1"
 tg_wait_until 3 "s1 isolated" cant_ping s1 $TG_UP4 ||
 	tg_die "s1 still reaches upstream after suspension"
-ping1 s4 $TG_UP4 1 || tg_die "s4 affected by s1's suspension"
+tg_ping1 s4 $TG_UP4 1 || tg_die "s4 affected by s1's suspension"
 tg_log "s1 owes $TOTAL on $INV and is isolated by dunning; s4 unaffected"
 
 # ------------------------------------------------ tagihd, unprivileged ---
@@ -134,15 +102,15 @@ sleep 0.3
 cant_ping s1 $TG_UP4 || tg_die "a forged webhook restored s1"
 tg_log "forged webhook -> 401, s1 still isolated"
 
-t0=$(ms)
+t0=$(tg_ms)
 st=$(curl -s -o "$TG_TMP/resp" -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary "$BODY" "$DURL/webhooks/midtrans")
-t1=$(ms)
+t1=$(tg_ms)
 [ "$st" = 200 ] || tg_die "webhook: HTTP $st $(cat "$TG_TMP/resp")"
-until ping1 s1 $TG_UP4 0.1; do
-	[ $(( $(ms) - t0 )) -gt 5000 ] && tg_die "traffic did not come back within 5 s of the webhook"
+until tg_ping1 s1 $TG_UP4 0.1; do
+	[ $(( $(tg_ms) - t0 )) -gt 5000 ] && tg_die "traffic did not come back within 5 s of the webhook"
 done
-DELAY=$(( $(ms) - t0 ))
+DELAY=$(( $(tg_ms) - t0 ))
 tg_log "restore delay after the webhook: ${DELAY} ms (webhook answered in $(( t1 - t0 )) ms)"
 echo "RESTORE_DELAY_MS=$DELAY"
 [ $DELAY -lt 1000 ] || tg_die "restore took ${DELAY} ms (>= 1 s)"
