@@ -160,6 +160,19 @@ static int pfx_conflict(MDB_txn *txn, struct store *st, const struct prefix *p,
 	return err;
 }
 
+/* Write a span of the prefix history; a change the agent must pick up. */
+static int span_put(MDB_txn *txn, struct store *st, const struct hist_key *hk,
+		    const struct prefix_span *span)
+{
+	int err;
+
+	err = store_put(txn, st, DB_PREFIX_HIST, hk, sizeof(*hk), span,
+			sizeof(*span), 0);
+	if (err)
+		return err;
+	return store_meta_bump(txn, st, "prefix_gen", NULL);
+}
+
 static int prefix_add_uid(MDB_txn *txn, struct store *st, uint32_t uid,
 			  const struct prefix *in, int64_t now, uint32_t *other)
 {
@@ -189,11 +202,7 @@ static int prefix_add_uid(MDB_txn *txn, struct store *st, uint32_t uid,
 		return err;
 	hk.p = p;
 	bei64_put(hk.since, now);
-	err = store_put(txn, st, DB_PREFIX_HIST, &hk, sizeof(hk), &span,
-			sizeof(span), 0);
-	if (err)
-		return err;
-	return store_meta_bump(txn, st, "prefix_gen", NULL);
+	return span_put(txn, st, &hk, &span);
 }
 
 int sub_prefix_conflict(MDB_txn *txn, struct store *st,
@@ -246,11 +255,7 @@ int sub_prefix_del(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 	else
 		span = (struct prefix_span){ .uid = o.uid };
 	span.until = now > o.since ? now : o.since;
-	err = store_put(txn, st, DB_PREFIX_HIST, &hk, sizeof(hk), &span,
-			sizeof(span), 0);
-	if (err)
-		return err;
-	return store_meta_bump(txn, st, "prefix_gen", NULL);
+	return span_put(txn, st, &hk, &span);
 }
 
 int sub_prefix_owner_at(MDB_txn *txn, struct store *st,
@@ -300,6 +305,14 @@ out:
 	return err;
 }
 
+/* A stored record into rec: newer versions may only grow the record. */
+static void sub_rec_load(struct sub_rec *rec, const MDB_val *v)
+{
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec, v->mv_data,
+	       v->mv_size < sizeof(*rec) ? v->mv_size : sizeof(*rec));
+}
+
 int sub_get(MDB_txn *txn, struct store *st, const char *id,
 	    struct sub_rec *rec)
 {
@@ -311,10 +324,7 @@ int sub_get(MDB_txn *txn, struct store *st, const char *id,
 	err = store_get(txn, st, DB_SUBS, id, strlen(id), &v);
 	if (err)
 		return err;
-	memset(rec, 0, sizeof(*rec));
-	/* newer versions may only grow the record */
-	memcpy(rec, v.mv_data,
-	       v.mv_size < sizeof(*rec) ? v.mv_size : sizeof(*rec));
+	sub_rec_load(rec, &v);
 	return 0;
 }
 
@@ -416,33 +426,35 @@ int sub_add(MDB_txn *txn, struct store *st, struct sub_rec *rec,
 	return 0;
 }
 
+struct prefixes_ctx {
+	uint32_t uid;
+	struct prefix *out;
+	int max, n;
+};
+
+static int prefixes_cb(const struct prefix *p, const struct prefix_owner *o,
+		       void *ctx)
+{
+	struct prefixes_ctx *c = ctx;
+
+	if (o->uid != c->uid)
+		return 0;
+	if (c->n < c->max)
+		c->out[c->n] = *p;
+	c->n++;
+	return 0;
+}
+
 int sub_prefixes(MDB_txn *txn, struct store *st, uint32_t uid,
 		 struct prefix *out, int max)
 {
-	struct prefix_owner o;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc, n = 0;
+	struct prefixes_ctx c = { .uid = uid, .out = out, .max = max };
+	int err;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_PREFIX), &cur);
-	if (rc)
-		return store_err(rc, "mdb_cursor_open");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != sizeof(struct prefix) ||
-		    v.mv_size != sizeof(o))
-			continue;
-		memcpy(&o, v.mv_data, sizeof(o));
-		if (o.uid != uid)
-			continue;
-		if (n < max)
-			memcpy(&out[n], k.mv_data, sizeof(struct prefix));
-		n++;
-	}
-	mdb_cursor_close(cur);
-	if (rc != MDB_NOTFOUND)
-		return store_err(rc, "mdb_cursor_get");
-	return n < max ? n : max;
+	err = sub_prefix_foreach(txn, st, prefixes_cb, &c);
+	if (err)
+		return err;
+	return c.n < max ? c.n : max;
 }
 
 int sub_foreach(MDB_txn *txn, struct store *st,
@@ -458,9 +470,7 @@ int sub_foreach(MDB_txn *txn, struct store *st,
 		return store_err(rc, "mdb_cursor_open");
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !ret;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		memset(&rec, 0, sizeof(rec));
-		memcpy(&rec, v.mv_data,
-		       v.mv_size < sizeof(rec) ? v.mv_size : sizeof(rec));
+		sub_rec_load(&rec, &v);
 		ret = cb(&rec, ctx);
 	}
 	mdb_cursor_close(cur);
