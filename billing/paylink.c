@@ -341,6 +341,21 @@ out:
 	return err;
 }
 
+/* pl_exchange() with req as compact JSON; req is released. */
+static int pl_exchange_json(const struct pl_call *pc, json_t *req,
+			    struct paylink *out, char *why, size_t n)
+{
+	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	int err;
+
+	json_decref(req);
+	if (!body)
+		return -ENOMEM;
+	err = pl_exchange(pc, body, out, why, n);
+	free(body);
+	return err;
+}
+
 /* --- the four gateways ----------------------------------------------------- */
 
 static int pl_midtrans(const struct tagih_conf *c, const struct pl_order *o,
@@ -352,9 +367,7 @@ static int pl_midtrans(const struct tagih_conf *c, const struct pl_order *o,
 		.ctype = "application/json", .ok = pl_ok_http,
 		.field = "redirect_url",
 	};
-	char *body;
 	json_t *req;
-	int err;
 
 	if (!nz(c->midtrans_server_key) || !nz(c->midtrans_api_url)) {
 		snprintf(why, n, "set midtrans_server_key and midtrans_api_url");
@@ -367,13 +380,7 @@ static int pl_midtrans(const struct tagih_conf *c, const struct pl_order *o,
 	if (req && o->return_url)
 		json_object_set_new(req, "callbacks",
 				    json_pack("{s:s}", "finish", o->return_url));
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	json_decref(req);
-	if (!body)
-		return -ENOMEM;
-	err = pl_exchange(&pc, body, out, why, n);
-	free(body);
-	return err;
+	return pl_exchange_json(&pc, req, out, why, n);
 }
 
 static int pl_xendit(const struct tagih_conf *c, const struct pl_order *o,
@@ -385,9 +392,7 @@ static int pl_xendit(const struct tagih_conf *c, const struct pl_order *o,
 		.ctype = "application/json", .ok = pl_ok_http,
 		.field = "invoice_url",
 	};
-	char *body;
 	json_t *req;
-	int err;
 
 	if (!nz(c->xendit_secret_key) || !nz(c->xendit_api_url)) {
 		snprintf(why, n, "set xendit_secret_key and xendit_api_url");
@@ -399,13 +404,7 @@ static int pl_xendit(const struct tagih_conf *c, const struct pl_order *o,
 	if (req && o->return_url)
 		json_object_set_new(req, "success_redirect_url",
 				    json_string(o->return_url));
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	json_decref(req);
-	if (!body)
-		return -ENOMEM;
-	err = pl_exchange(&pc, body, out, why, n);
-	free(body);
-	return err;
+	return pl_exchange_json(&pc, req, out, why, n);
 }
 
 /* Append "&key=escaped(val)" to *body. Returns 0 or -ENOMEM. */
@@ -523,10 +522,9 @@ static int pl_duitku(const struct tagih_conf *c, const struct pl_order *o,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	char amount[24], sig[2 * EVP_MAX_MD_SIZE + 1], cb[600];
-	char *body = NULL, *msg = NULL;
+	char *msg = NULL;
 	const char *email;
-	json_t *req = NULL;
-	int err = -ENOMEM;
+	json_t *req;
 
 	if (!nz(c->duitku_merchant_code) || !nz(c->duitku_api_key) ||
 	    !nz(c->duitku_api_url) || !nz(c->duitku_method)) {
@@ -563,19 +561,13 @@ static int pl_duitku(const struct tagih_conf *c, const struct pl_order *o,
 			"signature", sig,
 			"expiryPeriod", (json_int_t)1440);
 	if (!req)
-		goto out;
+		return -ENOMEM;
 	json_object_set_new(req, "returnUrl",
 			    json_string(o->return_url ? o->return_url : cb));
 	if (o->sub->phone[0])
 		json_object_set_new(req, "phoneNumber",
 				    json_string(o->sub->phone));
-	body = json_dumps(req, JSON_COMPACT);
-	if (body)
-		err = pl_exchange(&pc, body, out, why, n);
-out:
-	json_decref(req);
-	free(body);
-	return err;
+	return pl_exchange_json(&pc, req, out, why, n);
 }
 
 /* --- the one entry point --------------------------------------------------- */
