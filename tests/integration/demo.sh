@@ -119,8 +119,8 @@ T1=$(total_of s1); T3=$(total_of s3); T4=$(total_of s4)
 [ -n "$T1" ] && [ -n "$T3" ] && [ -n "$T4" ] || tg_die "missing invoices"
 
 say "6/8 s3 and s4 pay on time; s1 does not"
-q pay s3 --amount "$T3" --method transfer --ref DEMO-S3
-q pay s4 --amount "$T4" --method cash --ref DEMO-S4
+TAGIH_NOW=2026-12-05T10:00 q pay s3 --amount "$T3" --method transfer --ref DEMO-S3
+TAGIH_NOW=2026-12-06T16:30 q pay s4 --amount "$T4" --method cash --ref DEMO-S4
 q dunning run --now $IN_GRACE
 tg_reach s1 $TG_UP4 || tg_die "s1 blocked inside the grace period"
 cli dunning run --now $PAST_GRACE | tee -a "$TG_TMP/cli.log"
@@ -148,7 +148,7 @@ rep "  other subscribers: $OTHERS"
 
 say "7/8 s1 pays: traffic must flow again within a second"
 t0=$(ms)
-q pay s1 --amount "$T1" --method transfer --ref DEMO-S1
+TAGIH_NOW=2026-12-15T10:00 q pay s1 --amount "$T1" --method transfer --ref DEMO-S1
 until fast_reach s1 $TG_UP4; do
 	[ $(( $(ms) - t0 )) -gt 5000 ] && tg_die "s1 not restored within 5 s"
 done
