@@ -336,6 +336,13 @@ static void http_panic(void *cls, const char *file, unsigned int line,
 }
 
 /* libmicrohttpd's own messages (GnuTLS errors among them) into our log */
+/*
+ * libmicrohttpd's own messages: warnings while the daemon starts (a bad
+ * TLS pair is explained there), debug once it serves, because then they
+ * are per-connection noise from the internet (TLS probes, resets).
+ */
+static volatile int http_serving;
+
 static void http_log(void *cls, const char *fmt, va_list ap)
 {
 	char buf[512];
@@ -346,7 +353,10 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(buf);
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '.'))
 		buf[--n] = '\0';
-	pr_warn("libmicrohttpd: %s", buf);
+	if (http_serving)
+		pr_debug("libmicrohttpd: %s", buf);
+	else
+		pr_warn("libmicrohttpd: %s", buf);
 }
 
 int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
@@ -379,6 +389,8 @@ int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 			MHD_OPTION_NOTIFY_COMPLETED, http_done, d,
 			MHD_OPTION_END);
 	}
+	if (d->mhd)
+		http_serving = 1;
 	if (!d->mhd && cert) {
 		pr_warn("cannot start HTTPS with tls_cert %s and tls_key %s "
 			"(see above); refusing to start",
