@@ -22,6 +22,7 @@
 #include "sub.h"
 #include "ttime.h"
 #include "usage.h"
+#include "webhook.h"
 
 #define PAGE_INV_MAX 24		/* past invoices listed, newest first */
 #define PAGE_DAYS_MAX 32
@@ -957,17 +958,6 @@ static enum MHD_Result login_locked(struct MHD_Connection *conn,
 			 ra);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The value of name in an application/x-www-form-urlencoded body,
  * decoded into out (size n). Returns 0, -ENOENT (absent) or -EINVAL
@@ -998,8 +988,8 @@ static int form_get(const char *body, size_t len, const char *name,
 			} else if (c == '%') {
 				if (f + i + 2 >= amp)
 					return -EINVAL;
-				hi = hexval(f[i + 1]);
-				lo = hexval(f[i + 2]);
+				hi = wh_hexval(f[i + 1]);
+				lo = wh_hexval(f[i + 2]);
 				if (hi < 0 || lo < 0)
 					return -EINVAL;
 				c = (char)(hi << 4 | lo);

@@ -96,6 +96,8 @@ int wh_amount_parse(const char *s, size_t len, int64_t *out);
  * string wh_amount_parse accepts. Returns 0 or -EINVAL. */
 struct json_t;
 int wh_json_amount(struct json_t *v, int64_t *out);
+/* The value of one hex digit (either case), or -1. */
+int wh_hexval(char c);
 /* Constant-time compare of a received lowercase/uppercase hex string
  * against raw digest bytes. true when equal. */
 bool wh_hex_equal(const char *hex, const unsigned char *md, size_t mdlen);

@@ -110,7 +110,7 @@ int wh_json_amount(json_t *v, int64_t *out)
 	return wh_amount_parse(str, strlen(str), out);
 }
 
-static int hexval(char c)
+int wh_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -130,8 +130,8 @@ bool wh_hex_equal(const char *hex, const unsigned char *md, size_t mdlen)
 	if (!hex || mdlen > sizeof(got) || strlen(hex) != 2 * mdlen)
 		return false;
 	for (i = 0; i < mdlen; i++) {
-		hi = hexval(hex[2 * i]);
-		lo = hexval(hex[2 * i + 1]);
+		hi = wh_hexval(hex[2 * i]);
+		lo = wh_hexval(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		got[i] = (unsigned char)(hi << 4 | lo);

@@ -14,17 +14,6 @@ struct dk_field {
 	char *val;
 };
 
-static int dk_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s in place ('+' is a space). -EINVAL on a bad escape
  * or a decoded NUL (which would let two different bodies sign alike). */
 static int dk_unescape(char *s)
@@ -36,8 +25,8 @@ static int dk_unescape(char *s)
 		if (*s == '+') {
 			*w++ = ' ';
 		} else if (*s == '%') {
-			hi = dk_hex(s[1]);
-			lo = hi < 0 ? -1 : dk_hex(s[2]);
+			hi = wh_hexval(s[1]);
+			lo = hi < 0 ? -1 : wh_hexval(s[2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return -EINVAL;
 			*w++ = (char)(hi << 4 | lo);
