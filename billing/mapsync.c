@@ -128,22 +128,33 @@ struct want_set {
 	size_t n, cap;
 };
 
+/*
+ * Room for element n of the array v (*cap elements of sz bytes), doubling
+ * from first: returns the array, maybe moved, or NULL (v is still valid).
+ */
+static void *grow(void *v, size_t *cap, size_t n, size_t sz, size_t first)
+{
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : first;
+	v = realloc(v, ncap * sz);
+	if (v)
+		*cap = ncap;
+	return v;
+}
+
 static int want_push(struct want_set *s, const struct prefix *p,
 		     const void *val)
 {
 	struct tagih_lpm4 k4 = { 0 };
 	struct tagih_lpm6 k6 = { 0 };
-	struct want *w;
+	struct want *w = grow(s->w, &s->cap, s->n, sizeof(*w), 1024);
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		struct want *nw = realloc(s->w, cap * sizeof(*nw));
-
-		if (!nw)
-			return -ENOMEM;
-		s->w = nw;
-		s->cap = cap;
-	}
+	if (!w)
+		return -ENOMEM;
+	s->w = w;
 	w = &s->w[s->n++];
 	memset(w, 0, sizeof(*w));
 	if (p->family == 4) {
@@ -235,17 +246,13 @@ static int sync_lpm(int fd, size_t ksz, struct want_set *s,
 	/* Collect stale keys first: deleting during a trie walk restarts it. */
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
 		if (!want_find(s, ksz, next)) {
-			if (nstale == cap) {
-				size_t ncap = cap ? cap * 2 : 256;
-				uint8_t *ns = realloc(stale, ncap * ksz);
+			uint8_t *ns = grow(stale, &cap, nstale, ksz, 256);
 
-				if (!ns) {
-					err = -ENOMEM;
-					goto out;
-				}
-				stale = ns;
-				cap = ncap;
+			if (!ns) {
+				err = -ENOMEM;
+				goto out;
 			}
+			stale = ns;
 			memcpy(stale + nstale++ * ksz, next, ksz);
 		}
 		memcpy(key, next, ksz);
@@ -311,20 +318,14 @@ struct pfx_ctx {
 
 static int d16_push(struct pfx_ctx *c, const struct prefix *p, uint32_t uid)
 {
-	struct dir16_pfx *d;
+	struct dir16_pfx *d = grow(c->d16, &c->capd16, c->nd16, sizeof(*d),
+				   1024);
 
-	if (c->nd16 == c->capd16) {
-		size_t cap = c->capd16 ? c->capd16 * 2 : 1024;
-		struct dir16_pfx *nd = realloc(c->d16, cap * sizeof(*nd));
-
-		if (!nd)
-			return -ENOMEM;
-		c->d16 = nd;
-		c->capd16 = cap;
-	}
+	if (!d)
+		return -ENOMEM;
+	c->d16 = d;
 	d = &c->d16[c->nd16++];
-	d->addr = (uint32_t)p->addr[0] << 24 | (uint32_t)p->addr[1] << 16 |
-		  (uint32_t)p->addr[2] << 8 | p->addr[3];
+	d->addr = be32_get(p->addr);
 	d->len = p->len;
 	d->uid = uid;
 	return 0;
@@ -332,17 +333,12 @@ static int d16_push(struct pfx_ctx *c, const struct prefix *p, uint32_t uid)
 
 static int v6h_push(struct pfx_ctx *c, const struct prefix *p, uint32_t uid)
 {
-	struct v6hash_pfx *d;
+	struct v6hash_pfx *d = grow(c->v6h, &c->capv6h, c->nv6h, sizeof(*d),
+				    1024);
 
-	if (c->nv6h == c->capv6h) {
-		size_t cap = c->capv6h ? c->capv6h * 2 : 1024;
-		struct v6hash_pfx *nd = realloc(c->v6h, cap * sizeof(*nd));
-
-		if (!nd)
-			return -ENOMEM;
-		c->v6h = nd;
-		c->capv6h = cap;
-	}
+	if (!d)
+		return -ENOMEM;
+	c->v6h = d;
 	d = &c->v6h[c->nv6h++];
 	memcpy(d->addr, p->addr, 16);
 	d->len = p->len;
