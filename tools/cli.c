@@ -86,3 +86,16 @@ int cli_sub_get(MDB_txn *txn, struct store *st, const char *id,
 		cli_err("cannot read '%s': %s", id, strerror(-err));
 	return err;
 }
+
+int cli_sub_begin(struct cli *c, bool write, const char *id,
+		  struct store **st, MDB_txn **txn, struct sub_rec *r)
+{
+	*st = cli_store(c);
+	if (!*st || store_begin(*st, write, txn))
+		return CLI_FAIL;
+	if (cli_sub_get(*txn, *st, id, r)) {
+		store_abort(*txn);
+		return CLI_FAIL;
+	}
+	return 0;
+}

@@ -29,6 +29,12 @@ struct sub_rec;
 /* sub_get that says why it failed ("no subscriber 'x'"). 0 or -errno. */
 int cli_sub_get(MDB_txn *txn, struct store *st, const char *id,
 		struct sub_rec *r);
+/*
+ * cli_store, store_begin and cli_sub_get in one: 0 with *txn open (the
+ * caller commits or aborts it), or CLI_FAIL with no txn left open.
+ */
+int cli_sub_begin(struct cli *c, bool write, const char *id,
+		  struct store **st, MDB_txn **txn, struct sub_rec *r);
 
 /* A command group: `tagih NAME ...`. argv[0] is NAME. Returns an exit code. */
 struct cli_cmd {

@@ -99,15 +99,11 @@ int cmd_sub_export(struct cli *c, int argc, char **argv)
 		export_usage(stderr);
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_sub_begin(c, false, argv[optind], &st, &txn, &r))
 		return CLI_FAIL;
-	err = cli_sub_get(txn, st, argv[optind], &r);
-	if (!err) {
-		err = pdp_export(txn, st, r.id, tt_now(), &doc);
-		if (err)
-			cli_err("cannot export '%s': %s", r.id, strerror(-err));
-	}
+	err = pdp_export(txn, st, r.id, tt_now(), &doc);
+	if (err)
+		cli_err("cannot export '%s': %s", r.id, strerror(-err));
 	store_abort(txn);
 	if (err)
 		return CLI_FAIL;
@@ -158,14 +154,8 @@ int cmd_sub_erase(struct cli *c, int argc, char **argv)
 		erase_usage(stderr);
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st || store_begin(st, !!confirm, &txn))
+	if (cli_sub_begin(c, !!confirm, argv[optind], &st, &txn, &r))
 		return CLI_FAIL;
-	err = cli_sub_get(txn, st, argv[optind], &r);
-	if (err) {
-		store_abort(txn);
-		return CLI_FAIL;
-	}
 	if (!confirm) {
 		err = pdp_erase_plan(txn, st, r.id, &res);
 		store_abort(txn);

@@ -447,7 +447,7 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 	struct sub_rec r;
 	struct store *st;
 	MDB_txn *txn;
-	int o, n, i, err, pin;
+	int o, n, i, pin;
 
 	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		if (o == 'j')
@@ -464,16 +464,8 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 		sub_usage(stderr);
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st)
+	if (cli_sub_begin(c, false, argv[optind], &st, &txn, &r))
 		return CLI_FAIL;
-	if (store_begin(st, false, &txn))
-		return CLI_FAIL;
-	err = cli_sub_get(txn, st, argv[optind], &r);
-	if (err) {
-		store_abort(txn);
-		return CLI_FAIL;
-	}
 	n = sub_prefixes(txn, st, r.uid, pfx,
 			 (int)(sizeof(pfx) / sizeof(pfx[0])));
 	pin = custpin_is_set(txn, st, r.id);
@@ -571,15 +563,8 @@ static int sub_cmd_ip(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	}
 	prefix_fmt(&p, b, sizeof(b));
-	st = cli_store(c);
-	if (!st)
+	if (cli_sub_begin(c, true, argv[2], &st, &txn, &r))
 		return CLI_FAIL;
-	if (store_begin(st, true, &txn))
-		return CLI_FAIL;
-	err = cli_sub_get(txn, st, argv[2], &r);
-	if (err) {
-		goto fail;
-	}
 	if (add) {
 		struct prefix tmp[SUB_MAX_PREFIXES];
 

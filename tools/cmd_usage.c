@@ -139,16 +139,8 @@ static int usage_show(struct cli *c, int argc, char **argv)
 		cli_err("--from must be before --to");
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st)
+	if (cli_sub_begin(c, false, argv[optind], &st, &txn, &r))
 		return CLI_FAIL;
-	if (store_begin(st, false, &txn))
-		return CLI_FAIL;
-	err = cli_sub_get(txn, st, argv[optind], &r);
-	if (err) {
-		store_abort(txn);
-		return CLI_FAIL;
-	}
 	err = usage_sum(txn, st, r.uid, from, to, &tot);
 	if (err)
 		goto out;
