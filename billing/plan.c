@@ -7,20 +7,7 @@
 
 int plan_name_check(const char *name)
 {
-	size_t n = name ? strlen(name) : 0;
-	size_t i;
-
-	if (n < 1 || n > PLAN_NAME_MAX)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		char ch = name[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
-		      ch == '-'))
-			return -EINVAL;
-	}
-	return 0;
+	return store_name_check(name, PLAN_NAME_MAX);
 }
 
 int plan_add(MDB_txn *txn, struct store *st, const struct plan_rec *p)

@@ -71,6 +71,23 @@ int store_err(int rc, const char *what)
 	return err;
 }
 
+int store_name_check(const char *s, size_t max)
+{
+	size_t i, n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > max)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+		      ch == '-'))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static size_t store_mapsize(void)
 {
 	const char *e = getenv("TAGIH_MAPSIZE_GB");

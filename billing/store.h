@@ -62,6 +62,10 @@ void store_abort(MDB_txn *txn);
  */
 int store_err(int mdb_rc, const char *what);
 
+/* A name used as a key (subscriber id, plan name): 1..max characters of
+ * [A-Za-z0-9._-]. Returns 0 or -EINVAL (also for NULL). */
+int store_name_check(const char *s, size_t max);
+
 /* Convenience wrappers; return 0, -ENOENT, -EEXIST (put with NOOVERWRITE)
  * or another -errno. get: *val points into the map, valid until txn end. */
 int store_get(MDB_txn *txn, struct store *st, enum store_db db,

@@ -23,22 +23,7 @@ struct hist_key {
 
 int sub_id_check(const char *id)
 {
-	size_t i, n;
-
-	if (!id)
-		return -EINVAL;
-	n = strlen(id);
-	if (n < 1 || n > SUB_ID_MAX)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		char ch = id[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
-		      ch == '-'))
-			return -EINVAL;
-	}
-	return 0;
+	return store_name_check(id, SUB_ID_MAX);
 }
 
 const char *sub_status_str(int status)
