@@ -363,32 +363,28 @@ int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ERROR_LOG;
+	/* the TLS pair, or nothing when serving plain HTTP */
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
 	MHD_set_panic_func(http_panic, NULL);
-	if (cert && key) {
+	if (cert && key)
 		flags |= MHD_USE_TLS;
-		d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, d,
+	else
+		tls[0].option = MHD_OPTION_END;
+	d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, d,
 			MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 			MHD_OPTION_LISTEN_SOCKET, fd,
-			MHD_OPTION_HTTPS_MEM_CERT, cert,
-			MHD_OPTION_HTTPS_MEM_KEY, key,
+			MHD_OPTION_ARRAY, tls,
 			MHD_OPTION_CONNECTION_TIMEOUT,
 			(unsigned)TAGIHD_CONN_TIMEOUT,
 			MHD_OPTION_CONNECTION_LIMIT, (unsigned)TAGIHD_CONN_LIMIT,
 			MHD_OPTION_THREAD_POOL_SIZE, (unsigned)TAGIHD_THREADS,
 			MHD_OPTION_NOTIFY_COMPLETED, http_done, d,
 			MHD_OPTION_END);
-	} else {
-		d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, d,
-			MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
-			MHD_OPTION_LISTEN_SOCKET, fd,
-			MHD_OPTION_CONNECTION_TIMEOUT,
-			(unsigned)TAGIHD_CONN_TIMEOUT,
-			MHD_OPTION_CONNECTION_LIMIT, (unsigned)TAGIHD_CONN_LIMIT,
-			MHD_OPTION_THREAD_POOL_SIZE, (unsigned)TAGIHD_THREADS,
-			MHD_OPTION_NOTIFY_COMPLETED, http_done, d,
-			MHD_OPTION_END);
-	}
 	if (d->mhd)
 		http_serving = 1;
 	if (!d->mhd && cert) {
