@@ -323,35 +323,20 @@ static __always_inline __u32 v6h64_uid(void *addr)
 	return *uid;
 }
 
-static __always_inline struct tagih_pfx_val *pfx_lookup(struct tagih_pkt *p,
-							void *addr)
+/* Longest match of addr in the IPv4 or IPv6 trie of a pair (m4, m6). */
+static __always_inline void *lpm_lookup(struct tagih_pkt *p, void *addr,
+					void *m4, void *m6)
 {
 	if (p->v6) {
 		struct tagih_lpm6 k6 = { .prefixlen = 128 };
 
 		__builtin_memcpy(k6.addr, addr, sizeof(k6.addr));
-		return bpf_map_lookup_elem(&tagih_pfx6, &k6);
+		return bpf_map_lookup_elem(m6, &k6);
 	} else {
 		struct tagih_lpm4 k4 = { .prefixlen = 32 };
 
 		__builtin_memcpy(k4.addr, addr, sizeof(k4.addr));
-		return bpf_map_lookup_elem(&tagih_pfx4, &k4);
-	}
-}
-
-static __always_inline struct tagih_garden_val *
-garden_lookup(struct tagih_pkt *p, void *addr)
-{
-	if (p->v6) {
-		struct tagih_lpm6 k6 = { .prefixlen = 128 };
-
-		__builtin_memcpy(k6.addr, addr, sizeof(k6.addr));
-		return bpf_map_lookup_elem(&tagih_garden6, &k6);
-	} else {
-		struct tagih_lpm4 k4 = { .prefixlen = 32 };
-
-		__builtin_memcpy(k4.addr, addr, sizeof(k4.addr));
-		return bpf_map_lookup_elem(&tagih_garden4, &k4);
+		return bpf_map_lookup_elem(m4, &k4);
 	}
 }
 
@@ -382,10 +367,8 @@ static __always_inline int isolir_allows(struct tagih_pkt *p, void *data_end,
 	}
 
 garden:
-	if (dir == DIR_UP)
-		g = garden_lookup(p, p->daddr);
-	else
-		g = garden_lookup(p, p->saddr);
+	g = lpm_lookup(p, dir == DIR_UP ? p->daddr : p->saddr, &tagih_garden4,
+		       &tagih_garden6);
 	if (!g)
 		return 0;
 	if (g->port == 0)
@@ -429,7 +412,7 @@ static __always_inline int tagih_meter(struct xdp_md *ctx, const int dir)
 		uid = v6h64_uid(addr);
 	}
 	if (uid == TAGIH_UID_NONE) {
-		pv = pfx_lookup(&p, addr);
+		pv = lpm_lookup(&p, addr, &tagih_pfx4, &tagih_pfx6);
 		if (!pv) {
 			gstat_add(dir == DIR_UP ? TAGIH_G_UNKNOWN_UP :
 						  TAGIH_G_UNKNOWN_DOWN,
