@@ -68,16 +68,12 @@ void drain_sum_cpus(const void *percpu, int ncpus, struct tagih_cnt *out)
 }
 
 /* boot_id + ':' + map id: changes on reboot and when the map is recreated. */
-static int map_ident(int fd, char *buf, size_t n)
+static void map_ident(__u32 id, char *buf, size_t n)
 {
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
 	char boot[64] = "noboot";
 	ssize_t r;
 	int bfd;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
 	bfd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
 	if (bfd >= 0) {
 		r = read(bfd, boot, sizeof(boot) - 1);
@@ -87,15 +83,13 @@ static int map_ident(int fd, char *buf, size_t n)
 			boot[strcspn(boot, "\n")] = '\0';
 		}
 	}
-	snprintf(buf, n, "%s:%u", boot, info.id);
-	return 0;
+	snprintf(buf, n, "%s:%u", boot, id);
 }
 
 int drain_init(struct drain *d, struct store *st, int cnt_fd, uint16_t gw)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
-	int err;
 
 	memset(d, 0, sizeof(*d));
 	d->st = st;
@@ -115,9 +109,7 @@ int drain_init(struct drain *d, struct store *st, int cnt_fd, uint16_t gw)
 	d->ncpus = libbpf_num_possible_cpus();
 	if (d->ncpus <= 0)
 		return d->ncpus ? d->ncpus : -EINVAL;
-	err = map_ident(cnt_fd, d->ident, sizeof(d->ident));
-	if (err)
-		return err;
+	map_ident(info.id, d->ident, sizeof(d->ident));
 	d->chunk = DRAIN_CHUNK_BYTES / ((size_t)d->ncpus * CNT_STRIDE);
 	if (d->chunk > DRAIN_CHUNK_MAX)
 		d->chunk = DRAIN_CHUNK_MAX;
