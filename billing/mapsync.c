@@ -10,6 +10,7 @@
 
 #include "tagih.h"
 #include "log.h"
+#include "maperr.h"
 #include "mapsync.h"
 #include "prefix.h"
 #include "sub.h"
@@ -195,10 +196,6 @@ static bool want_find(const struct want_set *s, size_t ksz, const void *key)
 	return false;
 }
 
-static bool map_full_err(int err)
-{
-	return err == -ENOSPC || err == -E2BIG || err == -ENOMEM;
-}
 
 #define STAT(stats, field, n)                 \
 	do {                                  \
@@ -365,10 +362,6 @@ static int pfx_cb(const struct prefix *p, const struct prefix_owner *o,
 	return 0;
 }
 
-static int first_err(int a, int b)
-{
-	return a ? a : b;
-}
 
 int mapsync_prefixes(struct mapsync *ms, struct store *st,
 		     struct mapsync_stats *stats)

@@ -10,6 +10,7 @@
 
 #include "tagih.h"
 #include "log.h"
+#include "maperr.h"
 #include "v6hash.h"
 
 /* --- painting (pure) ---------------------------------------------------------- */
@@ -308,10 +309,6 @@ sort:
 	return 0;
 }
 
-static bool map_full_err(int err)
-{
-	return err == -E2BIG || err == -ENOSPC || err == -ENOMEM;
-}
 
 /* Delete one entry; 0 or -errno (logged). */
 static int del_key(int fd, uint64_t key, struct v6hash_stats *st)
@@ -331,10 +328,6 @@ static int del_key(int fd, uint64_t key, struct v6hash_stats *st)
 	return err;
 }
 
-static int first_err(int a, int b)
-{
-	return a ? a : b;
-}
 
 int v6hash_sync(struct v6hash_map *vh, struct v6hash_pfx *p, size_t n,
 		struct v6hash_stats *stats)
