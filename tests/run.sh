@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# run.sh - run one group of tests (unit|bpf|integration|san|all), print a summary.
+# run.sh - run one group of tests (unit|bpf|integration|demo|faketime|san|all), print a summary.
 #
 # Exit status: 0 when every test passed (skips allowed), 1 otherwise.
 # A test script exits 77 to say "skipped" (kernel or tool missing).  A
@@ -70,6 +70,34 @@ run_integration() {
 	[ $n -gt 0 ] || none_found integration
 }
 
+# The demo: the README's first command, the main job end to end.
+run_demo() {
+	run_one "demo" env BUILD="$BUILD" bash tests/integration/demo.sh
+}
+
+# The date-sensitive suites again under libfaketime, at the instants where
+# a test that mixes the real clock with fixed dates breaks: the last minute
+# of a 30-day month, a leap day, the last minute of a year (all WIB, given
+# in UTC so the result does not depend on the machine's zone).
+FAKE_DATES=${FAKE_DATES:-"2026-11-30T16:59:00 2028-02-29T05:00:00 2026-12-31T16:59:00"}
+FAKE_TESTS="test_cli_sub test_billing_cli test_pdp test_tagihd test_notify test_isolir"
+run_faketime() {
+	if ! command -v faketime >/dev/null 2>&1; then
+		fail=$((fail + 1)); failed="$failed faketime"
+		echo "  FAIL  faketime not installed (make deps)"
+		return
+	fi
+	for d in $FAKE_DATES; do
+		when="${d%T*} ${d#*T}"
+		run_one "demo @ $d UTC" env BUILD="$BUILD" TZ=UTC \
+			faketime "$when" bash tests/integration/demo.sh
+		for t in $FAKE_TESTS; do
+			run_one "integration/$t @ $d UTC" env BUILD="$BUILD" \
+				TZ=UTC faketime "$when" bash "tests/integration/$t.sh"
+		done
+	done
+}
+
 run_san() {
 	echo "== sanitizer build (ASan+UBSan) =="
 	if ! make --no-print-directory SANITIZE=1 tests >"$log_dir/san-build.log" 2>&1; then
@@ -98,14 +126,18 @@ case $group in
 unit) echo "== unit tests =="; run_unit ;;
 bpf) echo "== BPF tests (BPF_PROG_TEST_RUN) =="; run_bpf ;;
 integration) echo "== integration tests (network namespaces) =="; run_integration ;;
+demo) echo "== the demo (make demo) =="; run_demo ;;
+faketime) echo "== date-sensitive suites under libfaketime =="; run_faketime ;;
 san) run_san ;;
 all)
 	echo "== unit tests =="; run_unit
 	echo "== BPF tests (BPF_PROG_TEST_RUN) =="; run_bpf
 	echo "== integration tests (network namespaces) =="; run_integration
+	echo "== the demo (make demo) =="; run_demo
+	echo "== date-sensitive suites under libfaketime =="; run_faketime
 	run_san
 	;;
-*) echo "usage: $0 unit|bpf|integration|san|all" >&2; exit 2 ;;
+*) echo "usage: $0 unit|bpf|integration|demo|faketime|san|all" >&2; exit 2 ;;
 esac
 
 [ -n "$failed" ] && echo "failed:$failed"

@@ -19,10 +19,18 @@ RESOLVER=10.77.0.53
 PORTAL=10.77.0.80
 GW1=10.77.1.1
 NOTICE_PORT=8081
-PERIOD=2026-11			# the month billed; invoices are issued on Dec 1
-ISSUE=2026-12-01T09:00
-IN_GRACE=2026-12-14T20:00	# due Dec 11 + grace 3 days
-PAST_GRACE=2026-12-15T09:00
+# Every date comes from the clock (never a fixed month): the agent meters
+# the real traffic at the real time, so the demo bills the month(s) it
+# metered in, with invoices issued on the 1st of the month after, and then
+# simulates the days that follow with --now / TAGIH_NOW.
+export TZ=Asia/Jakarta		# the operator's zone (the config's timezone)
+month_now() { date +%Y-%m; }
+# day_plus YYYY-MM-DD N -> the date N days later
+day_plus() { date -d "$1 + $2 days" +%F; }
+# month_next YYYY-MM -> the month after
+month_next() { date -d "$1-15 + 1 month" +%Y-%m; }
+at() { echo "$1T$2+07:00"; }	# DAY HH:MM -> an instant in WIB
+M0=$(month_now)			# subscribers are activated on its 1st
 
 tg_init
 tg_need_bins
@@ -79,9 +87,9 @@ say "2/8 plans, subscribers, walled garden"
 q plan add paket-flat --type flat --price 150000
 q plan add paket-volume --type volume --per-gb 2000
 q plan add paket-hybrid --type hybrid --price 100000 --quota-gb 1 --per-gb 3000
-q sub add s1 --name "Budi" --plan paket-flat --activated 2026-11-01 --ip 10.77.1.2/32
-q sub add s3 --name "Siti" --plan paket-volume --activated 2026-11-01 --ip 10.77.3.2/32 --ip 10.77.33.0/24
-q sub add s4 --name "Ani" --plan paket-hybrid --activated 2026-11-01 --ip 10.77.4.2/32 --ip fd77:4::/64
+q sub add s1 --name "Budi" --plan paket-flat --activated $M0-01 --ip 10.77.1.2/32
+q sub add s3 --name "Siti" --plan paket-volume --activated $M0-01 --ip 10.77.3.2/32 --ip 10.77.33.0/24
+q sub add s4 --name "Ani" --plan paket-hybrid --activated $M0-01 --ip 10.77.4.2/32 --ip fd77:4::/64
 q garden add $RESOLVER --port 53
 q garden add $PORTAL/32
 q garden add $GW1 --port $NOTICE_PORT
@@ -95,6 +103,15 @@ tg_iperf s1 "$TG_TMP/i1.json" -c $TG_UP4 -p 5201 -n 200M || tg_die "iperf3 s1"
 tg_iperf s3 "$TG_TMP/i3.json" -c $TG_UP4 -p 5202 -n 600M -R || tg_die "iperf3 s3"
 tg_iperf s4 "$TG_TMP/i4.json" -c $TG_UP4 -p 5203 -n 1500M || tg_die "iperf3 s4"
 tg_wait_drained 30 s1 s3 s4 || tg_die "usage did not settle"
+# The months the traffic was metered in: one, or two when the demo ran
+# across a month's end.  Each is billed; invoices are issued on the 1st
+# of the month after the last, due 10 days later, grace 3 days.
+M1=$(month_now)
+PERIODS=$M0; [ "$M1" = "$M0" ] || PERIODS="$M0 $M1"
+ISSUE_DAY=$(month_next "$M1")-01
+ISSUE=$(at "$ISSUE_DAY" 09:00)
+IN_GRACE=$(at "$(day_plus "$ISSUE_DAY" 13)" 20:00)	# last day of grace
+PAST_GRACE=$(at "$(day_plus "$ISSUE_DAY" 14)" 09:00)
 
 rep "tagih demo report ($(date -u +%FT%TZ))"
 rep ""
@@ -104,23 +121,28 @@ for s in s1 s3 s4; do
 	rep "$(printf '  %-3s up %13s B  down %13s B  (%s + %s packets)' $s "$up" "$down" "$upk" "$downk")"
 done
 
-say "5/8 the month's invoices (period $PERIOD, issued $ISSUE) and exports"
-q invoice run --period $PERIOD --now $ISSUE
-cli invoice list --period $PERIOD --json >"$TG_TMP/inv.json" || tg_die "invoice list"
-for f in csv json pdf; do
-	q invoice export --period $PERIOD --format $f --out "$TG_TMP/invoices.$f"
-done
+say "5/8 the invoices (period ${PERIODS// /, }, issued $ISSUE) and exports"
 rep ""
-rep "Invoices for $PERIOD (exported: invoices.csv, .json, .pdf):"
-jq -r '.[] | "  \(.number)  \(.subscriber)  subtotal \(.subtotal)  PPN \(.tax)  total \(.total)  due \(.due_date)"' \
-	"$TG_TMP/inv.json" >>"$REPORT"
-total_of() { jq -r --arg s "$1" '.[] | select(.subscriber == $s) | .total' "$TG_TMP/inv.json" | head -1; }
+for PERIOD in $PERIODS; do
+	q invoice run --period $PERIOD --now $ISSUE
+	for f in csv json pdf; do
+		q invoice export --period $PERIOD --format $f --out "$TG_TMP/invoices-$PERIOD.$f"
+	done
+	rep "Invoices for $PERIOD (exported: invoices-$PERIOD.csv, .json, .pdf):"
+	cli invoice list --period $PERIOD --json | jq -r '.[] | "  \(.number)  \(.subscriber)  subtotal \(.subtotal)  PPN \(.tax)  total \(.total)  due \(.due_date)"' \
+		>>"$REPORT" || tg_die "invoice list $PERIOD"
+done
+cli invoice list --json >"$TG_TMP/inv.json" || tg_die "invoice list"
+# what each subscriber owes over every period billed
+total_of() { jq -r --arg s "$1" '[.[] | select(.subscriber == $s) | .total] | add // empty' "$TG_TMP/inv.json"; }
 T1=$(total_of s1); T3=$(total_of s3); T4=$(total_of s4)
 [ -n "$T1" ] && [ -n "$T3" ] && [ -n "$T4" ] || tg_die "missing invoices"
+[ "$T1" -gt 0 ] && [ "$T3" -gt 0 ] && [ "$T4" -gt 0 ] ||
+	tg_die "an invoice total is Rp 0 (s1 $T1, s3 $T3, s4 $T4): metered traffic was not billed"
 
 say "6/8 s3 and s4 pay on time; s1 does not"
-TAGIH_NOW=2026-12-05T10:00 q pay s3 --amount "$T3" --method transfer --ref DEMO-S3
-TAGIH_NOW=2026-12-06T16:30 q pay s4 --amount "$T4" --method cash --ref DEMO-S4
+TAGIH_NOW=$(at "$(day_plus "$ISSUE_DAY" 4)" 10:00) q pay s3 --amount "$T3" --method transfer --ref DEMO-S3
+TAGIH_NOW=$(at "$(day_plus "$ISSUE_DAY" 5)" 16:30) q pay s4 --amount "$T4" --method cash --ref DEMO-S4
 q dunning run --now $IN_GRACE
 tg_reach s1 $TG_UP4 || tg_die "s1 blocked inside the grace period"
 cli dunning run --now $PAST_GRACE | tee -a "$TG_TMP/cli.log"
@@ -130,7 +152,7 @@ ISO_TCP=blocked; tg_reach s1 $TG_UP4 && ISO_TCP=OPEN
 ISO_IPERF=blocked
 tg_in s1 timeout 4 iperf3 -c $TG_UP4 -p 5201 -t 1 >/dev/null 2>&1 && ISO_IPERF=OPEN
 ISO_DNS=FAIL
-tg_in s1 dig +time=1 +tries=2 +short @$RESOLVER portal.tagih.test | grep -qx $PORTAL && ISO_DNS=ok
+tg_dig s1 +time=1 +tries=2 +short @$RESOLVER portal.tagih.test | grep -qx $PORTAL && ISO_DNS=ok
 ISO_NOTICE=FAIL
 tg_in s1 curl -sS --max-time 3 "http://$GW1:$NOTICE_PORT/" >"$TG_TMP/notice.html" 2>/dev/null &&
 	grep -q diisolir "$TG_TMP/notice.html" && ISO_NOTICE=ok
@@ -148,7 +170,7 @@ rep "  other subscribers: $OTHERS"
 
 say "7/8 s1 pays: traffic must flow again within a second"
 t0=$(ms)
-TAGIH_NOW=2026-12-15T10:00 q pay s1 --amount "$T1" --method transfer --ref DEMO-S1
+TAGIH_NOW=$(at "$(day_plus "$ISSUE_DAY" 14)" 10:00) q pay s1 --amount "$T1" --method transfer --ref DEMO-S1
 until fast_reach s1 $TG_UP4; do
 	[ $(( $(ms) - t0 )) -gt 5000 ] && tg_die "s1 not restored within 5 s"
 done

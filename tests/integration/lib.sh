@@ -266,6 +266,14 @@ EOP
 	tg_in "$1" python3 "$TG_TMP/ping1.py" "$2" "$3"
 }
 
+# tg_dig NS ARGS...: dig in namespace NS, without libfaketime.  The date-sensitive suites run
+# under faketime(1), whose clock_gettime() wrapper deadlocks dig (bind9's
+# threads); a DNS probe's answer does not depend on the date.
+tg_dig() {
+	local ns=$1; shift
+	tg_in "$ns" env -u LD_PRELOAD -u FAKETIME -u FAKETIME_SHARED dig "$@"
+}
+
 # tg_ms: milliseconds since the epoch, for measured delays.
 tg_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 

@@ -84,7 +84,7 @@ PIN=$(tg_pin_dir)
 can_ping() { tg_ping1 "$1" "$2" 1; }
 cant_ping() { ! tg_ping1 "$1" "$2" 1; }
 can_tcp() { tg_reach "$1" "$2"; }
-dns_ok() { tg_in s1 dig +time=1 +tries=1 +short @$RESOLVER portal.tagih.test | grep -qx $PORTAL; }
+dns_ok() { tg_dig s1 +time=1 +tries=1 +short @$RESOLVER portal.tagih.test | grep -qx $PORTAL; }
 notice_ok() {	# [lang]
 	tg_in s1 curl -sS --max-time 2 "http://$GW1:$NOTICE_PORT/any/path?lang=${1:-id}" >"$TG_TMP/notice.html" 2>&1 &&
 		grep -q "${2:-diisolir}" "$TG_TMP/notice.html"
