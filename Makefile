@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Makefile - builds the XDP meter, libtagih, tagih-agent, tagihd, tagih and the tests.
+# Makefile - builds the XDP meter, tagih-agent, tagihd, tagih and the tests (lists in each folder's build.mk).
 #
 #   make              build everything into build/
 #   make check        install missing packages, then every test (unit, BPF,
@@ -22,144 +22,33 @@ BUILD ?= build
 SANFLAGS :=
 endif
 
-ifeq ($(V),1)
-Q :=
-msg :=
-else
-Q := @
-msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
-endif
+VERSION := $(shell cat VERSION 2>/dev/null || git describe --tags --always --dirty 2>/dev/null || echo unknown)
 
-CC      ?= gcc
-CLANG   ?= clang
-BPFTOOL ?= bpftool
-ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+include mk/rules.mk
+include bpf/build.mk
+include lib/build.mk
+include billing/build.mk
+include agent/build.mk
+include tagihd/build.mk
+include tools/build.mk
+include tests/build.mk
+include bench/build.mk
 
-PKGS := libbpf libxdp libmicrohttpd jansson libcurl libcrypto cairo
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# LMDB ships no .pc file.
-LMDB_LIBS  := -llmdb
-CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
-
-CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Wstrict-prototypes -Werror \
-	-Wno-unused-parameter -D_GNU_SOURCE -pthread \
-	-Ibilling -Ibpf -I$(BUILD)/bpf $(PKG_CFLAGS) $(SANFLAGS)
-override LDFLAGS += -pthread $(SANFLAGS)
-LDLIBS := $(PKG_LIBS) $(LMDB_LIBS) -lm
-
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	-I/usr/include/$(MULTIARCH) -Ibpf
-
-# Sources are found by folder: one concept per file, no list to keep.
-LIB_SRCS   := $(wildcard billing/*.c)
-AGENT_SRCS := $(wildcard agent/*.c)
-D_SRCS     := $(wildcard agent/tagihd/*.c)
-CLI_SRCS   := $(wildcard tools/*.c)
-BPF_SRCS   := $(wildcard bpf/*.bpf.c)
-UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
-BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
-FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
-BENCH_CSRCS := $(wildcard bench/*.c)
-
-obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
-
-LIB      := $(BUILD)/libtagih.a
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
-SKELS    := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
-BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_CSRCS))
-BINS := $(BUILD)/tagih $(if $(AGENT_SRCS),$(BUILD)/tagih-agent) \
-	$(if $(D_SRCS),$(BUILD)/tagihd)
+BINS := $(CLI) $(AGENT) $(TAGIHD)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps check check-unit check-bpf check-integration check-san \
 	demo install clean format fuzz bench tests
 
-all: $(BPF_OBJS) $(SKELS) $(LIB) $(BINS)
+all: $(BPF_OBJS) $(BINS)
 
-tests: all $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
-
-deps:
-	$(Q)sh tools/install-deps.sh
-
-# --- BPF: clang -> bpftool gen object -> bpftool gen skeleton ---------------
-$(BUILD)/bpf/%.tmp.o: bpf/%.bpf.c bpf/tagih.h
-	@mkdir -p $(@D)
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(BUILD)/bpf/%.bpf.o: $(BUILD)/bpf/%.tmp.o
-	$(Q)$(BPFTOOL) gen object $@ $<
-
-$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
-	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf,,$(basename $(notdir $<))) > $@
-
-# --- userspace ----------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c $(SKELS)
-	@mkdir -p $(@D)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
-
-$(LIB): $(call obj,$(LIB_SRCS))
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
-
-$(BUILD)/tagih-agent: $(call obj,$(AGENT_SRCS)) $(LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tagihd: $(call obj,$(D_SRCS)) $(LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tagih: $(call obj,$(CLI_SRCS)) $(LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
-
-$(BUILD)/tests/test_bpf%: $(BUILD)/obj/tests/bpf/test_bpf%.o $(LIB)
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
-
-$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
-
-# tagihd's pure webhook parsers: linked into their unit test and the fuzzers.
-WH_PARSE_SRCS := $(filter-out agent/tagihd/wh_apply.c,$(wildcard agent/tagihd/wh_*.c))
-$(BUILD)/tests/test_webhooks: $(BUILD)/obj/tests/unit/test_webhooks.o \
-		$(call obj,$(WH_PARSE_SRCS) agent/tagihd/wh_apply.c) $(LIB)
-	@mkdir -p $(@D)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
-
-# libFuzzer targets on the pure parsers (clang; only what the parsers need).
-FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-	-Iagent/tagihd $(shell pkg-config --cflags jansson libcrypto 2>/dev/null)
-FUZZ_LIBS := $(shell pkg-config --libs jansson libcrypto 2>/dev/null)
+tests: all $(TEST_BINS) $(BENCH_BINS)
 
 fuzz: $(FUZZ_BINS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(WH_PARSE_SRCS) \
-		agent/tagihd/webhook.h
-	@mkdir -p $(@D)
-	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(WH_PARSE_SRCS) $(FUZZ_LIBS)
+deps:
+	$(Q)sh tools/install-deps.sh
 
 # --- tests ----------------------------------------------------------------------
 check: deps

@@ -10,9 +10,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "drain.h"
-#include "log.h"
-#include "ttime.h"
+#include "agent/drain.h"
+#include "lib/log.h"
+#include "lib/ttime.h"
 
 #define CNT_STRIDE ((sizeof(struct tagih_cnt) + 7) & ~(size_t)7)
 /*

@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tagih.h"
-#include "store.h"
-#include "usage.h"
+#include "bpf/tagih.h"
+#include "billing/store.h"
+#include "billing/usage.h"
 
 /*
  * Exactly once: DB_SNAP holds, per uid, the counter totals already billed.

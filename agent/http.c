@@ -10,11 +10,11 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
-#include "http.h"
-#include "log.h"
-#include "sub.h"
-#include "ttime.h"
-#include "usage.h"
+#include "agent/http.h"
+#include "lib/log.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 #define HTTP_TIMEOUT_S	10
 #define HTTP_THREADS	4	/* bounds LMDB reader slots too */

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tagih.h"
-#include "store.h"
+#include "bpf/tagih.h"
+#include "billing/store.h"
 
 #define HTTP_DEF_LISTEN "127.0.0.1:9247"
 

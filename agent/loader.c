@@ -19,9 +19,9 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "tagih.h"
-#include "log.h"
-#include "loader.h"
+#include "bpf/tagih.h"
+#include "lib/log.h"
+#include "agent/loader.h"
 
 #define BPFFS "/sys/fs/bpf"
 

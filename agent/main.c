@@ -17,17 +17,18 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 
-#include "tagih.h"
-#include "conf.h"
-#include "drain.h"
-#include "dunning.h"
-#include "notice.h"
-#include "http.h"
-#include "loader.h"
-#include "log.h"
-#include "mapsync.h"
-#include "store.h"
-#include "ttime.h"
+#include "bpf/tagih.h"
+#include "lib/conf.h"
+#include "agent/bpflog.h"
+#include "agent/drain.h"
+#include "billing/dunning.h"
+#include "agent/notice.h"
+#include "agent/http.h"
+#include "agent/loader.h"
+#include "lib/log.h"
+#include "agent/maps/mapsync.h"
+#include "billing/store.h"
+#include "lib/ttime.h"
 
 #define PIN_LOCK "/run/tagih-agent.lock"
 

@@ -12,13 +12,13 @@
 
 #include <microhttpd.h>
 
-#include "invoice.h"
-#include "log.h"
-#include "notice.h"
-#include "pay.h"
-#include "prefix.h"
-#include "sub.h"
-#include "ttime.h"
+#include "billing/invoice.h"
+#include "lib/log.h"
+#include "agent/notice.h"
+#include "billing/pay.h"
+#include "lib/prefix.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
 
 #define NOTICE_TIMEOUT_S 10
 #define NOTICE_MAX_CONN 256

@@ -3,8 +3,8 @@
 #ifndef TAGIH_NOTICE_H
 #define TAGIH_NOTICE_H
 
-#include "conf.h"
-#include "store.h"
+#include "lib/conf.h"
+#include "billing/store.h"
 
 /*
  * Serve the notice page on c->notice_listen (default 0.0.0.0:8081; empty:

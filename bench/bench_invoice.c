@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
-#include "invoice.h"
-#include "plan.h"
-#include "rate.h"
-#include "store.h"
-#include "sub.h"
-#include "ttime.h"
-#include "usage.h"
+#include "billing/export.h"
+#include "billing/invoice.h"
+#include "billing/plan.h"
+#include "billing/rate.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 /*
  * usage: bench_invoice DIR NSUBS [hourly]

@@ -9,11 +9,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "log.h"
-#include "store.h"
-#include "ttime.h"
-/* The bench links only libtagih.a: take the drain module whole. */
-#include "../agent/drain.c"
+#include "lib/log.h"
+#include "billing/store.h"
+#include "lib/ttime.h"
+/* The drain module is taken whole (its static helpers are timed). */
+#include "agent/drain.c"
 
 /*
  * Usage: drain_bench [-n SUBSCRIBERS] [-c CHANGED_PERCENT] [-R ROUNDS]

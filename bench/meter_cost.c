@@ -5,8 +5,8 @@
  * Loads tagih_empty (XDP_PASS only) and tagih_meter twice with 100k
  * subscribers (100k IPv4 /32 in 10.0.0.0/15 and 100k IPv6 /64, every 100th
  * one suspended, a small walled garden): once as the agent runs it, the
- * IPv4 direct table painted by billing/dir16.c (two /16s, two blocks) and
- * the IPv6 /64 hash by billing/v6hash.c (100k /64s, default
+ * IPv4 direct table painted by agent/maps/dir16.c (two /16s, two blocks) and
+ * the IPv6 /64 hash by agent/maps/v6hash.c (100k /64s, default
  * v6_hash_entries), and once trie only (v4_blocks = 0, v6_hash_entries =
  * 0), for reference.  Then it times
  * BPF_PROG_TEST_RUN with a large repeat count on 64-byte frames.  The
@@ -35,11 +35,11 @@
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 
-#include "tagih.h"
-#include "tagih_empty.skel.h"
-#include "tagih_meter.skel.h"
-#include "dir16.h"
-#include "v6hash.h"
+#include "bpf/tagih.h"
+#include "bpf/tagih_empty.skel.h"
+#include "bpf/tagih_meter.skel.h"
+#include "agent/maps/dir16.h"
+#include "agent/maps/v6hash.h"
 
 #define NSUBS		100000
 #define SUSPEND_EVERY	100

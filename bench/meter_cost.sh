@@ -11,8 +11,8 @@
 # roughly 5 ns each; that walk, not the parser or the counters, is most of
 # the "trie" column (trie only, for reference).  The "meter" column is what
 # the agent runs: IPv4 addresses in a /16 that has a direct-table block
-# (billing/dir16.c) cost two array loads instead of the walk, and an IPv6
-# address in a painted /64 (billing/v6hash.c) one hash lookup instead of
+# (agent/maps/dir16.c) cost two array loads instead of the walk, and an IPv6
+# address in a painted /64 (agent/maps/v6hash.c) one hash lookup instead of
 # its walk.  "ipv4-unknown" (no block: the walk stops at the root) uses the
 # trie in both.
 set -eu
@@ -22,15 +22,15 @@ bin=$BUILD/bench/meter_cost
 
 if ! make --no-print-directory -s "$bin" >/dev/null 2>&1; then
 	# The helper needs only libbpf, the skeletons and the two
-	# painters, not all of libtagih: if the rest of the tree does not
+	# painters, not the whole ledger: if the rest of the tree does not
 	# build right now, build it alone.
 	make --no-print-directory -s "$BUILD/bpf/tagih_meter.skel.h" \
 		"$BUILD/bpf/tagih_empty.skel.h"
 	mkdir -p "$BUILD/bench"
 	${CC:-gcc} -std=gnu11 -O2 -g -Wall -Wextra -Werror \
-		-Wno-unused-parameter -D_GNU_SOURCE -Ibpf -Ibilling \
-		-I"$BUILD/bpf" bench/meter_cost.c billing/dir16.c \
-		billing/v6hash.c billing/log.c -o "$bin" $(pkg-config --libs libbpf libxdp)
+		-Wno-unused-parameter -D_GNU_SOURCE -I. \
+		-I"$BUILD" bench/meter_cost.c agent/maps/dir16.c \
+		agent/maps/v6hash.c lib/log.c -o "$bin" $(pkg-config --libs libbpf libxdp)
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

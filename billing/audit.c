@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "log.h"
+#include "billing/audit.h"
+#include "lib/log.h"
 
 int audit_write(MDB_txn *txn, struct store *st, int64_t t, const char *actor,
 		const char *action, const char *sub, const char *reason,

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 #include <jansson.h>
-#include "store.h"
+#include "billing/store.h"
 
 /*
  * DB_AUDIT key: time (i64 BE, sign bit flipped: bei64_put) + seq (u32 BE),

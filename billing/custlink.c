@@ -6,8 +6,8 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
-#include "audit.h"
-#include "custlink.h"
+#include "billing/audit.h"
+#include "billing/custlink.h"
 
 #define CL_PREFIX "clink:"
 #define CL_KEY_LEN (sizeof(CL_PREFIX) - 1 + 2 * SHA256_DIGEST_LENGTH)

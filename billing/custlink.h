@@ -4,8 +4,8 @@
 #define TAGIH_CUSTLINK_H
 
 #include <stdint.h>
-#include "store.h"
-#include "sub.h"
+#include "billing/store.h"
+#include "billing/sub.h"
 
 /*
  * A token is 32 bytes from getrandom(2), base64url without padding (43

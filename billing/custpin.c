@@ -9,8 +9,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "audit.h"
-#include "custpin.h"
+#include "billing/audit.h"
+#include "billing/custpin.h"
 
 #define CP_PREFIX "cpin:"
 #define CP_VERSION 1

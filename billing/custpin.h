@@ -4,8 +4,8 @@
 #define TAGIH_CUSTPIN_H
 
 #include <stdint.h>
-#include "store.h"
-#include "sub.h"
+#include "billing/store.h"
+#include "billing/sub.h"
 
 /*
  * A PIN is 4 to 8 digits. Only a hash is kept, never the PIN: DB_META

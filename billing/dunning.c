@@ -9,12 +9,11 @@
 
 #include <jansson.h>
 
-#include "audit.h"
-#include "dunning.h"
-#include "invoice.h"
-#include "mapsync.h"
-#include "tagih.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "billing/dunning.h"
+#include "billing/invoice.h"
+#include "bpf/tagih.h"
+#include "lib/ttime.h"
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -309,20 +308,6 @@ int dunning_restore(MDB_txn *txn, struct store *st, struct sub_rec *rec,
 	return err;
 }
 
-int dunning_push_policy(uint32_t uid, bool suspended)
-{
-	struct mapsync *ms;
-	int err;
-
-	err = mapsync_open(&ms);
-	if (err)
-		return err;
-	err = mapsync_set_policy(ms, uid,
-				 suspended ? TAGIH_ST_ISOLIR : TAGIH_ST_ACTIVE);
-	mapsync_close(ms);
-	return err;
-}
-
 /* One open invoice as dunning sees it. */
 struct dun_inv {
 	char number[INV_NUM_MAX];
@@ -421,43 +406,6 @@ static void dun_policy_default(struct dunning_policy *p)
 	p->auto_suspend = true;
 }
 
-#define DUN_PENDING_MAX 16
-static __thread uint32_t dun_pending[DUN_PENDING_MAX];
-static __thread int dun_npending;
-
-int dunning_push_pending(struct store *st)
-{
-	struct mapsync *ms;
-	MDB_txn *txn;
-	int i, n = 0, err;
-
-	if (!dun_npending)
-		return 0;
-	err = mapsync_open(&ms);
-	if (err)
-		goto out;
-	err = store_begin(st, false, &txn);
-	if (err)
-		goto close;
-	for (i = 0; i < dun_npending; i++) {
-		struct sub_rec rec;
-
-		if (sub_get_by_uid(txn, st, dun_pending[i], &rec))
-			continue;
-		if (!mapsync_set_policy(ms, rec.uid,
-					rec.status == SUB_SUSPENDED ?
-						TAGIH_ST_ISOLIR :
-						TAGIH_ST_ACTIVE))
-			n++;
-	}
-	store_abort(txn);
-close:
-	mapsync_close(ms);
-out:
-	dun_npending = 0;
-	return err ? err : n;
-}
-
 int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 			  int64_t now, const char *actor)
 {
@@ -484,11 +432,8 @@ int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 		goto out;	/* still owes past grace */
 	snprintf(why, sizeof(why), "payment cleared the overdue");
 	err = dunning_restore(txn, st, &rec, now, actor, why);
-	if (!err) {
-		if (dun_npending < DUN_PENDING_MAX)
-			dun_pending[dun_npending++] = rec.uid;
+	if (!err)
 		err = 1;
-	}
 out:
 	free(a.v);
 	return err;
@@ -554,11 +499,7 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 	struct dun_subs subs = {};
 	struct dunning_report dummy;
 	int32_t today = tt_local_day(now);
-	struct {
-		uint32_t uid;
-		bool susp;
-	} *changed = NULL;
-	size_t nchanged = 0, i;
+	size_t i;
 	MDB_txn *txn;
 	int err;
 
@@ -647,11 +588,6 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 	err = sub_foreach(txn, st, dun_sub_cb, &subs);
 	if (err)
 		goto abort;
-	changed = calloc(subs.n ? subs.n : 1, sizeof(*changed));
-	if (!changed) {
-		err = -ENOMEM;
-		goto abort;
-	}
 	for (i = 0; i < subs.n; i++) {
 		const struct dun_sub *s = &subs.v[i];
 		const struct dun_inv *owe = dun_owes(&invs, p, s->id, today);
@@ -672,8 +608,6 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 					      true);
 			if (err)
 				goto abort;
-			changed[nchanged].uid = s->uid;
-			changed[nchanged++].susp = true;
 			r->suspended++;
 		} else if (s->status == SUB_SUSPENDED &&
 			   (!owe || s->hold) &&
@@ -686,26 +620,16 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 						  : "nothing overdue");
 			if (err)
 				goto abort;
-			changed[nchanged].uid = s->uid;
-			changed[nchanged++].susp = false;
 			r->restored++;
 		}
 	}
+	/* policy_gen moved with every change: tagih-agent, the only writer
+	 * of the maps, reconciles within policy_poll_ms */
 	err = store_commit(txn);
-	txn = NULL;
-	if (err)
-		goto out;
-	for (i = 0; i < nchanged; i++) {
-		int e = dunning_push_policy(changed[i].uid, changed[i].susp);
-
-		if (e && e != -ENOENT)
-			r->map_errors++;
-	}
 	goto out;
 abort:
 	store_abort(txn);
 out:
-	free(changed);
 	free(invs.v);
 	free(subs.v);
 	return err;

@@ -5,10 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "conf.h"
-#include "money.h"
-#include "store.h"
-#include "sub.h"
+#include "lib/conf.h"
+#include "lib/money.h"
+#include "billing/store.h"
+#include "billing/sub.h"
 
 /*
  * The calendar (docs/ISOLIR.md), all in the operator's civil days:
@@ -89,7 +89,6 @@ struct dunning_report {
 	int suspended;
 	int restored;
 	int held;		/* past grace but on hold / auto_suspend off */
-	int map_errors;		/* pinned-map updates that failed (agent heals) */
 };
 
 /*
@@ -97,8 +96,8 @@ struct dunning_report {
  * invoices overdue, records reminder events, charges late fees, suspends
  * subscribers past grace, restores subscribers suspended by dunning who no
  * longer owe. actor goes into the audit log ("agent:dunning", "cli:root").
- * After the commit, the pinned XDP policy map is updated directly when it
- * exists (best effort: the agent reconciles on "policy_gen"). Idempotent:
+ * Every suspension or restore bumps "policy_gen" in the same txn; the
+ * maps are tagih-agent's to update (within policy_poll_ms). Idempotent:
  * a second run at the same now changes nothing. Returns 0 or -errno.
  */
 int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
@@ -108,8 +107,8 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
  * Suspend / restore one subscriber in txn: sets sub_rec.status, records
  * who did it (by_dunning: may be lifted automatically on payment), writes
  * the audit entry, bumps "policy_gen". -EALREADY if already in that state,
- * -ENOENT, or -errno. The caller commits and then calls
- * dunning_push_policy() for an immediate map update.
+ * -ENOENT, or -errno. The caller commits; tagih-agent sees "policy_gen"
+ * move and updates the maps within policy_poll_ms.
  */
 int dunning_suspend(MDB_txn *txn, struct store *st, struct sub_rec *rec,
 		    int64_t now, const char *actor, const char *reason,
@@ -124,23 +123,10 @@ bool dunning_suspended_by_dunning(MDB_txn *txn, struct store *st,
  * Called by the payment path (billing/pay.c) in its own write txn after
  * a payment is allocated: restores sub if it was suspended by dunning and
  * has no open invoice past grace any more. Returns 1 if restored, 0 if
- * nothing to do, or -errno. The payer calls dunning_push_policy() after
- * its commit (or lets the agent notice "policy_gen" within 200 ms).
+ * nothing to do, or -errno. tagih-agent notices "policy_gen" within
+ * policy_poll_ms of the payer's commit.
  */
 int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 			  int64_t now, const char *actor);
-
-/*
- * After the commit of a txn that called dunning_after_payment(): write the
- * committed state of every subscriber it touched into the pinned policy
- * map (best effort; the state is re-read from the store, so calling it
- * after an aborted txn is harmless). Per thread. Returns how many were
- * pushed, or -errno (-ENOENT: no pinned maps; the agent syncs).
- */
-int dunning_push_pending(struct store *st);
-
-/* Best effort: write uid's state into the pinned policy map now. 0, or
- * -ENOENT (no agent maps; the agent syncs at start) or -errno. */
-int dunning_push_policy(uint32_t uid, bool suspended);
 
 #endif

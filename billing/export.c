@@ -9,10 +9,10 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 
-#include "export.h"
-#include "rate.h"
-#include "sub.h"
-#include "ttime.h"
+#include "billing/export.h"
+#include "billing/rate.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
 
 int export_fmt_parse(const char *s, int *fmt)
 {

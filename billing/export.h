@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 #include <jansson.h>
-#include "conf.h"
-#include "invoice.h"
-#include "store.h"
+#include "lib/conf.h"
+#include "billing/invoice.h"
+#include "billing/store.h"
 
 enum export_fmt { EXPORT_CSV = 0, EXPORT_JSON = 1, EXPORT_PDF = 2 };
 

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsck.h"
-#include "invoice.h"
-#include "pay.h"
-#include "rate.h"
-#include "sub.h"
+#include "billing/fsck.h"
+#include "billing/invoice.h"
+#include "billing/pay.h"
+#include "billing/rate.h"
+#include "billing/sub.h"
 
 struct fsck_ctx {
 	MDB_txn *txn;

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "store.h"
-#include "money.h"
+#include "billing/store.h"
+#include "lib/money.h"
 
 struct fsck_report {
 	uint64_t invoices;

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "invoice.h"
-#include "log.h"
-#include "plan.h"
-#include "rate.h"
-#include "ttime.h"
-#include "usage.h"
+#include "billing/audit.h"
+#include "billing/invoice.h"
+#include "lib/log.h"
+#include "billing/plan.h"
+#include "billing/rate.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 #define INV_PLAN_CACHE 64
 #define INV_SEGS_MAX 8

@@ -4,9 +4,9 @@
 #define TAGIH_INVOICE_H
 
 #include <stdint.h>
-#include "store.h"
-#include "sub.h"
-#include "money.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "lib/money.h"
 
 #define INV_NUM_MAX 48		/* "<prefix>/YYYY/MM/NNNNNN" + NUL */
 #define INV_LINES_MAX 24

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "audit.h"
-#include "log.h"
-#include "outbox.h"
+#include "billing/audit.h"
+#include "lib/log.h"
+#include "billing/outbox.h"
 
 #define OBX_NEXT_ID "outbox_next"	/* u64 counter */
 #define OBX_AUDIT_CURSOR "obx_cursor/audit"	/* last audit key fed */

@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "store.h"
-#include "sub.h"
-#include "invoice.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "billing/invoice.h"
 
 /*
  * Events come from what billing and dunning already commit: the audit

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "log.h"
-#include "dunning.h"
-#include "pay.h"
+#include "billing/audit.h"
+#include "lib/log.h"
+#include "billing/dunning.h"
+#include "billing/pay.h"
 
 #define PAY_SCAN_MAX 256	/* open invoices considered per payment */
 
@@ -193,8 +193,8 @@ int pay_apply(MDB_txn *txn, struct store *st, const char *sub, rp_t amount,
 	if (err)
 		goto out;
 	/* isolir owner's hook (billing/dunning.c): a payment that clears the
-	 * overdue lifts a dunning suspension in this same txn. Call
-	 * dunning_push_pending(st) after the commit to update XDP at once. */
+	 * overdue lifts a dunning suspension in this same txn (and bumps
+	 * policy_gen, which tagih-agent follows). */
 	err = dunning_after_payment(txn, st, sub, now, actor);
 	if (err < 0)
 		goto out;

@@ -4,9 +4,9 @@
 #define TAGIH_PAY_H
 
 #include <stdint.h>
-#include "store.h"
-#include "sub.h"
-#include "invoice.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "billing/invoice.h"
 
 #define PAY_REF_MAX 64		/* printable, no spaces, 1..64 chars */
 #define PAY_ALLOC_MAX 16

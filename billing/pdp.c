@@ -4,18 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "custlink.h"
-#include "custpin.h"
-#include "export.h"
-#include "invoice.h"
-#include "outbox.h"
-#include "pay.h"
-#include "pdp.h"
-#include "plan.h"
-#include "sub.h"
-#include "ttime.h"
-#include "usage.h"
+#include "billing/audit.h"
+#include "billing/custlink.h"
+#include "billing/custpin.h"
+#include "billing/export.h"
+#include "billing/invoice.h"
+#include "billing/outbox.h"
+#include "billing/pay.h"
+#include "billing/pdp.h"
+#include "billing/plan.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 /* --- export ------------------------------------------------------------- */
 

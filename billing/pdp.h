@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
-#include "store.h"
+#include "billing/store.h"
 
 /*
  * Personal data lives in sub_rec (name, phone, email, address, nik,

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "plan.h"
+#include "billing/plan.h"
 
 int plan_name_check(const char *name)
 {

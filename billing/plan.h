@@ -4,8 +4,8 @@
 #define TAGIH_PLAN_H
 
 #include <stdint.h>
-#include "store.h"
-#include "rate.h"
+#include "billing/store.h"
+#include "billing/rate.h"
 
 #define PLAN_NAME_MAX 32	/* [A-Za-z0-9._-], 1..32 chars (plans, add-ons) */
 

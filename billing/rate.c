@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "rate.h"
+#include "billing/rate.h"
 
 int rate_prorate(rp_t fixed, int active, int period_days, rp_t *out)
 {

@@ -4,7 +4,7 @@
 #define TAGIH_RATE_H
 
 #include <stdint.h>
-#include "money.h"
+#include "lib/money.h"
 
 /*
  * Nothing here touches the store or the clock: every rule of

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "invoice.h"
-#include "report.h"
-#include "ttime.h"
-#include "usage.h"
+#include "billing/invoice.h"
+#include "billing/report.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 struct rev_ctx {
 	const char *period;

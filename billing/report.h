@@ -4,9 +4,9 @@
 #define TAGIH_REPORT_H
 
 #include <stdint.h>
-#include "store.h"
-#include "sub.h"
-#include "money.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "lib/money.h"
 
 struct rev_report {
 	uint64_t invoices;	/* not void */

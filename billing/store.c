@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "log.h"
-#include "store.h"
+#include "lib/log.h"
+#include "billing/store.h"
 
 struct store {
 	MDB_env *env;

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tagih.h"
-#include "ttime.h"
-#include "sub.h"
+#include "bpf/tagih.h"
+#include "lib/ttime.h"
+#include "billing/sub.h"
 
 static uint32_t sub_max_uid = TAGIH_DEF_MAX_SUBS - 1;
 

@@ -4,9 +4,9 @@
 #define TAGIH_SUB_H
 
 #include <stdint.h>
-#include "store.h"
-#include "prefix.h"
-#include "money.h"
+#include "billing/store.h"
+#include "lib/prefix.h"
+#include "lib/money.h"
 
 #define SUB_ID_MAX 32		/* [A-Za-z0-9._-], 1..32 chars */
 #define SUB_MAX_PREFIXES 16

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ttime.h"
-#include "usage.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 #define HOUR 3600
 #define DAY 86400

@@ -4,7 +4,7 @@
 #define TAGIH_USAGE_H
 
 #include <stdint.h>
-#include "store.h"
+#include "billing/store.h"
 
 /*
  * Key of DB_USAGE_HOUR and DB_USAGE_DAY (10 bytes, big endian):

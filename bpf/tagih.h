@@ -20,7 +20,7 @@
 
 /*
  * IPv4 DIR-16 direct table in front of tagih_pfx4 (see tagih_meter.bpf.c
- * and billing/dir16.h).  tagih_v4dir: 65536 u32 indexed by the top 16
+ * and agent/maps/dir16.h).  tagih_v4dir: 65536 u32 indexed by the top 16
  * address bits, value = block number (1-based), 0 = no block.
  * tagih_v4blk: v4_blocks blocks of 65536 u32 uids indexed by
  * (block - 1) * 65536 + the low 16 address bits, 0 = ask the trie.
@@ -33,7 +33,7 @@
 
 /*
  * IPv6 /64 hash in front of tagih_pfx6 (see tagih_meter.bpf.c and
- * billing/v6hash.h).  tagih_v6h64: key = the top 64 address bits (__u64
+ * agent/maps/v6hash.h).  tagih_v6h64: key = the top 64 address bits (__u64
  * holding the 8 bytes in network order), value = __u32 uid, or
  * TAGIH_V6_TRIE: a prefix longer than /64 lives in this /64, ask the trie.
  * Userspace paints every prefix of length 56..64 as its /64s, shorter

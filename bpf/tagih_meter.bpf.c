@@ -28,7 +28,7 @@
  * IPv4 asks a DIR-16 direct table first: blk = tagih_v4dir[addr >> 16];
  * if blk != 0, uid = tagih_v4blk[(blk - 1) * 65536 + (addr & 0xffff)].
  * Two inlined array loads instead of a ~17-node trie walk.  Userspace
- * (billing/dir16.c) paints every prefix of length >= 16 into its /16's
+ * (agent/maps/dir16.c) paints every prefix of length >= 16 into its /16's
  * block, shorter first, so a non-zero uid there is the longest match among
  * those prefixes, and no longer prefix exists outside the painting: it is
  * the longest match, full stop.  uid 0, no block, or a block number past
@@ -36,7 +36,7 @@
  * source of truth: a table that is empty, stale-zero or short of blocks
  * costs time, never correctness.
  * IPv6 asks a hash of /64s first: tagih_v6h64[top 64 address bits].
- * Userspace (billing/v6hash.c) paints every prefix of length 56..64 as
+ * Userspace (agent/maps/v6hash.c) paints every prefix of length 56..64 as
  * its /64s, shorter first, and marks TAGIH_V6_TRIE every painted /64
  * that holds a prefix longer than /64; prefixes shorter than /56 are not
  * painted.  So a uid found there is the longest match (a shorter prefix
@@ -92,7 +92,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-#include "tagih.h"
+#include "bpf/tagih.h"
 
 #ifndef ETH_P_8021AD
 #define ETH_P_8021AD 0x88A8

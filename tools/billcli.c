@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "billcli.h"
-#include "rate.h"
-#include "ttime.h"
+#include "tools/billcli.h"
+#include "billing/rate.h"
+#include "lib/ttime.h"
 
 int bill_amount(const char *opt, const char *s, rp_t *out)
 {

@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 #include <jansson.h>
-#include "cli.h"
-#include "money.h"
-#include "sub.h"
+#include "tools/cli.h"
+#include "lib/money.h"
+#include "billing/sub.h"
 
 /*
  * Parsers print a clear message naming the option and return 0 or

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "log.h"
-#include "sub.h"
+#include "tools/cli.h"
+#include "lib/log.h"
+#include "billing/sub.h"
 
 struct store *cli_store(struct cli *c)
 {

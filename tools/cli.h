@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "conf.h"
-#include "store.h"
+#include "lib/conf.h"
+#include "billing/store.h"
 
 /* Exit codes: 0 ok, 1 failed (nothing written), 2 usage error. */
 #define CLI_OK 0

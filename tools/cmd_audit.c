@@ -8,9 +8,9 @@
 
 #include <jansson.h>
 
-#include "audit.h"
-#include "cli.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/cli.h"
+#include "lib/ttime.h"
 
 static void audit_usage(FILE *f)
 {

@@ -8,10 +8,10 @@
 
 #include <jansson.h>
 
-#include "audit.h"
-#include "cli.h"
-#include "dunning.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/cli.h"
+#include "billing/dunning.h"
+#include "lib/ttime.h"
 
 static void dunning_usage(FILE *f)
 {
@@ -89,12 +89,12 @@ int cmd_dunning(struct cli *c, int argc, char **argv)
 	}
 	if (c->json) {
 		json_t *j = json_pack(
-			"{sI si si si si sI si si si si}", "now",
+			"{sI si si si si sI si si si}", "now",
 			(json_int_t)now, "invoices", r.invoices, "overdue",
 			r.overdue, "reminders", r.reminders, "late_fees",
 			r.fees, "late_fee_total", (json_int_t)r.fee_total,
 			"suspended", r.suspended, "restored", r.restored,
-			"held", r.held, "map_errors", r.map_errors);
+			"held", r.held);
 
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("\n");
@@ -108,9 +108,6 @@ int cmd_dunning(struct cli *c, int argc, char **argv)
 	       r.overdue, r.reminders, r.fees, money_fmt(r.fee_total, fb,
 							 sizeof(fb)),
 	       r.suspended, r.restored, r.held);
-	if (r.map_errors)
-		printf("warning: %d XDP map updates failed; tagih-agent will "
-		       "reconcile\n", r.map_errors);
 	return CLI_OK;
 }
 
@@ -137,7 +134,7 @@ int cmd_sub_isolir(struct cli *c, int argc, char **argv)
 	};
 	const char *verb = argv[0], *reason = NULL, *id;
 	int64_t now = tt_now();
-	bool off = false, changed = false;
+	bool off = false;
 	struct sub_rec rec;
 	char actor[64];
 	struct store *st;
@@ -195,11 +192,9 @@ int cmd_sub_isolir(struct cli *c, int argc, char **argv)
 		goto abort;
 	if (!strcmp(verb, "suspend")) {
 		err = dunning_suspend(txn, st, &rec, now, actor, reason, false);
-		changed = !err;
 	} else if (!strcmp(verb, "restore")) {
 		err = dunning_restore(txn, st, &rec, now, actor,
 				      reason ? reason : "by hand");
-		changed = !err;
 	} else if (!strcmp(verb, "hold")) {
 		rec.hold = !off;
 		snprintf(rec.hold_reason, sizeof(rec.hold_reason), "%s",
@@ -223,14 +218,6 @@ int cmd_sub_isolir(struct cli *c, int argc, char **argv)
 	err = store_commit(txn);
 	if (err)
 		goto fail;
-	if (changed) {
-		/* the agent also reconciles on policy_gen: best effort */
-		err = dunning_push_policy(rec.uid,
-					  rec.status == SUB_SUSPENDED);
-		if (err && err != -ENOENT)
-			cli_err("warning: XDP map not updated (%s); "
-				"tagih-agent will reconcile", strerror(-err));
-	}
 	printf("%s: %s%s%s\n", id,
 	       !strcmp(verb, "hold") ? (off ? "hold off" : "on hold")
 				     : sub_status_str(rec.status),

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "billcli.h"
-#include "fsck.h"
+#include "tools/billcli.h"
+#include "billing/fsck.h"
 
 int cmd_fsck(struct cli *c, int argc, char **argv)
 {

@@ -8,11 +8,10 @@
 
 #include <jansson.h>
 
-#include "audit.h"
-#include "cli.h"
-#include "mapsync.h"
-#include "prefix.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/cli.h"
+#include "lib/prefix.h"
+#include "lib/ttime.h"
 
 /*
  * DB_GARDEN: struct prefix -> u16 port (host order; 0 = any port). A DNS
@@ -69,24 +68,12 @@ static int garden_change(struct cli *c, const char *verb, const char *text,
 			  NULL, NULL, d);
 	json_decref(d);
 	if (!err)
-		err = store_meta_bump(txn, st, "policy_gen", NULL);
+		err = store_meta_bump(txn, st, "garden_gen", NULL);
 	if (err)
 		goto abort;
 	err = store_commit(txn);
 	if (err)
 		goto fail;
-	/* immediate copy into the maps when the agent has pinned them */
-	{
-		struct mapsync *ms;
-
-		if (mapsync_open(&ms) == 0) {
-			err = mapsync_garden(ms, st, NULL);
-			mapsync_close(ms);
-			if (err)
-				cli_err("warning: garden maps: %s; tagih-agent "
-					"will reconcile", strerror(-err));
-		}
-	}
 	if (!strcmp(verb, "add"))
 	{
 		if (port)

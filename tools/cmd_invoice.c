@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "billcli.h"
-#include "export.h"
-#include "invoice.h"
-#include "rate.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/billcli.h"
+#include "billing/export.h"
+#include "billing/invoice.h"
+#include "billing/rate.h"
+#include "lib/ttime.h"
 
 static void invoice_usage(FILE *f)
 {

@@ -8,12 +8,12 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "billcli.h"
-#include "custlink.h"
-#include "custpin.h"
-#include "paylink.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/billcli.h"
+#include "billing/custlink.h"
+#include "billing/custpin.h"
+#include "billing/gateway/paylink.h"
+#include "lib/ttime.h"
 
 static void link_usage(FILE *f)
 {

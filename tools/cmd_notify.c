@@ -7,10 +7,10 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "cli.h"
-#include "money.h"
-#include "outbox.h"
-#include "ttime.h"
+#include "tools/cli.h"
+#include "lib/money.h"
+#include "billing/outbox.h"
+#include "lib/ttime.h"
 
 static void notify_usage(FILE *f)
 {

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "billcli.h"
-#include "dunning.h"
-#include "pay.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/billcli.h"
+#include "billing/dunning.h"
+#include "billing/pay.h"
+#include "lib/ttime.h"
 
 static void pay_usage(FILE *f)
 {
@@ -123,7 +123,6 @@ int cmd_pay(struct cli *c, int argc, char **argv)
 	} else {
 		if (store_commit(txn))
 			return CLI_FAIL;
-		dunning_push_pending(st);
 	}
 	if (c->json) {
 		bill_json_out(pay_json(&p, ret == 0));

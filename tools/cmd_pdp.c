@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "billcli.h"
-#include "pdp.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/billcli.h"
+#include "billing/pdp.h"
+#include "lib/ttime.h"
 
 static void export_usage(FILE *f)
 {

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "billcli.h"
-#include "plan.h"
-#include "rate.h"
-#include "ttime.h"
+#include "tools/billcli.h"
+#include "billing/plan.h"
+#include "billing/rate.h"
+#include "lib/ttime.h"
 
 static void plan_usage(FILE *f)
 {

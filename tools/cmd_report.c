@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "billcli.h"
-#include "report.h"
-#include "ttime.h"
+#include "tools/billcli.h"
+#include "billing/report.h"
+#include "lib/ttime.h"
 
 static void report_usage_text(FILE *f)
 {

@@ -8,12 +8,12 @@
 
 #include <jansson.h>
 
-#include "billcli.h"
-#include "cli.h"
-#include "custpin.h"
-#include "prefix.h"
-#include "sub.h"
-#include "ttime.h"
+#include "tools/billcli.h"
+#include "tools/cli.h"
+#include "billing/custpin.h"
+#include "lib/prefix.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
 
 /* suspend/restore/hold live in cmd_dunning.c; absent until it is built */
 #pragma weak cmd_sub_isolir

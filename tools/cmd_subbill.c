@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "billcli.h"
-#include "plan.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "tools/billcli.h"
+#include "billing/plan.h"
+#include "lib/ttime.h"
 
 static void subbill_usage(FILE *f)
 {

@@ -8,10 +8,10 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "sub.h"
-#include "ttime.h"
-#include "usage.h"
+#include "tools/cli.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 #define CSV_HEADER "subscriber,start,up_bytes,down_bytes"
 

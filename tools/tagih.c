@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "log.h"
-#include "ttime.h"
+#include "tools/cli.h"
+#include "lib/log.h"
+#include "lib/ttime.h"
 
 #define TAGIH_DEF_CONF "/etc/tagih/tagih.conf"
 

@@ -14,8 +14,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "tagih.h"
-#include "tagih_meter.skel.h"
+#include "bpf/tagih.h"
+#include "bpf/tagih_meter.skel.h"
 
 #define UP	0
 #define DOWN	1

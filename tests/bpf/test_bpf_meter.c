@@ -9,20 +9,20 @@
  *
  * The "meter" and "isolir" cases run twice: trie only, and again with the
  * IPv4 direct table (tagih_v4dir/tagih_v4blk) painted after every prefix
- * by billing/dir16.c exactly as the agent paints it, so the userspace
+ * by agent/maps/dir16.c exactly as the agent paints it, so the userspace
  * painting and the BPF fast path are tested together.
  *
  * Exit status 77 (skip) when the kernel refuses to load BPF at all.
  */
 /* bpffix.h first: <arpa/inet.h> must come before <linux/in.h>. */
-#include "bpffix.h"
+#include "tests/bpf/bpffix.h"
 
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 
-#include "dir16.h"
+#include "agent/maps/dir16.h"
 
 /* Direct table: paint it after every IPv4 prefix, as the agent would. */
 #define MAX_V4	64
@@ -64,7 +64,7 @@ static void setup_dir16(void)
 
 /* --- map helpers --------------------------------------------------------- */
 
-/* Repaint the direct table from v4pfx with billing/dir16.c. */
+/* Repaint the direct table from v4pfx with agent/maps/dir16.c. */
 static void dir16_resync(void)
 {
 	struct dir16_pfx tmp[MAX_V4];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_bpf_v6.c - BPF_PROG_TEST_RUN tests of the meter's IPv6 /64 hash (tagih_v6h64) painted by billing/v6hash.c. */
+/* test_bpf_v6.c - BPF_PROG_TEST_RUN tests of the meter's IPv6 /64 hash (tagih_v6h64) painted by agent/maps/v6hash.c. */
 
 /*
  * Every test loads a fresh skeleton with all pin paths cleared, so nothing
@@ -12,14 +12,14 @@
  * Exit status 77 (skip) when the kernel refuses to load BPF at all.
  */
 /* bpffix.h first: <arpa/inet.h> must come before <linux/in.h>. */
-#include "bpffix.h"
+#include "tests/bpf/bpffix.h"
 
 #include <endian.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ipv6.h>
 
-#include "v6hash.h"
+#include "agent/maps/v6hash.h"
 
 #define MAX_V6	64
 #define GUEST	"2606:4700::1111"	/* somewhere on the Internet */
@@ -53,7 +53,7 @@ static void reload(__u32 entries)
 
 /* --- map helpers --------------------------------------------------------- */
 
-/* Repaint tagih_v6h64 from v6pfx with billing/v6hash.c, as the agent does. */
+/* Repaint tagih_v6h64 from v6pfx with agent/maps/v6hash.c, as the agent does. */
 static int v6_resync(void)
 {
 	struct v6hash_pfx tmp[MAX_V6];

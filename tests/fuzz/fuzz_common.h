@@ -10,7 +10,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "webhook.h"
+#include "billing/gateway/webhook.h"
 
 static const struct wh_secrets fuzz_sec = {
 	.midtrans_server_key = "fuzz-midtrans-key",

@@ -2,7 +2,7 @@
 /* fuzz_duitku.c - libFuzzer target: the Duitku callback (form) parser. */
 #include <stdlib.h>
 
-#include "fuzz_common.h"
+#include "tests/fuzz/fuzz_common.h"
 
 /*
  * The input as a raw form, and a second form built from its first three

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <jansson.h>
 
-#include "fuzz_common.h"
+#include "tests/fuzz/fuzz_common.h"
 
 /*
  * A random body almost never carries a valid SHA-512, so when the input

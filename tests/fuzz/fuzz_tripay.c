@@ -2,7 +2,7 @@
 /* fuzz_tripay.c - libFuzzer target: the Tripay callback parser. */
 #include <openssl/hmac.h>
 
-#include "fuzz_common.h"
+#include "tests/fuzz/fuzz_common.h"
 
 /* Each input is parsed signed (correct HMAC, reaching the JSON side) and
  * with one signature byte changed (must be refused). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* fuzz_xendit.c - libFuzzer target: the Xendit invoice callback parser. */
-#include "fuzz_common.h"
+#include "tests/fuzz/fuzz_common.h"
 
 /* With and without the right token, so the JSON side is reached too. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsck.h"
-#include "invoice.h"
-#include "plan.h"
-#include "rate.h"
-#include "store.h"
-#include "tmpdir.h"
-#include "sub.h"
-#include "ttime.h"
-#include "usage.h"
+#include "billing/fsck.h"
+#include "billing/invoice.h"
+#include "billing/plan.h"
+#include "billing/rate.h"
+#include "billing/store.h"
+#include "tests/unit/tmpdir.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 static char dir[64];
 static struct store *st;

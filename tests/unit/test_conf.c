@@ -2,9 +2,9 @@
 /* test_conf.c - the key table, defaults, parser errors, the example. */
 #include <errno.h>
 #include <stddef.h>
-#include "tmpstore.h"
-#include "conf.h"
-#include "log.h"
+#include "tests/unit/tmpstore.h"
+#include "lib/conf.h"
+#include "lib/log.h"
 
 static char cpath[128];
 

@@ -4,9 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "tmpstore.h"
-#include "custpin.h"
-#include "sub.h"
+#include "tests/unit/tmpstore.h"
+#include "billing/custpin.h"
+#include "billing/sub.h"
 
 static MDB_txn *txn;
 

@@ -5,13 +5,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "tmpstore.h"
-#include "ttime.h"
-#include "usage.h"
-/* The unit tests link only libtagih.a: take the drain module whole. */
+#include "tests/unit/tmpstore.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
+/* The drain module is taken whole, static functions included. */
 /* small, so that the tests below commit a drain in several txns */
 #define DRAIN_COMMIT_EVERY 20
-#include "../../agent/drain.c"
+#include "agent/drain.c"
 
 START_TEST(delta_plain)
 {

@@ -7,13 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "dunning.h"
-#include "invoice.h"
-#include "store.h"
-#include "tmpdir.h"
-#include "sub.h"
-#include "ttime.h"
+#include "billing/audit.h"
+#include "billing/dunning.h"
+#include "billing/invoice.h"
+#include "billing/store.h"
+#include "tests/unit/tmpdir.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
 
 static int32_t day(int y, int m, int d)
 {

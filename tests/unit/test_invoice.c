@@ -7,19 +7,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fsck.h"
-#include "invoice.h"
-#include "pay.h"
-#include "plan.h"
-#include "rate.h"
-#include "store.h"
-#include "sub.h"
-#include "ttime.h"
-#include "usage.h"
+#include "billing/fsck.h"
+#include "billing/invoice.h"
+#include "billing/pay.h"
+#include "billing/plan.h"
+#include "billing/rate.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 #define GB RATE_GB
 
-#include "billfix.h"
+#include "tests/unit/billfix.h"
 
 START_TEST(test_flat_and_prorated)
 {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_money.c - the rounding rule, Rupiah parsing and formatting. */
 #include <errno.h>
-#include "tmpstore.h"
-#include "money.h"
+#include "tests/unit/tmpstore.h"
+#include "lib/money.h"
 
 START_TEST(round_half_up)
 {

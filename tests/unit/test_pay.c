@@ -7,18 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fsck.h"
-#include "invoice.h"
-#include "pay.h"
-#include "plan.h"
-#include "rate.h"
-#include "store.h"
-#include "sub.h"
-#include "ttime.h"
+#include "billing/fsck.h"
+#include "billing/invoice.h"
+#include "billing/pay.h"
+#include "billing/plan.h"
+#include "billing/rate.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
 
 #define GB RATE_GB
 
-#include "billfix.h"
+#include "tests/unit/billfix.h"
 
 static int pay(const char *sub, rp_t amount, const char *ref,
 	       struct pay_rec *p)

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "custlink.h"
-#include "custpin.h"
-#include "outbox.h"
-#include "pdp.h"
-#include "store.h"
-#include "sub.h"
-#include "tmpstore.h"
+#include "billing/custlink.h"
+#include "billing/custpin.h"
+#include "billing/outbox.h"
+#include "billing/pdp.h"
+#include "billing/store.h"
+#include "billing/sub.h"
+#include "tests/unit/tmpstore.h"
 
 #define NOW 1796000000
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_prefix.c - prefix parsing edge cases, formatting, containment. */
 #include <errno.h>
-#include "tmpstore.h"
-#include "prefix.h"
+#include "tests/unit/tmpstore.h"
+#include "lib/prefix.h"
 
 static void ok(const char *s, const char *canon, int fam, int len)
 {

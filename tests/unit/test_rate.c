@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "rate.h"
-#include "ttime.h"
+#include "billing/rate.h"
+#include "lib/ttime.h"
 
 #define GB RATE_GB
 

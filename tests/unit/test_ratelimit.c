@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../../agent/tagihd/tagihd.h"
+#include "tagihd/tagihd.h"
 
 /*
- * The limiter reads CLOCK_MONOTONIC itself. The unit tests link only
- * libtagih.a, so the module is taken whole; its clock is replaced here
+ * The limiter reads CLOCK_MONOTONIC itself. The module is taken whole
+ * (it is tagihd's, not a library's); its clock is replaced here
  * so that 15-minute windows pass without sleeping.
  */
 static time_t fake_sec = 1000;
@@ -22,7 +22,7 @@ static int fake_clock_gettime(clockid_t c, struct timespec *ts)
 }
 
 #define clock_gettime fake_clock_gettime
-#include "../../agent/tagihd/ratelimit.c"
+#include "tagihd/ratelimit.c"
 #undef clock_gettime
 
 #define PHONE "ph:081234567890"

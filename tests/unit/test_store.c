@@ -2,7 +2,7 @@
 /* test_store.c - store open/reopen, wrappers, meta counters, error mapping. */
 #include <errno.h>
 #include <sys/stat.h>
-#include "tmpstore.h"
+#include "tests/unit/tmpstore.h"
 
 START_TEST(open_creates_0700)
 {

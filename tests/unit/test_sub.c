@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_sub.c - subscribers: uids, duplicates, prefix conflicts, moves. */
 #include <errno.h>
-#include "tmpstore.h"
-#include "sub.h"
+#include "tests/unit/tmpstore.h"
+#include "billing/sub.h"
 
 static MDB_txn *txn;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_ttime.c - civil days, month lengths, zones, ISO 8601 parsing. */
 #include <errno.h>
-#include "tmpstore.h"
-#include "ttime.h"
+#include "tests/unit/tmpstore.h"
+#include "lib/ttime.h"
 
 START_TEST(civil)
 {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_usage.c - hour/day buckets, sums across local-day edges, import. */
 #include <errno.h>
-#include "tmpstore.h"
-#include "ttime.h"
-#include "usage.h"
+#include "tests/unit/tmpstore.h"
+#include "lib/ttime.h"
+#include "billing/usage.h"
 
 static MDB_txn *txn;
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tagih.h"
-#include "v6hash.h"
+#include "bpf/tagih.h"
+#include "agent/maps/v6hash.h"
 
 #define MAXOUT 65536
 

@@ -11,15 +11,15 @@
 #include <pthread.h>
 #include <lmdb.h>
 
-#include "../../agent/tagihd/webhook.h"
-#include "dunning.h"
-#include "invoice.h"
-#include "pay.h"
-#include "plan.h"
-#include "store.h"
-#include "tmpdir.h"
-#include "sub.h"
-#include "ttime.h"
+#include "billing/gateway/webhook.h"
+#include "billing/dunning.h"
+#include "billing/invoice.h"
+#include "billing/pay.h"
+#include "billing/plan.h"
+#include "billing/store.h"
+#include "tests/unit/tmpdir.h"
+#include "billing/sub.h"
+#include "lib/ttime.h"
 
 static const struct wh_secrets sec = {
 	.midtrans_server_key = "SB-Mid-server-TEST123",

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store.h"
-#include "tmpdir.h"
+#include "billing/store.h"
+#include "tests/unit/tmpdir.h"
 
 static char tmp_dir[64];
 static struct store *tmp_st;

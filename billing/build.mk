@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0
+# billing/build.mk - libtagih-billing.a: the ledger (the store and everything
+# that writes it). It never links libbpf: the maps are tagih-agent's.
+BILLING_SRCS := billing/store.c billing/sub.c billing/plan.c \
+	billing/usage.c billing/rate.c billing/invoice.c billing/pay.c \
+	billing/audit.c billing/outbox.c billing/report.c billing/fsck.c \
+	billing/pdp.c billing/custlink.c billing/custpin.c billing/export.c \
+	billing/dunning.c
+GATEWAY_SRCS := billing/gateway/wh_common.c billing/gateway/wh_midtrans.c \
+	billing/gateway/wh_xendit.c billing/gateway/wh_tripay.c \
+	billing/gateway/wh_duitku.c billing/gateway/wh_apply.c \
+	billing/gateway/paylink.c
+# the pure webhook parsers alone (their fuzzers link nothing else)
+GATEWAY_PARSE_SRCS := $(filter-out %/wh_apply.c %/paylink.c,$(GATEWAY_SRCS))
+BILLING_A := $(BUILD)/libtagih-billing.a
+$(BILLING_A): $(call obj,$(BILLING_SRCS) $(GATEWAY_SRCS))

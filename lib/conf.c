@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/* conf.c - the one table of config keys, the key=value parser, the example. */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/conf.h"
+#include "lib/log.h"
+#include "lib/money.h"
+#include "lib/ttime.h"
+
+#define OFF(f) offsetof(struct tagih_conf, f)
+#define STR(k, sec, d, h, ...) \
+	{ .key = #k, .type = CONF_STR, .off = OFF(k), .def = d, \
+	  .section = sec, .help = h, __VA_ARGS__ }
+#define INT(k, sec, lo, hi, d, h) \
+	{ .key = #k, .type = CONF_INT, .off = OFF(k), .min = lo, .max = hi, \
+	  .def = d, .section = sec, .help = h }
+#define BOOL(k, sec, d, h) \
+	{ .key = #k, .type = CONF_BOOL, .off = OFF(k), .def = d, \
+	  .section = sec, .help = h }
+#define LIST(k, sec, h) \
+	{ .key = #k, .type = CONF_LIST, .off = OFF(k), .count_off = OFF(n_##k), \
+	  .section = sec, .help = h }
+#define SECRET(k, sec, h) \
+	{ .key = #k, .type = CONF_STR, .off = OFF(k), .section = sec, \
+	  .help = h, .secret = true }
+
+static const struct conf_opt conf_opts[] = {
+	/* common */
+	STR(db, "common", "/var/lib/tagih",
+	    "Directory of the LMDB store shared by all tagih programs."),
+	STR(timezone, "common", "Asia/Jakarta",
+	    "Operator time zone: Asia/Jakarta, Asia/Pontianak, Asia/Makassar, "
+	    "Asia/Jayapura, UTC or +HH:00. Local days (usage, due dates) "
+	    "follow it."),
+	INT(gateway_id, "common", 1, 65535, "1",
+	    "This gateway's id; usage records are merged per gateway, so "
+	    "every gateway sharing a store needs its own."),
+	STR(log_level, "common", "info", "Log verbosity.",
+	    .choices = "warn|info|debug"),
+	/* agent */
+	LIST(lan, "agent",
+	     "Subscriber-facing interface (repeat the key for several)."),
+	LIST(wan, "agent",
+	     "Upstream interface (repeat the key for several)."),
+	STR(listen, "agent", "127.0.0.1:9247",
+	    "Address:port of the agent's local status endpoint."),
+	INT(interval, "agent", 1, 3600, "10",
+	    "Seconds between drains of the BPF counters into the store."),
+	STR(xdp_mode, "agent", "auto",
+	    "XDP attach mode; auto: skb (generic) on virtual devices such as veth, "
+	    "where native XDP turns GRO off, native elsewhere with skb as fallback.",
+	    .choices = "auto|native|skb"),
+	STR(bpf_object, "agent", "/usr/local/lib/tagih/tagih_meter.bpf.o",
+	    "The compiled XDP meter."),
+	INT(max_subscribers, "agent", 16, 16777216, "65536",
+	    "Subscriber slots in the BPF maps (uids are 1..max-1)."),
+	INT(max_prefixes, "agent", 16, 16777216, "131072",
+	    "Prefix entries per address family in the BPF maps."),
+	INT(v4_blocks, "agent", 0, 4096, "64",
+	    "IPv4 direct-table blocks, 512 KiB each: one per /16 that holds "
+	    "prefixes of /16 or longer; their addresses skip the LPM trie. "
+	    "/16s beyond this stay in the trie (slower, still correct). "
+	    "0 = trie only."),
+	INT(v6_hash_entries, "agent", 0, 16777216, "262144",
+	    "IPv6 /64 hash entries: every /64 of a prefix /56../64 (a /56 "
+	    "takes 256) skips the LPM trie; /64s beyond this, and prefixes "
+	    "shorter than /56, stay in the trie (slower, still correct). "
+	    "Kernel memory: 16 bytes per entry for buckets, about 64 more "
+	    "per /64 in use. 0 = trie only."),
+	INT(policy_poll_ms, "agent", 50, 60000, "200",
+	    "How often the agent looks for subscriber/policy changes."),
+	INT(dunning_interval, "agent", 60, 86400, "60",
+	    "Seconds between dunning runs (reminders, isolir, restore)."),
+	STR(notice_listen, "agent", "0.0.0.0:8081",
+	    "Address:port of the isolir notice page (suspended subscribers' "
+	    "HTTP is sent here, see docs/ISOLIR.md); empty = off."),
+	/* billing */
+	STR(operator_name, "billing", NULL,
+	    "Operator name printed on invoices."),
+	STR(operator_address, "billing", NULL,
+	    "Operator address printed on invoices."),
+	STR(operator_npwp, "billing", NULL,
+	    "Operator tax number (NPWP), printed when VAT is charged."),
+	INT(ppn_bp, "billing", 0, 10000, "1100",
+	    "VAT (PPN) in basis points: 1100 = 11%. 0 for non-PKP operators."),
+	STR(tax_mode, "billing", "exclusive",
+	    "exclusive: PPN added on top of plan prices; inclusive: prices "
+	    "already contain PPN; none: no PPN.",
+	    .choices = "exclusive|inclusive|none"),
+	STR(invoice_prefix, "billing", "INV",
+	    "Invoice numbers look like PREFIX/2026/11/000123."),
+	INT(due_days, "billing", 0, 90, "10",
+	    "Days from issue to due date (jatuh tempo)."),
+	STR(reminder_days, "billing", "-3,0,1",
+	    "Reminder days relative to the due date, comma separated."),
+	INT(grace_days, "billing", 0, 90, "3",
+	    "Days after the due date before isolir."),
+	STR(late_fee, "billing", "0",
+	    "Late fee (denda): whole Rupiah (\"10000\") or a percentage of the "
+	    "invoice (\"2%\"); 0 = none."),
+	BOOL(auto_suspend, "billing", "yes",
+	     "Isolir unpaid subscribers automatically after the grace period."),
+	STR(bank_transfer, "billing", NULL,
+	    "Bank transfer instructions printed on invoices."),
+	/* tagihd */
+	STR(public_listen, "tagihd", "0.0.0.0:8080",
+	    "Address:port of the customer portal and payment webhooks."),
+	STR(public_url, "tagihd", NULL,
+	    "Public base URL of the portal, used in messages and links."),
+	STR(tls_cert, "tagihd", NULL, "TLS certificate (PEM); unset = plain HTTP behind a proxy."),
+	STR(tls_key, "tagihd", NULL, "TLS private key (PEM)."),
+	SECRET(midtrans_server_key, "tagihd",
+	       "Midtrans server key (webhook signature)."),
+	SECRET(xendit_callback_token, "tagihd",
+	       "Xendit callback verification token."),
+	SECRET(tripay_private_key, "tagihd",
+	       "Tripay private key (callback HMAC)."),
+	STR(duitku_merchant_code, "tagihd", NULL, "Duitku merchant code."),
+	SECRET(duitku_api_key, "tagihd", "Duitku API key."),
+	/* tagihd: notifications (sent from the outbox by tagihd) */
+	STR(notify_lang, "tagihd", "id",
+	    "Language of messages to subscribers.", .choices = "id|en"),
+	STR(notify_templates, "tagihd", NULL,
+	    "Directory of operator templates LANG/EVENT.txt (first line "
+	    "'Subject: ...' for e-mail); unset = the built-in ones."),
+	INT(notify_max_attempts, "tagihd", 1, 100, "5",
+	    "Attempts per message before it is marked failed."),
+	INT(notify_retry_base, "tagihd", 1, 86400, "60",
+	    "Seconds before the first retry; doubled each time, at most 6 h."),
+	STR(wa_gateway_url, "tagihd", NULL,
+	    "Generic WhatsApp HTTP gateway endpoint (POST); unset = off."),
+	SECRET(wa_gateway_token, "tagihd",
+	       "Sent as the Authorization header to the WhatsApp gateway."),
+	STR(wa_gateway_body, "tagihd",
+	    "{\"target\":\"{phone}\",\"message\":\"{message}\"}",
+	    "Request body template: {phone} and {message} are filled in "
+	    "(JSON-escaped for a JSON body, URL-encoded for a form)."),
+	STR(wa_cloud_url, "tagihd", "https://graph.facebook.com/v20.0",
+	    "WhatsApp Cloud API base URL."),
+	STR(wa_cloud_phone_id, "tagihd", NULL,
+	    "WhatsApp Cloud API phone number id; unset = off."),
+	SECRET(wa_cloud_token, "tagihd", "WhatsApp Cloud API access token."),
+	STR(smtp_url, "tagihd", NULL,
+	    "SMTP server for e-mail, e.g. smtps://mail.example.net:465; "
+	    "unset = off."),
+	STR(smtp_user, "tagihd", NULL, "SMTP login."),
+	SECRET(smtp_password, "tagihd", "SMTP password."),
+	STR(smtp_from, "tagihd", NULL, "Sender address of e-mails."),
+	STR(invoice_pdf_dir, "tagihd", NULL,
+	    "Directory of invoice PDFs (number with '/' as '-', .pdf), "
+	    "attached to invoice e-mails when present."),
+	/* payment links: `tagih invoice paylink` and the customer page */
+	STR(paylink_gateway, "tagihd", "midtrans",
+	    "Gateway of payment links unless one is asked for.",
+	    .choices = "midtrans|xendit|tripay|duitku"),
+	STR(midtrans_api_url, "tagihd", "https://app.midtrans.com",
+	    "Midtrans Snap base URL (sandbox: https://app.sandbox.midtrans.com)."),
+	STR(xendit_api_url, "tagihd", "https://api.xendit.co",
+	    "Xendit API base URL."),
+	SECRET(xendit_secret_key, "tagihd",
+	       "Xendit secret API key (creates invoices)."),
+	STR(tripay_api_url, "tagihd", "https://tripay.co.id/api",
+	    "Tripay API base URL (sandbox: https://tripay.co.id/api-sandbox)."),
+	SECRET(tripay_api_key, "tagihd",
+	       "Tripay API key (Bearer, creates transactions)."),
+	STR(tripay_merchant_code, "tagihd", NULL, "Tripay merchant code."),
+	STR(tripay_method, "tagihd", "QRIS",
+	    "Tripay closed-payment channel (QRIS, BRIVA, BCAVA, ALFAMART, ...)."),
+	STR(duitku_api_url, "tagihd", "https://passport.duitku.com",
+	    "Duitku base URL (sandbox: https://sandbox.duitku.com)."),
+	STR(duitku_method, "tagihd", "SP",
+	    "Duitku payment method code (SP = QRIS ShopeePay, BC = BCA VA, ...)."),
+};
+
+#define CONF_N (sizeof(conf_opts) / sizeof(conf_opts[0]))
+
+const struct conf_opt *conf_table(size_t *n)
+{
+	*n = CONF_N;
+	return conf_opts;
+}
+
+static const struct conf_opt *conf_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < CONF_N; i++)
+		if (!strcmp(conf_opts[i].key, key))
+			return &conf_opts[i];
+	return NULL;
+}
+
+static bool conf_choice_ok(const char *choices, const char *val)
+{
+	size_t n = strlen(val);
+	const char *p = choices;
+
+	while (p && *p) {
+		const char *bar = strchr(p, '|');
+		size_t l = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (l == n && !strncmp(p, val, n))
+			return true;
+		p = bar ? bar + 1 : NULL;
+	}
+	return false;
+}
+
+/* Checks that need more than the table: zone names, fee syntax. */
+static int conf_check(const struct conf_opt *o, const char *val,
+		      const char **why)
+{
+	if (o->choices && !conf_choice_ok(o->choices, val)) {
+		*why = "not one of the allowed values";
+		return -EINVAL;
+	}
+	if (!strcmp(o->key, "timezone")) {
+		char saved[32];
+
+		snprintf(saved, sizeof(saved), "%s", tt_zone_name());
+		if (tt_set_zone(val)) {
+			*why = "unknown zone (Asia/Jakarta, Asia/Makassar, "
+			       "Asia/Jayapura, UTC or +HH:00)";
+			return -EINVAL;
+		}
+		tt_set_zone(saved);
+	}
+	/* Midtrans order ids carry the number's '/' as '~' (paylink.h) */
+	if (!strcmp(o->key, "invoice_prefix") && strchr(val, '~')) {
+		*why = "'~' is reserved (Midtrans order ids use it for '/')";
+		return -EINVAL;
+	}
+	if (!strcmp(o->key, "late_fee")) {
+		size_t n = strlen(val);
+		rp_t v;
+
+		if (n > 1 && val[n - 1] == '%') {
+			char num[16];
+
+			if (n - 1 >= sizeof(num) ||
+			    strspn(val, "0123456789.") != n - 1) {
+				*why = "percentage must look like 2% or 2.5%";
+				return -EINVAL;
+			}
+			memcpy(num, val, n - 1);
+			num[n - 1] = '\0';
+			if (strtod(num, NULL) > 100) {
+				*why = "percentage above 100%";
+				return -EINVAL;
+			}
+		} else if (money_parse(val, &v)) {
+			*why = "not whole Rupiah or a percentage";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int conf_set(struct tagih_conf *c, const char *key, const char *val,
+	     const char **why)
+{
+	const struct conf_opt *o = conf_find(key);
+	const char *dummy;
+	char **sp, *dup;
+	long long v;
+	char *end;
+	int *cnt;
+
+	if (!why)
+		why = &dummy;
+	if (!o) {
+		*why = "unknown key";
+		return -EINVAL;
+	}
+	if (!val) {
+		*why = "missing value";
+		return -EINVAL;
+	}
+	switch (o->type) {
+	case CONF_INT:
+		errno = 0;
+		v = strtoll(val, &end, 10);
+		if (!*val || *end || errno) {
+			*why = "not an integer";
+			return -EINVAL;
+		}
+		if (v < o->min || v > o->max) {
+			*why = "out of range";
+			return -EINVAL;
+		}
+		*(int64_t *)((char *)c + o->off) = v;
+		return 0;
+	case CONF_BOOL:
+		if (!strcasecmp(val, "yes") || !strcasecmp(val, "true") ||
+		    !strcasecmp(val, "on") || !strcmp(val, "1"))
+			*(bool *)((char *)c + o->off) = true;
+		else if (!strcasecmp(val, "no") || !strcasecmp(val, "false") ||
+			 !strcasecmp(val, "off") || !strcmp(val, "0"))
+			*(bool *)((char *)c + o->off) = false;
+		else {
+			*why = "not a boolean (yes/no)";
+			return -EINVAL;
+		}
+		return 0;
+	case CONF_STR:
+		if (conf_check(o, val, why))
+			return -EINVAL;
+		dup = strdup(val);
+		if (!dup) {
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+		sp = (char **)((char *)c + o->off);
+		free(*sp);
+		*sp = dup;
+		return 0;
+	case CONF_LIST:
+		cnt = (int *)((char *)c + o->count_off);
+		if (!*val) {
+			*why = "empty value";
+			return -EINVAL;
+		}
+		if (*cnt >= CONF_MAX_IFACES) {
+			*why = "too many values (limit 16)";
+			return -EINVAL;
+		}
+		dup = strdup(val);
+		if (!dup) {
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+		sp = (char **)((char *)c + o->off);
+		sp[(*cnt)++] = dup;
+		return 0;
+	}
+	*why = "bad table entry";
+	return -EINVAL;
+}
+
+int conf_defaults(struct tagih_conf *c)
+{
+	const char *why;
+	size_t i;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < CONF_N; i++) {
+		if (!conf_opts[i].def)
+			continue;
+		err = conf_set(c, conf_opts[i].key, conf_opts[i].def, &why);
+		if (err) {
+			pr_warn("default of %s: %s", conf_opts[i].key, why);
+			conf_free(c);
+			return err == -ENOMEM ? -ENOMEM : -EINVAL;
+		}
+	}
+	return 0;
+}
+
+void conf_free(struct tagih_conf *c)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < CONF_N; i++) {
+		const struct conf_opt *o = &conf_opts[i];
+		char **sp = (char **)((char *)c + o->off);
+
+		if (o->type == CONF_STR) {
+			free(*sp);
+			*sp = NULL;
+		} else if (o->type == CONF_LIST) {
+			int *cnt = (int *)((char *)c + o->count_off);
+
+			for (j = 0; j < *cnt; j++) {
+				free(sp[j]);
+				sp[j] = NULL;
+			}
+			*cnt = 0;
+		}
+	}
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Unquote "..." in place (\" and \\ escapes); strip an unquoted # comment. */
+static int conf_value(char *v, const char **why)
+{
+	char *r, *w;
+
+	if (*v != '"') {
+		char *hash = strchr(v, '#');
+
+		if (hash)
+			*hash = '\0';
+		trim(v);
+		return 0;
+	}
+	for (r = v + 1, w = v; *r && *r != '"'; r++) {
+		if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+			r++;
+		*w++ = *r;
+	}
+	if (*r != '"') {
+		*why = "unterminated quote";
+		return -EINVAL;
+	}
+	*w = '\0';
+	r = trim(r + 1);
+	if (*r && *r != '#') {
+		*why = "text after the closing quote";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int conf_load(struct tagih_conf *c, const char *path)
+{
+	bool secrets = false;
+	const char *why;
+	struct stat sb;
+	char *line = NULL, *key, *val, *eq;
+	size_t cap = 0;
+	int lineno = 0, err = 0, e;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		err = -errno;
+		pr_warn("%s: %s", path, strerror(errno));
+		return err;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		key = trim(line);
+		if (!*key || *key == '#')
+			continue;
+		eq = strchr(key, '=');
+		if (!eq) {
+			pr_warn("%s:%d: expected \"key = value\"", path, lineno);
+			err = -EINVAL;
+			continue;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		if (conf_value(val, &why)) {
+			pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+			err = -EINVAL;
+			continue;
+		}
+		e = conf_set(c, key, val, &why);
+		if (e) {
+			const struct conf_opt *o = conf_find(key);
+
+			if (o && o->type == CONF_INT && e == -EINVAL &&
+			    !strcmp(why, "out of range"))
+				pr_warn("%s:%d: %s: %s out of range %lld..%lld",
+					path, lineno, key, val,
+					(long long)o->min, (long long)o->max);
+			else if (o && o->choices && !o->secret)
+				pr_warn("%s:%d: %s: %s (one of %s)", path,
+					lineno, key, why, o->choices);
+			else
+				pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+			err = e == -ENOMEM ? e : -EINVAL;
+			if (e == -ENOMEM)
+				break;
+			continue;
+		}
+		if (conf_find(key)->secret && *val)
+			secrets = true;
+	}
+	if (secrets && !fstat(fileno(f), &sb) && (sb.st_mode & 0044))
+		pr_warn("%s holds secrets but is readable by others "
+			"(chmod 600 it)", path);
+	free(line);
+	fclose(f);
+	return err;
+}
+
+/* Word-wrap help text into "# " comment lines of at most 76 columns. */
+static void conf_wrap(FILE *f, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strlen(p), cut = n;
+
+		if (n > 74) {
+			cut = 74;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (!cut)
+				cut = 74;
+		}
+		fprintf(f, "# %.*s\n", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+void conf_write_example(FILE *f)
+{
+	static const struct {
+		const char *name, *title;
+	} sections[] = {
+		{ "common", "Common to tagih-agent, tagihd and tagih" },
+		{ "agent", "tagih-agent: the XDP meter and enforcement" },
+		{ "billing", "Billing: invoices, tax, dunning" },
+		{ "tagihd", "tagihd: customer portal and payment webhooks" },
+	};
+	size_t s, i;
+
+	fprintf(f, "# tagih.conf - configuration of tagih-agent, tagihd and "
+		   "tagih.\n"
+		   "#\n"
+		   "# \"key = value\", one per line; '#' starts a comment; "
+		   "values may be \"quoted\".\n"
+		   "# Keys left commented out take the default shown. "
+		   "Generated by\n"
+		   "# `tagih config example`: edit the table in "
+		   "lib/conf.c, not this file.\n"
+		   "# Keep this file mode 0600 when it holds gateway keys.\n");
+	for (s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
+		fprintf(f, "\n########################################"
+			   "##################################\n"
+			   "# %s\n"
+			   "########################################"
+			   "##################################\n",
+			sections[s].title);
+		for (i = 0; i < CONF_N; i++) {
+			const struct conf_opt *o = &conf_opts[i];
+
+			if (strcmp(o->section, sections[s].name))
+				continue;
+			fprintf(f, "\n");
+			conf_wrap(f, o->help);
+			if (o->type == CONF_INT)
+				fprintf(f, "# Integer, %lld..%lld.\n",
+					(long long)o->min, (long long)o->max);
+			else if (o->type == CONF_BOOL)
+				fprintf(f, "# yes or no.\n");
+			else if (o->choices)
+				fprintf(f, "# One of: %s.\n", o->choices);
+			else if (o->type == CONF_LIST)
+				fprintf(f, "# Repeatable, up to %d.\n",
+					CONF_MAX_IFACES);
+			if (o->secret)
+				fprintf(f, "# Secret: never printed or "
+					   "logged.\n");
+			if (o->def)
+				fprintf(f, "#%s = %s\n", o->key, o->def);
+			else if (o->type == CONF_LIST)
+				fprintf(f, "#%s = eth1\n", o->key);
+			else
+				fprintf(f, "#%s =\n", o->key);
+		}
+	}
+}

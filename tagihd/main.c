@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/* main.c - tagihd: the public daemon (payment webhooks, customer page), no privileges. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/ttime.h"
+#include "tagihd/caps.h"
+#include "tagihd/tagihd.h"
+#include "tagihd/notify.h"
+#include "tagihd/ratelimit.h"
+#include <curl/curl.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: tagihd --db DIR --config FILE [--listen ADDR:PORT] [--verbose]\n"
+"\n"
+"The public daemon: payment gateway webhooks (POST /webhooks/midtrans,\n"
+"/webhooks/xendit, /webhooks/tripay, /webhooks/duitku) and the customer\n"
+"page. It drops every capability at start and shares the store with\n"
+"tagih-agent, which applies suspension changes to the XDP maps.\n"
+"\n"
+"  --db DIR          the store (default: config 'db')\n"
+"  --config FILE     config with the gateway secrets; must be mode 0600\n"
+"  --listen A:P      listen address (default: config 'public_listen',\n"
+"                    else 0.0.0.0:8080)\n"
+"  --verbose         debug logging\n");
+}
+
+/*
+ * Secrets live in the config: refuse one that others can read, and say
+ * how to fix it. Returns 0 or -errno.
+ */
+static int conf_file_check(const char *path)
+{
+	struct stat sb;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("cannot open config %s: %s", path, strerror(errno));
+		return err;
+	}
+	if (fstat(fd, &sb)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	close(fd);
+	if (!S_ISREG(sb.st_mode)) {
+		pr_warn("config %s is not a regular file", path);
+		return -EINVAL;
+	}
+	if (sb.st_mode & 077) {
+		pr_warn("config %s is mode %04o but holds gateway secrets: "
+			"it must be 0600 (chmod 600 %s); refusing to start",
+			path, (unsigned)(sb.st_mode & 07777), path);
+		return -EPERM;
+	}
+	if (sb.st_uid != geteuid()) {
+		pr_warn("config %s is owned by uid %u, not by us (uid %u); "
+			"refusing to start", path, (unsigned)sb.st_uid,
+			(unsigned)geteuid());
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Whole small file (at most 1 MiB) into a NUL-terminated buffer (PEM);
+ * what names the config key in messages. NULL on error, said why. */
+static char *slurp(const char *what, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	if (!f) {
+		pr_warn("cannot read %s %s: %s", what, path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nb;
+
+			if (cap > (1 << 20)) {
+				err = EFBIG;
+				goto fail;
+			}
+			cap += 8192;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err = ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		err = errno;
+		goto fail;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+fail:
+	pr_warn("cannot read %s %s: %s", what, path, strerror(err));
+	free(buf);
+	fclose(f);
+	return NULL;
+}
+
+static const char *nz(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *config = NULL, *listen_addr = NULL;
+	struct tagihd d;
+	struct notify *nt = NULL;
+	char *cert = NULL, *key = NULL;
+	sigset_t sigs;
+	int opt, fd = -1, sig, err, rc = 1;
+
+	log_set_ident("tagihd");
+	memset(&d, 0, sizeof(d));
+	while ((opt = getopt_long(argc, argv, "d:c:l:vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'l':
+			listen_addr = optarg;
+			break;
+		case 'v':
+			log_set_level(LOG_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || !config) {
+		usage(stderr);
+		return 2;
+	}
+
+	if (conf_defaults(&d.conf)) {
+		pr_warn("out of memory");
+		return 1;
+	}
+	if (conf_file_check(config) || conf_load(&d.conf, config))
+		goto out;
+	if (d.conf.timezone && tt_set_zone(d.conf.timezone)) {
+		pr_warn("unknown timezone '%s'", d.conf.timezone);
+		goto out;
+	}
+	if (!db)
+		db = nz(d.conf.db);
+	if (!db) {
+		pr_warn("no store: give --db DIR or set 'db' in %s", config);
+		goto out;
+	}
+	if (!listen_addr)
+		listen_addr = nz(d.conf.public_listen) ?: "0.0.0.0:8080";
+	d.sec.midtrans_server_key = nz(d.conf.midtrans_server_key);
+	d.sec.xendit_callback_token = nz(d.conf.xendit_callback_token);
+	d.sec.tripay_private_key = nz(d.conf.tripay_private_key);
+	d.sec.duitku_merchant_code = nz(d.conf.duitku_merchant_code);
+	d.sec.duitku_api_key = nz(d.conf.duitku_api_key);
+	d.body_max = TAGIHD_BODY_MAX;
+	d.login_phone = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_PHONE,
+			       TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	d.login_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_IP,
+			    TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	if (!d.login_phone || !d.login_ip) {
+		pr_warn("cannot set up the login limits");
+		goto out;
+	}
+
+	/* everything that may need privilege happens before the drop:
+	 * reading the TLS key, binding a low port */
+	if (nz(d.conf.tls_cert) || nz(d.conf.tls_key)) {
+		if (!nz(d.conf.tls_cert) || !nz(d.conf.tls_key)) {
+			pr_warn("%s is set but %s is not: set both for "
+				"HTTPS or neither for plain HTTP; refusing to "
+				"start", nz(d.conf.tls_cert) ? "tls_cert" : "tls_key",
+				nz(d.conf.tls_cert) ? "tls_key" : "tls_cert");
+			goto out;
+		}
+		cert = slurp("tls_cert", d.conf.tls_cert);
+		key = slurp("tls_key", d.conf.tls_key);
+		if (!cert || !key)
+			goto out;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		pr_warn("cannot initialise libcurl");
+		goto out;
+	}
+	fd = http_listen(listen_addr);
+	if (fd < 0)
+		goto out;
+	err = caps_drop_all();
+	if (err) {
+		pr_warn("cannot drop capabilities; refusing to run");
+		goto out;
+	}
+	err = store_open(&d.st, db, 0);
+	if (err)
+		goto out;
+
+	/* threads inherit the mask: only this thread takes the signals */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (http_start(&d, fd, cert, key))
+		goto out;
+	fd = -1;	/* libmicrohttpd closes it when it stops */
+	if (notify_start(&d, &nt))
+		goto out;
+	pr_info("listening on %s%s (webhooks: %s%s%s%s)", listen_addr,
+		cert ? " (https)" : "",
+		d.sec.midtrans_server_key ? "midtrans " : "",
+		d.sec.xendit_callback_token ? "xendit " : "",
+		d.sec.tripay_private_key ? "tripay " : "",
+		d.sec.duitku_api_key ? "duitku" : "");
+
+	for (;;) {
+		if (sigwait(&sigs, &sig))
+			break;
+		if (sig != SIGHUP)
+			break;
+	}
+	pr_info("stopping");
+	rc = 0;
+out:
+	notify_stop(nt);
+	http_stop(&d);
+	if (fd >= 0)
+		close(fd);
+	if (d.st)
+		store_close(d.st);
+	if (key) {
+		explicit_bzero(key, strlen(key));
+		free(key);
+	}
+	free(cert);
+	rl_free(d.login_phone);
+	rl_free(d.login_ip);
+	conf_free(&d.conf);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* page.h - the customer page behind /c/{token} (and /p/{token}, the reminders' form). */
+#ifndef TAGIHD_PAGE_H
+#define TAGIHD_PAGE_H
+
+#include <microhttpd.h>
+#include "tagihd/tagihd.h"
+
+/*
+ * path: what follows "/c/" in the URL:
+ *   TOKEN                     GET: the page ([?lang=en])
+ *   TOKEN/invoice/NUMBER.pdf  GET: one of the subscriber's invoices
+ *   TOKEN/pay                 POST: a payment link for the oldest open
+ *                             invoice, answered with 303 to the gateway
+ * An unknown or revoked token is a 404 that says nothing more. Queues
+ * exactly one response; returns libmicrohttpd's result.
+ */
+enum MHD_Result page_handle(struct tagihd *d, struct MHD_Connection *conn,
+			    const char *path, const char *method);
+
+/*
+ * /login: GET the phone + PIN form ([?lang=en]); POST phone=...&pin=...
+ * (form-encoded body) answers 303 to the subscriber's /c/{token} (a link
+ * is made if there is none), or 401 with one generic message whatever
+ * was wrong, or 429 (Retry-After) while the phone or the client address
+ * is locked out (tagihd.h). Queues exactly one response.
+ */
+enum MHD_Result page_login(struct tagihd *d, struct MHD_Connection *conn,
+			   const char *method, const char *body, size_t len);
+
+#endif

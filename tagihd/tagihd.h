@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* tagihd.h - the public daemon's shared state (webhooks, notifications, page). */
+#ifndef TAGIHD_H
+#define TAGIHD_H
+
+#include <stddef.h>
+#include "lib/conf.h"
+#include "billing/store.h"
+#include "billing/gateway/webhook.h"
+
+struct rl;
+
+#define TAGIHD_BODY_MAX (64 * 1024)	/* larger request bodies -> 413 */
+#define TAGIHD_CONN_TIMEOUT 15		/* seconds idle before a close */
+#define TAGIHD_CONN_LIMIT 512
+#define TAGIHD_THREADS 4
+
+/*
+ * Phone + PIN login (page.c): 5 failures for one phone within 15 minutes
+ * lock that phone for 15 minutes (429), whether or not the phone is
+ * known; 30 failures from one client address (an IPv6 /64) lock it the
+ * same way. In memory only: a restart forgets the counters.
+ */
+#define TAGIHD_LOGIN_FAIL_PHONE 5
+#define TAGIHD_LOGIN_FAIL_IP 30
+#define TAGIHD_LOGIN_WINDOW 900		/* seconds */
+#define TAGIHD_LOGIN_LOCK 900		/* seconds */
+#define TAGIHD_LOGIN_SLOTS 8192
+
+struct tagihd {
+	struct tagih_conf conf;
+	struct store *st;
+	struct wh_secrets sec;	/* points into conf */
+	size_t body_max;
+	struct MHD_Daemon *mhd;
+	struct rl *login_phone;	/* failures by normalised phone */
+	struct rl *login_ip;	/* failures by client address */
+};
+
+/*
+ * Start serving on an already bound, listening socket (bound before the
+ * capabilities were dropped). cert/key: PEM text for HTTPS, both NULL for
+ * plain HTTP. Returns 0, -EINVAL (GnuTLS refused the cert/key pair: a
+ * mismatch or bad PEM, reason logged) or -EIO (the server did not start).
+ */
+int http_start(struct tagihd *d, int fd, const char *cert, const char *key);
+void http_stop(struct tagihd *d);
+
+/* Bind and listen on "ADDR:PORT" ("[v6]:PORT" for IPv6). Returns the
+ * socket or -errno (logged). */
+int http_listen(const char *addr);
+
+#endif

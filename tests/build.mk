@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# tests/build.mk - unit suites (check), BPF_PROG_TEST_RUN suites, fuzzers.
+UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime
+UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
+	test_pay test_dunning test_pdp test_custpin test_webhooks
+UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
+UNIT_TAGIHD_TESTS := test_ratelimit
+BPF_TESTS := test_bpf_meter test_bpf_v6
+
+UNIT_BINS := $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) \
+	$(UNIT_BILLING_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_TAGIHD_TESTS))
+BPFT_BINS := $(addprefix $(BUILD)/tests/,$(BPF_TESTS))
+TEST_BINS := $(UNIT_BINS) $(BPFT_BINS)
+
+$(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) $(UNIT_BILLING_TESTS) \
+		$(UNIT_TAGIHD_TESTS)): \
+		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BILLING_A) $(LIB_A)
+	$(call link_cmd,$(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
+
+$(addprefix $(BUILD)/tests/,$(UNIT_AGENT_TESTS)): \
+		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o \
+		$(call obj,$(MAPS_SRCS)) $(BILLING_A) $(LIB_A)
+	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
+
+$(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \
+		$(call obj,$(MAPS_SRCS)) $(BILLING_A) $(LIB_A)
+	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
+
+$(call obj,$(addprefix tests/bpf/,$(addsuffix .c,$(BPF_TESTS)))): $(SKEL_METER)
+
+# libFuzzer targets on the pure webhook parsers (clang; only what they need).
+FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I. \
+	$(call pc_cflags,jansson libcrypto)
+FUZZ_LIBS := $(call pc_libs,jansson libcrypto)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h \
+		$(GATEWAY_PARSE_SRCS) billing/gateway/webhook.h
+	@mkdir -p $(@D)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(GATEWAY_PARSE_SRCS) $(FUZZ_LIBS)
