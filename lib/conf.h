@@ -125,5 +125,7 @@ int conf_set(struct tagih_conf *c, const char *key, const char *val,
 void conf_free(struct tagih_conf *c);
 /* Write the commented example config (docs/tagih.conf.example). */
 void conf_write_example(FILE *f);
+/* Write tagih.conf(5) as scdoc source, from the same table. */
+void conf_write_man(FILE *f);
 
 #endif

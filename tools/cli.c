@@ -31,6 +31,13 @@ struct store *cli_store(struct cli *c)
 	return c->st;
 }
 
+int cli_begin(struct cli *c, bool write, MDB_txn **txn)
+{
+	if (!cli_store(c) || store_begin(c->st, write, txn))
+		return CLI_FAIL;
+	return 0;
+}
+
 void cli_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -90,9 +97,9 @@ int cli_sub_get(MDB_txn *txn, struct store *st, const char *id,
 int cli_sub_begin(struct cli *c, bool write, const char *id,
 		  struct store **st, MDB_txn **txn, struct sub_rec *r)
 {
-	*st = cli_store(c);
-	if (!*st || store_begin(*st, write, txn))
+	if (cli_begin(c, write, txn))
 		return CLI_FAIL;
+	*st = c->st;
 	if (cli_sub_get(*txn, *st, id, r)) {
 		store_abort(*txn);
 		return CLI_FAIL;
