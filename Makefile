@@ -40,12 +40,39 @@ include bench/build.mk
 
 BINS := $(CLI) $(AGENT) $(TAGIHD)
 
+# Man pages, each from one source: tagih(8) from the command tables,
+# tagih.conf(5) from the config table (both printed by the built tagih),
+# the daemons' pages from docs/man/*.scd; scdoc turns them into roff.
+MAN8 := $(BUILD)/man/tagih.8 $(BUILD)/man/tagih-agent.8 $(BUILD)/man/tagihd.8
+MAN5 := $(BUILD)/man/tagih.conf.5
+COMPLETION := $(BUILD)/completion/tagih
+DOCS := README.md docs/ARCHITECTURE.md docs/BENCHMARKS.md docs/BILLING.md \
+	docs/ISOLIR.md docs/INSTALL.md docs/tagih.conf.example
+
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: FORCE all deps check check-unit check-bpf check-integration check-san \
-	demo install clean format fuzz bench tests
+	demo install clean format fuzz bench tests man dist
 
-all: $(BPF_OBJS) $(BINS)
+all: $(BPF_OBJS) $(BINS) man
+
+man: $(MAN8) $(MAN5) $(COMPLETION)
+
+$(BUILD)/man/tagih.8.scd: $(CLI)
+	@mkdir -p $(@D)
+	$(Q)$(CLI) help --man >$@
+$(BUILD)/man/tagih.conf.5.scd: $(CLI)
+	@mkdir -p $(@D)
+	$(Q)$(CLI) config man >$@
+$(BUILD)/man/%.scd: docs/man/%.scd
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+$(BUILD)/man/%: $(BUILD)/man/%.scd
+	$(call msg,SCDOC,$@)
+	$(Q)scdoc <$< >$@
+$(COMPLETION): $(CLI)
+	@mkdir -p $(@D)
+	$(Q)$(CLI) help --completion >$@
 
 $(VERSION_H): FORCE
 	@mkdir -p $(@D)
@@ -88,15 +115,56 @@ bench: tests
 	@echo "see docs/BENCHMARKS.md for each benchmark's command"
 
 # --- install ------------------------------------------------------------------
+# The store is shared by the agent (root) and tagihd (user tagih) through the
+# group tagih: /var/lib/tagih is root:tagih 2770 (new files take the group),
+# the store's files 0660; others get nothing. /etc/tagih is root's (0700);
+# tagihd gets its own 0600 copy of the config at start (see its unit).
+# Without DESTDIR the user and group are created (systemd-sysusers, else
+# useradd); with DESTDIR that is left to the package's postinst.
+SYSUSERS := $(DESTDIR)$(PREFIX)/lib/sysusers.d/tagih.conf
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tagih \
-		$(DESTDIR)/etc/tagih $(DESTDIR)/lib/systemd/system
+		$(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/doc/tagih \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)/lib/systemd/system
+	install -d -m 0700 $(DESTDIR)/etc/tagih
+	install -d -m 2770 $(DESTDIR)/var/lib/tagih
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(BUILD)/bpf/tagih_meter.bpf.o $(DESTDIR)$(PREFIX)/lib/tagih/
+	install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tagih
+	install -m 0644 $(DOCS) $(DESTDIR)$(PREFIX)/share/doc/tagih/
 	install -m 0600 docs/tagih.conf.example $(DESTDIR)/etc/tagih/tagih.conf.example
+	@# the operator's config: the example, unless there is one already
+	[ -e $(DESTDIR)/etc/tagih/tagih.conf ] || \
+		install -m 0600 docs/tagih.conf.example $(DESTDIR)/etc/tagih/tagih.conf
 	for u in docs/systemd/*.service; do \
 		sed 's|@PREFIX@|$(PREFIX)|g' $$u > $(DESTDIR)/lib/systemd/system/$$(basename $$u); \
 	done
+	install -m 0644 docs/systemd/tagih.sysusers $(SYSUSERS)
+	@if [ -z "$(DESTDIR)" ]; then \
+		if command -v systemd-sysusers >/dev/null 2>&1; then \
+			systemd-sysusers $(SYSUSERS); \
+		else \
+			getent group tagih >/dev/null || groupadd --system tagih; \
+			getent passwd tagih >/dev/null || useradd --system \
+				--gid tagih --home-dir /nonexistent --no-create-home \
+				--shell /usr/sbin/nologin tagih; \
+		fi; \
+		chgrp tagih /var/lib/tagih && chmod 2770 /var/lib/tagih; \
+	fi
+
+# A release tarball: the tree at HEAD plus a VERSION file, so a build
+# from it knows its version without git.
+dist:
+	@mkdir -p $(BUILD)/dist
+	$(Q)echo '$(VERSION)' >$(BUILD)/dist/VERSION
+	$(Q)git archive --format=tar --prefix=tagih-$(VERSION)/ \
+		--add-file=$(BUILD)/dist/VERSION HEAD | gzip -9 >$(BUILD)/tagih-$(VERSION).tar.gz
+	@echo "  DIST     $(BUILD)/tagih-$(VERSION).tar.gz"
 
 clean:
 	rm -rf build build-san

@@ -6,12 +6,17 @@
 #include "tools/clidoc.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
 
-/* scdoc treats * _ \ as markup: escape them in running text. */
+/* scdoc treats * _ \ as markup: escape them in running text; `code`
+ * in help text becomes bold. */
 static void sc_text(FILE *f, const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n && s[i]; i++) {
+		if (s[i] == '`') {
+			fputc('*', f);
+			continue;
+		}
 		if (s[i] == '*' || s[i] == '_' || s[i] == '\\')
 			fputc('\\', f);
 		fputc(s[i], f);
@@ -90,6 +95,8 @@ static void sc_opt(FILE *f, const struct cli_opt *o, int tabs)
 	fprintf(f, "\n");
 	fprintf(f, "%.*s", tabs + 1, "\t\t\t\t");
 	sc_str(f, o->help ? o->help : "");
+	if (o->help && *o->help && o->help[strlen(o->help) - 1] != '.')
+		fputc('.', f);
 	if (o->flags & CLI_REQ)
 		fprintf(f, " Required.");
 	if (o->flags & CLI_MULTI)

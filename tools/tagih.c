@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "tools/cli.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
@@ -116,6 +117,13 @@ int main(int argc, char **argv)
 	char **cargv;
 
 	log_set_ident("tagih");
+	/*
+	 * Nothing for others, read and write for the group: a store is
+	 * shared with tagihd through its directory's group (billing/store.c;
+	 * a 0700 directory keeps it private). Exports are 0600 whatever the
+	 * umask.
+	 */
+	umask(S_IRWXO);
 	/* stop at the command word: its options are its own */
 	ret = cli_parse(cli_global_opts, true, argc, argv, "tagih", &a);
 	if (ret == -1) {
