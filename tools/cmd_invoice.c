@@ -44,6 +44,15 @@ static int inv_cmd_run(struct cli *c, struct cli_args *a)
 	ret = bill_tax(c, &o.tax_mode, &o.ppn_bp);
 	if (ret)
 		return ret;
+	/* only a PKP operator (one with an NPWP) may charge PPN */
+	if (o.ppn_bp > 0 && o.tax_mode != TAX_NONE &&
+	    (!c->conf.operator_npwp || !*c->conf.operator_npwp)) {
+		cli_err("refusing to charge PPN without operator_npwp: a "
+			"VAT-registered (PKP) operator sets operator_npwp in "
+			"the config; one that is not (non-PKP) sets tax_mode = "
+			"none. Nothing was written.");
+		return CLI_FAIL;
+	}
 	o.prefix = c->conf.invoice_prefix;
 	o.due_days = c->conf.due_days;
 	o.batch = batch;
