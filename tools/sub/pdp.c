@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pdp.c - `tagih sub export` and `tagih sub erase`: a subscriber's personal data (UU PDP). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "billing/audit.h"
 #include "tools/billcli.h"
 #include "tools/sub/sub.h"
 #include "billing/pdp.h"
+#include "lib/outfile.h"
 #include "lib/ttime.h"
 
 const struct cli_opt sub_export_opts[] = {
@@ -25,35 +23,19 @@ const struct cli_opt sub_erase_opts[] = {
 	{}
 };
 
-/* Write doc to path, created 0600 (an existing file is truncated and
- * made 0600 first). Returns 0 or -errno. */
+/* doc into a new private file at path (lib/outfile.h). 0 or -errno. */
 static int write_private(const char *path, json_t *doc)
 {
-	FILE *f;
-	int fd, err = 0;
+	struct outfile o;
+	int err = outfile_open(&o, path);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0600)) {
-		err = -errno;
-		close(fd);
+	if (err)
 		return err;
+	if (json_dumpf(doc, o.f, JSON_INDENT(2)) || fputc('\n', o.f) == EOF) {
+		outfile_abort(&o);
+		return -EIO;
 	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (json_dumpf(doc, f, JSON_INDENT(2)) || fputc('\n', f) == EOF)
-		err = -EIO;
-	if (fflush(f) || fsync(fd))
-		err = err ? err : -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return outfile_commit(&o);
 }
 
 int sub_cmd_export(struct cli *c, struct cli_args *a)
