@@ -85,12 +85,16 @@ static const struct conf_opt conf_opts[] = {
 	STR(operator_address, "billing", NULL,
 	    "Operator address printed on invoices."),
 	STR(operator_npwp, "billing", NULL,
-	    "Operator tax number (NPWP), printed when VAT is charged."),
+	    "Operator tax number (NPWP) of a VAT-registered (PKP) operator, "
+	    "printed on invoices. `tagih invoice run` refuses to charge PPN "
+	    "without it."),
 	INT(ppn_bp, "billing", 0, 10000, "1100",
-	    "VAT (PPN) in basis points: 1100 = 11%. 0 for non-PKP operators."),
+	    "VAT (PPN) in basis points: 1100 = 11%."),
 	STR(tax_mode, "billing", "exclusive",
 	    "exclusive: PPN added on top of plan prices; inclusive: prices "
-	    "already contain PPN; none: no PPN.",
+	    "already contain PPN; none: no PPN. An operator that is not "
+	    "VAT-registered (non-PKP, as most RT/RW Nets are) sets none; a PKP "
+	    "operator keeps exclusive or inclusive and sets operator_npwp.",
 	    .choices = "exclusive|inclusive|none"),
 	STR(invoice_prefix, "billing", "INV",
 	    "Invoice numbers look like PREFIX/2026/11/000123."),
@@ -398,16 +402,30 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Unquote "..." in place (\" and \\ escapes); strip an unquoted # comment. */
-static int conf_value(char *v, const char **why)
+/*
+ * The value part of a line, in place: "..." unquoted (\" and \\ escapes),
+ * or a bare value up to a comment. A comment starts only at the beginning
+ * of a line or after a blank, so '#' inside a bare value (a secret like
+ * ab#cd) is refused instead of silently cutting the value. blank_before:
+ * v[0] follows a blank on the line.
+ */
+static int conf_value(char *v, bool blank_before, const char **why)
 {
 	char *r, *w;
 
 	if (*v != '"') {
-		char *hash = strchr(v, '#');
-
-		if (hash)
-			*hash = '\0';
+		for (r = v; *r; r++) {
+			if (*r != '#')
+				continue;
+			if (r == v ? blank_before : isspace((unsigned char)r[-1])) {
+				*r = '\0';	/* a comment */
+				break;
+			}
+			*why = "'#' inside a value: quote the value (\"...\") "
+			       "if it belongs to it, or put a blank before a "
+			       "comment";
+			return -EINVAL;
+		}
 		trim(v);
 		return 0;
 	}
@@ -421,6 +439,10 @@ static int conf_value(char *v, const char **why)
 		return -EINVAL;
 	}
 	*w = '\0';
+	if (r[1] && !isspace((unsigned char)r[1])) {
+		*why = "text after the closing quote";
+		return -EINVAL;
+	}
 	r = trim(r + 1);
 	if (*r && *r != '#') {
 		*why = "text after the closing quote";
@@ -429,13 +451,30 @@ static int conf_value(char *v, const char **why)
 	return 0;
 }
 
+static void conf_warn_set(const char *path, int lineno, const char *key,
+			  const char *val, const char *why)
+{
+	const struct conf_opt *o = conf_find(key);
+
+	if (o && o->type == CONF_INT && !strcmp(why, "out of range"))
+		pr_warn("%s:%d: %s: %s out of range %lld..%lld", path, lineno,
+			key, val, (long long)o->min, (long long)o->max);
+	else if (o && o->choices && !o->secret)
+		pr_warn("%s:%d: %s: %s (one of %s)", path, lineno, key, why,
+			o->choices);
+	else
+		pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+}
+
 int conf_load(struct tagih_conf *c, const char *path)
 {
+	int seen[CONF_N] = { 0 };	/* line each key was set on */
 	bool secrets = false;
 	const char *why;
 	struct stat sb;
 	char *line = NULL, *key, *val, *eq;
 	size_t cap = 0;
+	ssize_t len;
 	int lineno = 0, err = 0, e;
 	FILE *f;
 
@@ -445,8 +484,21 @@ int conf_load(struct tagih_conf *c, const char *path)
 		pr_warn("%s: %s", path, strerror(errno));
 		return err;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	/* fopen takes a directory too; getline would then just end */
+	if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+		pr_warn("%s: not a regular file", path);
+		fclose(f);
+		return -EINVAL;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		const struct conf_opt *o;
+
 		lineno++;
+		if (memchr(line, '\0', (size_t)len)) {
+			pr_warn("%s:%d: a NUL byte in the line", path, lineno);
+			err = -EINVAL;
+			continue;
+		}
 		key = trim(line);
 		if (!*key || *key == '#')
 			continue;
@@ -459,34 +511,31 @@ int conf_load(struct tagih_conf *c, const char *path)
 		*eq = '\0';
 		key = trim(key);
 		val = trim(eq + 1);
-		if (conf_value(val, &why)) {
+		if (conf_value(val, val > eq + 1, &why)) {
 			pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+			err = -EINVAL;
+			continue;
+		}
+		o = conf_find(key);
+		if (o && o->type != CONF_LIST && seen[o - conf_opts]) {
+			pr_warn("%s:%d: %s given twice (first on line %d)",
+				path, lineno, key, seen[o - conf_opts]);
 			err = -EINVAL;
 			continue;
 		}
 		e = conf_set(c, key, val, &why);
 		if (e) {
-			const struct conf_opt *o = conf_find(key);
-
-			if (o && o->type == CONF_INT && e == -EINVAL &&
-			    !strcmp(why, "out of range"))
-				pr_warn("%s:%d: %s: %s out of range %lld..%lld",
-					path, lineno, key, val,
-					(long long)o->min, (long long)o->max);
-			else if (o && o->choices && !o->secret)
-				pr_warn("%s:%d: %s: %s (one of %s)", path,
-					lineno, key, why, o->choices);
-			else
-				pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+			conf_warn_set(path, lineno, key, val, why);
 			err = e == -ENOMEM ? e : -EINVAL;
 			if (e == -ENOMEM)
 				break;
 			continue;
 		}
-		if (conf_find(key)->secret && *val)
+		seen[o - conf_opts] = lineno;
+		if (o->secret && *val)
 			secrets = true;
 	}
-	if (secrets && !fstat(fileno(f), &sb) && (sb.st_mode & 0044))
+	if (secrets && (sb.st_mode & 0044))
 		pr_warn("%s holds secrets but is readable by others "
 			"(chmod 600 it)", path);
 	free(line);
@@ -533,8 +582,11 @@ void conf_write_example(FILE *f)
 	fprintf(f, "# tagih.conf - configuration of tagih-agent, tagihd and "
 		   "tagih.\n"
 		   "#\n"
-		   "# \"key = value\", one per line; '#' starts a comment; "
-		   "values may be \"quoted\".\n"
+		   "# \"key = value\", one per line. '#' starts a comment at "
+		   "the start of a line\n# or after a blank; a value holding "
+		   "'#' must be \"quoted\". A key given twice,\n# an unknown "
+		   "key or a bad value stops every program with the line "
+		   "number.\n"
 		   "# Keys left commented out take the default shown. "
 		   "Generated by\n"
 		   "# `tagih config example`: edit the table in "
