@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # tools/build.mk - the `tagih` command line (no libbpf: it writes only the store).
 # One file per command word (tools/cmd_WORD.c; `sub` is the folder tools/sub/).
-CLI_SRCS := tools/tagih.c tools/cli.c tools/clitab.c tools/clidoc.c \
+CLI_SRCS := tools/tagih.c tools/cli.c tools/cliout.c tools/clitab.c tools/clidoc.c \
 	tools/billcli.c tools/cmd_audit.c tools/cmd_balance.c \
 	tools/cmd_config.c tools/cmd_dunning.c tools/cmd_fsck.c \
 	tools/cmd_garden.c tools/cmd_help.c tools/cmd_invoice.c \

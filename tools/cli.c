@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cli.c - what every `tagih` command shares: the store, errors, output. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,17 +35,6 @@ int cli_begin(struct cli *c, bool write, MDB_txn **txn)
 	if (!cli_store(c) || store_begin(c->st, write, txn))
 		return CLI_FAIL;
 	return 0;
-}
-
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tagih: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_take_json(struct cli *c, int argc, char **argv)

@@ -189,7 +189,18 @@ int cli_take_json(struct cli *c, int argc, char **argv);
 /* Bytes as "1.50 GB" / "12.3 MB" / "512 B" (decimal units). Returns buf. */
 char *cli_fmt_bytes(uint64_t b, char *buf, size_t n);
 
-/* Print "tagih: " + message to stderr. */
+/* Print "tagih: " + message to stderr (control characters escaped when
+ * stderr is a terminal; tools/cliout.c). */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Text from the store or the operator for stdout: on a terminal, with
+ * control characters, bytes that are not UTF-8 and bidi overrides shown
+ * as \xNN / \uNNNN; elsewhere as it is. The result lives until 16 more
+ * calls. cli_tx_init says whether stdout is a terminal.
+ */
+const char *cli_tx(const char *s);
+void cli_tx_init(bool tty);
+/* s onto f with every such character escaped (keep_nl: not '\n'). */
+void cli_escape(FILE *f, const char *s, bool keep_nl);
 
 #endif

@@ -38,14 +38,14 @@ static int audit_print(int64_t t, uint32_t seq, json_t *e, void *ctx)
 		return 0;
 	}
 	printf("%s  %-24s %-10s %-16s %s", tt_fmt_time_local(t, tb, sizeof(tb)),
-	       json_string_value(json_object_get(e, "actor")),
-	       json_string_value(json_object_get(e, "action")),
-	       sub ? sub : "-", reason ? reason : "");
+	       cli_tx(json_string_value(json_object_get(e, "actor"))),
+	       cli_tx(json_string_value(json_object_get(e, "action"))),
+	       sub ? cli_tx(sub) : "-", reason ? cli_tx(reason) : "");
 	if (detail) {
 		char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 
 		if (d)
-			printf("  %s", d);
+			printf("  %s", cli_tx(d));
 		free(d);
 	}
 	printf("\n");

@@ -113,8 +113,8 @@ static void inv_print(const struct inv_rec *inv, int32_t today)
 	char a[40], b[40], q[40], d1[32], d2[32];
 	int i;
 
-	printf("Faktur       %s\n", inv->number);
-	printf("Pelanggan    %s\n", inv->sub);
+	printf("Faktur       %s\n", cli_tx(inv->number));
+	printf("Pelanggan    %s\n", cli_tx(inv->sub));
 	printf("Periode      %s (%s .. %s)\n", inv->period,
 	       tt_fmt_date(inv->period_from, d1, sizeof(d1)),
 	       tt_fmt_date(inv->period_to - 1, d2, sizeof(d2)));
@@ -123,13 +123,13 @@ static void inv_print(const struct inv_rec *inv, int32_t today)
 	printf("Status       %s\n",
 	       invoice_status_str(invoice_status(inv, today)));
 	if (inv->status == INV_VOID)
-		printf("Dibatalkan   %s\n", inv->void_reason);
+		printf("Dibatalkan   %s\n", cli_tx(inv->void_reason));
 	printf("\n  %-46s %12s %14s %14s\n", "Keterangan", "Kuantitas", "Harga",
 	       "Jumlah");
 	for (i = 0; i < inv->nlines; i++) {
 		const struct inv_line *l = &inv->lines[i];
 
-		printf("  %-46s %12s %14s %14s\n", l->desc,
+		printf("  %-46s %12s %14s %14s\n", cli_tx(l->desc),
 		       export_qty(l, q, sizeof(q)),
 		       money_fmt(l->unit_price, a, sizeof(a)),
 		       money_fmt(l->amount, b, sizeof(b)));
@@ -192,8 +192,8 @@ static int inv_list_cb(const struct inv_rec *inv, void *ctx)
 		json_array_append_new(il->arr, export_inv_json(inv, il->today));
 		return 0;
 	}
-	printf("%-24s %-16s %-7s %-10s %14s %14s  %s\n", inv->number, inv->sub,
-	       inv->period, tt_fmt_date(inv->due, d, sizeof(d)),
+	printf("%-24s %-16s %-7s %-10s %14s %14s  %s\n", cli_tx(inv->number),
+	       cli_tx(inv->sub), inv->period, tt_fmt_date(inv->due, d, sizeof(d)),
 	       money_fmt(inv->total, a, sizeof(a)),
 	       money_fmt(inv->paid, b, sizeof(b)), invoice_status_str(status));
 	return 0;

@@ -47,9 +47,9 @@ static int list_one(const struct outbox_rec *r, void *ctx)
 	printf("%6llu  %-8s %-14s %-16s %-14s %-22s %12s  %u  %s\n",
 	       (unsigned long long)r->id, outbox_status_str(r->status),
 	       outbox_channel_str(r->channel), outbox_event_str(r->event),
-	       r->sub, r->ref, r->amount ? money_fmt(r->amount, amt,
-						    sizeof(amt)) : "-",
-	       r->attempts, r->last_error);
+	       cli_tx(r->sub), cli_tx(r->ref),
+	       r->amount ? money_fmt(r->amount, amt, sizeof(amt)) : "-",
+	       r->attempts, cli_tx(r->last_error));
 	return 0;
 }
 

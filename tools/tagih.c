@@ -148,6 +148,7 @@ int main(int argc, char **argv)
 	verbose = a.o[G_VERBOSE].n;
 	log_set_level(verbose >= 2 ? LOG_DEBUG : verbose ? LOG_INFO : LOG_WARN);
 	c.tty = isatty(STDOUT_FILENO);
+	cli_tx_init(c.tty);
 
 	if (conf_defaults(&c.conf)) {
 		cli_err("out of memory");

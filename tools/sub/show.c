@@ -118,7 +118,8 @@ static int list_one(const struct sub_rec *r, void *ctx)
 			break;
 	}
 	printf("%-16s %6u %-10s %-12s %-24.24s %s\n", r->id, r->uid,
-	       sub_status_str(r->status), *r->plan ? r->plan : "-", r->name,
+	       sub_status_str(r->status), *r->plan ? r->plan : "-",
+	       cli_tx(r->name),
 	       *line ? line : "-");
 	return 0;
 }
@@ -227,15 +228,15 @@ int sub_cmd_show(struct cli *c, struct cli_args *a)
 	printf("uid:       %u\n", r.uid);
 	printf("status:    %s%s\n", sub_status_str(r.status),
 	       r.hold ? " (hold)" : "");
-	printf("name:      %s\n", r.name);
+	printf("name:      %s\n", cli_tx(r.name));
 	if (*r.phone)
-		printf("phone:     %s\n", r.phone);
+		printf("phone:     %s\n", cli_tx(r.phone));
 	if (*r.email)
-		printf("email:     %s\n", r.email);
+		printf("email:     %s\n", cli_tx(r.email));
 	if (*r.address)
-		printf("address:   %s\n", r.address);
+		printf("address:   %s\n", cli_tx(r.address));
 	if (*r.nik)
-		printf("nik:       %s\n", nik);
+		printf("nik:       %s\n", cli_tx(nik));
 	printf("plan:      %s\n", *r.plan ? r.plan : "-");
 	printf("activated: %s\n", act);
 	if (r.terminated)
@@ -249,7 +250,7 @@ int sub_cmd_show(struct cli *c, struct cli_args *a)
 	printf("balance:   %s\n", money_fmt(r.balance, b, sizeof(b)));
 	printf("created:   %s\n", created);
 	if (*r.notes)
-		printf("notes:     %s\n", r.notes);
+		printf("notes:     %s\n", cli_tx(r.notes));
 	printf("pin:       %s\n", pin ? "set" : "not set");
 	if (r.erased)
 		printf("erased:    yes (personal data removed; ledger kept)\n");
