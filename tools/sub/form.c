@@ -232,9 +232,13 @@ int sub_cmd_set(struct cli *c, struct cli_args *a)
 	MDB_txn *txn;
 	int err, ret;
 
-	if (sub_id_check(id) || !a->nseq) {
-		cli_synopsis(stderr, "usage: ", &cli_sub, &(struct cli_cmd){
-			"set", "ID", 1, sub_set_opts });
+	if (sub_id_check(id)) {
+		cli_err("bad subscriber id '%s'", id);
+		return CLI_USAGE;
+	}
+	if (!a->nseq) {
+		cli_err("sub set %s: nothing to change (see tagih sub set "
+			"--help)", id);
 		return CLI_USAGE;
 	}
 	if (cli_begin(c, true, &txn))
