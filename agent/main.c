@@ -26,6 +26,7 @@
 #include "agent/http.h"
 #include "agent/loader.h"
 #include "lib/log.h"
+#include "lib/version.h"	/* generated into $(BUILD) */
 #include "agent/maps/mapsync.h"
 #include "billing/store.h"
 #include "lib/ttime.h"
@@ -100,6 +101,7 @@ static const struct option long_opts[] = {
 	{ "detach", no_argument, NULL, 'D' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -164,6 +166,7 @@ static void usage(FILE *f)
 "                          without it maps and programs stay and count)\n"
 "  -v, --verbose           debug logging\n"
 "  -h, --help              this text\n"
+"      --version           print the version and exit\n"
 "\n"
 "Config keys for tagih-agent (defaults in brackets):\n");
 	t = conf_table(&n);
@@ -236,6 +239,10 @@ static int parse_args(struct agent *a, int argc, char **argv)
 				NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
+			exit(0);
+		}
+		if (c == 'V') {
+			printf("tagih-agent %s\n", TAGIH_VERSION);
 			exit(0);
 		}
 		if (c == 'c')

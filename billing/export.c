@@ -10,6 +10,7 @@
 #include <cairo-pdf.h>
 
 #include "billing/export.h"
+#include "lib/outfile.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
 #include "lib/ttime.h"
@@ -243,6 +244,64 @@ static void pdf_page(cairo_t *cr, MDB_txn *txn, struct store *st,
 	cairo_show_page(cr);
 }
 
+/* --- CSV -------------------------------------------------------------------- */
+
+/*
+ * One cell. A cell a spreadsheet would take for a formula (= + - @, or a
+ * leading tab or CR) gets a ' in front; one holding a comma, quote or line
+ * break is quoted (RFC 4180), so no value can add a column or a row.
+ * invoice_prefix is the operator's text and reaches every number.
+ */
+static void csv_cell(FILE *f, const char *s, bool last)
+{
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		fputc('"', f);
+	if (strchr("=+-@\t\r", *s) && *s)
+		fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	if (quote)
+		fputc('"', f);
+	fputc(last ? '\n' : ',', f);
+}
+
+static void csv_num(FILE *f, long long v)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%lld", v);
+	csv_cell(f, b, false);
+}
+
+static void csv_row(FILE *f, const struct inv_rec *inv, int32_t today)
+{
+	char d[32];
+
+	csv_cell(f, inv->number, false);
+	csv_cell(f, inv->sub, false);
+	csv_cell(f, inv->period, false);
+	csv_cell(f, tt_fmt_date(inv->issued, d, sizeof(d)), false);
+	csv_cell(f, tt_fmt_date(inv->due, d, sizeof(d)), false);
+	csv_num(f, (long long)inv->subtotal);
+	csv_num(f, (long long)inv->tax);
+	csv_num(f, (long long)inv->total);
+	csv_num(f, (long long)inv->paid);
+	csv_cell(f, invoice_status_str(invoice_status(inv, today)), true);
+}
+
+/* cairo writes the PDF through the export's own file */
+static cairo_status_t pdf_file_write(void *closure, const unsigned char *data,
+				     unsigned int length)
+{
+	return fwrite(data, 1, length, closure) == length ?
+		       CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 /* --- the walk ------------------------------------------------------------- */
 
 struct exp_ctx {
@@ -261,21 +320,13 @@ struct exp_ctx {
 static int exp_cb(const struct inv_rec *inv, void *ctx)
 {
 	struct exp_ctx *ec = ctx;
-	char iss[32], due[32];
 	json_t *j;
 
 	if (ec->period && strcmp(inv->period, ec->period))
 		return 0;
 	switch (ec->fmt) {
 	case EXPORT_CSV:
-		/* numbers and ids never hold commas or quotes */
-		fprintf(ec->f, "%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%s\n",
-			inv->number, inv->sub, inv->period,
-			tt_fmt_date(inv->issued, iss, sizeof(iss)),
-			tt_fmt_date(inv->due, due, sizeof(due)),
-			(long long)inv->subtotal, (long long)inv->tax,
-			(long long)inv->total, (long long)inv->paid,
-			invoice_status_str(invoice_status(inv, ec->today)));
+		csv_row(ec->f, inv, ec->today);
 		break;
 	case EXPORT_JSON:
 		j = export_inv_json(inv, ec->today);
@@ -302,41 +353,32 @@ int export_run(MDB_txn *txn, struct store *st, const char *period, int fmt,
 	struct exp_ctx ec = { .txn = txn, .st = st, .period = period,
 			      .fmt = fmt, .conf = conf, .today = today };
 	cairo_surface_t *surf = NULL;
-	char *tmp = NULL;
+	struct outfile out;
 	int err;
 
-	if (asprintf(&tmp, "%s.tmp%d", path, (int)getpid()) < 0)
-		return -ENOMEM;
+	err = outfile_open(&out, path);
+	if (err)
+		return err;
+	ec.f = out.f;
 	if (fmt == EXPORT_PDF) {
-		surf = cairo_pdf_surface_create(tmp, PDF_W, PDF_H);
+		surf = cairo_pdf_surface_create_for_stream(pdf_file_write, out.f,
+							   PDF_W, PDF_H);
 		if (cairo_surface_status(surf)) {
 			err = -EIO;
 			goto out;
 		}
 		ec.cr = cairo_create(surf);
+	} else if (fmt == EXPORT_CSV) {
+		fputs("number,subscriber,period,issued,due_date,"
+		      "subtotal,tax,total,paid,status\n", ec.f);
 	} else {
-		ec.f = fopen(tmp, "w");
-		if (!ec.f) {
-			err = -errno;
-			goto out;
-		}
-		if (fmt == EXPORT_CSV)
-			fputs("number,subscriber,period,issued,due_date,"
-			      "subtotal,tax,total,paid,status\n", ec.f);
-		else
-			fputs("[", ec.f);
+		fputs("[", ec.f);
 	}
 	err = invoice_foreach(txn, st, exp_cb, &ec);
 	if (err)
 		goto out;
 	if (fmt == EXPORT_JSON)
 		fputs(ec.n ? "\n]\n" : "]\n", ec.f);
-	if (ec.f) {
-		err = fflush(ec.f) || ferror(ec.f) ? -EIO : 0;
-		if (fclose(ec.f) && !err)
-			err = -errno;
-		ec.f = NULL;
-	}
 	if (ec.cr) {
 		cairo_destroy(ec.cr);
 		ec.cr = NULL;
@@ -344,12 +386,10 @@ int export_run(MDB_txn *txn, struct store *st, const char *period, int fmt,
 		if (cairo_surface_status(surf))
 			err = -EIO;
 	}
-	if (!err && rename(tmp, path))
-		err = -errno;
+	if (!err)
+		err = outfile_commit(&out);
 	*count = ec.n;
 out:
-	if (ec.f)
-		fclose(ec.f);
 	if (ec.cr)
 		cairo_destroy(ec.cr);
 	if (surf) {
@@ -357,9 +397,7 @@ out:
 		/* drop cairo's font caches: a CLI exports once and exits */
 		cairo_debug_reset_static_data();
 	}
-	if (err)
-		unlink(tmp);
-	free(tmp);
+	outfile_abort(&out);	/* nothing left to do after a commit */
 	return err;
 }
 

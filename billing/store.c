@@ -135,9 +135,14 @@ int store_open(struct store **stp, const char *dir, unsigned flags)
 		err = store_err(rc, "mdb_env_set_mapsize");
 		goto env_close;
 	}
-	/* NOTLS: read txns are handed between libmicrohttpd threads */
+	/*
+	 * NOTLS: read txns are handed between libmicrohttpd threads. 0660
+	 * (less the umask): the directory decides who shares the store: a
+	 * 0700 one is private, the installed /var/lib/tagih (root:tagih,
+	 * setgid) is shared with tagihd by the group tagih.
+	 */
 	rc = mdb_env_open(st->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0),
-			  0600);
+			  0660);
 	if (rc) {
 		err = store_err(rc, NULL);
 		pr_warn("cannot open store %s: %s", dir, mdb_strerror(rc));

@@ -85,12 +85,16 @@ static const struct conf_opt conf_opts[] = {
 	STR(operator_address, "billing", NULL,
 	    "Operator address printed on invoices."),
 	STR(operator_npwp, "billing", NULL,
-	    "Operator tax number (NPWP), printed when VAT is charged."),
+	    "Operator tax number (NPWP) of a VAT-registered (PKP) operator, "
+	    "printed on invoices. `tagih invoice run` refuses to charge PPN "
+	    "without it."),
 	INT(ppn_bp, "billing", 0, 10000, "1100",
-	    "VAT (PPN) in basis points: 1100 = 11%. 0 for non-PKP operators."),
+	    "VAT (PPN) in basis points: 1100 = 11%."),
 	STR(tax_mode, "billing", "exclusive",
 	    "exclusive: PPN added on top of plan prices; inclusive: prices "
-	    "already contain PPN; none: no PPN.",
+	    "already contain PPN; none: no PPN. An operator that is not "
+	    "VAT-registered (non-PKP, as most RT/RW Nets are) sets none; a PKP "
+	    "operator keeps exclusive or inclusive and sets operator_npwp.",
 	    .choices = "exclusive|inclusive|none"),
 	STR(invoice_prefix, "billing", "INV",
 	    "Invoice numbers look like PREFIX/2026/11/000123."),
@@ -398,16 +402,30 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Unquote "..." in place (\" and \\ escapes); strip an unquoted # comment. */
-static int conf_value(char *v, const char **why)
+/*
+ * The value part of a line, in place: "..." unquoted (\" and \\ escapes),
+ * or a bare value up to a comment. A comment starts only at the beginning
+ * of a line or after a blank, so '#' inside a bare value (a secret like
+ * ab#cd) is refused instead of silently cutting the value. blank_before:
+ * v[0] follows a blank on the line.
+ */
+static int conf_value(char *v, bool blank_before, const char **why)
 {
 	char *r, *w;
 
 	if (*v != '"') {
-		char *hash = strchr(v, '#');
-
-		if (hash)
-			*hash = '\0';
+		for (r = v; *r; r++) {
+			if (*r != '#')
+				continue;
+			if (r == v ? blank_before : isspace((unsigned char)r[-1])) {
+				*r = '\0';	/* a comment */
+				break;
+			}
+			*why = "'#' inside a value: quote the value (\"...\") "
+			       "if it belongs to it, or put a blank before a "
+			       "comment";
+			return -EINVAL;
+		}
 		trim(v);
 		return 0;
 	}
@@ -421,6 +439,10 @@ static int conf_value(char *v, const char **why)
 		return -EINVAL;
 	}
 	*w = '\0';
+	if (r[1] && !isspace((unsigned char)r[1])) {
+		*why = "text after the closing quote";
+		return -EINVAL;
+	}
 	r = trim(r + 1);
 	if (*r && *r != '#') {
 		*why = "text after the closing quote";
@@ -429,13 +451,30 @@ static int conf_value(char *v, const char **why)
 	return 0;
 }
 
+static void conf_warn_set(const char *path, int lineno, const char *key,
+			  const char *val, const char *why)
+{
+	const struct conf_opt *o = conf_find(key);
+
+	if (o && o->type == CONF_INT && !strcmp(why, "out of range"))
+		pr_warn("%s:%d: %s: %s out of range %lld..%lld", path, lineno,
+			key, val, (long long)o->min, (long long)o->max);
+	else if (o && o->choices && !o->secret)
+		pr_warn("%s:%d: %s: %s (one of %s)", path, lineno, key, why,
+			o->choices);
+	else
+		pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+}
+
 int conf_load(struct tagih_conf *c, const char *path)
 {
+	int seen[CONF_N] = { 0 };	/* line each key was set on */
 	bool secrets = false;
 	const char *why;
 	struct stat sb;
 	char *line = NULL, *key, *val, *eq;
 	size_t cap = 0;
+	ssize_t len;
 	int lineno = 0, err = 0, e;
 	FILE *f;
 
@@ -445,8 +484,21 @@ int conf_load(struct tagih_conf *c, const char *path)
 		pr_warn("%s: %s", path, strerror(errno));
 		return err;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	/* fopen takes a directory too; getline would then just end */
+	if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+		pr_warn("%s: not a regular file", path);
+		fclose(f);
+		return -EINVAL;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		const struct conf_opt *o;
+
 		lineno++;
+		if (memchr(line, '\0', (size_t)len)) {
+			pr_warn("%s:%d: a NUL byte in the line", path, lineno);
+			err = -EINVAL;
+			continue;
+		}
 		key = trim(line);
 		if (!*key || *key == '#')
 			continue;
@@ -459,34 +511,31 @@ int conf_load(struct tagih_conf *c, const char *path)
 		*eq = '\0';
 		key = trim(key);
 		val = trim(eq + 1);
-		if (conf_value(val, &why)) {
+		if (conf_value(val, val > eq + 1, &why)) {
 			pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+			err = -EINVAL;
+			continue;
+		}
+		o = conf_find(key);
+		if (o && o->type != CONF_LIST && seen[o - conf_opts]) {
+			pr_warn("%s:%d: %s given twice (first on line %d)",
+				path, lineno, key, seen[o - conf_opts]);
 			err = -EINVAL;
 			continue;
 		}
 		e = conf_set(c, key, val, &why);
 		if (e) {
-			const struct conf_opt *o = conf_find(key);
-
-			if (o && o->type == CONF_INT && e == -EINVAL &&
-			    !strcmp(why, "out of range"))
-				pr_warn("%s:%d: %s: %s out of range %lld..%lld",
-					path, lineno, key, val,
-					(long long)o->min, (long long)o->max);
-			else if (o && o->choices && !o->secret)
-				pr_warn("%s:%d: %s: %s (one of %s)", path,
-					lineno, key, why, o->choices);
-			else
-				pr_warn("%s:%d: %s: %s", path, lineno, key, why);
+			conf_warn_set(path, lineno, key, val, why);
 			err = e == -ENOMEM ? e : -EINVAL;
 			if (e == -ENOMEM)
 				break;
 			continue;
 		}
-		if (conf_find(key)->secret && *val)
+		seen[o - conf_opts] = lineno;
+		if (o->secret && *val)
 			secrets = true;
 	}
-	if (secrets && !fstat(fileno(f), &sb) && (sb.st_mode & 0044))
+	if (secrets && (sb.st_mode & 0044))
 		pr_warn("%s holds secrets but is readable by others "
 			"(chmod 600 it)", path);
 	free(line);
@@ -516,39 +565,44 @@ static void conf_wrap(FILE *f, const char *text)
 	}
 }
 
+static const struct {
+	const char *name, *title;
+} conf_sections[] = {
+	{ "common", "Common to tagih-agent, tagihd and tagih" },
+	{ "agent", "tagih-agent: the XDP meter and enforcement" },
+	{ "billing", "Billing: invoices, tax, dunning" },
+	{ "tagihd", "tagihd: customer portal and payment webhooks" },
+};
+#define N_SECTIONS (sizeof(conf_sections) / sizeof(conf_sections[0]))
+
 void conf_write_example(FILE *f)
 {
-	static const struct {
-		const char *name, *title;
-	} sections[] = {
-		{ "common", "Common to tagih-agent, tagihd and tagih" },
-		{ "agent", "tagih-agent: the XDP meter and enforcement" },
-		{ "billing", "Billing: invoices, tax, dunning" },
-		{ "tagihd", "tagihd: customer portal and payment webhooks" },
-	};
 	size_t s, i;
 
 	fprintf(f, "# tagih.conf - configuration of tagih-agent, tagihd and "
 		   "tagih.\n"
 		   "#\n"
-		   "# \"key = value\", one per line; '#' starts a comment; "
-		   "values may be \"quoted\".\n"
+		   "# \"key = value\", one per line. '#' starts a comment at "
+		   "the start of a line\n# or after a blank; a value holding "
+		   "'#' must be \"quoted\". A key given twice,\n# an unknown "
+		   "key or a bad value stops every program with the line "
+		   "number.\n"
 		   "# Keys left commented out take the default shown. "
 		   "Generated by\n"
 		   "# `tagih config example`: edit the table in "
 		   "lib/conf.c, not this file.\n"
 		   "# Keep this file mode 0600 when it holds gateway keys.\n");
-	for (s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
+	for (s = 0; s < N_SECTIONS; s++) {
 		fprintf(f, "\n########################################"
 			   "##################################\n"
 			   "# %s\n"
 			   "########################################"
 			   "##################################\n",
-			sections[s].title);
+			conf_sections[s].title);
 		for (i = 0; i < CONF_N; i++) {
 			const struct conf_opt *o = &conf_opts[i];
 
-			if (strcmp(o->section, sections[s].name))
+			if (strcmp(o->section, conf_sections[s].name))
 				continue;
 			fprintf(f, "\n");
 			conf_wrap(f, o->help);
@@ -573,4 +627,99 @@ void conf_write_example(FILE *f)
 				fprintf(f, "#%s =\n", o->key);
 		}
 	}
+}
+
+/* scdoc markup characters in running text */
+static void man_str(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '*' || *s == '_' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+static const char *man_type(const struct conf_opt *o)
+{
+	switch (o->type) {
+	case CONF_INT:
+		return "integer";
+	case CONF_BOOL:
+		return "yes|no";
+	case CONF_LIST:
+		return "text (repeatable)";
+	case CONF_STR:
+		break;
+	}
+	return o->choices ? o->choices : "text";
+}
+
+void conf_write_man(FILE *f)
+{
+	size_t s, i;
+
+	fprintf(f,
+		"tagih.conf(5) \"tagih\" \"tagih manual\"\n\n"
+		"; Generated by `tagih config man` from the table in "
+		"lib/conf.c: edit that.\n\n"
+		"# NAME\n\n"
+		"tagih.conf - configuration of tagih-agent, tagihd and tagih\n\n"
+		"# SYNOPSIS\n\n"
+		"_/etc/tagih/tagih.conf_\n\n"
+		"# DESCRIPTION\n\n"
+		"One file configures *tagih-agent*(8), *tagihd*(8) and "
+		"*tagih*(8). Each line is *key = value*. A line whose first "
+		"character other than blanks is *#* is a comment, and so is "
+		"the rest of a line from a *#* that follows a blank. A value "
+		"may be written in double quotes (with \\\\\" and \\\\\\\\ "
+		"inside); a *#* inside an unquoted value is refused, so a "
+		"secret that holds one must be quoted.\n\n"
+		"Every key is read from the one table this page is made from, "
+		"so *tagih config example* prints the same keys with their "
+		"defaults, and the same table checks the file: an unknown "
+		"key, a key given twice (except the repeatable ones), a value "
+		"out of its bounds, a NUL byte or a line without *=* is refused "
+		"with the file name and line number, and the program does not "
+		"start. *tagih config check* reads the file and says so.\n\n"
+		"The file holds gateway secrets: keep it mode 0600 (the "
+		"programs warn when it is readable by others).\n\n"
+		"A non-PKP operator (not registered for VAT, as most RT/RW Nets "
+		"are) sets *tax\\_mode = none*. A PKP operator sets "
+		"*operator\\_npwp*; *tagih invoice run* refuses to charge PPN "
+		"without it.\n\n");
+	for (s = 0; s < N_SECTIONS; s++) {
+		fprintf(f, "# %s\n\n", conf_sections[s].title);
+		for (i = 0; i < CONF_N; i++) {
+			const struct conf_opt *o = &conf_opts[i];
+
+			if (strcmp(o->section, conf_sections[s].name))
+				continue;
+			fprintf(f, "*");
+			man_str(f, o->key);
+			fprintf(f, "* = _");
+			man_str(f, man_type(o));
+			fprintf(f, "_\n\t");
+			man_str(f, o->help);
+			if (o->type == CONF_INT)
+				fprintf(f, " From %lld to %lld.",
+					(long long)o->min, (long long)o->max);
+			if (o->secret)
+				fprintf(f, " Secret: never printed or logged.");
+			if (o->def && *o->def) {
+				fprintf(f, " Default: ");
+				man_str(f, o->def);
+				fprintf(f, ".");
+			} else if (!o->def) {
+				fprintf(f, " Unset by default.");
+			}
+			fprintf(f, "\n\n");
+		}
+	}
+	fprintf(f,
+		"# FILES\n\n"
+		"_/etc/tagih/tagih.conf_\n\tThe config file.\n\n"
+		"_/usr/local/share/doc/tagih/tagih.conf.example_\n\tThe "
+		"commented example, the output of *tagih config example*.\n\n"
+		"# SEE ALSO\n\n"
+		"*tagih*(8), *tagih-agent*(8), *tagihd*(8)\n");
 }

@@ -8,9 +8,12 @@
 #include <stdio.h>
 
 /*
- * File format: "key = value" lines, '#' starts a comment, blank lines
- * ignored, values may be "quoted". Repeatable keys (lan, wan) may appear
- * several times. Every key lives in the one table in conf.c with its type,
+ * File format: "key = value" lines, blank lines ignored, values may be
+ * "quoted". '#' starts a comment at the start of a line or after a blank;
+ * one inside a bare value is an error (a secret is never cut short).
+ * Repeatable keys (lan, wan) may appear several times, any other key
+ * once; an unknown key, a NUL byte or a file that is not a regular file
+ * is an error too. Every key lives in the one table in conf.c with its type,
  * bounds, default and help text; --help, docs/tagih.conf.example and
  * validation are all generated from that table.
  *
@@ -115,7 +118,8 @@ int conf_defaults(struct tagih_conf *c);
 /*
  * Parse path into c (on top of what c holds). Errors are printed as
  * "path:line: message" via pr_warn. Returns 0, -ENOENT (no file),
- * -EINVAL (syntax, unknown key, bad value, out of bounds) or -errno.
+ * -EINVAL (syntax, unknown key, key given twice, bad value, out of
+ * bounds, NUL byte, not a regular file) or -errno.
  */
 int conf_load(struct tagih_conf *c, const char *path);
 /* Set one key from text (command-line options use this too).
@@ -125,5 +129,7 @@ int conf_set(struct tagih_conf *c, const char *key, const char *val,
 void conf_free(struct tagih_conf *c);
 /* Write the commented example config (docs/tagih.conf.example). */
 void conf_write_example(FILE *f);
+/* Write tagih.conf(5) as scdoc source, from the same table. */
+void conf_write_man(FILE *f);
 
 #endif

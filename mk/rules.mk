@@ -27,7 +27,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wstrict-prototypes -Werror \
 	-Wno-unused-parameter -D_GNU_SOURCE -pthread -I. -I$(BUILD) \
 	$(call pc_cflags,libbpf libxdp libmicrohttpd jansson libcurl libcrypto cairo) \
-	$(SANFLAGS) -DTAGIH_VERSION='"$(VERSION)"'
+	$(SANFLAGS)
 override LDFLAGS += -pthread $(SANFLAGS)
 
 # What each layer links (and nothing more: the ledger never links libbpf).

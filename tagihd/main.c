@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/ttime.h"
 #include "tagihd/caps.h"
 #include "tagihd/tagihd.h"
@@ -32,7 +33,8 @@ static void usage(FILE *f)
 "  --config FILE     config with the gateway secrets; must be mode 0600\n"
 "  --listen A:P      listen address (default: config 'public_listen',\n"
 "                    else 0.0.0.0:8080)\n"
-"  --verbose         debug logging\n");
+"  --verbose         debug logging\n"
+"  --version         print the version and exit\n");
 }
 
 /*
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *config = NULL, *listen_addr = NULL;
@@ -163,6 +166,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tagihd %s\n", TAGIH_VERSION);
 			return 0;
 		default:
 			usage(stderr);

@@ -113,7 +113,7 @@ run_san() {
 	log_dir_saved=$log_dir; log_dir=$BUILD/test-logs; mkdir -p "$log_dir"
 	run_unit
 	# the CLI and the public daemon end to end, sanitized too
-	for t in test_cli_sub test_billing_cli test_tagihd test_notify \
+	for t in test_cli_sub test_billing_cli test_cli_ops test_tagihd test_notify \
 		 test_custpage; do
 		[ -f "tests/integration/$t.sh" ] || continue
 		run_one "integration/$t (asan+ubsan)" env BUILD="$BUILD" \

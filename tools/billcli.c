@@ -50,20 +50,29 @@ int bill_time(const char *opt, const char *s, int64_t *t)
 	return 0;
 }
 
-int bill_uint(const char *opt, const char *s, uint64_t max, uint64_t *out)
+int bill_uint_range(const char *opt, const char *s, uint64_t min,
+		    uint64_t max, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
 
+	/* digits only: no sign, no blank, no "0x" (strtoull takes all three) */
 	errno = 0;
 	if (*s < '0' || *s > '9' ||
-	    ((v = strtoull(s, &end, 10)), errno || *end) || v > max) {
-		cli_err("--%s '%s' must be a whole number from 0 to %llu", opt,
-			s, (unsigned long long)max);
+	    ((v = strtoull(s, &end, 10)), errno || *end) || v < min ||
+	    v > max) {
+		cli_err("--%s '%s' must be a whole number from %llu to %llu",
+			opt, s, (unsigned long long)min,
+			(unsigned long long)max);
 		return CLI_USAGE;
 	}
 	*out = v;
 	return 0;
+}
+
+int bill_uint(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	return bill_uint_range(opt, s, 0, max, out);
 }
 
 int bill_tax(const struct cli *c, int *mode, int64_t *bp)

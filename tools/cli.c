@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cli.c - what every `tagih` command shares: the store, errors, output. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,15 +30,11 @@ struct store *cli_store(struct cli *c)
 	return c->st;
 }
 
-void cli_err(const char *fmt, ...)
+int cli_begin(struct cli *c, bool write, MDB_txn **txn)
 {
-	va_list ap;
-
-	fputs("tagih: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	if (!cli_store(c) || store_begin(c->st, write, txn))
+		return CLI_FAIL;
+	return 0;
 }
 
 int cli_take_json(struct cli *c, int argc, char **argv)
@@ -90,9 +85,9 @@ int cli_sub_get(MDB_txn *txn, struct store *st, const char *id,
 int cli_sub_begin(struct cli *c, bool write, const char *id,
 		  struct store **st, MDB_txn **txn, struct sub_rec *r)
 {
-	*st = cli_store(c);
-	if (!*st || store_begin(*st, write, txn))
+	if (cli_begin(c, write, txn))
 		return CLI_FAIL;
+	*st = c->st;
 	if (cli_sub_get(*txn, *st, id, r)) {
 		store_abort(*txn);
 		return CLI_FAIL;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_audit.c - `tagih audit [--sub ID] [--json]`: read the audit log. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +10,6 @@
 #include "billing/audit.h"
 #include "tools/cli.h"
 #include "lib/ttime.h"
-
-static void audit_usage(FILE *f)
-{
-	fprintf(f, "usage: tagih audit [--sub ID] [--json]\n"
-		   "  Every suspend, restore, hold, garden change and other "
-		   "audited step, oldest first.\n");
-}
 
 struct audit_ctx {
 	json_t *arr;
@@ -46,55 +38,34 @@ static int audit_print(int64_t t, uint32_t seq, json_t *e, void *ctx)
 		return 0;
 	}
 	printf("%s  %-24s %-10s %-16s %s", tt_fmt_time_local(t, tb, sizeof(tb)),
-	       json_string_value(json_object_get(e, "actor")),
-	       json_string_value(json_object_get(e, "action")),
-	       sub ? sub : "-", reason ? reason : "");
+	       cli_tx(json_string_value(json_object_get(e, "actor"))),
+	       cli_tx(json_string_value(json_object_get(e, "action"))),
+	       sub ? cli_tx(sub) : "-", reason ? cli_tx(reason) : "");
 	if (detail) {
 		char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 
 		if (d)
-			printf("  %s", d);
+			printf("  %s", cli_tx(d));
 		free(d);
 	}
 	printf("\n");
 	return 0;
 }
 
-int cmd_audit(struct cli *c, int argc, char **argv)
+static const struct cli_opt audit_opts[] = {
+	{ "sub", CLI_STR, "ID", "only this subscriber's entries",
+	  .short_opt = 's' },
+	{}
+};
+
+static int cmd_audit(struct cli *c, struct cli_args *args)
 {
-	static const struct option opts[] = {
-		{ "sub", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct audit_ctx a = {};
-	const char *sub = NULL;
+	const char *sub = args->o[0].s;
 	struct store *st;
 	MDB_txn *txn;
-	int o, err;
+	int err;
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 's':
-			sub = optarg;
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		case 'h':
-			audit_usage(stdout);
-			return CLI_OK;
-		default:
-			audit_usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		audit_usage(stderr);
-		return CLI_USAGE;
-	}
 	st = cli_store(c);
 	if (!st)
 		return CLI_FAIL;
@@ -120,3 +91,14 @@ out:
 	}
 	return CLI_OK;
 }
+
+static const struct cli_cmd audit_cmds[] = {
+	{ "", "", 0, audit_opts, cmd_audit, "read the audit log",
+	  "Every suspend, restore, hold, garden change, payment and other "
+	  "audited step, oldest first, with who did it.", CLI_CMD_JSON },
+	{}
+};
+
+const struct cli_group cli_audit = {
+	"audit", "who did what, when", NULL, audit_cmds
+};

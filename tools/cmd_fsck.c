@@ -6,25 +6,16 @@
 #include "tools/billcli.h"
 #include "billing/fsck.h"
 
-int cmd_fsck(struct cli *c, int argc, char **argv)
+static int cmd_fsck(struct cli *c, struct cli_args *a)
 {
 	struct fsck_report r;
 	struct store *st;
 	MDB_txn *txn;
 	int err;
 
-	if (argc != 1) {
-		fprintf(argc == 2 && !strcmp(argv[1], "--help") ? stdout :
-								  stderr,
-			"usage: tagih fsck [--json]\n"
-			"  Checks invoice totals, payment allocations and "
-			"gap-free numbers.\n");
-		return argc == 2 && !strcmp(argv[1], "--help") ? CLI_OK :
-								 CLI_USAGE;
-	}
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
+	st = c->st;
 	err = fsck_run(txn, st, c->json ? NULL : stdout, &r);
 	store_abort(txn);
 	if (err) {
@@ -48,3 +39,14 @@ int cmd_fsck(struct cli *c, int argc, char **argv)
 		       r.violations == 1 ? "" : "s");
 	return r.violations ? CLI_FAIL : CLI_OK;
 }
+
+static const struct cli_cmd fsck_cmds[] = {
+	{ "", "", 0, NULL, cmd_fsck, "check the billing ledger's invariants",
+	  "Checks invoice totals, payment allocations, balances and gap-free "
+	  "numbers; exits 1 on any violation.", CLI_CMD_JSON },
+	{}
+};
+
+const struct cli_group cli_fsck = {
+	"fsck", "check the billing ledger's invariants", NULL, fsck_cmds
+};

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_garden.c - `tagih garden add|list|remove`: what isolated subscribers may reach. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +14,10 @@
 
 /*
  * DB_GARDEN: struct prefix -> u16 port (host order; 0 = any port). A DNS
- * resolver is an entry with port 53. The agent copies the table into
- * tagih_garden4/6 when "policy_gen" changes; we also push it right away
- * when the maps are pinned.
+ * resolver is an entry with port 53. We write the store and bump
+ * garden_gen; tagih-agent copies the table into tagih_garden4/6 when it
+ * sees the generation change.
  */
-static void garden_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih garden add PREFIX [--port N]\n"
-		"       tagih garden list [--json]\n"
-		"       tagih garden remove PREFIX\n"
-		"  Destinations suspended (isolir) subscribers can still reach:\n"
-		"  the DNS resolvers (--port 53), the portal and the payment\n"
-		"  pages. --port 0 (default) allows every port.\n");
-}
-
 static int garden_change(struct cli *c, const char *verb, const char *text,
 			 long port)
 {
@@ -48,12 +36,9 @@ static int garden_change(struct cli *c, const char *verb, const char *text,
 		return CLI_USAGE;
 	}
 	prefix_fmt(&p, pb, sizeof(pb));
-	st = cli_store(c);
-	if (!st)
+	if (cli_begin(c, true, &txn))
 		return CLI_FAIL;
-	err = store_begin(st, true, &txn);
-	if (err)
-		goto fail;
+	st = c->st;
 	if (!strcmp(verb, "add"))
 		err = store_put(txn, st, DB_GARDEN, &p, sizeof(p), &v,
 				sizeof(v), 0);
@@ -94,21 +79,20 @@ fail:
 	return CLI_FAIL;
 }
 
-static int garden_list(struct cli *c)
+static int garden_list(struct cli *c, struct cli_args *a)
 {
 	json_t *arr = c->json ? json_array() : NULL;
 	MDB_cursor *cur;
 	struct store *st;
 	MDB_val k, v;
 	MDB_txn *txn;
-	int rc, err, n = 0;
+	int rc, n = 0;
 
-	st = cli_store(c);
-	if (!st)
+	if (cli_begin(c, false, &txn)) {
+		json_decref(arr);
 		return CLI_FAIL;
-	err = store_begin(st, false, &txn);
-	if (err)
-		return CLI_FAIL;
+	}
+	st = c->st;
 	rc = mdb_cursor_open(txn, store_dbi(st, DB_GARDEN), &cur);
 	if (rc) {
 		store_abort(txn);
@@ -151,52 +135,37 @@ static int garden_list(struct cli *c)
 	return CLI_OK;
 }
 
-int cmd_garden(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *verb;
-	long port = 0;
-	char *end;
-	int o;
+static const struct cli_opt add_opts[] = {
+	{ "port", CLI_UINT, "N", "only this TCP/UDP port (53 for a DNS "
+	  "resolver; default 0 = every port)", .max = 65535, .short_opt = 'p' },
+	{}
+};
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		garden_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	verb = argv[1];
-	argc--;
-	argv++;
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'p':
-			port = strtol(optarg, &end, 10);
-			if (*end || end == optarg || port < 0 || port > 65535) {
-				cli_err("--port: 0..65535");
-				return CLI_USAGE;
-			}
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		case 'h':
-			garden_usage(stdout);
-			return CLI_OK;
-		default:
-			garden_usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (!strcmp(verb, "list") && optind == argc)
-		return garden_list(c);
-	if ((!strcmp(verb, "add") || !strcmp(verb, "remove")) &&
-	    optind == argc - 1)
-		return garden_change(c, verb, argv[optind], port);
-	garden_usage(stderr);
-	return CLI_USAGE;
+static int garden_add(struct cli *c, struct cli_args *a)
+{
+	return garden_change(c, "add", a->argv[0], (long)a->o[0].u);
 }
+
+static int garden_remove(struct cli *c, struct cli_args *a)
+{
+	return garden_change(c, "remove", a->argv[0], 0);
+}
+
+static const struct cli_cmd garden_cmds[] = {
+	{ "add", "PREFIX", 1, add_opts, garden_add,
+	  "let suspended subscribers reach PREFIX",
+	  "The DNS resolvers (--port 53), the portal and the payment pages "
+	  "belong here. tagih-agent copies the garden into its maps within "
+	  "policy_poll_ms (at its next start if it is not running)." },
+	{ "list", "", 0, NULL, garden_list, "what suspended subscribers reach",
+	  NULL, CLI_CMD_JSON },
+	{ "remove", "PREFIX", 1, NULL, garden_remove,
+	  "take PREFIX out of the garden", NULL },
+	{}
+};
+
+const struct cli_group cli_garden = {
+	"garden", "walled garden: what isolated subscribers reach",
+	"Destinations suspended (isolir) subscribers can still reach: the DNS "
+	"resolvers, the portal and the payment pages.", garden_cmds
+};

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_invoice.c - `tagih invoice`: run a period, show, list, void, export. */
+/* cmd_invoice.c - `tagih invoice`: run a period, show, list, void, export, payment links. */
 #include <errno.h>
-#include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,82 +10,49 @@
 #include "billing/export.h"
 #include "billing/invoice.h"
 #include "billing/rate.h"
+#include "billing/sub.h"
+#include "billing/gateway/paylink.h"
 #include "lib/ttime.h"
 
-static void invoice_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih invoice run --period YYYY-MM [--now TIME] "
-		"[--batch N]\n"
-		"       tagih invoice show NUMBER [--json]\n"
-		"       tagih invoice list [--period YYYY-MM] [--status "
-		"issued|partial|paid|overdue|void]\n"
-		"                          [--sub ID] [--json]\n"
-		"       tagih invoice void NUMBER --reason TEXT\n"
-		"       tagih invoice export --period YYYY-MM --format "
-		"csv|json|pdf --out PATH\n"
-		"       tagih invoice paylink NUMBER [--gateway "
-		"midtrans|xendit|tripay|duitku]\n"
-		"\n"
-		"  A run bills a calendar month once it has ended (postpaid); "
-		"running it again\n"
-		"  creates nothing new. Issued invoices are never changed, "
-		"only voided.\n");
-}
+enum { R_PERIOD, R_NOW, R_BATCH };
+static const struct cli_opt run_opts[] = {
+	[R_PERIOD] = { "period", CLI_PERIOD, NULL, "the month to bill",
+		       CLI_REQ },
+	[R_NOW] = { "now", CLI_TIME, NULL,
+		    "pretend it is this instant (the issue date)" },
+	[R_BATCH] = { "batch", CLI_UINT, NULL,
+		      "subscribers per transaction (default 10000)",
+		      .min = 1, .max = 1000000 },
+	{}
+};
 
-static int inv_cmd_run(struct cli *c, int argc, char **argv)
+static int inv_cmd_run(struct cli *c, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "now", required_argument, NULL, 'n' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct inv_run_opts o = { .now = tt_now() };
 	struct inv_run_stats s;
-	const char *period = NULL;
+	const char *period = a->o[R_PERIOD].s;
 	struct store *st;
-	uint64_t batch = 10000;
+	uint64_t batch = a->o[R_BATCH].n ? a->o[R_BATCH].u : 10000;
 	uint64_t t0;
-	int opt, ret, err;
+	int ret, err;
 	char tot[40];
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		ret = 0;
-		switch (opt) {
-		case 'p':
-			period = optarg;
-			ret = bill_period("period", optarg, &o.year, &o.month);
-			break;
-		case 'n':
-			ret = bill_time("now", optarg, &o.now);
-			break;
-		case 'b':
-			ret = bill_uint("batch", optarg, 1000000, &batch);
-			if (!ret && !batch)
-				ret = bill_uint("batch", "x", 1000000, &batch);
-			break;
-		case 'h':
-			invoice_usage(stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
-		if (ret)
-			return ret;
-	}
-	if (optind != argc || !period) {
-		if (!period)
-			cli_err("--period YYYY-MM is required");
-		else
-			invoice_usage(stderr);
-		return CLI_USAGE;
-	}
+	o.year = a->o[R_PERIOD].y;
+	o.month = a->o[R_PERIOD].m;
+	if (a->o[R_NOW].n)
+		o.now = a->o[R_NOW].t;
 	ret = bill_tax(c, &o.tax_mode, &o.ppn_bp);
 	if (ret)
 		return ret;
+	/* only a PKP operator (one with an NPWP) may charge PPN */
+	if (o.ppn_bp > 0 && o.tax_mode != TAX_NONE &&
+	    (!c->conf.operator_npwp || !*c->conf.operator_npwp)) {
+		cli_err("refusing to charge PPN without operator_npwp: a "
+			"VAT-registered (PKP) operator sets operator_npwp in "
+			"the config; one that is not (non-PKP) sets tax_mode = "
+			"none. Nothing was written.");
+		return CLI_FAIL;
+	}
 	o.prefix = c->conf.invoice_prefix;
 	o.due_days = c->conf.due_days;
 	o.batch = batch;
@@ -146,8 +113,8 @@ static void inv_print(const struct inv_rec *inv, int32_t today)
 	char a[40], b[40], q[40], d1[32], d2[32];
 	int i;
 
-	printf("Faktur       %s\n", inv->number);
-	printf("Pelanggan    %s\n", inv->sub);
+	printf("Faktur       %s\n", cli_tx(inv->number));
+	printf("Pelanggan    %s\n", cli_tx(inv->sub));
 	printf("Periode      %s (%s .. %s)\n", inv->period,
 	       tt_fmt_date(inv->period_from, d1, sizeof(d1)),
 	       tt_fmt_date(inv->period_to - 1, d2, sizeof(d2)));
@@ -156,13 +123,13 @@ static void inv_print(const struct inv_rec *inv, int32_t today)
 	printf("Status       %s\n",
 	       invoice_status_str(invoice_status(inv, today)));
 	if (inv->status == INV_VOID)
-		printf("Dibatalkan   %s\n", inv->void_reason);
+		printf("Dibatalkan   %s\n", cli_tx(inv->void_reason));
 	printf("\n  %-46s %12s %14s %14s\n", "Keterangan", "Kuantitas", "Harga",
 	       "Jumlah");
 	for (i = 0; i < inv->nlines; i++) {
 		const struct inv_line *l = &inv->lines[i];
 
-		printf("  %-46s %12s %14s %14s\n", l->desc,
+		printf("  %-46s %12s %14s %14s\n", cli_tx(l->desc),
 		       export_qty(l, q, sizeof(q)),
 		       money_fmt(l->unit_price, a, sizeof(a)),
 		       money_fmt(l->amount, b, sizeof(b)));
@@ -180,25 +147,19 @@ static void inv_print(const struct inv_rec *inv, int32_t today)
 	printf("  %-74s %14s\n", "Dibayar", money_fmt(inv->paid, a, sizeof(a)));
 }
 
-static int inv_cmd_show(struct cli *c, int argc, char **argv)
+static int inv_cmd_show(struct cli *c, struct cli_args *a)
 {
 	static struct inv_rec inv;
-	struct store *st;
 	MDB_txn *txn;
 	int err;
 
-	if (argc != 2) {
-		invoice_usage(stderr);
-		return CLI_USAGE;
-	}
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
-	err = invoice_get(txn, st, argv[1], &inv);
+	err = invoice_get(txn, c->st, a->argv[0], &inv);
 	store_abort(txn);
 	if (err) {
 		cli_err(err == -ENOENT ? "unknown invoice '%s'" :
-					 "cannot read invoice '%s'", argv[1]);
+					 "cannot read invoice '%s'", a->argv[0]);
 		return CLI_FAIL;
 	}
 	if (c->json)
@@ -231,59 +192,34 @@ static int inv_list_cb(const struct inv_rec *inv, void *ctx)
 		json_array_append_new(il->arr, export_inv_json(inv, il->today));
 		return 0;
 	}
-	printf("%-24s %-16s %-7s %-10s %14s %14s  %s\n", inv->number, inv->sub,
-	       inv->period, tt_fmt_date(inv->due, d, sizeof(d)),
+	printf("%-24s %-16s %-7s %-10s %14s %14s  %s\n", cli_tx(inv->number),
+	       cli_tx(inv->sub), inv->period, tt_fmt_date(inv->due, d, sizeof(d)),
 	       money_fmt(inv->total, a, sizeof(a)),
 	       money_fmt(inv->paid, b, sizeof(b)), invoice_status_str(status));
 	return 0;
 }
 
-static int inv_cmd_list(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "status", required_argument, NULL, 's' },
-		{ "sub", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct inv_list il = { .status = -1, .today = tt_local_day(tt_now()) };
-	struct store *st;
-	MDB_txn *txn;
-	int o, y, m, ret, err;
+enum { L_PERIOD, L_STATUS, L_SUB };
+static const struct cli_opt list_opts[] = {
+	[L_PERIOD] = { "period", CLI_PERIOD, NULL, "only this month" },
+	[L_STATUS] = { "status", CLI_CHOICE, NULL, "only invoices in this state",
+		       .choices = "issued|partial|paid|overdue|void" },
+	[L_SUB] = { "sub", CLI_STR, "ID", "only this subscriber's" },
+	{}
+};
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'p':
-			ret = bill_period("period", optarg, &y, &m);
-			if (ret)
-				return ret;
-			il.period = optarg;
-			break;
-		case 's':
-			if (invoice_status_parse(optarg, &il.status)) {
-				cli_err("--status '%s': use issued, partial, "
-					"paid, overdue or void", optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'u':
-			il.sub = optarg;
-			break;
-		case 'h':
-			invoice_usage(stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		invoice_usage(stderr);
+static int inv_cmd_list(struct cli *c, struct cli_args *a)
+{
+	struct inv_list il = { .status = -1, .today = tt_local_day(tt_now()) };
+	MDB_txn *txn;
+	int err;
+
+	il.period = a->o[L_PERIOD].s;
+	il.sub = a->o[L_SUB].s;
+	if (a->o[L_STATUS].n &&
+	    invoice_status_parse(a->o[L_STATUS].s, &il.status))
 		return CLI_USAGE;
-	}
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
 	if (c->json)
 		il.arr = json_array();
@@ -291,7 +227,7 @@ static int inv_cmd_list(struct cli *c, int argc, char **argv)
 		printf("%-24s %-16s %-7s %-10s %14s %14s  %s\n", "NUMBER",
 		       "SUBSCRIBER", "PERIOD", "DUE", "TOTAL", "PAID",
 		       "STATUS");
-	err = invoice_foreach(txn, st, inv_list_cb, &il);
+	err = invoice_foreach(txn, c->st, inv_list_cb, &il);
 	store_abort(txn);
 	if (err) {
 		json_decref(il.arr);
@@ -303,109 +239,74 @@ static int inv_cmd_list(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int inv_cmd_void(struct cli *c, int argc, char **argv)
+static const struct cli_opt void_opts[] = {
+	{ "reason", CLI_STR, "TEXT", "why: a void is a credit and says why",
+	  CLI_REQ },
+	{}
+};
+
+static int inv_cmd_void(struct cli *c, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *reason = NULL;
-	struct store *st;
+	const char *reason = a->o[0].s, *num = a->argv[0];
 	MDB_txn *txn;
 	char actor[64];
-	int o, err;
+	int err;
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (o == 'r') {
-			reason = optarg;
-		} else {
-			invoice_usage(o == 'h' ? stdout : stderr);
-			return o == 'h' ? CLI_OK : CLI_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		invoice_usage(stderr);
-		return CLI_USAGE;
-	}
-	if (!reason || !*reason) {
+	if (!*reason) {
 		cli_err("--reason TEXT is required: a void is a credit and "
 			"says why");
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st || store_begin(st, true, &txn))
+	if (cli_begin(c, true, &txn))
 		return CLI_FAIL;
-	err = invoice_void(txn, st, argv[optind], reason, tt_now(),
+	err = invoice_void(txn, c->st, num, reason, tt_now(),
 			   audit_cli_actor(actor, sizeof(actor)));
 	if (err) {
 		store_abort(txn);
 		if (err == -ENOENT)
-			cli_err("unknown invoice '%s'", argv[optind]);
+			cli_err("unknown invoice '%s'", num);
 		else if (err == -EALREADY)
-			cli_err("invoice '%s' is already void", argv[optind]);
+			cli_err("invoice '%s' is already void", num);
 		else
-			cli_err("cannot void '%s': %s", argv[optind],
+			cli_err("cannot void '%s': %s", num,
 				strerror(-err));
 		return CLI_FAIL;
 	}
 	if (store_commit(txn))
 		return CLI_FAIL;
 	printf("voided %s; anything paid on it is now the subscriber's "
-	       "balance\n", argv[optind]);
+	       "balance\n", num);
 	return CLI_OK;
 }
 
-static int inv_cmd_export(struct cli *c, int argc, char **argv)
+enum { E_PERIOD, E_FORMAT, E_OUT };
+static const struct cli_opt export_opts[] = {
+	[E_PERIOD] = { "period", CLI_PERIOD, NULL, "the month's invoices",
+		       CLI_REQ },
+	[E_FORMAT] = { "format", CLI_CHOICE, NULL, "file format", CLI_REQ,
+		       .choices = "csv|json|pdf" },
+	[E_OUT] = { "out", CLI_STR, "PATH",
+		    "the file to create (mode 0600; never follows a symlink)",
+		    CLI_REQ },
+	{}
+};
+
+static int inv_cmd_export(struct cli *c, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *period = NULL, *out = NULL;
-	struct store *st;
+	const char *period = a->o[E_PERIOD].s, *out = a->o[E_OUT].s;
 	MDB_txn *txn;
 	uint64_t n = 0;
-	int o, y, m, fmt = -1, ret, err;
+	int fmt = -1, err;
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'p':
-			ret = bill_period("period", optarg, &y, &m);
-			if (ret)
-				return ret;
-			period = optarg;
-			break;
-		case 'f':
-			if (export_fmt_parse(optarg, &fmt)) {
-				cli_err("--format '%s': use csv, json or pdf",
-					optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			invoice_usage(stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc || !period || fmt < 0 || !out || !*out) {
+	if (export_fmt_parse(a->o[E_FORMAT].s, &fmt))
+		return CLI_USAGE;
+	if (!*out) {
 		cli_err("export needs --period, --format and --out");
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
-	err = export_run(txn, st, period, fmt, out, &c->conf,
+	err = export_run(txn, c->st, period, fmt, out, &c->conf,
 			 tt_local_day(tt_now()), &n);
 	store_abort(txn);
 	if (err) {
@@ -421,27 +322,82 @@ static int inv_cmd_export(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-int cmd_invoice(struct cli *c, int argc, char **argv)
-{
-	const char *verb = argc > 1 ? argv[1] : NULL;
+static const struct cli_opt paylink_opts[] = {
+	{ "gateway", CLI_CHOICE, NULL, "the gateway (default paylink_gateway)",
+	  .choices = "midtrans|xendit|tripay|duitku", .short_opt = 'g' },
+	{}
+};
 
-	if (!verb || !strcmp(verb, "-h") || !strcmp(verb, "--help")) {
-		invoice_usage(verb ? stdout : stderr);
-		return verb ? CLI_OK : CLI_USAGE;
+static int inv_cmd_paylink(struct cli *c, struct cli_args *a)
+{
+	const char *gateway = a->o[0].s, *base = c->conf.public_url;
+	char why[256], ret_url[512] = "";
+	const char *num = a->argv[0];
+	struct paylink pl;
+	struct inv_rec *inv = NULL;
+	struct sub_rec r;
+	struct store *st;
+	MDB_txn *txn;
+	int err;
+
+	st = cli_store(c);
+	if (!st)
+		return CLI_FAIL;
+	/* back to the subscriber's own page when there is one */
+	if (base && *base && !store_begin(st, false, &txn)) {
+		inv = malloc(sizeof(*inv));
+		if (inv && !invoice_get(txn, st, num, inv) &&
+		    !sub_get(txn, st, inv->sub, &r))
+			snprintf(ret_url, sizeof(ret_url), "%s%s%s", base,
+				 r.link_token[0] ? "/c/" : "", r.link_token);
+		free(inv);
+		store_abort(txn);
 	}
-	if (!strcmp(verb, "run"))
-		return inv_cmd_run(c, argc - 1, argv + 1);
-	if (!strcmp(verb, "show"))
-		return inv_cmd_show(c, argc - 1, argv + 1);
-	if (!strcmp(verb, "list"))
-		return inv_cmd_list(c, argc - 1, argv + 1);
-	if (!strcmp(verb, "void"))
-		return inv_cmd_void(c, argc - 1, argv + 1);
-	if (!strcmp(verb, "export"))
-		return inv_cmd_export(c, argc - 1, argv + 1);
-	if (!strcmp(verb, "paylink"))
-		return cmd_invoice_paylink(c, argc - 1, argv + 1);
-	cli_err("unknown 'invoice' command '%s'", verb);
-	invoice_usage(stderr);
-	return CLI_USAGE;
+	err = paylink_create(st, &c->conf, num, gateway,
+			     ret_url[0] ? ret_url : NULL, &pl, why,
+			     sizeof(why));
+	if (err) {
+		cli_err("no payment link for %s: %s", num, why);
+		return err == -EINVAL ? CLI_USAGE : CLI_FAIL;
+	}
+	if (c->json)
+		bill_json_out(json_pack("{s:s, s:s, s:s, s:I, s:s}", "invoice",
+					num, "gateway", pl.gateway,
+					"order_id", pl.order_id, "amount",
+					(json_int_t)pl.amount, "url", pl.url));
+	else
+		printf("%s\n", pl.url);
+	return CLI_OK;
 }
+
+static const struct cli_cmd invoice_cmds[] = {
+	{ "run", "", 0, run_opts, inv_cmd_run,
+	  "make the invoices of a month",
+	  "A run bills a calendar month once it has ended (postpaid); running "
+	  "it again creates nothing new. Invoices are numbered without gaps "
+	  "(invoice_prefix/YYYY/MM/NNNNNN). PPN follows tax_mode and ppn_bp; "
+	  "a run that would charge PPN needs operator_npwp (a non-PKP "
+	  "operator sets tax_mode = none).", CLI_CMD_JSON },
+	{ "show", "NUMBER", 1, NULL, inv_cmd_show, "one invoice with its lines",
+	  NULL, CLI_CMD_JSON },
+	{ "list", "", 0, list_opts, inv_cmd_list, "invoices, filtered", NULL,
+	  CLI_CMD_JSON },
+	{ "void", "NUMBER", 1, void_opts, inv_cmd_void,
+	  "void an invoice (what was paid on it becomes balance)",
+	  "Issued invoices are never changed, only voided." },
+	{ "export", "", 0, export_opts, inv_cmd_export,
+	  "a month's invoices as CSV, JSON or PDF",
+	  "The file is created mode 0600 (it holds names); an existing file "
+	  "is replaced only by a complete new one, never written through a "
+	  "symlink.", CLI_CMD_JSON },
+	{ "paylink", "NUMBER", 1, paylink_opts, inv_cmd_paylink,
+	  "a payment link at the gateway for what is open on the invoice",
+	  "Creates a payment at the gateway for what is open on the invoice "
+	  "and prints its URL. Order ids: NUMBER, then NUMBER-1, NUMBER-2 for "
+	  "later links.", CLI_CMD_JSON },
+	{}
+};
+
+const struct cli_group cli_invoice = {
+	"invoice", "invoice runs, show, list, void, export", NULL, invoice_cmds
+};

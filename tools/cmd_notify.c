@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_notify.c - `tagih notify list|retry`: the notification outbox for the operator. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,21 +10,6 @@
 #include "lib/money.h"
 #include "billing/outbox.h"
 #include "lib/ttime.h"
-
-static void notify_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih notify list [--status pending|sending|sent|failed] "
-		"[--json]\n"
-		"       tagih notify retry ID\n"
-		"\n"
-		"  Messages to subscribers (WhatsApp, e-mail) queued by billing "
-		"and dunning\n"
-		"  and sent by tagihd, each event at most once per channel. "
-		"`retry` puts a\n"
-		"  failed message back in the queue; tagihd sends it within a "
-		"second.\n");
-}
 
 struct list_ctx {
 	int status;		/* -1 = all */
@@ -63,50 +47,27 @@ static int list_one(const struct outbox_rec *r, void *ctx)
 	printf("%6llu  %-8s %-14s %-16s %-14s %-22s %12s  %u  %s\n",
 	       (unsigned long long)r->id, outbox_status_str(r->status),
 	       outbox_channel_str(r->channel), outbox_event_str(r->event),
-	       r->sub, r->ref, r->amount ? money_fmt(r->amount, amt,
-						    sizeof(amt)) : "-",
-	       r->attempts, r->last_error);
+	       cli_tx(r->sub), cli_tx(r->ref),
+	       r->amount ? money_fmt(r->amount, amt, sizeof(amt)) : "-",
+	       r->attempts, cli_tx(r->last_error));
 	return 0;
 }
 
-static int notify_list(struct cli *c, int argc, char **argv)
+static const struct cli_opt list_opts[] = {
+	{ "status", CLI_CHOICE, NULL, "only messages in this state",
+	  .choices = "pending|sending|sent|failed", .short_opt = 's' },
+	{}
+};
+
+static int notify_list(struct cli *c, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct list_ctx l = { .status = -1 };
 	struct store *st;
 	MDB_txn *txn;
-	int o, err;
+	int err;
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 's':
-			if (outbox_status_parse(optarg, &l.status)) {
-				cli_err("--status: want pending, sending, "
-					"sent or failed");
-				return CLI_USAGE;
-			}
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		case 'h':
-			notify_usage(stdout);
-			return CLI_OK;
-		default:
-			notify_usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		notify_usage(stderr);
+	if (a->o[0].n && outbox_status_parse(a->o[0].s, &l.status))
 		return CLI_USAGE;
-	}
 	st = cli_store(c);
 	if (!st)
 		return CLI_FAIL;
@@ -136,7 +97,7 @@ static int notify_list(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int notify_retry(struct cli *c, int argc, char **argv)
+static int notify_retry(struct cli *c, struct cli_args *a)
 {
 	unsigned long long id;
 	struct store *st;
@@ -144,13 +105,9 @@ static int notify_retry(struct cli *c, int argc, char **argv)
 	char *end;
 	int err;
 
-	if (argc != 2 || !*argv[1]) {
-		notify_usage(stderr);
-		return CLI_USAGE;
-	}
-	id = strtoull(argv[1], &end, 10);
-	if (*end || !id) {
-		cli_err("retry: '%s' is not a message id", argv[1]);
+	id = strtoull(a->argv[0], &end, 10);
+	if (a->argv[0][0] < '0' || a->argv[0][0] > '9' || *end || !id) {
+		cli_err("retry: '%s' is not a message id", a->argv[0]);
 		return CLI_USAGE;
 	}
 	st = cli_store(c);
@@ -177,17 +134,18 @@ static int notify_retry(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-int cmd_notify(struct cli *c, int argc, char **argv)
-{
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		notify_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	if (!strcmp(argv[1], "list"))
-		return notify_list(c, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "retry"))
-		return notify_retry(c, argc - 1, argv + 1);
-	cli_err("notify: unknown subcommand '%s'", argv[1]);
-	notify_usage(stderr);
-	return CLI_USAGE;
-}
+static const struct cli_cmd notify_cmds[] = {
+	{ "list", "", 0, list_opts, notify_list, "the notification outbox",
+	  NULL, CLI_CMD_JSON },
+	{ "retry", "ID", 1, NULL, notify_retry,
+	  "put a failed message back in the queue",
+	  "tagihd sends it within a second." },
+	{}
+};
+
+const struct cli_group cli_notify = {
+	"notify", "messages to subscribers: list, retry",
+	"Messages to subscribers (WhatsApp, e-mail) queued by billing and "
+	"dunning and sent by tagihd, each event at most once per channel.",
+	notify_cmds
+};

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_plan.c - `tagih plan`: add, list and show plans (flat, volume, hybrid). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,26 +8,6 @@
 #include "billing/plan.h"
 #include "billing/rate.h"
 #include "lib/ttime.h"
-
-static void plan_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih plan add NAME --type flat|volume|hybrid [--price RP] "
-		"[--per-gb RP]\n"
-		"                      [--quota-gb N] [--min RP] [--cap RP]\n"
-		"       tagih plan list [--json]\n"
-		"       tagih plan show NAME [--json]\n"
-		"\n"
-		"  flat:   --price (monthly fee)\n"
-		"  volume: --per-gb, optional --min (minimum charge) and --cap\n"
-		"  hybrid: --price with --quota-gb included, then --per-gb "
-		"overage, optional --cap\n"
-		"  Amounts in whole Rupiah (150000 or 150.000). GB = 10^9 "
-		"bytes.\n"
-		"  Plans are never deleted or changed: add a new one and move "
-		"subscribers\n"
-		"  with `tagih sub plan ID PLAN --from DATE`.\n");
-}
 
 static json_t *plan_json(const struct plan_rec *p)
 {
@@ -54,85 +33,50 @@ static void plan_print(const struct plan_rec *p)
 	       p->terms.cap ? money_fmt(p->terms.cap, k, sizeof(k)) : "-");
 }
 
-static int plan_cmd_add(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "price", required_argument, NULL, 'p' },
-		{ "per-gb", required_argument, NULL, 'g' },
-		{ "quota-gb", required_argument, NULL, 'q' },
-		{ "min", required_argument, NULL, 'm' },
-		{ "cap", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct plan_rec p = { .version = PLAN_REC_VERSION };
-	const char *why = NULL;
-	struct store *st;
-	MDB_txn *txn;
-	uint64_t gb;
-	int o, ret, type = -1, err;
+enum { A_TYPE, A_PRICE, A_PER_GB, A_QUOTA, A_MIN, A_CAP };
+static const struct cli_opt add_opts[] = {
+	[A_TYPE] = { "type", CLI_CHOICE, NULL, "how the plan is billed",
+		     CLI_REQ, .choices = "flat|volume|hybrid" },
+	[A_PRICE] = { "price", CLI_AMOUNT, NULL, "monthly fee (flat, hybrid)" },
+	[A_PER_GB] = { "per-gb", CLI_AMOUNT, NULL,
+		       "price per GB (volume; hybrid overage)" },
+	[A_QUOTA] = { "quota-gb", CLI_UINT, NULL,
+		      "GB included in the fee (hybrid)", .max = 1000000000 },
+	[A_MIN] = { "min", CLI_AMOUNT, NULL, "minimum charge (volume)" },
+	[A_CAP] = { "cap", CLI_AMOUNT, NULL,
+		    "most the usage part can cost (volume, hybrid)" },
+	{}
+};
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		ret = 0;
-		switch (o) {
-		case 't':
-			if (rate_plan_type_parse(optarg, &type)) {
-				cli_err("--type '%s': use flat, volume or "
-					"hybrid", optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'p':
-			ret = bill_amount("price", optarg, &p.terms.price);
-			break;
-		case 'g':
-			ret = bill_amount("per-gb", optarg, &p.terms.per_gb);
-			break;
-		case 'q':
-			ret = bill_uint("quota-gb", optarg, 1000000000, &gb);
-			p.terms.quota_bytes = gb * RATE_GB;
-			break;
-		case 'm':
-			ret = bill_amount("min", optarg, &p.terms.min);
-			break;
-		case 'c':
-			ret = bill_amount("cap", optarg, &p.terms.cap);
-			break;
-		case 'h':
-			plan_usage(stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
-		if (ret)
-			return ret;
-	}
-	if (optind + 1 != argc) {
-		plan_usage(stderr);
+static int plan_cmd_add(struct cli *c, struct cli_args *a)
+{
+	struct plan_rec p = { .version = PLAN_REC_VERSION };
+	const char *why = NULL, *name = a->argv[0];
+	MDB_txn *txn;
+	int type = -1, err;
+
+	if (rate_plan_type_parse(a->o[A_TYPE].s, &type))
 		return CLI_USAGE;
-	}
-	if (plan_name_check(argv[optind])) {
+	p.terms.price = a->o[A_PRICE].rp;
+	p.terms.per_gb = a->o[A_PER_GB].rp;
+	p.terms.quota_bytes = a->o[A_QUOTA].u * RATE_GB;
+	p.terms.min = a->o[A_MIN].rp;
+	p.terms.cap = a->o[A_CAP].rp;
+	if (plan_name_check(name)) {
 		cli_err("bad plan name '%s': use 1..%d of A-Z a-z 0-9 . _ -",
-			argv[optind], PLAN_NAME_MAX);
+			name, PLAN_NAME_MAX);
 		return CLI_USAGE;
 	}
-	if (type < 0) {
-		cli_err("--type is required (flat, volume or hybrid)");
-		return CLI_USAGE;
-	}
-	snprintf(p.name, sizeof(p.name), "%s", argv[optind]);
+	snprintf(p.name, sizeof(p.name), "%s", name);
 	p.terms.type = type;
 	p.created = tt_now();
 	if (rate_plan_check(&p.terms, &why)) {
 		cli_err("plan '%s': %s", p.name, why);
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st || store_begin(st, true, &txn))
+	if (cli_begin(c, true, &txn))
 		return CLI_FAIL;
-	err = plan_add(txn, st, &p);
+	err = plan_add(txn, c->st, &p);
 	if (err) {
 		store_abort(txn);
 		if (err == -EEXIST)
@@ -168,26 +112,20 @@ static int plan_list_cb(const struct plan_rec *p, void *ctx)
 	return 0;
 }
 
-static int plan_cmd_list(struct cli *c, int argc, char **argv)
+static int plan_cmd_list(struct cli *c, struct cli_args *a)
 {
 	struct plan_list pl = { c, NULL };
-	struct store *st;
 	MDB_txn *txn;
 	int err;
 
-	if (argc != 1) {
-		plan_usage(stderr);
-		return CLI_USAGE;
-	}
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
 	if (c->json)
 		pl.arr = json_array();
 	else
 		printf("%-20s %-7s %14s %12s %11s %12s %12s\n", "NAME", "TYPE",
 		       "PRICE", "PER GB", "QUOTA", "MIN", "CAP");
-	err = plan_foreach(txn, st, plan_list_cb, &pl);
+	err = plan_foreach(txn, c->st, plan_list_cb, &pl);
 	store_abort(txn);
 	if (err) {
 		json_decref(pl.arr);
@@ -199,25 +137,19 @@ static int plan_cmd_list(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int plan_cmd_show(struct cli *c, int argc, char **argv)
+static int plan_cmd_show(struct cli *c, struct cli_args *a)
 {
 	struct plan_rec p;
-	struct store *st;
 	MDB_txn *txn;
 	int err;
 
-	if (argc != 2) {
-		plan_usage(stderr);
-		return CLI_USAGE;
-	}
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
-	err = plan_get(txn, st, argv[1], &p);
+	err = plan_get(txn, c->st, a->argv[0], &p);
 	store_abort(txn);
 	if (err) {
 		cli_err(err == -ENOENT ? "unknown plan '%s'" :
-					 "cannot read plan '%s'", argv[1]);
+					 "cannot read plan '%s'", a->argv[0]);
 		return CLI_FAIL;
 	}
 	if (c->json) {
@@ -230,21 +162,22 @@ static int plan_cmd_show(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-int cmd_plan(struct cli *c, int argc, char **argv)
-{
-	const char *verb = argc > 1 ? argv[1] : NULL;
+static const struct cli_cmd plan_cmds[] = {
+	{ "add", "NAME", 1, add_opts, plan_cmd_add, "add a plan",
+	  "flat: --price (monthly fee). volume: --per-gb, optional --min "
+	  "(minimum charge) and --cap. hybrid: --price with --quota-gb "
+	  "included, then --per-gb overage, optional --cap.\n\n"
+	  "Amounts in whole Rupiah (150000 or 150.000). GB = 10^9 bytes. Plans "
+	  "are never deleted or changed: add a new one and move subscribers "
+	  "with `tagih sub plan ID PLAN --from DATE`.", CLI_CMD_JSON },
+	{ "list", "", 0, NULL, plan_cmd_list, "every plan", NULL,
+	  CLI_CMD_JSON },
+	{ "show", "NAME", 1, NULL, plan_cmd_show, "one plan", NULL,
+	  CLI_CMD_JSON },
+	{}
+};
 
-	if (!verb || !strcmp(verb, "-h") || !strcmp(verb, "--help")) {
-		plan_usage(verb ? stdout : stderr);
-		return verb ? CLI_OK : CLI_USAGE;
-	}
-	if (!strcmp(verb, "add"))
-		return plan_cmd_add(c, argc - 1, argv + 1);
-	if (!strcmp(verb, "list"))
-		return plan_cmd_list(c, argc - 1, argv + 1);
-	if (!strcmp(verb, "show"))
-		return plan_cmd_show(c, argc - 1, argv + 1);
-	cli_err("unknown 'plan' command '%s'", verb);
-	plan_usage(stderr);
-	return CLI_USAGE;
-}
+const struct cli_group cli_plan = {
+	"plan", "plans: flat, volume, hybrid (add, list, show)", NULL,
+	plan_cmds
+};

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_report.c - `tagih report`: revenue per period, aging, top usage. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,76 +9,37 @@
 #include "billing/report.h"
 #include "lib/ttime.h"
 
-static void report_usage_text(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih report revenue --period YYYY-MM [--json]\n"
-		"       tagih report aging [--json]\n"
-		"       tagih report usage --period YYYY-MM [--top N] [--json]\n"
-		"\n"
-		"  aging: open invoices by days past their due date: current "
-		"(not yet due),\n"
-		"  0-30, 31-60, 61-90 and 90+ days.\n");
-}
+enum { R_PERIOD, R_TOP };
+static const struct cli_opt period_opts[] = {
+	[R_PERIOD] = { "period", CLI_PERIOD, NULL, "the month", CLI_REQ },
+	{}
+};
 
-int cmd_report(struct cli *c, int argc, char **argv)
+static const struct cli_opt usage_opts[] = {
+	[R_PERIOD] = { "period", CLI_PERIOD, NULL, "the month", CLI_REQ },
+	[R_TOP] = { "top", CLI_UINT, NULL, "how many subscribers (default 10)",
+		    .max = 10000 },
+	{}
+};
+
+static int report(struct cli *c, struct cli_args *args, const char *verb)
 {
-	static const struct option opts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "top", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *verb = argc > 1 ? argv[1] : "", *period = NULL;
+	const char *period = args->o[R_PERIOD].s;
 	struct aging_bucket ag[AGING_BUCKETS];
 	struct usage_top *top = NULL;
 	struct rev_report rv;
 	struct store *st;
 	MDB_txn *txn;
-	uint64_t ntop = 10;
-	int o, y = 0, m = 0, ret, err, n = 0, i;
+	uint64_t ntop = args->o[R_TOP].n ? args->o[R_TOP].u : 10;
+	int y = args->o[R_PERIOD].y, m = args->o[R_PERIOD].m, err, n = 0, i;
 	char a[40], b[40], d[40], e[40], bu[32];
 	json_t *j;
 
-	optind = 0;
-	while ((o = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'p':
-			ret = bill_period("period", optarg, &y, &m);
-			if (ret)
-				return ret;
-			period = optarg;
-			break;
-		case 't':
-			ret = bill_uint("top", optarg, 10000, &ntop);
-			if (ret)
-				return ret;
-			break;
-		case 'h':
-			report_usage_text(stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 1) {	/* argv[1], the verb, is getopt's argv[0] */
-		report_usage_text(stderr);
-		return CLI_USAGE;
-	}
-	if ((!strcmp(verb, "revenue") || !strcmp(verb, "usage")) && !period) {
-		cli_err("--period YYYY-MM is required");
-		return CLI_USAGE;
-	}
-	if (strcmp(verb, "revenue") && strcmp(verb, "aging") &&
-	    strcmp(verb, "usage")) {
-		report_usage_text(stderr);
-		return CLI_USAGE;
-	}
 	if (!ntop)
 		ntop = 1;
-	st = cli_store(c);
-	if (!st || store_begin(st, false, &txn))
+	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
+	st = c->st;
 	if (!strcmp(verb, "revenue")) {
 		err = report_revenue(txn, st, period, &rv);
 	} else if (!strcmp(verb, "aging")) {
@@ -168,3 +128,36 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	free(top);
 	return CLI_OK;
 }
+
+static int report_cmd_revenue(struct cli *c, struct cli_args *a)
+{
+	return report(c, a, "revenue");
+}
+
+static int report_cmd_aging(struct cli *c, struct cli_args *a)
+{
+	return report(c, a, "aging");
+}
+
+static int report_cmd_usage(struct cli *c, struct cli_args *a)
+{
+	return report(c, a, "usage");
+}
+
+static const struct cli_cmd report_cmds[] = {
+	{ "revenue", "", 0, period_opts, report_cmd_revenue,
+	  "a month's invoices: subtotal, PPN, total, paid, open, void", NULL,
+	  CLI_CMD_JSON },
+	{ "aging", "", 0, NULL, report_cmd_aging,
+	  "open invoices by days past their due date",
+	  "Buckets: current (not yet due), 0-30, 31-60, 61-90 and 90+ days.",
+	  CLI_CMD_JSON },
+	{ "usage", "", 0, usage_opts, report_cmd_usage,
+	  "the subscribers who used the most in a month", NULL,
+	  CLI_CMD_JSON },
+	{}
+};
+
+const struct cli_group cli_report = {
+	"report", "revenue, aging, top usage", NULL, report_cmds
+};

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_usage.c - `tagih usage`: a subscriber's metered usage; CSV import. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +13,6 @@
 #include "billing/usage.h"
 
 #define CSV_HEADER "subscriber,start,up_bytes,down_bytes"
-
-static void usage_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih usage ID [--from TIME] [--to TIME] "
-		"[--step hour|day] [--json]\n"
-		"       tagih usage import FILE.csv|-\n"
-		"\n"
-		"  TIME is ISO 8601: 2026-11-01 (local midnight), "
-		"2026-11-01T10:00 (local),\n"
-		"  2026-11-01T03:00Z or +07:00 offsets. The range is [from, "
-		"to); default all.\n"
-		"  Import CSV header: " CSV_HEADER "\n"
-		"  (start aligned to an hour). Importing the same file again "
-		"changes nothing.\n");
-}
 
 struct show_ctx {
 	json_t *arr;
@@ -79,67 +62,35 @@ static int show_bucket(int64_t start, const struct usage_val *v, void *ctx)
 	return 0;
 }
 
-static int usage_show(struct cli *c, int argc, char **argv)
+enum { U_FROM, U_TO, U_STEP };
+static const struct cli_opt show_opts[] = {
+	[U_FROM] = { "from", CLI_TIME, NULL, "start of the range (default all)" },
+	[U_TO] = { "to", CLI_TIME, NULL, "end of the range, not included" },
+	[U_STEP] = { "step", CLI_CHOICE, NULL, "one line per hour or day",
+		     .choices = "hour|day" },
+	{}
+};
+
+static int usage_show(struct cli *c, struct cli_args *args)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "step", required_argument, NULL, 's' },
-		CLI_OPT_JSON,
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int64_t from = INT64_MIN, to = INT64_MAX;
+	int64_t from = args->o[U_FROM].n ? args->o[U_FROM].t : INT64_MIN;
+	int64_t to = args->o[U_TO].n ? args->o[U_TO].t : INT64_MAX;
 	struct show_ctx s = { 0 };
-	bool step = false;
+	bool step = args->o[U_STEP].n;
 	struct usage_val tot;
 	struct sub_rec r;
 	struct store *st;
 	MDB_txn *txn;
 	json_t *j = NULL;
 	char a[40], b[40];
-	int o, err;
+	int err;
 
-	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f':
-		case 't':
-			if (tt_parse_time(optarg, o == 'f' ? &from : &to)) {
-				cli_err("--%s '%s' is not an ISO 8601 time",
-					o == 'f' ? "from" : "to", optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 's':
-			step = true;
-			if (!strcmp(optarg, "hour"))
-				s.step = USAGE_STEP_HOUR;
-			else if (!strcmp(optarg, "day"))
-				s.step = USAGE_STEP_DAY;
-			else {
-				cli_err("--step must be hour or day");
-				return CLI_USAGE;
-			}
-			break;
-		case 'j':
-			c->json = true;
-			break;
-		case 'h':
-			usage_usage(stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		usage_usage(stderr);
-		return CLI_USAGE;
-	}
+	s.step = args->o[U_STEP].u ? USAGE_STEP_DAY : USAGE_STEP_HOUR;
 	if (from >= to) {
 		cli_err("--from must be before --to");
 		return CLI_USAGE;
 	}
-	if (cli_sub_begin(c, false, argv[optind], &st, &txn, &r))
+	if (cli_sub_begin(c, false, args->argv[0], &st, &txn, &r))
 		return CLI_FAIL;
 	err = usage_sum(txn, st, r.uid, from, to, &tot);
 	if (err)
@@ -320,7 +271,7 @@ out:
 	return ret;
 }
 
-static int usage_import(struct cli *c, int argc, char **argv)
+static int usage_import(struct cli *c, struct cli_args *a)
 {
 	struct imp_row *rows = NULL;
 	size_t n = 0, i, nsubs = 0;
@@ -331,11 +282,7 @@ static int usage_import(struct cli *c, int argc, char **argv)
 	int ret, err = 0;
 	FILE *f;
 
-	if (argc != 2) {
-		usage_usage(stderr);
-		return CLI_USAGE;
-	}
-	name = argv[1];
+	name = a->argv[0];
 	f = strcmp(name, "-") ? fopen(name, "r") : stdin;
 	if (!f) {
 		cli_err("%s: %s", name, strerror(errno));
@@ -350,11 +297,9 @@ static int usage_import(struct cli *c, int argc, char **argv)
 		qsort(rows, n, sizeof(*rows), row_cmp);
 
 	ret = CLI_FAIL;
-	st = cli_store(c);
-	if (!st)
+	if (cli_begin(c, true, &txn))
 		goto out;
-	if (store_begin(st, true, &txn))
-		goto out;
+	st = c->st;
 	for (i = 0; i < n; i++) {
 		struct usage_val v = { 0 };
 		size_t j;
@@ -401,17 +346,19 @@ out:
 	return ret;
 }
 
-int cmd_usage(struct cli *c, int argc, char **argv)
-{
-	if (argc < 2) {
-		usage_usage(stderr);
-		return CLI_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage_usage(stdout);
-		return CLI_OK;
-	}
-	if (!strcmp(argv[1], "import"))
-		return usage_import(c, argc - 1, argv + 1);
-	return usage_show(c, argc, argv);
-}
+static const struct cli_cmd usage_cmds[] = {
+	{ "", "ID", 1, show_opts, usage_show, "a subscriber's metered usage",
+	  "TIME is ISO 8601: 2026-11-01 (local midnight), 2026-11-01T10:00 "
+	  "(local), 2026-11-01T03:00Z or +07:00 offsets. The range is [from, "
+	  "to); default all.", CLI_CMD_JSON },
+	{ "import", "FILE.csv|-", 1, NULL, usage_import,
+	  "import usage from CSV (another meter, a migration)",
+	  "CSV header: " CSV_HEADER " (start aligned to an hour). Rows for the "
+	  "same subscriber and hour are summed. Importing the same file again "
+	  "changes nothing.", CLI_CMD_JSON },
+	{}
+};
+
+const struct cli_group cli_usage = {
+	"usage", "metered usage per subscriber; import CSV", NULL, usage_cmds
+};

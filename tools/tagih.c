@@ -1,60 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0
-/* tagih.c - the `tagih` operator CLI: global options, then a command group. */
+/* tagih.c - the `tagih` operator CLI: global options, the table of command words, main. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "tools/cli.h"
+#include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/log.h"
 #include "lib/ttime.h"
 
 #define TAGIH_DEF_CONF "/etc/tagih/tagih.conf"
 
-static int cmd_config(struct cli *c, int argc, char **argv);
-
 /*
- * Groups not built yet stay out of the binary instead of breaking the
- * link: every command is a weak reference and rows with no code are
- * skipped. Adding a group: its prototype in cli.h, one #pragma and one row.
+ * Every command word, in `tagih --help` order. A new word: its file
+ * (tools/cmd_WORD.c defining cli_WORD), a line in cli.h, a row here and
+ * its source in tools/build.mk. A word whose file is missing fails the
+ * link: nothing is dropped silently.
  */
-#pragma weak cmd_sub
-#pragma weak cmd_usage
-#pragma weak cmd_audit
-#pragma weak cmd_dunning
-#pragma weak cmd_garden
-#pragma weak cmd_plan
-#pragma weak cmd_invoice
-#pragma weak cmd_pay
-#pragma weak cmd_balance
-#pragma weak cmd_report
-#pragma weak cmd_fsck
-#pragma weak cmd_notify
-
-static const struct cli_cmd cli_cmds[] = {
-	{ "sub", cmd_sub, "subscribers: add, list, show, addresses (ip add/del)" },
-	{ "usage", cmd_usage, "metered usage per subscriber; import CSV" },
-	{ "plan", cmd_plan, "plans: flat, volume, hybrid (add, list, show)" },
-	{ "invoice", cmd_invoice, "invoice runs, show, list, void, export" },
-	{ "pay", cmd_pay, "record a payment (oldest invoice first)" },
-	{ "balance", cmd_balance, "a subscriber's balance and open invoices" },
-	{ "report", cmd_report, "revenue, aging, top usage" },
-	{ "fsck", cmd_fsck, "check the billing ledger's invariants" },
-	{ "dunning", cmd_dunning, "reminders, isolir and restore runs" },
-	{ "garden", cmd_garden, "walled garden: what isolated subscribers reach" },
-	{ "audit", cmd_audit, "who did what, when" },
-	{ "notify", cmd_notify, "messages to subscribers: list, retry" },
-	{ "config", cmd_config, NULL },	/* hidden: `tagih config example` */
+const struct cli_group *const cli_groups[] = {
+	/* &cli_init, */	/* `tagih init`: tools/cmd_init.c */
+	&cli_sub,
+	&cli_usage,
+	&cli_plan,
+	&cli_invoice,
+	&cli_pay,
+	&cli_balance,
+	&cli_report,
+	&cli_fsck,
+	&cli_dunning,
+	&cli_garden,
+	&cli_audit,
+	&cli_notify,
+	&cli_config,
+	&cli_help,
+	NULL
 };
 
-#define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+enum { G_DB, G_CONFIG, G_JSON, G_VERBOSE, G_VERSION };
+const struct cli_opt cli_global_opts[] = {
+	[G_DB] = { "db", CLI_STR, "DIR",
+		   "store directory (else $TAGIH_DB, else db= in the config)",
+		   .short_opt = 'd' },
+	[G_CONFIG] = { "config", CLI_STR, "FILE",
+		       "config file (default " TAGIH_DEF_CONF " if present)",
+		       .short_opt = 'c' },
+	[G_JSON] = { "json", CLI_FLAG, NULL,
+		     "machine-readable output (also accepted after the "
+		     "command)", .short_opt = 'j' },
+	[G_VERBOSE] = { "verbose", CLI_FLAG, NULL,
+			"more log output (twice: debug)", CLI_MULTI,
+			.short_opt = 'v' },
+	[G_VERSION] = { "version", CLI_FLAG, NULL,
+			"print the version and exit" },
+	{}
+};
 
-static void usage(FILE *f)
+static const char *opt_db, *opt_config;
+
+void cli_help_main(FILE *f)
 {
-	size_t i;
-
 	fprintf(f,
 		"usage: tagih [GLOBAL OPTIONS] COMMAND [ARGS] [--json]\n"
 		"\n"
@@ -62,22 +69,10 @@ static void usage(FILE *f)
 		"invoices, payments.\n"
 		"\n"
 		"Commands:\n");
-	for (i = 0; i < N_CMDS; i++)
-		if (cli_cmds[i].fn && cli_cmds[i].summary)
-			fprintf(f, "  %-10s %s\n", cli_cmds[i].name,
-				cli_cmds[i].summary);
+	cli_help_groups(f);
+	fprintf(f, "\nGlobal options (before the command):\n");
+	cli_help_opts(f, cli_global_opts, false);
 	fprintf(f,
-		"\n"
-		"Global options (before the command):\n"
-		"  --db DIR        store directory (else $TAGIH_DB, else db= "
-		"in the config)\n"
-		"  --config FILE   config file (default " TAGIH_DEF_CONF
-		" if present)\n"
-		"  --json          machine-readable output (also accepted "
-		"after the command)\n"
-		"  -v, --verbose   more log output (twice: debug)\n"
-		"  -h, --help      this help; `tagih COMMAND --help` for a "
-		"command\n"
 		"\n"
 		"Examples:\n"
 		"  tagih sub add budi --name \"Budi Santoso\" --ip 10.0.0.5 "
@@ -88,100 +83,84 @@ static void usage(FILE *f)
 		"--step day\n"
 		"  tagih usage import usage.csv\n"
 		"\n"
+		"`tagih COMMAND --help` (or `tagih help COMMAND`) shows a "
+		"command's options;\n"
+		"man tagih(8) has them all, tagih.conf(5) every config key.\n"
+		"\n"
 		"Exit status: 0 ok, 1 failed (nothing written), 2 usage "
 		"error.\n");
 }
 
-static int cmd_config(struct cli *c, int argc, char **argv)
+/* The config and the store's place, once the command line is known good. */
+static int load_conf(struct cli *c)
 {
-	if (argc == 2 && !strcmp(argv[1], "example")) {
-		conf_write_example(stdout);
-		return CLI_OK;
+	const char *config = opt_config, *env;
+
+	if (!config && access(TAGIH_DEF_CONF, F_OK) == 0)
+		config = TAGIH_DEF_CONF;
+	if (config && conf_load(&c->conf, config))
+		return CLI_FAIL;
+	if (c->conf.timezone && tt_set_zone(c->conf.timezone)) {
+		cli_err("bad timezone '%s'", c->conf.timezone);
+		return CLI_FAIL;
 	}
-	fprintf(stderr, "usage: tagih config example\n");
-	return CLI_USAGE;
+	env = getenv("TAGIH_DB");
+	c->db = opt_db ? opt_db : (env && *env) ? env : c->conf.db;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct cli c = { 0 };
-	const char *config = NULL, *db = NULL, *env;
-	int o, verbose = 0, ret = CLI_USAGE, cargc;
+	struct cli_args a;
+	int ret, cargc, verbose;
 	char **cargv;
-	size_t i;
 
 	log_set_ident("tagih");
-	/* stop at the command: its options are its own */
-	while ((o = getopt_long(argc, argv, "+d:c:jvh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
-		case 'j':
-			c.json = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		default:
-			usage(stderr);
-			return CLI_USAGE;
-		}
+	/*
+	 * Nothing for others, read and write for the group: a store is
+	 * shared with tagihd through its directory's group (billing/store.c;
+	 * a 0700 directory keeps it private). Exports are 0600 whatever the
+	 * umask.
+	 */
+	umask(S_IRWXO);
+	/* stop at the command word: its options are its own */
+	ret = cli_parse(cli_global_opts, true, argc, argv, "tagih", &a);
+	if (ret == -1) {
+		cli_help_main(stdout);
+		ret = CLI_OK;
+		goto out_args;
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return CLI_USAGE;
+	if (ret)
+		goto out_args;
+	if (a.o[G_VERSION].n) {
+		printf("tagih %s\n", TAGIH_VERSION);
+		goto out_args;
 	}
+	if (!a.argc) {
+		cli_help_main(stderr);
+		ret = CLI_USAGE;
+		goto out_args;
+	}
+	opt_db = a.o[G_DB].s;
+	opt_config = a.o[G_CONFIG].s;
+	c.json = a.json || a.o[G_JSON].n;
+	verbose = a.o[G_VERBOSE].n;
 	log_set_level(verbose >= 2 ? LOG_DEBUG : verbose ? LOG_INFO : LOG_WARN);
 	c.tty = isatty(STDOUT_FILENO);
+	cli_tx_init(c.tty);
 
 	if (conf_defaults(&c.conf)) {
 		cli_err("out of memory");
-		return CLI_FAIL;
-	}
-	if (!config && access(TAGIH_DEF_CONF, F_OK) == 0)
-		config = TAGIH_DEF_CONF;
-	if (config && conf_load(&c.conf, config)) {
 		ret = CLI_FAIL;
-		goto out;
+		goto out_args;
 	}
-	if (c.conf.timezone && tt_set_zone(c.conf.timezone)) {
-		cli_err("bad timezone '%s'", c.conf.timezone);
-		ret = CLI_FAIL;
-		goto out;
-	}
-	env = getenv("TAGIH_DB");
-	c.db = db ? db : (env && *env) ? env : c.conf.db;
-
-	cargv = argv + optind;
-	cargc = cli_take_json(&c, argc - optind, cargv);
-	for (i = 0; i < N_CMDS; i++) {
-		if (cli_cmds[i].fn && !strcmp(cli_cmds[i].name, cargv[0]))
-			break;
-	}
-	if (i == N_CMDS) {
-		cli_err("unknown command '%s' (see tagih --help)", cargv[0]);
-		ret = CLI_USAGE;
-		goto out;
-	}
-	optind = 0;	/* commands run their own getopt_long */
-	ret = cli_cmds[i].fn(&c, cargc, cargv);
-out:
+	cargv = a.argv;
+	cargc = cli_take_json(&c, a.argc, cargv);
+	ret = cli_dispatch(&c, cargc, cargv, load_conf);
 	store_close(c.st);
 	conf_free(&c.conf);
+out_args:
+	cli_args_free(&a);
 	return ret;
 }

@@ -67,6 +67,7 @@ tg_wait_until 10 "portal" tg_port_listening up 80 || tg_die "portal did not star
 
 CONF=$TG_TMP/tagih.conf
 cat >"$CONF" <<EOC
+operator_npwp = 01.234.567.8-901.000
 timezone = Asia/Jakarta
 policy_poll_ms = 100
 dunning_interval = 86400

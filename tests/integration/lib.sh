@@ -350,6 +350,8 @@ tg_pin_dir() {
 # gw namespace (and, with a private bpffs, inside a private mount
 # namespace that sees it as /sys/fs/bpf).  nsenter, unshare and sh all
 # exec, so the pid of "${TG_CMD[@]} ARGS &" is the agent's.
+# TG_AGENT_WRAP=(cmd args...) goes right before the agent (setpriv, to run
+# it with the unit's capabilities only; it execs too).
 tg_agent_argv() {
 	TG_CMD=(nsenter --net="$(tg_nspath gw)")
 	# /run too: the agent's lock (/run/tagih-agent.lock) guards the pins,
@@ -357,7 +359,7 @@ tg_agent_argv() {
 	[ -n "$TG_BPFFS_DIR" ] && TG_CMD+=(unshare --mount --propagation private
 		sh -c 'mount --bind "$0" /sys/fs/bpf && mount --bind "$1" /run &&
 			shift && exec "$@"' "$TG_BPFFS_DIR" "$TG_TMP/run")
-	TG_CMD+=("$BUILD/tagih-agent")
+	TG_CMD+=(${TG_AGENT_WRAP[@]+"${TG_AGENT_WRAP[@]}"} "$BUILD/tagih-agent")
 }
 
 # tg_agent_start [EXTRA ARGS...]: start the agent on every lanN + wan0 with

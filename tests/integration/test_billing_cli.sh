@@ -25,6 +25,7 @@ done
 DB=$tmp/db
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<CONF
+operator_npwp = 01.234.567.8-901.000
 timezone = Asia/Jakarta
 operator_name = "RT/RW Net Sejahtera"
 operator_address = "Jl. Melati 5, Bandung"

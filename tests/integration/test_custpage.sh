@@ -60,6 +60,7 @@ export TAGIH_NOW=2026-11-20T10:00+07:00
 
 umask 077
 cat >"$CONF" <<EOF
+operator_npwp = 01.234.567.8-901.000
 db = $DB
 timezone = Asia/Jakarta
 operator_name = RT/RW Net Sukamaju

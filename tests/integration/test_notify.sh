@@ -79,6 +79,7 @@ $PY "$tmp/wa.py" "$tmp/wa" $WA_PORT & pids+=($!)
 DB=$tmp/db
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<EOF
+operator_npwp = 01.234.567.8-901.000
 db = $DB
 operator_name = "RT RW Net Sejahtera"
 public_url = http://127.0.0.1:1

@@ -22,6 +22,7 @@ done
 DB=$tmp/db
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<CONF
+operator_npwp = 01.234.567.8-901.000
 timezone = Asia/Jakarta
 public_url = https://portal.example.net
 tax_mode = exclusive

@@ -46,6 +46,7 @@ DK_CODE=D0042
 DK_KEY=duitku-key-it-$$
 
 cat >"$CONF" <<EOF
+operator_npwp = 01.234.567.8-901.000
 db = $DB
 timezone = Asia/Jakarta
 midtrans_server_key = $MID_KEY

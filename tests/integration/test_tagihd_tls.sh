@@ -74,6 +74,7 @@ conf() {
 		echo "db = $DB"
 		echo "timezone = Asia/Jakarta"
 		echo "midtrans_server_key = $MID_KEY"
+		echo "operator_npwp = 01.234.567.8-901.000"
 		printf '%s\n' "$@"
 	} >"$f"
 	chmod 0600 "$f"

@@ -30,6 +30,7 @@ DPORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 DURL=http://127.0.0.1:$DPORT
 CONF=$TG_TMP/tagih.conf
 cat >"$CONF" <<EOC
+operator_npwp = 01.234.567.8-901.000
 timezone = Asia/Jakarta
 policy_poll_ms = 100
 notice_listen =

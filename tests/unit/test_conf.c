@@ -125,6 +125,56 @@ START_TEST(load_errors)
 }
 END_TEST
 
+/* Config strictness (issue 14): nothing is silently dropped or cut. */
+START_TEST(load_strict)
+{
+	static const char *const bad[] = {
+		"ppn_bp = 1100\nppn_bp = 0\n",	/* given twice */
+		"midtrans_server_key = SB-Mid-server-ab#cd\n",	/* cut at # */
+		"operator_name = \"RT 05\"# Net\n",	/* no blank before # */
+		"due_days =#5\n",
+	};
+	struct tagih_conf c;
+	size_t i;
+	FILE *f;
+
+	log_set_level(LOG_WARN);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_conf(bad[i]);
+		ck_assert_int_eq(conf_defaults(&c), 0);
+		ck_assert_msg(conf_load(&c, cpath) == -EINVAL, "%s", bad[i]);
+		conf_free(&c);
+	}
+	/* a NUL byte: "ppn_bp = 11<NUL>00" was read as 11 */
+	f = fopen(cpath, "w");
+	ck_assert_ptr_nonnull(f);
+	fwrite("ppn_bp = 11\0" "00\n", 1, 13, f);
+	fclose(f);
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_int_eq(conf_load(&c, cpath), -EINVAL);
+	conf_free(&c);
+	/* a directory is not a config file */
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_int_eq(conf_load(&c, tmp_dir), -EINVAL);
+	conf_free(&c);
+	/* what is allowed: quoted '#', comments after a blank, lists */
+	write_conf("midtrans_server_key = \"SB-Mid-server-ab#cd\"\n"
+		   "  # an indented comment\n"
+		   "operator_name = RT 05 # a comment\n"
+		   "public_url = \"https://x.example/#p\" # after a quote\n"
+		   "notice_listen = # off\n"
+		   "lan = eth1\nlan = eth2\n");
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_int_eq(conf_load(&c, cpath), 0);
+	ck_assert_str_eq(c.midtrans_server_key, "SB-Mid-server-ab#cd");
+	ck_assert_str_eq(c.operator_name, "RT 05");
+	ck_assert_str_eq(c.public_url, "https://x.example/#p");
+	ck_assert_str_eq(c.notice_listen, "");
+	ck_assert_int_eq(c.n_lan, 2);
+	conf_free(&c);
+}
+END_TEST
+
 START_TEST(example_roundtrip)
 {
 	struct tagih_conf c;
@@ -177,6 +227,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, table_complete);
 	tcase_add_test(tc, load_ok);
 	tcase_add_test(tc, load_errors);
+	tcase_add_test(tc, load_strict);
 	tcase_add_test(tc, example_roundtrip);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,105 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_pdp.c - `tagih sub export` and `tagih sub erase`: a subscriber's personal data (UU PDP). */
+/* pdp.c - `tagih sub export` and `tagih sub erase`: a subscriber's personal data (UU PDP). */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "billing/audit.h"
 #include "tools/billcli.h"
+#include "tools/sub/sub.h"
 #include "billing/pdp.h"
+#include "lib/outfile.h"
 #include "lib/ttime.h"
 
-static void export_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih sub export ID [--out FILE]\n"
-		"\n"
-		"  Everything the store holds about the subscriber as one JSON "
-		"document,\n"
-		"  personal data unmasked (a data-subject access request, UU "
-		"PDP). With\n"
-		"  --out the file is written mode 0600; keep it safe.\n");
-}
+const struct cli_opt sub_export_opts[] = {
+	{ "out", CLI_STR, "FILE", "write to FILE (mode 0600) instead of "
+	  "standard output", .short_opt = 'o' },
+	{}
+};
 
-static void erase_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tagih sub erase ID --confirm\n"
-		"\n"
-		"  Erases the subscriber's personal data and keeps the ledger "
-		"(see\n"
-		"  `tagih sub erase ID` without --confirm for what goes and "
-		"what stays).\n");
-}
+const struct cli_opt sub_erase_opts[] = {
+	{ "confirm", CLI_FLAG, NULL, "really erase" },
+	{}
+};
 
-/* Write doc to path, created 0600 (an existing file is truncated and
- * made 0600 first). Returns 0 or -errno. */
+/* doc into a new private file at path (lib/outfile.h). 0 or -errno. */
 static int write_private(const char *path, json_t *doc)
 {
-	FILE *f;
-	int fd, err = 0;
+	struct outfile o;
+	int err = outfile_open(&o, path);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0600)) {
-		err = -errno;
-		close(fd);
+	if (err)
 		return err;
+	if (json_dumpf(doc, o.f, JSON_INDENT(2)) || fputc('\n', o.f) == EOF) {
+		outfile_abort(&o);
+		return -EIO;
 	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (json_dumpf(doc, f, JSON_INDENT(2)) || fputc('\n', f) == EOF)
-		err = -EIO;
-	if (fflush(f) || fsync(fd))
-		err = err ? err : -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return outfile_commit(&o);
 }
 
-int cmd_sub_export(struct cli *c, int argc, char **argv)
+int sub_cmd_export(struct cli *c, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_OPT_JSON,
-		{}
-	};
-	const char *out = NULL;
+	const char *out = a->o[0].s;
 	struct sub_rec r;
 	struct store *st;
 	MDB_txn *txn;
 	json_t *doc;
-	int o, err;
+	int err;
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		if (o == 'o')
-			out = optarg;
-		else if (o == 'h') {
-			export_usage(stdout);
-			return CLI_OK;
-		} else if (o != 'j') {
-			export_usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		export_usage(stderr);
-		return CLI_USAGE;
-	}
-	if (cli_sub_begin(c, false, argv[optind], &st, &txn, &r))
+	if (cli_sub_begin(c, false, a->argv[0], &st, &txn, &r))
 		return CLI_FAIL;
 	err = pdp_export(txn, st, r.id, tt_now(), &doc);
 	if (err)
@@ -122,39 +70,17 @@ int cmd_sub_export(struct cli *c, int argc, char **argv)
 	return err ? CLI_FAIL : CLI_OK;
 }
 
-int cmd_sub_erase(struct cli *c, int argc, char **argv)
+int sub_cmd_erase(struct cli *c, struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "confirm", no_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },
-		CLI_OPT_JSON,
-		{}
-	};
 	struct pdp_erase_res res;
-	bool confirm = false;
+	bool confirm = a->o[0].n;
 	char actor[64];
 	struct sub_rec r;
 	struct store *st;
 	MDB_txn *txn;
-	int o, err;
+	int err;
 
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (o == 'y')
-			confirm = true;
-		else if (o == 'h') {
-			erase_usage(stdout);
-			return CLI_OK;
-		} else if (o != 'j') {
-			erase_usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		erase_usage(stderr);
-		return CLI_USAGE;
-	}
-	if (cli_sub_begin(c, !!confirm, argv[optind], &st, &txn, &r))
+	if (cli_sub_begin(c, confirm, a->argv[0], &st, &txn, &r))
 		return CLI_FAIL;
 	if (!confirm) {
 		err = pdp_erase_plan(txn, st, r.id, &res);

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/* form.c - `tagih sub add` and `tagih sub set`: a subscriber's record from options. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "tools/billcli.h"
+#include "tools/sub/sub.h"
+#include "billing/plan.h"
+#include "billing/sub.h"
+#include "lib/prefix.h"
+#include "lib/ttime.h"
+
+/*
+ * Everything `sub add` and `sub set` can set, filled from the options in
+ * command-line order in one place: form_opt(). `sub set` takes the same
+ * rows but --ip and --plan (the last two), which have commands of their
+ * own.
+ */
+enum {
+	F_NAME, F_PHONE, F_EMAIL, F_ADDRESS, F_NIK, F_NOTES, F_ACTIVATED,
+	F_CYCLE, F_CYCLE_DAY, F_IP, F_PLAN,
+};
+
+#define FORM_ROWS(name_flags)					\
+	[F_NAME] = { "name", CLI_STR, "NAME", "full name", name_flags },	\
+	[F_PHONE] = { "phone", CLI_STR, "PHONE",			\
+		      "phone number for WhatsApp and the customer page" }, \
+	[F_EMAIL] = { "email", CLI_STR, "EMAIL", "e-mail address" },	\
+	[F_ADDRESS] = { "address", CLI_STR, "TEXT", "postal address" },	\
+	[F_NIK] = { "nik", CLI_STR, "NIK", "national id number, 16 digits" }, \
+	[F_NOTES] = { "notes", CLI_STR, "TEXT", "notes for the operator" }, \
+	[F_ACTIVATED] = { "activated", CLI_DATE, NULL,			\
+			  "first day billed (default today)" },		\
+	[F_CYCLE] = { "cycle", CLI_CHOICE, NULL,			\
+		      "billing cycle (default calendar)",		\
+		      .choices = "calendar|anniversary" },		\
+	[F_CYCLE_DAY] = { "cycle-day", CLI_UINT, "1..28",		\
+			  "day of the month a calendar cycle starts",	\
+			  .min = 1, .max = 28 }
+
+const struct cli_opt sub_add_opts[] = {
+	FORM_ROWS(CLI_REQ),
+	[F_IP] = { "ip", CLI_STR, "PREFIX", "an address or network",
+		   CLI_MULTI },
+	[F_PLAN] = { "plan", CLI_STR, "PLAN", "plan (see tagih plan list)" },
+	{}
+};
+
+const struct cli_opt sub_set_opts[] = {
+	FORM_ROWS(0),
+	{}
+};
+
+struct sub_form {
+	struct sub_rec rec;
+	struct prefix pfx[SUB_MAX_PREFIXES];
+	int npfx;
+	bool name_set;
+};
+
+static int form_str(char *dst, size_t n, const char *opt, const char *val)
+{
+	if (strlen(val) >= n) {
+		cli_err("--%s is too long (at most %zu characters)", opt, n - 1);
+		return CLI_USAGE;
+	}
+	snprintf(dst, n, "%s", val);
+	return 0;
+}
+
+/* One option into the form. Returns 0 or an exit code. */
+static int form_opt(struct sub_form *f, int opt, const struct cli_val *v)
+{
+	struct sub_rec *r = &f->rec;
+	const char *why = NULL, *arg = v->s;
+	size_t i;
+
+	switch (opt) {
+	case F_NAME:
+		f->name_set = true;
+		return form_str(r->name, sizeof(r->name), "name", arg);
+	case F_IP:
+		if (f->npfx >= SUB_MAX_PREFIXES) {
+			cli_err("at most %d prefixes per subscriber",
+				SUB_MAX_PREFIXES);
+			return CLI_USAGE;
+		}
+		if (prefix_parse(arg, &f->pfx[f->npfx], &why)) {
+			cli_err("bad prefix '%s': %s", arg, why);
+			return CLI_FAIL;
+		}
+		f->npfx++;
+		return 0;
+	case F_PHONE:
+		return form_str(r->phone, sizeof(r->phone), "phone", arg);
+	case F_EMAIL:
+		if (*arg && !strchr(arg, '@')) {
+			cli_err("--email '%s' has no '@'", arg);
+			return CLI_USAGE;
+		}
+		return form_str(r->email, sizeof(r->email), "email", arg);
+	case F_ADDRESS:
+		return form_str(r->address, sizeof(r->address), "address", arg);
+	case F_NIK:
+		/* NIK: 16 digits; don't echo it back in the message */
+		for (i = 0; arg[i]; i++)
+			if (arg[i] < '0' || arg[i] > '9')
+				break;
+		if (arg[i] || i != 16) {
+			cli_err("--nik must be 16 digits");
+			return CLI_USAGE;
+		}
+		return form_str(r->nik, sizeof(r->nik), "nik", arg);
+	case F_NOTES:
+		return form_str(r->notes, sizeof(r->notes), "notes", arg);
+	case F_PLAN:
+		if (plan_name_check(arg)) {
+			cli_err("bad plan name '%s'", arg);
+			return CLI_USAGE;
+		}
+		snprintf(r->plan, sizeof(r->plan), "%s", arg);
+		return 0;
+	case F_ACTIVATED:
+		r->activated = v->day;
+		return 0;
+	case F_CYCLE:
+		r->cycle = v->u ? CYCLE_ANNIVERSARY : CYCLE_CALENDAR;
+		return 0;
+	case F_CYCLE_DAY:
+		r->cycle_day = v->u;
+		return 0;
+	}
+	return CLI_USAGE;
+}
+
+static int form_fill(struct sub_form *f, const struct cli_args *a)
+{
+	int i, ret;
+
+	for (i = 0; i < a->nseq; i++) {
+		ret = form_opt(f, a->seq[i].opt, &a->seq[i].v);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void sub_say_owner(MDB_txn *txn, struct store *st, const struct prefix *p,
+		   uint32_t self)
+{
+	struct sub_rec o;
+	uint32_t uid = 0;
+	char b[64];
+
+	prefix_fmt(p, b, sizeof(b));
+	if (sub_prefix_conflict(txn, st, p, self, &uid) == -EADDRINUSE &&
+	    !sub_get_by_uid(txn, st, uid, &o))
+		cli_err("%s already belongs to subscriber '%s'", b, o.id);
+	else
+		cli_err("%s is already in use", b);
+}
+
+int sub_cmd_add(struct cli *c, struct cli_args *a)
+{
+	struct sub_form f = { 0 };
+	const char *id = a->argv[0];
+	struct store *st;
+	MDB_txn *txn;
+	int err, conflict = -1, ret;
+
+	ret = form_fill(&f, a);
+	if (ret)
+		return ret;
+	if (sub_id_check(id)) {
+		cli_err("bad subscriber id '%s': use 1..%d of A-Z a-z 0-9 . _ -",
+			id, SUB_ID_MAX);
+		return CLI_USAGE;
+	}
+	if (!f.name_set || !*f.rec.name) {
+		cli_err("--name is required");
+		return CLI_USAGE;
+	}
+	snprintf(f.rec.id, sizeof(f.rec.id), "%s", id);
+	f.rec.status = SUB_ACTIVE;
+	f.rec.created = tt_now();
+	if (!f.rec.activated)	/* --activated not given */
+		f.rec.activated = tt_local_day(f.rec.created);
+
+	if (cli_begin(c, true, &txn))
+		return CLI_FAIL;
+	st = c->st;
+	err = sub_add(txn, st, &f.rec, f.pfx, f.npfx, &conflict);
+	if (err) {
+		if (err == -EEXIST)
+			cli_err("subscriber '%s' already exists", f.rec.id);
+		else if (err == -EADDRINUSE && conflict >= 0)
+			sub_say_owner(txn, st, &f.pfx[conflict], f.rec.uid);
+		else if (err == -EINVAL && conflict >= 0)
+			cli_err("--ip given twice or overlapping: %s", id);
+		else if (err == -ENOSPC)
+			cli_err("no free subscriber slot (max_subscribers)");
+		else
+			cli_err("cannot add '%s': %s", f.rec.id,
+				strerror(-err));
+		store_abort(txn);
+		return CLI_FAIL;
+	}
+	ret = sub_bill_added(txn, st, &f.rec);
+	if (ret) {
+		store_abort(txn);
+		return ret;
+	}
+	if (store_commit(txn))
+		return CLI_FAIL;
+	if (c->json)
+		bill_json_out(json_pack("{s:s, s:i}", "id", f.rec.id, "uid",
+					(json_int_t)f.rec.uid));
+	else
+		printf("added subscriber '%s' (uid %u, %d prefix%s)\n",
+		       f.rec.id, f.rec.uid, f.npfx, f.npfx == 1 ? "" : "es");
+	return CLI_OK;
+}
+
+int sub_cmd_set(struct cli *c, struct cli_args *a)
+{
+	struct sub_form f = { 0 };
+	const char *id = a->argv[0];
+	MDB_txn *txn;
+	int err, ret;
+
+	if (sub_id_check(id)) {
+		cli_err("bad subscriber id '%s'", id);
+		return CLI_USAGE;
+	}
+	if (!a->nseq) {
+		cli_err("sub set %s: nothing to change (see tagih sub set "
+			"--help)", id);
+		return CLI_USAGE;
+	}
+	if (cli_begin(c, true, &txn))
+		return CLI_FAIL;
+	err = sub_get(txn, c->st, id, &f.rec);
+	if (err) {
+		store_abort(txn);
+		cli_err(err == -ENOENT ? "unknown subscriber '%s'" :
+					 "cannot read subscriber '%s'", id);
+		return CLI_FAIL;
+	}
+	ret = form_fill(&f, a);
+	if (!ret && !*f.rec.name) {
+		cli_err("--name cannot be empty");
+		ret = CLI_USAGE;
+	}
+	if (ret) {
+		store_abort(txn);
+		return ret;
+	}
+	err = sub_put(txn, c->st, &f.rec);
+	if (err || store_commit(txn)) {
+		if (err)
+			store_abort(txn);
+		cli_err("cannot update '%s'", id);
+		return CLI_FAIL;
+	}
+	printf("updated subscriber '%s'\n", f.rec.id);
+	return CLI_OK;
+}
