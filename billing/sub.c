@@ -243,6 +243,33 @@ int sub_prefix_del(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 	return span_put(txn, st, &hk, &span);
 }
 
+int sub_prefix_owner(MDB_txn *txn, struct store *st, const struct prefix *in,
+		     uint32_t *uid)
+{
+	struct prefix_owner o;
+	struct prefix p, q;
+	int l, min, err;
+
+	err = pfx_norm(in, &p);
+	if (err)
+		return err;
+	/* p, then each shorter prefix containing it: exact lookups, the
+	 * first hit is the longest */
+	min = p.family == 4 ? 8 : 32;
+	for (l = p.len; l >= min; l--) {
+		q = p;
+		pfx_mask(&q, l);
+		err = owner_get(txn, st, &q, &o);
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			return err;
+		*uid = o.uid;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int sub_prefix_owner_at(MDB_txn *txn, struct store *st,
 			const struct prefix *in, int64_t t, uint32_t *uid)
 {

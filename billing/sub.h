@@ -90,6 +90,13 @@ int sub_prefix_conflict(MDB_txn *txn, struct store *st,
 /* Current prefixes of uid; returns the count (<= max) or -errno. */
 int sub_prefixes(MDB_txn *txn, struct store *st, uint32_t uid,
 		 struct prefix *out, int max);
+/*
+ * Current owner of p (an address as a /32 or /128, or any prefix): the
+ * longest prefix in DB_PREFIX that contains it, as the meter matches.
+ * Returns 0, -ENOENT (nobody's), -EINVAL (bad p) or -errno.
+ */
+int sub_prefix_owner(MDB_txn *txn, struct store *st, const struct prefix *p,
+		     uint32_t *uid);
 /* Owner of prefix p at time t (history lookup). 0 or -ENOENT. */
 int sub_prefix_owner_at(MDB_txn *txn, struct store *st,
 			const struct prefix *p, int64_t t, uint32_t *uid);
