@@ -7,6 +7,7 @@
 #include "bpf/tagih.h"
 #include "lib/ttime.h"
 #include "billing/sub.h"
+#include "lib/mailbox.h"
 
 static uint32_t sub_max_uid = TAGIH_DEF_MAX_SUBS - 1;
 
@@ -359,6 +360,18 @@ int sub_get_by_uid(MDB_txn *txn, struct store *st, uint32_t uid,
 	return sub_get(txn, st, id, rec);
 }
 
+/* A new e-mail address must be one SMTP mailbox (lib/mailbox.h): it is
+ * put on SMTP command lines. One stored before this check stays
+ * writable (a payment rewrites the record); the sender checks again. */
+static int sub_email_ok(const char *email, size_t n, const char *old)
+{
+	if (old && !memcmp(email, old, n))
+		return 0;	/* unchanged */
+	if (!memchr(email, '\0', n))
+		return -EINVAL;
+	return email[0] ? mailbox_check(email, NULL) : 0;
+}
+
 int sub_put(MDB_txn *txn, struct store *st, const struct sub_rec *rec)
 {
 	struct sub_rec old;
@@ -367,7 +380,8 @@ int sub_put(MDB_txn *txn, struct store *st, const struct sub_rec *rec)
 	err = sub_get(txn, st, rec->id, &old);
 	if (err)
 		return err;
-	if (old.uid != rec->uid)
+	if (old.uid != rec->uid ||
+	    sub_email_ok(rec->email, sizeof(rec->email), old.email))
 		return -EINVAL;
 	return store_put(txn, st, DB_SUBS, rec->id, strlen(rec->id), rec,
 			 sizeof(*rec), 0);
@@ -384,7 +398,9 @@ int sub_add(MDB_txn *txn, struct store *st, struct sub_rec *rec,
 	if (conflict)
 		*conflict = -1;
 	rec->id[SUB_ID_MAX] = '\0';
-	if (sub_id_check(rec->id) || npfx < 0 || npfx > SUB_MAX_PREFIXES)
+	rec->email[sizeof(rec->email) - 1] = '\0';
+	if (sub_id_check(rec->id) || npfx < 0 || npfx > SUB_MAX_PREFIXES ||
+	    sub_email_ok(rec->email, sizeof(rec->email), NULL))
 		return -EINVAL;
 	for (i = 0; i < npfx; i++) {
 		for (j = 0; j < i; j++) {

@@ -64,8 +64,9 @@ int sub_id_check(const char *id);
  * Add a subscriber with its prefixes in txn: allocates the uid, records
  * prefix ownership (DB_PREFIX + DB_PREFIX_HIST) and bumps "prefix_gen".
  * Returns 0, -EEXIST (id taken), -EADDRINUSE (a prefix owned by another
- * subscriber; *conflict set to the prefix index), -EINVAL, -ENOSPC
- * (uid beyond max_subscribers), or -errno.
+ * subscriber; *conflict set to the prefix index), -EINVAL (also: an
+ * e-mail that is not one SMTP mailbox, lib/mailbox.h), -ENOSPC (uid
+ * beyond max_subscribers), or -errno.
  */
 int sub_add(MDB_txn *txn, struct store *st, struct sub_rec *rec,
 	    const struct prefix *pfx, int npfx, int *conflict);
@@ -74,7 +75,8 @@ int sub_get(MDB_txn *txn, struct store *st, const char *id,
 	    struct sub_rec *rec);
 int sub_get_by_uid(MDB_txn *txn, struct store *st, uint32_t uid,
 		   struct sub_rec *rec);
-/* Overwrite an existing record (same id). Returns 0 or -ENOENT. */
+/* Overwrite an existing record (same id). Returns 0, -ENOENT, or -EINVAL
+ * (another uid, or a changed e-mail that is not one SMTP mailbox). */
 int sub_put(MDB_txn *txn, struct store *st, const struct sub_rec *rec);
 
 /* Prefix ownership; both bump "prefix_gen". add: -EADDRINUSE if owned by

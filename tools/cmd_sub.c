@@ -11,6 +11,7 @@
 #include "tools/billcli.h"
 #include "tools/cli.h"
 #include "billing/custpin.h"
+#include "lib/mailbox.h"
 #include "lib/prefix.h"
 #include "billing/sub.h"
 #include "lib/ttime.h"
@@ -130,8 +131,9 @@ static int sub_form_opt(struct sub_form *f, int opt, const char *arg)
 	case OPT_PHONE:
 		return form_str(r->phone, sizeof(r->phone), "phone", arg);
 	case OPT_EMAIL:
-		if (*arg && !strchr(arg, '@')) {
-			cli_err("--email '%s' has no '@'", arg);
+		/* never echoed: it may hold line breaks or escapes */
+		if (*arg && mailbox_check(arg, &why)) {
+			cli_err("--email is not a usable address: %s", why);
 			return CLI_USAGE;
 		}
 		return form_str(r->email, sizeof(r->email), "email", arg);
