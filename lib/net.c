@@ -80,21 +80,27 @@ int net_parse(const char *s, struct sockaddr_storage *ss, socklen_t *len,
 	memset(ss, 0, sizeof(*ss));
 	if (!s || !*s)
 		return net_err(err, n, "empty listen address (%s)", want);
-	colon = strrchr(s, ':');
-	if (!colon)
-		return net_err(err, n, "listen address '%.64s' has no port "
-			       "(%s)", s, want);
+	if (s[0] == '[') {
+		colon = strchr(s, ']');
+		if (!colon || colon == s + 1)
+			return net_err(err, n, "listen address '%.64s': no ']' "
+				       "after an IPv6 address (%s)", s, want);
+		colon++;
+		if (*colon != ':')
+			return net_err(err, n, "listen address '%.64s' has no "
+				       "port after ']' (%s)", s, want);
+		h = s + 1;
+		hl = colon - 1 - h;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return net_err(err, n, "listen address '%.64s' has no "
+				       "port (%s)", s, want);
+		hl = colon - s;
+	}
 	if (net_port(colon + 1, &port))
 		return net_err(err, n, "listen address '%.64s': the port must "
 			       "be 1..65535", s);
-	hl = colon - s;
-	if (s[0] == '[') {
-		if (hl < 3 || s[hl - 1] != ']')
-			return net_err(err, n, "listen address '%.64s': no ']' "
-				       "before the port (%s)", s, want);
-		h = s + 1;
-		hl -= 2;
-	}
 	if (hl >= sizeof(host))
 		return net_err(err, n, "listen address '%.64s': the address "
 			       "is too long", s);
