@@ -1,37 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 /* html.c - a growing page buffer with an escaper, for the customer page and the notice page. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/html.h"
 
-void html_add(struct html *b, const char *s, size_t n)
+/* Room for n more bytes and the NUL; false (and oom) when there is none. */
+static bool html_grow(struct html *b, size_t n)
 {
 	size_t cap;
 	char *np;
 
 	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 8192;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (b->max && cap > b->max)
-			cap = b->max;
-		if (cap < b->len + n + 1) {
-			b->oom = true;
-			return;
-		}
-		np = realloc(b->p, cap);
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
+		return false;
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 8192;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	if (b->max && cap > b->max)
+		cap = b->max;
+	if (cap < b->len + n + 1) {
+		b->oom = true;
+		return false;
 	}
+	np = realloc(b->p, cap);
+	if (!np) {
+		b->oom = true;
+		return false;
+	}
+	b->p = np;
+	b->cap = cap;
+	return true;
+}
+
+void html_add(struct html *b, const char *s, size_t n)
+{
+	if (!html_grow(b, n))
+		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -44,16 +53,18 @@ void html_puts(struct html *b, const char *s)
 
 void html_printf(struct html *b, const char *fmt, ...)
 {
-	char buf[1024];
-	va_list ap;
+	va_list ap, aq;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n >= 0 && html_grow(b, (size_t)n)) {
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		b->len += (size_t)n;
+	}
 	va_end(ap);
-	if (n < 0)
-		return;
-	html_add(b, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
 void html_free(struct html *b)

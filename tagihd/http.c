@@ -99,7 +99,7 @@ static enum MHD_Result http_webhook(struct tagihd *d,
 		/* never the body or headers: they may carry personal data */
 		pr_info("webhook %s: rejected: %s", gname, wh_err_name(err));
 		return mhd_error(conn, wh_err_status(err), wh_err_name(err),
-				  NULL);
+				 NULL);
 	}
 	res = wh_apply(d->st, &ev, in.body, in.len, tt_now(), detail,
 		       sizeof(detail));
@@ -126,9 +126,9 @@ static enum MHD_Result http_webhook(struct tagihd *d,
 	}
 	pr_info("webhook %s: order %s: %s", gname, ev.order_id, detail);
 	return mhd_error(conn, status,
-			  res == WH_UNKNOWN_ORDER ? "unknown order" :
-			  res == WH_WRONG_AMOUNT ? "amount mismatch" :
-			  "not applied", detail);
+			 res == WH_UNKNOWN_ORDER ? "unknown order" :
+			 res == WH_WRONG_AMOUNT ? "amount mismatch" :
+			 "not applied", detail);
 }
 
 static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
@@ -157,7 +157,7 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 		if (cl && strtoull(cl, NULL, 10) > d->body_max) {
 			req->too_big = true;
 			return mhd_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-					  "body too large", NULL);
+					 "body too large", NULL);
 		}
 		return MHD_YES;
 	}
@@ -185,14 +185,14 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 	mhd_deadline_stop(conn);
 	if (req->too_big)
 		return mhd_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-				  "body too large", NULL);
+				 "body too large", NULL);
 
 	if (!strcmp(url, "/healthz"))
 		return mhd_json(conn, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
 	if (gw >= 0) {
 		if (strcmp(method, MHD_HTTP_METHOD_POST))
 			return mhd_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-					  "method not allowed", "use POST");
+					 "method not allowed", "use POST");
 		return http_webhook(d, conn, gw, req);
 	}
 	if (!strcmp(url, "/login"))
