@@ -12,6 +12,8 @@
 
 #include "agent/http.h"
 #include "lib/log.h"
+#include "lib/mhd.h"
+#include "lib/net.h"
 #include "billing/sub.h"
 #include "lib/ttime.h"
 #include "billing/usage.h"
@@ -24,50 +26,6 @@ struct http {
 	struct MHD_Daemon *d;
 	struct http_opts o;
 };
-
-/* --- responses ------------------------------------------------------------- */
-
-static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned status,
-				const char *type, char *buf, size_t len)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(buf);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-/* Takes the reference to j. */
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status,
-				 json_t *j)
-{
-	char *s;
-
-	if (!j)
-		return MHD_NO;
-	s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		return MHD_NO;
-	/* json_dumps memory comes from malloc: MHD frees it with free() */
-	return send_buf(c, status, "application/json", s, strlen(s));
-}
-
-static enum MHD_Result send_err(struct MHD_Connection *c, unsigned status,
-				const char *error, const char *detail)
-{
-	return send_json(c, status,
-			 json_pack("{s:s, s:s}", "error", error, "detail",
-				   detail ? detail : ""));
-}
 
 /* --- query parameters ------------------------------------------------------ */
 
@@ -172,20 +130,20 @@ static enum MHD_Result h_sub_usage(struct http *h, struct MHD_Connection *c,
 	int err;
 
 	if (sub_id_check(id))
-		return send_err(c, MHD_HTTP_BAD_REQUEST, "bad subscriber id",
-				"ids are 1..32 characters of A-Z a-z 0-9 . _ -");
+		return mhd_error(c, MHD_HTTP_BAD_REQUEST, "bad subscriber id",
+				 "ids are 1..32 characters of A-Z a-z 0-9 . _ -");
 	if (parse_range(c, &r, true, &detail))
-		return send_err(c, MHD_HTTP_BAD_REQUEST, "bad parameter",
-				detail);
+		return mhd_error(c, MHD_HTTP_BAD_REQUEST, "bad parameter",
+				 detail);
 	err = store_begin(h->o.st, false, &txn);
 	if (err)
-		return send_err(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store",
-				strerror(-err));
+		return mhd_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store",
+				 strerror(-err));
 	err = sub_get(txn, h->o.st, id, &rec);
 	if (err == -ENOENT) {
 		store_abort(txn);
-		return send_err(c, MHD_HTTP_NOT_FOUND, "unknown subscriber",
-				id);
+		return mhd_error(c, MHD_HTTP_NOT_FOUND, "unknown subscriber",
+				 id);
 	}
 	if (!err)
 		err = usage_sum(txn, h->o.st, rec.uid, r.from, r.to, &sum);
@@ -206,12 +164,12 @@ static enum MHD_Result h_sub_usage(struct http *h, struct MHD_Connection *c,
 			goto fail;
 	}
 	store_abort(txn);
-	return send_json(c, MHD_HTTP_OK, j);
+	return mhd_json(c, MHD_HTTP_OK, j);
 fail:
 	store_abort(txn);
 	json_decref(j);
-	return send_err(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
-			strerror(err < 0 ? -err : EIO));
+	return mhd_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
+			 strerror(err < 0 ? -err : EIO));
 }
 
 /* --- GET /v1/usage ------------------------------------------------------------ */
@@ -255,12 +213,12 @@ static enum MHD_Result h_all_usage(struct http *h, struct MHD_Connection *c)
 	int err;
 
 	if (parse_range(c, &a.r, false, &detail))
-		return send_err(c, MHD_HTTP_BAD_REQUEST, "bad parameter",
-				detail);
+		return mhd_error(c, MHD_HTTP_BAD_REQUEST, "bad parameter",
+				 detail);
 	err = store_begin(h->o.st, false, &a.txn);
 	if (err)
-		return send_err(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store",
-				strerror(-err));
+		return mhd_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store",
+				 strerror(-err));
 	a.arr = json_array();
 	err = sub_foreach(a.txn, h->o.st, all_cb, &a);
 	store_abort(a.txn);
@@ -268,13 +226,13 @@ static enum MHD_Result h_all_usage(struct http *h, struct MHD_Connection *c)
 		err = a.err;
 	if (err < 0) {
 		json_decref(a.arr);
-		return send_err(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
-				strerror(-err));
+		return mhd_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
+				 strerror(-err));
 	}
 	j = json_pack("{s:o, s:o, s:o}", "from",
 		      json_time(a.r.has_from, a.r.from), "to",
 		      json_time(a.r.has_to, a.r.to), "subscribers", a.arr);
-	return send_json(c, MHD_HTTP_OK, j);
+	return mhd_json(c, MHD_HTTP_OK, j);
 }
 
 /* --- GET /metrics ------------------------------------------------------------- */
@@ -434,12 +392,13 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 		(long long)s.last_drain, (unsigned long long)s.drains,
 		(unsigned long long)s.drain_errors);
 	fclose(m.f);
-	return send_buf(c, MHD_HTTP_OK, "text/plain; version=0.0.4", buf, len);
+	return mhd_reply_take(c, MHD_HTTP_OK, "text/plain; version=0.0.4", buf,
+			      len, NULL);
 fail:
 	fclose(m.f);
 	free(buf);
-	return send_err(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
-			strerror(err < 0 ? -err : EIO));
+	return mhd_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
+			 strerror(err < 0 ? -err : EIO));
 }
 
 /* --- GET /healthz ------------------------------------------------------------- */
@@ -451,12 +410,12 @@ static enum MHD_Result h_health(struct http *h, struct MHD_Connection *c)
 	memset(&s, 0, sizeof(s));
 	if (h->o.stats)
 		h->o.stats(&s, h->o.arg);
-	return send_json(c, MHD_HTTP_OK,
-			 json_pack("{s:s, s:o, s:I, s:I}", "status", "ok",
-				   "last_drain",
-				   json_time(s.last_drain != 0, s.last_drain),
-				   "drains", (json_int_t)s.drains,
-				   "drain_errors", (json_int_t)s.drain_errors));
+	return mhd_json(c, MHD_HTTP_OK,
+			json_pack("{s:s, s:o, s:I, s:I}", "status", "ok",
+				  "last_drain",
+				  json_time(s.last_drain != 0, s.last_drain),
+				  "drains", (json_int_t)s.drains,
+				  "drain_errors", (json_int_t)s.drain_errors));
 }
 
 /* --- routing ------------------------------------------------------------------- */
@@ -482,9 +441,9 @@ static enum MHD_Result route(void *cls, struct MHD_Connection *c,
 	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return send_err(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-				"method not allowed",
-				"this endpoint is read-only: use GET");
+		return mhd_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+				 "method not allowed",
+				 "this endpoint is read-only: use GET");
 	if (!strcmp(url, "/healthz"))
 		return h_health(h, c);
 	if (!strcmp(url, "/metrics"))
@@ -496,57 +455,18 @@ static enum MHD_Result route(void *cls, struct MHD_Connection *c,
 		n = strcspn(p, "/");
 		if (!strcmp(p + n, "/usage")) {
 			if (n == 0 || n > SUB_ID_MAX)
-				return send_err(c, MHD_HTTP_BAD_REQUEST,
-						"bad subscriber id",
-						"ids are 1..32 characters of "
-						"A-Z a-z 0-9 . _ -");
+				return mhd_error(c, MHD_HTTP_BAD_REQUEST,
+						 "bad subscriber id",
+						 "ids are 1..32 characters of "
+						 "A-Z a-z 0-9 . _ -");
 			memcpy(id, p, n);
 			id[n] = '\0';
 			return h_sub_usage(h, c, id);
 		}
 	}
-	return send_err(c, MHD_HTTP_NOT_FOUND, "not found",
-			"endpoints: /v1/subscribers/ID/usage, /v1/usage, "
-			"/metrics, /healthz");
-}
-
-static int parse_listen(const char *s, struct sockaddr_storage *ss,
-			socklen_t *len)
-{
-	struct addrinfo hints = { 0 }, *res;
-	char host[128];
-	const char *port;
-	size_t hl;
-
-	if (s[0] == '[') {
-		const char *e = strchr(s, ']');
-
-		if (!e || e[1] != ':')
-			return -EINVAL;
-		hl = e - s - 1;
-		if (hl >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, s + 1, hl);
-		port = e + 2;
-	} else {
-		port = strrchr(s, ':');
-		if (!port)
-			return -EINVAL;
-		hl = port - s;
-		if (hl >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, s, hl);
-		port++;
-	}
-	host[hl] = '\0';
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(hl ? host : NULL, port, &hints, &res))
-		return -EINVAL;
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	return mhd_error(c, MHD_HTTP_NOT_FOUND, "not found",
+			 "endpoints: /v1/subscribers/ID/usage, /v1/usage, "
+			 "/metrics, /healthz");
 }
 
 int http_start(struct http **hp, const char *listen,
@@ -555,15 +475,15 @@ int http_start(struct http **hp, const char *listen,
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ERROR_LOG;
+	char why[NET_ERR_LEN];
 	struct http *h;
 	socklen_t len;
 
 	*hp = NULL;
 	if (!listen || !*listen)
 		listen = HTTP_DEF_LISTEN;
-	if (parse_listen(listen, &ss, &len)) {
-		pr_warn("listen: bad address %s (want ADDR:PORT or "
-			"[V6ADDR]:PORT)", listen);
+	if (net_parse(listen, &ss, &len, why, sizeof(why))) {
+		pr_warn("listen: %s", why);
 		return -EINVAL;
 	}
 	h = calloc(1, sizeof(*h));

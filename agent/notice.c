@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* notice.c - the isolir notice page: who you are by source address, what you owe, how to pay. */
 #include <errno.h>
-#include <netdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,116 +10,63 @@
 
 #include <microhttpd.h>
 
-#include "billing/invoice.h"
-#include "lib/log.h"
 #include "agent/notice.h"
+#include "billing/invoice.h"
 #include "billing/pay.h"
-#include "lib/prefix.h"
 #include "billing/sub.h"
+#include "lib/html.h"
+#include "lib/log.h"
+#include "lib/mhd.h"
+#include "lib/mhd_deadline.h"
+#include "lib/net.h"
+#include "lib/prefix.h"
 #include "lib/ttime.h"
 
+/* idle, and also the time to send a whole request (it takes no body) */
 #define NOTICE_TIMEOUT_S 10
 #define NOTICE_MAX_CONN 256
-#define NOTICE_PAGE_MAX 16384
+#define NOTICE_PAGE_MAX (256 * 1024)
 
 static struct {
 	struct MHD_Daemon *d;
+	struct mhd_deadline *deadline;
 	struct store *st;
 	char *operator_name;
 	char *bank_transfer;
 } nt;
 
-/* A growing page buffer; output is cut (never overflows) at the cap. */
-struct page {
-	char buf[NOTICE_PAGE_MAX];
-	size_t len;
-};
-
-static void put(struct page *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(struct page *p, const char *fmt, ...)
+/* The client's address as a host prefix (/32, /128; v4-mapped as v4).
+ * Returns 0 or -ENOENT. */
+static int addr_prefix(const struct sockaddr *sa, struct prefix *p)
 {
-	va_list ap;
-	int n;
-
-	if (p->len >= sizeof(p->buf) - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(p->buf + p->len, sizeof(p->buf) - p->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		p->len += (size_t)n < sizeof(p->buf) - p->len ?
-				  (size_t)n : sizeof(p->buf) - p->len - 1;
-}
-
-/* HTML-escaped text; newlines become <br>. */
-static void put_text(struct page *p, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': put(p, "&lt;"); break;
-		case '>': put(p, "&gt;"); break;
-		case '&': put(p, "&amp;"); break;
-		case '"': put(p, "&quot;"); break;
-		case '\'': put(p, "&#39;"); break;
-		case '\n': put(p, "<br>"); break;
-		default: put(p, "%c", *s);
-		}
-	}
-}
-
-/* Owner of addr: longest prefix in DB_PREFIX. 0 or -ENOENT. */
-static int owner_of(MDB_txn *txn, const struct sockaddr *sa, uint32_t *uid)
-{
-	struct prefix p = {};
-	int maxlen, minlen, len;
-
+	memset(p, 0, sizeof(*p));
 	if (sa->sa_family == AF_INET) {
-		p.family = 4;
-		memcpy(p.addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-		maxlen = 32;
-		minlen = 8;
-	} else if (sa->sa_family == AF_INET6) {
+		p->family = 4;
+		p->len = 32;
+		memcpy(p->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
 		const struct in6_addr *a =
 			&((const struct sockaddr_in6 *)sa)->sin6_addr;
 
 		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			p.family = 4;
-			memcpy(p.addr, a->s6_addr + 12, 4);
-			maxlen = 32;
-			minlen = 8;
+			p->family = 4;
+			p->len = 32;
+			memcpy(p->addr, a->s6_addr + 12, 4);
 		} else {
-			p.family = 6;
-			memcpy(p.addr, a->s6_addr, 16);
-			maxlen = 128;
-			minlen = 32;
+			p->family = 6;
+			p->len = 128;
+			memcpy(p->addr, a->s6_addr, 16);
 		}
-	} else {
-		return -ENOENT;
-	}
-	for (len = maxlen; len >= minlen; len--) {
-		struct prefix q = p;
-		MDB_val v;
-		int i;
-
-		q.len = len;
-		for (i = len; i < maxlen; i++)
-			q.addr[i / 8] &= ~(0x80 >> (i % 8));
-		if (store_get(txn, nt.st, DB_PREFIX, &q, sizeof(q), &v) == 0 &&
-		    v.mv_size >= sizeof(struct prefix_owner)) {
-			struct prefix_owner o;
-
-			memcpy(&o, v.mv_data, sizeof(o));
-			*uid = o.uid;
-			return 0;
-		}
+		return 0;
 	}
 	return -ENOENT;
 }
 
 struct open_ctx {
 	MDB_txn *txn;
-	struct page *pg;
+	struct html *pg;
 	bool en;
 	int n;
 	int32_t today;
@@ -139,14 +84,14 @@ static int open_inv_row(const char *number, void *ctx)
 	    (inv->status == INV_ISSUED || inv->status == INV_PARTIAL) &&
 	    inv->paid < inv->total) {
 		if (!c->n++)
-			put(c->pg, "<table><tr><th>%s</th><th>%s</th>"
+			html_printf(c->pg, "<table><tr><th>%s</th><th>%s</th>"
 				   "<th>%s</th></tr>",
 			    c->en ? "Invoice" : "Tagihan",
 			    c->en ? "Due" : "Jatuh tempo",
 			    c->en ? "Amount due" : "Sisa tagihan");
-		put(c->pg, "<tr><td>");
-		put_text(c->pg, inv->number);
-		put(c->pg, "</td><td%s>%s</td><td>%s</td></tr>",
+		html_puts(c->pg, "<tr><td>");
+		html_esc(c->pg, inv->number, HTML_NL_BR);
+		html_printf(c->pg, "</td><td%s>%s</td><td>%s</td></tr>",
 		    c->today > inv->due ? " class=late" : "",
 		    tt_fmt_date(inv->due, db, sizeof(db)),
 		    money_fmt(inv->total - inv->paid, mb, sizeof(mb)));
@@ -155,9 +100,10 @@ static int open_inv_row(const char *number, void *ctx)
 	return 0;
 }
 
-static void render(struct page *pg, const struct sockaddr *sa, bool en)
+static void render(struct html *pg, const struct sockaddr *sa, bool en)
 {
 	struct sub_rec rec;
+	struct prefix addr;
 	MDB_txn *txn = NULL;
 	uint32_t uid;
 	rp_t due = 0;
@@ -166,9 +112,10 @@ static void render(struct page *pg, const struct sockaddr *sa, bool en)
 	bool known;
 
 	known = store_begin(nt.st, false, &txn) == 0 &&
-		owner_of(txn, sa, &uid) == 0 &&
+		addr_prefix(sa, &addr) == 0 &&
+		sub_prefix_owner(txn, nt.st, &addr, &uid) == 0 &&
 		sub_get_by_uid(txn, nt.st, uid, &rec) == 0;
-	put(pg,
+	html_printf(pg,
 	    "<!doctype html><html lang=%s><head><meta charset=utf-8>"
 	    "<meta name=viewport content=\"width=device-width,"
 	    "initial-scale=1\"><title>%s</title><style>"
@@ -182,12 +129,12 @@ static void render(struct page *pg, const struct sockaddr *sa, bool en)
 	    en ? "en" : "id",
 	    en ? "Internet service suspended" : "Layanan internet diisolir");
 	if (nt.operator_name) {
-		put(pg, "<p>");
-		put_text(pg, nt.operator_name);
-		put(pg, "</p>");
+		html_puts(pg, "<p>");
+		html_esc(pg, nt.operator_name, HTML_NL_BR);
+		html_puts(pg, "</p>");
 	}
 	if (!known) {
-		put(pg, "<h1>%s</h1><p>%s</p>",
+		html_printf(pg, "<h1>%s</h1><p>%s</p>",
 		    en ? "Unknown address" : "Alamat tidak dikenal",
 		    en ? "This address does not belong to a subscriber. "
 			 "Please contact us."
@@ -196,7 +143,7 @@ static void render(struct page *pg, const struct sockaddr *sa, bool en)
 		goto tail;
 	}
 	if (rec.status == SUB_SUSPENDED)
-		put(pg, "<h1>%s</h1><p>%s</p>",
+		html_printf(pg, "<h1>%s</h1><p>%s</p>",
 		    en ? "Your internet service is suspended"
 		       : "Layanan internet Anda diisolir",
 		    en ? "Your connection is limited because of an unpaid "
@@ -206,14 +153,14 @@ static void render(struct page *pg, const struct sockaddr *sa, bool en)
 			 "belum dibayar. Setelah pembayaran tercatat, "
 			 "internet aktif kembali dalam hitungan detik.");
 	else
-		put(pg, "<h1 class=ok>%s</h1>",
+		html_printf(pg, "<h1 class=ok>%s</h1>",
 		    en ? "Your internet service is active"
 		       : "Layanan internet Anda aktif");
-	put(pg, "<p>%s: <b>", en ? "Subscriber" : "ID pelanggan");
-	put_text(pg, rec.id);
-	put(pg, "</b></p>");
+	html_printf(pg, "<p>%s: <b>", en ? "Subscriber" : "ID pelanggan");
+	html_esc(pg, rec.id, HTML_NL_BR);
+	html_puts(pg, "</b></p>");
 	pay_outstanding(txn, nt.st, rec.id, &due, &nopen);
-	put(pg, "<div class=box><div>%s</div><div class=amt>%s</div></div>",
+	html_printf(pg, "<div class=box><div>%s</div><div class=amt>%s</div></div>",
 	    en ? "Amount due" : "Total tagihan",
 	    money_fmt(due, mb, sizeof(mb)));
 	{
@@ -222,18 +169,18 @@ static void render(struct page *pg, const struct sockaddr *sa, bool en)
 
 		invoice_foreach_sub(txn, nt.st, rec.id, open_inv_row, &oc);
 		if (oc.n)
-			put(pg, "</table>");
+			html_puts(pg, "</table>");
 	}
 	if (nt.bank_transfer && due > 0) {
-		put(pg, "<h2>%s</h2><div class=box>",
+		html_printf(pg, "<h2>%s</h2><div class=box>",
 		    en ? "How to pay" : "Cara membayar");
-		put_text(pg, nt.bank_transfer);
-		put(pg, "</div><p>%s</p>",
+		html_esc(pg, nt.bank_transfer, HTML_NL_BR);
+		html_printf(pg, "</div><p>%s</p>",
 		    en ? "Write your subscriber ID in the transfer note."
 		       : "Cantumkan ID pelanggan pada berita transfer.");
 	}
 tail:
-	put(pg, "<p><a href=\"?lang=%s\">%s</a></p></body></html>\n",
+	html_printf(pg, "<p><a href=\"?lang=%s\">%s</a></p></body></html>\n",
 	    en ? "id" : "en", en ? "Bahasa Indonesia" : "English");
 	store_abort(txn);
 }
@@ -244,10 +191,8 @@ static enum MHD_Result notice_route(void *cls, struct MHD_Connection *conn,
 				    size_t *body_len, void **con_cls)
 {
 	const union MHD_ConnectionInfo *ci;
-	struct MHD_Response *resp;
-	struct page *pg;
+	struct html pg = { .max = NOTICE_PAGE_MAX };
 	const char *lang;
-	enum MHD_Result ret;
 
 	if (!*con_cls) {	/* first call: headers only */
 		*con_cls = (void *)1;
@@ -257,67 +202,44 @@ static enum MHD_Result notice_route(void *cls, struct MHD_Connection *conn,
 		*body_len = 0;
 		return MHD_YES;
 	}
-	pg = malloc(sizeof(*pg));
-	if (!pg)
-		return MHD_NO;
-	pg->len = 0;
+	mhd_deadline_stop(conn);	/* the request is in */
 	lang = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang");
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr)
-		render(pg, ci->client_addr, lang && !strcmp(lang, "en"));
+		render(&pg, ci->client_addr, lang && !strcmp(lang, "en"));
 	else
-		put(pg, "<!doctype html><p>tagih</p>");
-	resp = MHD_create_response_from_buffer(pg->len, pg->buf,
-					       MHD_RESPMEM_MUST_COPY);
-	free(pg);
-	if (!resp)
-		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type",
-				"text/html; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ret;
+		html_puts(&pg, "<!doctype html><p>tagih</p>");
+	if (pg.oom) {
+		html_free(&pg);
+		return mhd_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				"try again\n", NULL);
+	}
+	/* the buffer goes to libmicrohttpd, which frees it once sent */
+	return mhd_reply_take(conn, MHD_HTTP_OK, "text/html; charset=utf-8",
+			      pg.p, pg.len, NULL);
 }
 
-static int notice_addr(const char *s, struct sockaddr_storage *ss)
+static void notice_done(void *cls, struct MHD_Connection *conn,
+			void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	struct addrinfo hints = {}, *res;
-	char host[64] = "";
-	const char *port = strrchr(s, ':');
-	size_t hl;
-
-	if (!port)
-		return -EINVAL;
-	hl = port - s;
-	if (hl && s[0] == '[' && s[hl - 1] == ']') {
-		s++;
-		hl -= 2;
-	}
-	if (hl >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(hl ? host : NULL, port + 1, &hints, &res))
-		return -EINVAL;
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	return 0;
+	(void)con_cls;
+	(void)toe;
+	mhd_deadline_rearm(cls, conn);
 }
 
 int notice_start(const struct tagih_conf *c, struct store *st)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ERROR_LOG;
-	struct sockaddr_storage ss = {};
+	struct sockaddr_storage ss;
+	char why[NET_ERR_LEN];
+	socklen_t len;
+	int err;
 
 	if (!c->notice_listen || !*c->notice_listen)
 		return 0;	/* off */
-	if (notice_addr(c->notice_listen, &ss)) {
-		pr_warn("notice_listen: bad address %s (want ADDR:PORT or "
-			"[V6ADDR]:PORT)", c->notice_listen);
+	if (net_parse(c->notice_listen, &ss, &len, why, sizeof(why))) {
+		pr_warn("notice_listen: %s", why);
 		return -EINVAL;
 	}
 	if (ss.ss_family == AF_INET6)
@@ -325,12 +247,27 @@ int notice_start(const struct tagih_conf *c, struct store *st)
 	nt.st = st;
 	nt.operator_name = c->operator_name ? strdup(c->operator_name) : NULL;
 	nt.bank_transfer = c->bank_transfer ? strdup(c->bank_transfer) : NULL;
+	/* the notice page is reached by every subscriber in isolir: one of
+	 * them must not hold its slots (slowloris), hence the per-address
+	 * limit and a deadline that a trickle of bytes does not extend */
+	err = mhd_deadline_new(NOTICE_TIMEOUT_S, &nt.deadline);
+	if (err) {
+		pr_warn("notice page: %s", strerror(-err));
+		notice_stop();
+		return err;
+	}
 	nt.d = MHD_start_daemon(flags, 0, NULL, NULL, notice_route, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned)NOTICE_TIMEOUT_S,
 				MHD_OPTION_CONNECTION_LIMIT,
-				(unsigned)NOTICE_MAX_CONN, MHD_OPTION_END);
+				(unsigned)NOTICE_MAX_CONN,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				(unsigned)c->notice_conn_per_ip,
+				MHD_OPTION_NOTIFY_CONNECTION,
+				mhd_deadline_notify, nt.deadline,
+				MHD_OPTION_NOTIFY_COMPLETED, notice_done,
+				nt.deadline, MHD_OPTION_END);
 	if (!nt.d) {
 		pr_warn("notice page: cannot serve on %s (address in use?)",
 			c->notice_listen);
@@ -345,6 +282,7 @@ void notice_stop(void)
 {
 	if (nt.d)
 		MHD_stop_daemon(nt.d);
+	mhd_deadline_free(nt.deadline);
 	free(nt.operator_name);
 	free(nt.bank_transfer);
 	memset(&nt, 0, sizeof(nt));

@@ -12,7 +12,10 @@
  * "cpin:" + sub id -> version (1 byte), 3 zero bytes, iterations (u32
  * BE), salt (16 random bytes), PBKDF2-HMAC-SHA256(PIN, salt, iterations)
  * (32 bytes). The iteration count is stored so it can rise later without
- * invalidating old PINs.
+ * invalidating old PINs. The subscribers that share one phone (a family
+ * with two lines) share its salt and count: custpin_set takes them from
+ * the phone's first other PIN holder, so a login hashes once, whoever
+ * and however many hold the phone.
  *
  * Login is by the subscriber's phone as stored in sub_rec.phone, compared
  * after normalisation (custpin_phone_norm), so 0812..., +62812...,
@@ -53,11 +56,20 @@ int custpin_is_set(MDB_txn *txn, struct store *st, const char *id);
 /*
  * The subscriber whose phone is phone and whose PIN is pin; id (size
  * SUB_ID_MAX + 1) gets its id. Opens and ends its own read transaction
- * before hashing. Every "no" looks the same and costs at least one
- * PBKDF2 (malformed phone or PIN, unknown phone, no PIN set, wrong PIN):
- * -EACCES. Otherwise 0 or -errno (store trouble).
+ * before hashing. Every login costs the same: one scan of the
+ * subscribers and exactly one PBKDF2, compared with each holder of the
+ * phone, whether the phone is unknown, held by one or by several
+ * subscribers, or malformed. Every "no" looks the same (malformed phone
+ * or PIN, unknown phone, no PIN set, wrong PIN): -EACCES. Otherwise 0
+ * or -errno (store trouble). A holder whose stored salt is not the
+ * phone's (set before phones shared salts, or its phone changed since)
+ * cannot sign in until its PIN is set again. Slow (~0.1 s) on purpose:
+ * never call it on a thread that serves other requests.
  */
 int custpin_login(struct store *st, const char *phone, const char *pin,
 		  char *id);
+
+/* PBKDF2 runs in this process so far (set and login), for tests. */
+uint64_t custpin_hashes(void);
 
 #endif

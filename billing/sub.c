@@ -7,6 +7,7 @@
 #include "bpf/tagih.h"
 #include "lib/ttime.h"
 #include "billing/sub.h"
+#include "lib/mailbox.h"
 
 static uint32_t sub_max_uid = TAGIH_DEF_MAX_SUBS - 1;
 
@@ -243,6 +244,33 @@ int sub_prefix_del(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 	return span_put(txn, st, &hk, &span);
 }
 
+int sub_prefix_owner(MDB_txn *txn, struct store *st, const struct prefix *in,
+		     uint32_t *uid)
+{
+	struct prefix_owner o;
+	struct prefix p, q;
+	int l, min, err;
+
+	err = pfx_norm(in, &p);
+	if (err)
+		return err;
+	/* p, then each shorter prefix containing it: exact lookups, the
+	 * first hit is the longest */
+	min = p.family == 4 ? 8 : 32;
+	for (l = p.len; l >= min; l--) {
+		q = p;
+		pfx_mask(&q, l);
+		err = owner_get(txn, st, &q, &o);
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			return err;
+		*uid = o.uid;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int sub_prefix_owner_at(MDB_txn *txn, struct store *st,
 			const struct prefix *in, int64_t t, uint32_t *uid)
 {
@@ -332,6 +360,18 @@ int sub_get_by_uid(MDB_txn *txn, struct store *st, uint32_t uid,
 	return sub_get(txn, st, id, rec);
 }
 
+/* A new e-mail address must be one SMTP mailbox (lib/mailbox.h): it is
+ * put on SMTP command lines. One stored before this check stays
+ * writable (a payment rewrites the record); the sender checks again. */
+static int sub_email_ok(const char *email, size_t n, const char *old)
+{
+	if (old && !memcmp(email, old, n))
+		return 0;	/* unchanged */
+	if (!memchr(email, '\0', n))
+		return -EINVAL;
+	return email[0] ? mailbox_check(email, NULL) : 0;
+}
+
 int sub_put(MDB_txn *txn, struct store *st, const struct sub_rec *rec)
 {
 	struct sub_rec old;
@@ -340,7 +380,8 @@ int sub_put(MDB_txn *txn, struct store *st, const struct sub_rec *rec)
 	err = sub_get(txn, st, rec->id, &old);
 	if (err)
 		return err;
-	if (old.uid != rec->uid)
+	if (old.uid != rec->uid ||
+	    sub_email_ok(rec->email, sizeof(rec->email), old.email))
 		return -EINVAL;
 	return store_put(txn, st, DB_SUBS, rec->id, strlen(rec->id), rec,
 			 sizeof(*rec), 0);
@@ -357,7 +398,9 @@ int sub_add(MDB_txn *txn, struct store *st, struct sub_rec *rec,
 	if (conflict)
 		*conflict = -1;
 	rec->id[SUB_ID_MAX] = '\0';
-	if (sub_id_check(rec->id) || npfx < 0 || npfx > SUB_MAX_PREFIXES)
+	rec->email[sizeof(rec->email) - 1] = '\0';
+	if (sub_id_check(rec->id) || npfx < 0 || npfx > SUB_MAX_PREFIXES ||
+	    sub_email_ok(rec->email, sizeof(rec->email), NULL))
 		return -EINVAL;
 	for (i = 0; i < npfx; i++) {
 		for (j = 0; j < i; j++) {

@@ -64,8 +64,9 @@ int sub_id_check(const char *id);
  * Add a subscriber with its prefixes in txn: allocates the uid, records
  * prefix ownership (DB_PREFIX + DB_PREFIX_HIST) and bumps "prefix_gen".
  * Returns 0, -EEXIST (id taken), -EADDRINUSE (a prefix owned by another
- * subscriber; *conflict set to the prefix index), -EINVAL, -ENOSPC
- * (uid beyond max_subscribers), or -errno.
+ * subscriber; *conflict set to the prefix index), -EINVAL (also: an
+ * e-mail that is not one SMTP mailbox, lib/mailbox.h), -ENOSPC (uid
+ * beyond max_subscribers), or -errno.
  */
 int sub_add(MDB_txn *txn, struct store *st, struct sub_rec *rec,
 	    const struct prefix *pfx, int npfx, int *conflict);
@@ -74,7 +75,8 @@ int sub_get(MDB_txn *txn, struct store *st, const char *id,
 	    struct sub_rec *rec);
 int sub_get_by_uid(MDB_txn *txn, struct store *st, uint32_t uid,
 		   struct sub_rec *rec);
-/* Overwrite an existing record (same id). Returns 0 or -ENOENT. */
+/* Overwrite an existing record (same id). Returns 0, -ENOENT, or -EINVAL
+ * (another uid, or a changed e-mail that is not one SMTP mailbox). */
 int sub_put(MDB_txn *txn, struct store *st, const struct sub_rec *rec);
 
 /* Prefix ownership; both bump "prefix_gen". add: -EADDRINUSE if owned by
@@ -90,6 +92,13 @@ int sub_prefix_conflict(MDB_txn *txn, struct store *st,
 /* Current prefixes of uid; returns the count (<= max) or -errno. */
 int sub_prefixes(MDB_txn *txn, struct store *st, uint32_t uid,
 		 struct prefix *out, int max);
+/*
+ * Current owner of p (an address as a /32 or /128, or any prefix): the
+ * longest prefix in DB_PREFIX that contains it, as the meter matches.
+ * Returns 0, -ENOENT (nobody's), -EINVAL (bad p) or -errno.
+ */
+int sub_prefix_owner(MDB_txn *txn, struct store *st, const struct prefix *p,
+		     uint32_t *uid);
 /* Owner of prefix p at time t (history lookup). 0 or -ENOENT. */
 int sub_prefix_owner_at(MDB_txn *txn, struct store *st,
 			const struct prefix *p, int64_t t, uint32_t *uid);

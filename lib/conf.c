@@ -79,6 +79,9 @@ static const struct conf_opt conf_opts[] = {
 	STR(notice_listen, "agent", "0.0.0.0:8081",
 	    "Address:port of the isolir notice page (suspended subscribers' "
 	    "HTTP is sent here, see docs/ISOLIR.md); empty = off."),
+	INT(notice_conn_per_ip, "agent", 0, 256, "16",
+	    "Connections one client address may hold open to the notice "
+	    "page; more are closed at once (0 = no limit)."),
 	/* billing */
 	STR(operator_name, "billing", NULL,
 	    "Operator name printed on invoices."),
@@ -116,6 +119,15 @@ static const struct conf_opt conf_opts[] = {
 	    "Address:port of the customer portal and payment webhooks."),
 	STR(public_url, "tagihd", NULL,
 	    "Public base URL of the portal, used in messages and links."),
+	INT(public_conn_per_ip, "tagihd", 0, 512, "32",
+	    "Connections one client address (IPv4 or IPv6) may hold open; "
+	    "more are closed at once, so one address cannot take every slot. "
+	    "Behind a reverse proxy every client is the proxy's address: "
+	    "raise it there (0 = no limit)."),
+	INT(public_request_timeout, "tagihd", 2, 300, "20",
+	    "Seconds a client has to send a whole request (headers and body) "
+	    "from when it connects or its last request was answered; a "
+	    "connection that trickles bytes is cut then."),
 	STR(tls_cert, "tagihd", NULL, "TLS certificate (PEM); unset = plain HTTP behind a proxy."),
 	STR(tls_key, "tagihd", NULL, "TLS private key (PEM)."),
 	SECRET(midtrans_server_key, "tagihd",

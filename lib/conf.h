@@ -43,6 +43,7 @@ struct tagih_conf {
 	int64_t policy_poll_ms;
 	int64_t dunning_interval;
 	char *notice_listen;
+	int64_t notice_conn_per_ip;
 	/* billing */
 	char *operator_name;
 	char *operator_address;
@@ -59,6 +60,8 @@ struct tagih_conf {
 	/* tagihd */
 	char *public_listen;
 	char *public_url;
+	int64_t public_conn_per_ip;
+	int64_t public_request_timeout;
 	char *tls_cert;
 	char *tls_key;
 	char *midtrans_server_key;

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # tagihd/build.mk - tagihd: the public daemon (no capabilities, no libbpf).
 TAGIHD_SRCS := tagihd/main.c tagihd/http.c tagihd/caps.c tagihd/notify.c \
-	tagihd/page.c tagihd/ratelimit.c
+	tagihd/ratelimit.c tagihd/workers.c \
+	tagihd/page/words.c tagihd/page/render.c tagihd/page/chart.c \
+	tagihd/page/bill.c tagihd/page/show.c tagihd/page/login.c
 TAGIHD := $(BUILD)/tagihd
 $(TAGIHD): $(call obj,$(TAGIHD_SRCS)) $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_MHD) $(LIBS_BILLING) $(LIBS_LIB))

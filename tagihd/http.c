@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /* http.c - libmicrohttpd front of tagihd: limits, routing, JSON replies. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <microhttpd.h>
 #include <jansson.h>
 
 #include "lib/log.h"
+#include "lib/mhd.h"
+#include "lib/mhd_deadline.h"
 #include "lib/ttime.h"
 #include "tagihd/tagihd.h"
 #include "tagihd/page.h"
+#include "tagihd/workers.h"
 
 #define HTTP_MAX_HEADERS 48
 
@@ -25,119 +24,13 @@ struct http_req {
 	char *body;
 	size_t len;
 	bool too_big;
+	void *login;	/* page_login's job while a worker has it */
 };
 
 struct hdr_collect {
 	struct wh_header *h;
 	size_t n;
 };
-
-int http_listen(const char *addr)
-{
-	struct sockaddr_storage ss;
-	socklen_t slen;
-	char host[128];
-	const char *colon;
-	unsigned long port;
-	char *end;
-	int fd, one = 1, err;
-
-	memset(&ss, 0, sizeof(ss));
-	colon = strrchr(addr, ':');
-	if (!colon || (size_t)(colon - addr) >= sizeof(host))
-		goto bad;
-	port = strtoul(colon + 1, &end, 10);
-	if (*end || !colon[1] || port > 65535)
-		goto bad;
-	memcpy(host, addr, colon - addr);
-	host[colon - addr] = '\0';
-	if (host[0] == '[') {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		size_t hl = strlen(host);
-
-		if (hl < 3 || host[hl - 1] != ']')
-			goto bad;
-		host[hl - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
-			goto bad;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		slen = sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0",
-			      &s4->sin_addr) != 1)
-			goto bad;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		slen = sizeof(*s4);
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = -errno;
-		pr_warn("socket: %s", strerror(errno));
-		return err;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, slen) || listen(fd, 128)) {
-		err = -errno;
-		pr_warn("cannot listen on %s: %s", addr, strerror(errno));
-		close(fd);
-		return err;
-	}
-	return fd;
-bad:
-	pr_warn("bad listen address '%s' (want ADDR:PORT or [V6]:PORT)", addr);
-	return -EINVAL;
-}
-
-/* Queue body as a response with status; the response is destroyed here. */
-static enum MHD_Result http_reply(struct MHD_Connection *conn,
-				  unsigned status, const char *ctype,
-				  const char *body, size_t len)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, (void *)body,
-					    MHD_RESPMEM_MUST_COPY);
-	if (!r)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result http_json(struct MHD_Connection *conn,
-				 unsigned status, json_t *o)
-{
-	enum MHD_Result ret;
-	char *s;
-
-	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (!s)
-		return http_reply(conn, 500, "application/json",
-				  "{\"error\":\"internal\"}", 20);
-	ret = http_reply(conn, status, "application/json", s, strlen(s));
-	free(s);
-	return ret;
-}
-
-/* { "error": "...", "detail": "..." } */
-static enum MHD_Result http_error(struct MHD_Connection *conn,
-				  unsigned status, const char *error,
-				  const char *detail)
-{
-	json_t *o = json_pack("{s:s}", "error", error);
-
-	if (o && detail && *detail)
-		json_object_set_new(o, "detail", json_string(detail));
-	return http_json(conn, status, o);
-}
 
 static enum MHD_Result hdr_cb(void *cls, enum MHD_ValueKind kind,
 			      const char *key, const char *value)
@@ -205,8 +98,8 @@ static enum MHD_Result http_webhook(struct tagihd *d,
 	if (err) {
 		/* never the body or headers: they may carry personal data */
 		pr_info("webhook %s: rejected: %s", gname, wh_err_name(err));
-		return http_error(conn, wh_err_status(err), wh_err_name(err),
-				  NULL);
+		return mhd_error(conn, wh_err_status(err), wh_err_name(err),
+				 NULL);
 	}
 	res = wh_apply(d->st, &ev, in.body, in.len, tt_now(), detail,
 		       sizeof(detail));
@@ -220,7 +113,7 @@ static enum MHD_Result http_webhook(struct tagihd *d,
 		pr_info("webhook %s: order %s txn %s: %s", gname, ev.order_id,
 			ev.txn_id, res == WH_APPLIED ? "payment applied" :
 			res == WH_DUPLICATE ? "duplicate" : "not a payment");
-		return http_json(conn, MHD_HTTP_OK, o);
+		return mhd_json(conn, MHD_HTTP_OK, o);
 	case WH_UNKNOWN_ORDER:
 		status = MHD_HTTP_NOT_FOUND;
 		break;
@@ -232,10 +125,10 @@ static enum MHD_Result http_webhook(struct tagihd *d,
 		break;
 	}
 	pr_info("webhook %s: order %s: %s", gname, ev.order_id, detail);
-	return http_error(conn, status,
-			  res == WH_UNKNOWN_ORDER ? "unknown order" :
-			  res == WH_WRONG_AMOUNT ? "amount mismatch" :
-			  "not applied", detail);
+	return mhd_error(conn, status,
+			 res == WH_UNKNOWN_ORDER ? "unknown order" :
+			 res == WH_WRONG_AMOUNT ? "amount mismatch" :
+			 "not applied", detail);
 }
 
 static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
@@ -263,8 +156,8 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > d->body_max) {
 			req->too_big = true;
-			return http_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-					  "body too large", NULL);
+			return mhd_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+					 "body too large", NULL);
 		}
 		return MHD_YES;
 	}
@@ -288,35 +181,40 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 		req->body[req->len] = '\0';
 		return MHD_YES;
 	}
+	/* the whole request is in: its deadline (lib/mhd_deadline.h) stops */
+	mhd_deadline_stop(conn);
 	if (req->too_big)
-		return http_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-				  "body too large", NULL);
+		return mhd_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				 "body too large", NULL);
 
 	if (!strcmp(url, "/healthz"))
-		return http_json(conn, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
+		return mhd_json(conn, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
 	if (gw >= 0) {
 		if (strcmp(method, MHD_HTTP_METHOD_POST))
-			return http_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-					  "method not allowed", "use POST");
+			return mhd_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+					 "method not allowed", "use POST");
 		return http_webhook(d, conn, gw, req);
 	}
 	if (!strcmp(url, "/login"))
-		return page_login(d, conn, method, req->body, req->len);
+		return page_login(d, conn, method, req->body, req->len,
+				  &req->login);
 	/* the customer page; /p/ is the form older reminders carry */
 	if (!strncmp(url, "/c/", 3) || !strncmp(url, "/p/", 3))
 		return page_handle(d, conn, url + 3, method);
-	return http_error(conn, MHD_HTTP_NOT_FOUND, "not found", NULL);
+	return mhd_error(conn, MHD_HTTP_NOT_FOUND, "not found", NULL);
 }
 
 static void http_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
+	struct tagihd *d = cls;
 	struct http_req *req = *con_cls;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* the next request on this connection gets its own full time */
+	mhd_deadline_rearm(d->deadline, conn);
 	if (req) {
+		page_login_free(req->login);
 		/* a login body holds a PIN */
 		if (req->body)
 			explicit_bzero(req->body, req->len);
@@ -359,17 +257,38 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 		pr_warn("libmicrohttpd: %s", buf);
 }
 
+/* The PIN workers and the deadline guard: threads, so after the
+ * capabilities are gone. Returns 0 or -errno (logged). */
+static int http_helpers(struct tagihd *d)
+{
+	int err;
+
+	err = workers_new(TAGIHD_LOGIN_WORKERS, TAGIHD_LOGIN_QUEUE,
+			  TAGIHD_LOGIN_NICE, &d->login_pool);
+	if (!err)
+		err = mhd_deadline_new((unsigned)d->conf.public_request_timeout,
+				       &d->deadline);
+	if (err)
+		pr_warn("cannot start the HTTP helper threads: %s",
+			strerror(-err));
+	return err;
+}
+
 int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	/* the TLS pair, or nothing when serving plain HTTP */
 	struct MHD_OptionItem tls[] = {
 		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key },
 		{ MHD_OPTION_END, 0, NULL },
 	};
+	int err;
 
+	err = http_helpers(d);
+	if (err)
+		return err;
 	MHD_set_panic_func(http_panic, NULL);
 	if (cert && key)
 		flags |= MHD_USE_TLS;
@@ -382,7 +301,11 @@ int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 			MHD_OPTION_CONNECTION_TIMEOUT,
 			(unsigned)TAGIHD_CONN_TIMEOUT,
 			MHD_OPTION_CONNECTION_LIMIT, (unsigned)TAGIHD_CONN_LIMIT,
+			MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			(unsigned)d->conf.public_conn_per_ip,
 			MHD_OPTION_THREAD_POOL_SIZE, (unsigned)TAGIHD_THREADS,
+			MHD_OPTION_NOTIFY_CONNECTION, mhd_deadline_notify,
+			d->deadline,
 			MHD_OPTION_NOTIFY_COMPLETED, http_done, d,
 			MHD_OPTION_END);
 	if (d->mhd)
@@ -402,8 +325,14 @@ int http_start(struct tagihd *d, int fd, const char *cert, const char *key)
 
 void http_stop(struct tagihd *d)
 {
+	/* every suspended login is resumed by its worker before the
+	 * server stops: libmicrohttpd must not stop with one suspended */
+	workers_free(d->login_pool);
+	d->login_pool = NULL;
 	if (d->mhd) {
 		MHD_stop_daemon(d->mhd);
 		d->mhd = NULL;
 	}
+	mhd_deadline_free(d->deadline);
+	d->deadline = NULL;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/net.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/ttime.h"
 #include "tagihd/caps.h"
@@ -130,7 +131,13 @@ static const char *nz(const char *s)
 	return s && *s ? s : NULL;
 }
 
-int main(int argc, char **argv)
+/* What the command line chose. */
+struct args {
+	const char *db, *config, *listen;
+};
+
+/* Returns -1 to go on, else the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -141,25 +148,18 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *config = NULL, *listen_addr = NULL;
-	struct tagihd d;
-	struct notify *nt = NULL;
-	char *cert = NULL, *key = NULL;
-	sigset_t sigs;
-	int opt, fd = -1, sig, err, rc = 1;
+	int opt;
 
-	log_set_ident("tagihd");
-	memset(&d, 0, sizeof(d));
 	while ((opt = getopt_long(argc, argv, "d:c:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'c':
-			config = optarg;
+			a->config = optarg;
 			break;
 		case 'l':
-			listen_addr = optarg;
+			a->listen = optarg;
 			break;
 		case 'v':
 			log_set_level(LOG_DEBUG);
@@ -175,73 +175,141 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || !config) {
+	if (optind != argc || !a->config) {
 		usage(stderr);
 		return 2;
 	}
+	return -1;
+}
 
-	if (conf_defaults(&d.conf)) {
+/*
+ * The config (refused when others can read it), the store's path, the
+ * listen address, the webhook secrets and the login limiters. Returns 0
+ * or -errno (said why).
+ */
+static int setup(struct tagihd *d, struct args *a)
+{
+	int err;
+
+	err = conf_defaults(&d->conf);
+	if (err) {
 		pr_warn("out of memory");
-		return 1;
+		return err;
 	}
-	if (conf_file_check(config) || conf_load(&d.conf, config))
-		goto out;
-	if (d.conf.timezone && tt_set_zone(d.conf.timezone)) {
-		pr_warn("unknown timezone '%s'", d.conf.timezone);
-		goto out;
+	err = conf_file_check(a->config);
+	if (!err)
+		err = conf_load(&d->conf, a->config);
+	if (err)
+		return err;
+	if (d->conf.timezone && tt_set_zone(d->conf.timezone)) {
+		pr_warn("unknown timezone '%s'", d->conf.timezone);
+		return -EINVAL;
 	}
-	if (!db)
-		db = nz(d.conf.db);
-	if (!db) {
-		pr_warn("no store: give --db DIR or set 'db' in %s", config);
-		goto out;
+	if (!a->db)
+		a->db = nz(d->conf.db);
+	if (!a->db) {
+		pr_warn("no store: give --db DIR or set 'db' in %s", a->config);
+		return -EINVAL;
 	}
-	if (!listen_addr)
-		listen_addr = nz(d.conf.public_listen) ?: "0.0.0.0:8080";
-	d.sec.midtrans_server_key = nz(d.conf.midtrans_server_key);
-	d.sec.xendit_callback_token = nz(d.conf.xendit_callback_token);
-	d.sec.tripay_private_key = nz(d.conf.tripay_private_key);
-	d.sec.duitku_merchant_code = nz(d.conf.duitku_merchant_code);
-	d.sec.duitku_api_key = nz(d.conf.duitku_api_key);
-	d.body_max = TAGIHD_BODY_MAX;
-	d.login_phone = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_PHONE,
-			       TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
-	d.login_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_IP,
-			    TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
-	if (!d.login_phone || !d.login_ip) {
+	if (!a->listen)
+		a->listen = nz(d->conf.public_listen) ?: "0.0.0.0:8080";
+	d->sec.midtrans_server_key = nz(d->conf.midtrans_server_key);
+	d->sec.xendit_callback_token = nz(d->conf.xendit_callback_token);
+	d->sec.tripay_private_key = nz(d->conf.tripay_private_key);
+	d->sec.duitku_merchant_code = nz(d->conf.duitku_merchant_code);
+	d->sec.duitku_api_key = nz(d->conf.duitku_api_key);
+	d->body_max = TAGIHD_BODY_MAX;
+	d->login_phone = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_PHONE,
+				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	d->login_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_IP,
+			     TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	if (!d->login_phone || !d->login_ip) {
 		pr_warn("cannot set up the login limits");
-		goto out;
+		return -ENOMEM;
 	}
+	return 0;
+}
 
-	/* everything that may need privilege happens before the drop:
-	 * reading the TLS key, binding a low port */
-	if (nz(d.conf.tls_cert) || nz(d.conf.tls_key)) {
-		if (!nz(d.conf.tls_cert) || !nz(d.conf.tls_key)) {
-			pr_warn("%s is set but %s is not: set both for "
-				"HTTPS or neither for plain HTTP; refusing to "
-				"start", nz(d.conf.tls_cert) ? "tls_cert" : "tls_key",
-				nz(d.conf.tls_cert) ? "tls_key" : "tls_cert");
-			goto out;
-		}
-		cert = slurp("tls_cert", d.conf.tls_cert);
-		key = slurp("tls_key", d.conf.tls_key);
-		if (!cert || !key)
-			goto out;
+/* The TLS pair into cert/key (both or neither set). Returns 0 or -errno. */
+static int tls_read(struct tagihd *d, char **cert, char **key)
+{
+	const char *c = nz(d->conf.tls_cert), *k = nz(d->conf.tls_key);
+
+	if (!c && !k)
+		return 0;
+	if (!c || !k) {
+		pr_warn("%s is set but %s is not: set both for HTTPS or "
+			"neither for plain HTTP; refusing to start",
+			c ? "tls_cert" : "tls_key", c ? "tls_key" : "tls_cert");
+		return -EINVAL;
 	}
+	*cert = slurp("tls_cert", c);
+	*key = slurp("tls_key", k);
+	return *cert && *key ? 0 : -EIO;
+}
+
+/*
+ * Everything that may need privilege, then the drop: reading the TLS key,
+ * binding a low port. The store is opened after. Returns the listening
+ * socket or -errno (said why).
+ */
+static int privileged(struct tagihd *d, const struct args *a, char **cert,
+		      char **key)
+{
+	char why[NET_ERR_LEN];
+	int fd, err;
+
+	err = tls_read(d, cert, key);
+	if (err)
+		return err;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		pr_warn("cannot initialise libcurl");
-		goto out;
+		return -EIO;
 	}
-	fd = http_listen(listen_addr);
-	if (fd < 0)
-		goto out;
+	fd = net_listen(a->listen, 128, why, sizeof(why));
+	if (fd < 0) {
+		pr_warn("%s", why);
+		return fd;
+	}
 	err = caps_drop_all();
 	if (err) {
 		pr_warn("cannot drop capabilities; refusing to run");
-		goto out;
+		close(fd);
+		return err;
 	}
-	err = store_open(&d.st, db, 0);
-	if (err)
+	return fd;
+}
+
+/* Until SIGINT or SIGTERM (SIGHUP: nothing to reload yet). */
+static void wait_stop(const sigset_t *sigs)
+{
+	int sig;
+
+	for (;;) {
+		if (sigwait(sigs, &sig) || sig != SIGHUP)
+			return;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { 0 };
+	struct tagihd d;
+	struct notify *nt = NULL;
+	char *cert = NULL, *key = NULL;
+	sigset_t sigs;
+	int fd = -1, rc = 1;
+
+	log_set_ident("tagihd");
+	memset(&d, 0, sizeof(d));
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	rc = 1;
+	if (setup(&d, &a))
+		goto out;
+	fd = privileged(&d, &a, &cert, &key);
+	if (fd < 0 || store_open(&d.st, a.db, 0))
 		goto out;
 
 	/* threads inherit the mask: only this thread takes the signals */
@@ -257,19 +325,13 @@ int main(int argc, char **argv)
 	fd = -1;	/* libmicrohttpd closes it when it stops */
 	if (notify_start(&d, &nt))
 		goto out;
-	pr_info("listening on %s%s (webhooks: %s%s%s%s)", listen_addr,
+	pr_info("listening on %s%s (webhooks: %s%s%s%s)", a.listen,
 		cert ? " (https)" : "",
 		d.sec.midtrans_server_key ? "midtrans " : "",
 		d.sec.xendit_callback_token ? "xendit " : "",
 		d.sec.tripay_private_key ? "tripay " : "",
 		d.sec.duitku_api_key ? "duitku" : "");
-
-	for (;;) {
-		if (sigwait(&sigs, &sig))
-			break;
-		if (sig != SIGHUP)
-			break;
-	}
+	wait_stop(&sigs);
 	pr_info("stopping");
 	rc = 0;
 out:

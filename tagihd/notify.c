@@ -2,6 +2,7 @@
 /* notify.c - tagihd's sender: outbox records out by WhatsApp (gateway, Cloud API) and e-mail. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <jansson.h>
 
 #include "lib/log.h"
+#include "lib/mailbox.h"
 #include "lib/money.h"
 #include "lib/ttime.h"
 #include "billing/outbox.h"
@@ -332,33 +334,63 @@ static int send_wa_cloud(const struct tagih_conf *c, const char *phone,
 	return ret;
 }
 
+/* A header line, with any line break in the values (a subject made from a
+ * template, the operator's name) turned into a space: one header stays
+ * one header. */
+__attribute__((format(printf, 4, 5)))
+static struct curl_slist *hdr_add(struct curl_slist *h, char *line, size_t n,
+				  const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	vsnprintf(line, n, fmt, ap);
+	va_end(ap);
+	for (p = line; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	return curl_slist_append(h, line);
+}
+
 static int send_email(const struct tagih_conf *c, const char *to,
 		      const char *subject, const char *body, const char *pdf,
 		      char *err, size_t errn)
 {
+	const char *sender = c->smtp_from ? c->smtp_from : "tagih@localhost";
 	struct curl_slist *rcpt = NULL, *hdr = NULL;
 	char from[256], line[512];
 	curl_mime *mime;
 	curl_mimepart *part;
+	const char *why;
 	CURLcode rc;
 	CURL *cu;
 
+	/* checked again here (sub add/set check it too): the address goes
+	 * on the RCPT line, where a line break would add a recipient; the
+	 * record may predate the check or have been edited by hand */
+	if (mailbox_check(to, &why)) {
+		snprintf(err, errn, "subscriber e-mail is not a usable address "
+			 "(%s): not sent", why);
+		return -EINVAL;
+	}
+	if (mailbox_check(sender, &why)) {
+		snprintf(err, errn, "smtp_from is not a usable address (%s): "
+			 "not sent", why);
+		return -EINVAL;
+	}
 	cu = curl_easy_init();
 	if (!cu) {
 		snprintf(err, errn, "curl init failed");
 		return -ENOMEM;
 	}
-	snprintf(from, sizeof(from), "<%s>",
-		 c->smtp_from ? c->smtp_from : "tagih@localhost");
+	snprintf(from, sizeof(from), "<%s>", sender);
 	snprintf(line, sizeof(line), "<%s>", to);
 	rcpt = curl_slist_append(rcpt, line);
-	snprintf(line, sizeof(line), "Subject: %s", subject);
-	hdr = curl_slist_append(hdr, line);
-	snprintf(line, sizeof(line), "From: %s %s",
-		 c->operator_name ? c->operator_name : "tagih", from);
-	hdr = curl_slist_append(hdr, line);
-	snprintf(line, sizeof(line), "To: <%s>", to);
-	hdr = curl_slist_append(hdr, line);
+	hdr = hdr_add(hdr, line, sizeof(line), "Subject: %s", subject);
+	hdr = hdr_add(hdr, line, sizeof(line), "From: %s %s",
+		      c->operator_name ? c->operator_name : "tagih", from);
+	hdr = hdr_add(hdr, line, sizeof(line), "To: <%s>", to);
 
 	mime = curl_mime_init(cu);
 	part = curl_mime_addpart(mime);

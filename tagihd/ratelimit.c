@@ -129,13 +129,10 @@ unsigned rl_check(struct rl *r, const char *key)
 	return wait;
 }
 
-void rl_fail(struct rl *r, const char *key)
+/* One more failure on e (a new window when the old one is over and no
+ * lock holds). Called with mu held. */
+static void rl_count(struct rl *r, struct rl_ent *e, uint64_t now)
 {
-	uint64_t h = rl_hash(r, key), now = rl_now();
-	struct rl_ent *e;
-
-	pthread_mutex_lock(&r->mu);
-	e = rl_find(r, h, now, 1);
 	if (now >= e->first + r->window && now >= e->locked_until) {
 		e->first = now;
 		e->fails = 0;
@@ -143,6 +140,46 @@ void rl_fail(struct rl *r, const char *key)
 	}
 	if (++e->fails >= r->max_fail && e->locked_until <= now)
 		e->locked_until = now + r->lock;
+}
+
+void rl_fail(struct rl *r, const char *key)
+{
+	uint64_t h = rl_hash(r, key), now = rl_now();
+
+	pthread_mutex_lock(&r->mu);
+	rl_count(r, rl_find(r, h, now, 1), now);
+	pthread_mutex_unlock(&r->mu);
+}
+
+unsigned rl_take(struct rl *r, const char *key)
+{
+	uint64_t h = rl_hash(r, key), now = rl_now();
+	struct rl_ent *e;
+	unsigned wait = 0;
+
+	pthread_mutex_lock(&r->mu);
+	e = rl_find(r, h, now, 1);
+	if (e->locked_until > now)
+		wait = (unsigned)(e->locked_until - now);
+	else
+		rl_count(r, e, now);
+	pthread_mutex_unlock(&r->mu);
+	return wait;
+}
+
+void rl_untake(struct rl *r, const char *key)
+{
+	uint64_t h = rl_hash(r, key), now = rl_now();
+	struct rl_ent *e;
+
+	pthread_mutex_lock(&r->mu);
+	e = rl_find(r, h, now, 0);
+	if (e && e->fails) {
+		if (--e->fails < r->max_fail)
+			e->locked_until = 0;
+		if (!e->fails && !e->locked_until)
+			memset(e, 0, sizeof(*e));
+	}
 	pthread_mutex_unlock(&r->mu);
 }
 

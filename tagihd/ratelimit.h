@@ -24,6 +24,19 @@ void rl_free(struct rl *r);
 
 /* 0 if key may try now, else the seconds until it may (>= 1). */
 unsigned rl_check(struct rl *r, const char *key);
+/*
+ * Take one attempt for key before it is made: 0 when it may go ahead,
+ * and then it already counts as a failure; else the seconds until key
+ * may try (>= 1), and nothing is counted. Check and count are one step
+ * under the lock, so however many attempts arrive at once, at most
+ * max_fail of them go ahead in a window (a check, then a count after
+ * the slow work, would let every concurrent one through).
+ */
+unsigned rl_take(struct rl *r, const char *key);
+/* Give back an attempt taken by rl_take that turned out not to be a
+ * failure (it succeeded, or the work was never done); a lock it caused
+ * is lifted when key is below max_fail again. */
+void rl_untake(struct rl *r, const char *key);
 /* Count a failure of key. */
 void rl_fail(struct rl *r, const char *key);
 /* Forget key (after a success). */

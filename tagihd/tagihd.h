@@ -9,11 +9,19 @@
 #include "billing/gateway/webhook.h"
 
 struct rl;
+struct workers;
+struct mhd_deadline;
 
 #define TAGIHD_BODY_MAX (64 * 1024)	/* larger request bodies -> 413 */
 #define TAGIHD_CONN_TIMEOUT 15		/* seconds idle before a close */
 #define TAGIHD_CONN_LIMIT 512
 #define TAGIHD_THREADS 4
+/*
+ * Besides these: public_conn_per_ip (connections one address may hold)
+ * and public_request_timeout (seconds to send a whole request, however
+ * it trickles) from the config, so that one address cannot take every
+ * connection slot (slowloris).
+ */
 
 /*
  * Phone + PIN login (page.c): 5 failures for one phone within 15 minutes
@@ -26,6 +34,14 @@ struct rl;
 #define TAGIHD_LOGIN_WINDOW 900		/* seconds */
 #define TAGIHD_LOGIN_LOCK 900		/* seconds */
 #define TAGIHD_LOGIN_SLOTS 8192
+/*
+ * PBKDF2 runs on this many workers (at nice +10), never on the HTTP
+ * threads; at most TAGIHD_LOGIN_QUEUE logins wait for one (~3 s of
+ * work), more are answered 503 + Retry-After without any hashing.
+ */
+#define TAGIHD_LOGIN_WORKERS 2
+#define TAGIHD_LOGIN_QUEUE 64
+#define TAGIHD_LOGIN_NICE 10
 
 struct tagihd {
 	struct tagih_conf conf;
@@ -35,19 +51,20 @@ struct tagihd {
 	struct MHD_Daemon *mhd;
 	struct rl *login_phone;	/* failures by normalised phone */
 	struct rl *login_ip;	/* failures by client address */
+	struct workers *login_pool;	/* PIN checks (page/login.c) */
+	struct mhd_deadline *deadline;	/* per-request read deadline */
 };
 
 /*
  * Start serving on an already bound, listening socket (bound before the
- * capabilities were dropped). cert/key: PEM text for HTTPS, both NULL for
- * plain HTTP. Returns 0, -EINVAL (GnuTLS refused the cert/key pair: a
- * mismatch or bad PEM, reason logged) or -EIO (the server did not start).
+ * capabilities were dropped; lib/net.h), with the PIN workers and the
+ * request deadline. cert/key: PEM text for HTTPS, both NULL for plain
+ * HTTP. Returns 0, -EINVAL (GnuTLS refused the cert/key pair: a mismatch
+ * or bad PEM, reason logged), -EIO (the server did not start) or -errno
+ * (threads).
  */
 int http_start(struct tagihd *d, int fd, const char *cert, const char *key);
+/* Stop taking logins, let the queued ones finish, stop the server. */
 void http_stop(struct tagihd *d);
-
-/* Bind and listen on "ADDR:PORT" ("[v6]:PORT" for IPv6). Returns the
- * socket or -errno (logged). */
-int http_listen(const char *addr);
 
 #endif

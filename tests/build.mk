@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # tests/build.mk - unit suites (check), BPF_PROG_TEST_RUN suites, fuzzers.
-UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime
+UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime test_net \
+	test_html test_mailbox
 UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 	test_pay test_dunning test_pdp test_custpin test_webhooks
 UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
-UNIT_TAGIHD_TESTS := test_ratelimit
+UNIT_TAGIHD_TESTS := test_ratelimit test_workers
+# lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
+UNIT_MHD_TESTS := test_mhd
 BPF_TESTS := test_bpf_meter test_bpf_v6
 
 UNIT_BINS := $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) \
-	$(UNIT_BILLING_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_TAGIHD_TESTS))
+	$(UNIT_BILLING_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_TAGIHD_TESTS) \
+	$(UNIT_MHD_TESTS))
 BPFT_BINS := $(addprefix $(BUILD)/tests/,$(BPF_TESTS))
 TEST_BINS := $(UNIT_BINS) $(BPFT_BINS)
 
@@ -16,6 +20,10 @@ $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) $(UNIT_BILLING_TESTS) \
 		$(UNIT_TAGIHD_TESTS)): \
 		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
+
+$(addprefix $(BUILD)/tests/,$(UNIT_MHD_TESTS)): \
+		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_A)
+	$(call link_cmd,$(LIBS_MHD) $(LIBS_LIB) $(LIBS_CHECK))
 
 $(addprefix $(BUILD)/tests/,$(UNIT_AGENT_TESTS)): \
 		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o \

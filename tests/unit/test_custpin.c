@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_custpin.c - customer PINs: format, phone forms, set/verify/clear, salted hashes. */
+/* test_custpin.c - customer PINs: format, phone forms, set/verify/clear, salted hashes, one hash per login. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests/unit/tmpstore.h"
 #include "billing/custpin.h"
@@ -281,6 +283,111 @@ START_TEST(shared_phone)
 }
 END_TEST
 
+START_TEST(shared_salt)
+{
+	uint8_t a[56], b[56], c[56];
+
+	/* the holders of one phone share its salt and count, not the hash */
+	add("rumah", "0813-0000-1111");
+	add("toko", "+62 813 0000 1111");
+	add("lain", "081300002222");
+	ck_assert_int_eq(custpin_set(txn, tmp_st, "rumah", "1111", 2000, "t"),
+			 0);
+	ck_assert_int_eq(custpin_set(txn, tmp_st, "toko", "1111", 2000, "t"),
+			 0);
+	ck_assert_int_eq(custpin_set(txn, tmp_st, "lain", "1111", 2000, "t"),
+			 0);
+	commit();
+	stored("rumah", a);
+	stored("toko", b);
+	stored("lain", c);
+	ck_assert(memcmp(a + 4, b + 4, 4 + 16) == 0);
+	/* same PIN, same salt: the same hash; a PIN of its own differs */
+	ck_assert(memcmp(a + 24, b + 24, 32) == 0);
+	ck_assert(memcmp(a + 8, c + 8, 16) != 0);
+	ck_assert_int_eq(custpin_set(txn, tmp_st, "toko", "2222", 2001, "t"),
+			 0);
+	commit();
+	stored("toko", b);
+	ck_assert(memcmp(a + 4, b + 4, 4 + 16) == 0);
+	ck_assert(memcmp(a + 24, b + 24, 32) != 0);
+}
+END_TEST
+
+/* One login; returns how many PBKDF2 it ran, its time in *ms. */
+static uint64_t one_login(const char *phone, const char *pin, int want,
+			  double *ms)
+{
+	char id[SUB_ID_MAX + 1];
+	struct timespec t0, t1;
+	uint64_t h0 = custpin_hashes();
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(custpin_login(tmp_st, phone, pin, id), want);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (ms)
+		*ms = (t1.tv_sec - t0.tv_sec) * 1e3 +
+		      (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	return custpin_hashes() - h0;
+}
+
+static int dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+START_TEST(one_hash_whoever)
+{
+	static const char *const phones[] = {
+		"081300001111",	/* two PIN holders */
+		"081255550003",	/* one */
+		"081299998888",	/* nobody */
+		"081277776666",	/* a subscriber without a PIN */
+		"not a phone",
+	};
+	double t[5][7], med[5], lo, hi;
+	int i, k;
+
+	add("rumah", "0813-0000-1111");
+	add("toko", "6281300001111");
+	add("budi", "081255550003");
+	add("nopin", "081277776666");
+	ck_assert_int_eq(custpin_set(txn, tmp_st, "rumah", "1111", 2000, "t"),
+			 0);
+	ck_assert_int_eq(custpin_set(txn, tmp_st, "toko", "2222", 2000, "t"),
+			 0);
+	ck_assert_int_eq(custpin_set(txn, tmp_st, "budi", "3333", 2000, "t"),
+			 0);
+	commit();
+
+	/* exactly one PBKDF2 per login, right or wrong, whoever holds it */
+	ck_assert_uint_eq(one_login("081300001111", "2222", 0, NULL), 1);
+	ck_assert_uint_eq(one_login("081300001111", "1111", 0, NULL), 1);
+	ck_assert_uint_eq(one_login("081255550003", "3333", 0, NULL), 1);
+	ck_assert_uint_eq(one_login("081300001111", "12a4", -EACCES, NULL), 1);
+	ck_assert_uint_eq(one_login(NULL, "1111", -EACCES, NULL), 1);
+	ck_assert_uint_eq(one_login("081300001111", NULL, -EACCES, NULL), 1);
+	/* and the same time: medians of 7, interleaved */
+	for (k = 0; k < 7; k++)
+		for (i = 0; i < 5; i++)
+			ck_assert_uint_eq(one_login(phones[i], "9999", -EACCES,
+						    &t[i][k]), 1);
+	lo = 1e9;
+	hi = 0;
+	for (i = 0; i < 5; i++) {
+		qsort(t[i], 7, sizeof(double), dcmp);
+		med[i] = t[i][3];
+		lo = med[i] < lo ? med[i] : lo;
+		hi = med[i] > hi ? med[i] : hi;
+	}
+	ck_assert_msg(hi <= lo * 1.3, "login medians (ms): shared %.1f, one "
+		      "%.1f, unknown %.1f, no PIN %.1f, bad phone %.1f", med[0],
+		      med[1], med[2], med[3], med[4]);
+}
+END_TEST
+
 static Suite *custpin_suite(void)
 {
 	Suite *s = suite_create("custpin");
@@ -297,6 +404,8 @@ static Suite *custpin_suite(void)
 	tcase_add_test(tc, clear);
 	tcase_add_test(tc, salted);
 	tcase_add_test(tc, shared_phone);
+	tcase_add_test(tc, shared_salt);
+	tcase_add_test(tc, one_hash_whoever);
 	suite_add_tcase(s, tc);
 	return s;
 }

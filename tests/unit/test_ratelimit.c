@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_ratelimit.c - tagihd's login lockout: counting, locking, windows, resets, a full table. */
+/* test_ratelimit.c - tagihd's login lockout: counting, locking, windows, resets, a full table, exact under a race. */
 #include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -221,6 +223,80 @@ START_TEST(full_table)
 }
 END_TEST
 
+/* 40 threads released at once, each taking one attempt for one phone */
+struct race {
+	struct rl *r;
+	pthread_barrier_t go;
+	atomic_int granted;
+};
+
+static void *racer(void *arg)
+{
+	struct race *x = arg;
+
+	pthread_barrier_wait(&x->go);
+	if (!rl_take(x->r, PHONE))
+		atomic_fetch_add(&x->granted, 1);
+	return NULL;
+}
+
+START_TEST(take_exact_under_race)
+{
+	struct race x = { .r = phone_rl() };
+	pthread_t th[40];
+	int i, round;
+
+	/* many rounds: a check-then-count limiter lets more through in some */
+	for (round = 0; round < 50; round++) {
+		atomic_store(&x.granted, 0);
+		rl_reset(x.r, PHONE);
+		pthread_barrier_init(&x.go, NULL, 40);
+		for (i = 0; i < 40; i++)
+			ck_assert_int_eq(pthread_create(&th[i], NULL, racer, &x), 0);
+		for (i = 0; i < 40; i++)
+			pthread_join(th[i], NULL);
+		pthread_barrier_destroy(&x.go);
+		ck_assert_int_eq(atomic_load(&x.granted), TAGIHD_LOGIN_FAIL_PHONE);
+		ck_assert_uint_eq(rl_check(x.r, PHONE), TAGIHD_LOGIN_LOCK);
+	}
+	rl_free(x.r);
+}
+END_TEST
+
+START_TEST(take_untake)
+{
+	struct rl *r = phone_rl();
+	unsigned i;
+
+	/* a take counts as a failure before the work is done */
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_eq(rl_take(r, PHONE), 0);
+	ck_assert_uint_eq(rl_check(r, PHONE), 0);
+	/* the 5th locks at once: nobody may start a 6th meanwhile */
+	ck_assert_uint_eq(rl_take(r, PHONE), 0);
+	ck_assert_uint_eq(rl_take(r, PHONE), TAGIHD_LOGIN_LOCK);
+	/* it turned out not to be a failure: given back, the lock lifts */
+	rl_untake(r, PHONE);
+	ck_assert_uint_eq(rl_check(r, PHONE), 0);
+	ck_assert_uint_eq(rl_take(r, PHONE), 0);
+	ck_assert_uint_gt(rl_check(r, PHONE), 0);
+	/* refused takes count nothing and do not extend the lock */
+	fake_sec += 10;
+	ck_assert_uint_eq(rl_take(r, PHONE), TAGIHD_LOGIN_LOCK - 10);
+	fake_sec += TAGIHD_LOGIN_LOCK;
+	ck_assert_uint_eq(rl_take(r, PHONE), 0);	/* a new window */
+	ck_assert_uint_eq(rl_check(r, PHONE), 0);
+	/* giving back all of them forgets the key; an unknown key is fine */
+	rl_untake(r, PHONE);
+	rl_untake(r, PHONE);
+	rl_untake(r, "ph:0899");
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_eq(rl_take(r, PHONE), 0);
+	ck_assert_uint_eq(rl_check(r, PHONE), 0);
+	rl_free(r);
+}
+END_TEST
+
 static Suite *ratelimit_suite(void)
 {
 	Suite *s = suite_create("ratelimit");
@@ -233,6 +309,8 @@ static Suite *ratelimit_suite(void)
 	tcase_add_test(tc, window);
 	tcase_add_test(tc, per_address);
 	tcase_add_test(tc, full_table);
+	tcase_add_test(tc, take_exact_under_race);
+	tcase_add_test(tc, take_untake);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,7 @@
 #include "tools/sub/sub.h"
 #include "billing/plan.h"
 #include "billing/sub.h"
+#include "lib/mailbox.h"
 #include "lib/prefix.h"
 #include "lib/ttime.h"
 
@@ -98,8 +99,9 @@ static int form_opt(struct sub_form *f, int opt, const struct cli_val *v)
 	case F_PHONE:
 		return form_str(r->phone, sizeof(r->phone), "phone", arg);
 	case F_EMAIL:
-		if (*arg && !strchr(arg, '@')) {
-			cli_err("--email '%s' has no '@'", arg);
+		/* never echoed: it may hold line breaks or escapes */
+		if (*arg && mailbox_check(arg, &why)) {
+			cli_err("--email is not a usable address: %s", why);
 			return CLI_USAGE;
 		}
 		return form_str(r->email, sizeof(r->email), "email", arg);
