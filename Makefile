@@ -123,7 +123,7 @@ bench: tests
 # useradd); with DESTDIR that is left to the package's postinst.
 SYSUSERS := $(DESTDIR)$(PREFIX)/lib/sysusers.d/tagih.conf
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tagih \
+	install -d $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/doc/tagih \
@@ -132,7 +132,6 @@ install: all
 	install -d -m 0700 $(DESTDIR)/etc/tagih
 	install -d -m 2770 $(DESTDIR)/var/lib/tagih
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 $(BUILD)/bpf/tagih_meter.bpf.o $(DESTDIR)$(PREFIX)/lib/tagih/
 	install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tagih

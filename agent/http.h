@@ -26,7 +26,7 @@ struct http_stats {
 		const char *name;
 		int64_t entries;	/* -1 unknown */
 		uint32_t max_entries;
-	} maps[9];
+	} maps[TAGIH_MAP__MAX];
 };
 
 struct http_opts {

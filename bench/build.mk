@@ -12,7 +12,7 @@ $(BUILD)/bench/drain_bench: $(BUILD)/obj/bench/drain_bench.o \
 	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB))
 
 $(BUILD)/bench/meter_cost: $(BUILD)/obj/bench/meter_cost.o \
-		$(call obj,$(MAPS_SRCS)) $(BILLING_A) $(LIB_A)
+		$(call obj,$(PAINT_SRCS)) $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB))
 
 $(call obj,bench/meter_cost.c): $(SKEL_METER) $(SKEL_EMPTY)

@@ -9,8 +9,33 @@
  */
 #include <linux/types.h>
 
-/* Pin folder for maps (and our record of attached programs). */
-#define TAGIH_PIN_ROOT "/sys/fs/bpf/tagih"
+/* Default pin folder for the maps (config key bpf_pin_dir). */
+#define TAGIH_PIN_DIR_DEFAULT "/sys/fs/bpf/tagih"
+
+/*
+ * Every map the meter pins by name, once: X(ENUM, name). Userspace builds
+ * its enum tagih_map, the names and the typed skeleton accesses from this
+ * list (agent/meter.c), so a map missing from the object is a compile
+ * error, not a lookup that fails at run time.
+ */
+#define TAGIH_PINNED_MAPS(X)		\
+	X(PFX4, tagih_pfx4)		\
+	X(PFX6, tagih_pfx6)		\
+	X(CNT, tagih_cnt)		\
+	X(POLICY, tagih_policy)		\
+	X(GSTAT, tagih_gstat)		\
+	X(GARDEN4, tagih_garden4)	\
+	X(GARDEN6, tagih_garden6)	\
+	X(V4DIR, tagih_v4dir)		\
+	X(V4BLK, tagih_v4blk)		\
+	X(V6H64, tagih_v6h64)
+
+enum tagih_map {
+#define TAGIH_MAP_ENUM(e, n) TAGIH_MAP_##e,
+	TAGIH_PINNED_MAPS(TAGIH_MAP_ENUM)
+#undef TAGIH_MAP_ENUM
+	TAGIH_MAP__MAX
+};
 
 /* Default map sizes; userspace may raise them before load. */
 #define TAGIH_DEF_MAX_SUBS	65536	/* slots in tagih_cnt / tagih_policy */

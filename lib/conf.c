@@ -55,8 +55,13 @@ static const struct conf_opt conf_opts[] = {
 	    "XDP attach mode; auto: skb (generic) on virtual devices such as veth, "
 	    "where native XDP turns GRO off, native elsewhere with skb as fallback.",
 	    .choices = "auto|native|skb"),
-	STR(bpf_object, "agent", "/usr/local/lib/tagih/tagih_meter.bpf.o",
-	    "The compiled XDP meter."),
+	STR(bpf_pin_dir, "agent", "/sys/fs/bpf/tagih",
+	    "Folder on the bpffs where the agent pins the meter's maps. Each "
+	    "store needs its own: the folder records the store that owns it "
+	    "and an agent refuses a folder of another store."),
+	STR(bpf_object, "agent", "",
+	    "Ignored: the meter is built into tagih-agent (kept so that "
+	    "older configs still load)."),
 	INT(max_subscribers, "agent", 16, 16777216, "65536",
 	    "Subscriber slots in the BPF maps (uids are 1..max-1)."),
 	INT(max_prefixes, "agent", 16, 16777216, "131072",

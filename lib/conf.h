@@ -35,7 +35,8 @@ struct tagih_conf {
 	char *listen;
 	int64_t interval;
 	char *xdp_mode;
-	char *bpf_object;
+	char *bpf_object;	/* ignored (older configs) */
+	char *bpf_pin_dir;
 	int64_t max_subscribers;
 	int64_t max_prefixes;
 	int64_t v4_blocks;

@@ -27,11 +27,11 @@ $(addprefix $(BUILD)/tests/,$(UNIT_MHD_TESTS)): \
 
 $(addprefix $(BUILD)/tests/,$(UNIT_AGENT_TESTS)): \
 		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o \
-		$(call obj,$(MAPS_SRCS)) $(BILLING_A) $(LIB_A)
+		$(call obj,$(PAINT_SRCS)) $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
 
 $(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \
-		$(call obj,$(MAPS_SRCS)) $(BILLING_A) $(LIB_A)
+		$(call obj,$(PAINT_SRCS)) $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
 
 $(call obj,$(addprefix tests/bpf/,$(addsuffix .c,$(BPF_TESTS)))): $(SKEL_METER)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* mapsync.c - reconcile the pinned XDP maps with the store: prefixes, isolir state, garden. */
+/* mapsync.c - reconcile the meter's maps with the store: prefixes, isolir state, garden. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,108 +12,53 @@
 #include "lib/log.h"
 #include "agent/maps/maperr.h"
 #include "agent/maps/mapsync.h"
+#include "agent/meter.h"
 #include "lib/prefix.h"
 #include "billing/sub.h"
 
 struct mapsync {
-	int fd[MAPSYNC__MAX];
-	uint32_t max[MAPSYNC__MAX];
+	int fd[TAGIH_MAP__MAX];		/* borrowed from the meter */
+	uint32_t max[TAGIH_MAP__MAX];
 	struct dir16_maps *d16;	/* NULL: no direct table, trie only */
 	struct v6hash_map *v6h;	/* NULL: no /64 hash, trie only */
 };
 
-static const char *const map_names[MAPSYNC__MAX] = {
-	[MAPSYNC_PFX4] = "tagih_pfx4",
-	[MAPSYNC_PFX6] = "tagih_pfx6",
-	[MAPSYNC_POLICY] = "tagih_policy",
-	[MAPSYNC_GARDEN4] = "tagih_garden4",
-	[MAPSYNC_GARDEN6] = "tagih_garden6",
-	[MAPSYNC_CNT] = "tagih_cnt",
-	[MAPSYNC_V4DIR] = "tagih_v4dir",
-	[MAPSYNC_V4BLK] = "tagih_v4blk",
-	[MAPSYNC_V6H64] = "tagih_v6h64",
-};
-
-/* Maps an older pinned meter may lack: the agent works on without them. */
-static bool map_optional(int m)
-{
-	return m == MAPSYNC_V4DIR || m == MAPSYNC_V4BLK || m == MAPSYNC_V6H64;
-}
-
-const char *mapsync_map_name(enum mapsync_map m)
-{
-	return m < MAPSYNC__MAX ? map_names[m] : "?";
-}
+#define map_name meter_map_name
 
 void mapsync_close(struct mapsync *ms)
 {
-	int i;
-
 	if (!ms)
 		return;
 	dir16_maps_close(ms->d16);
 	v6hash_close(ms->v6h);
-	for (i = 0; i < MAPSYNC__MAX; i++)
-		if (ms->fd[i] >= 0)
-			close(ms->fd[i]);
 	free(ms);
 }
 
-int mapsync_open(struct mapsync **msp)
+int mapsync_open(struct mapsync **msp, const struct meter *m)
 {
-	struct bpf_map_info info;
 	struct mapsync *ms;
-	char path[256];
-	__u32 len;
-	int i, err = 0;
+	int i;
 
 	*msp = NULL;
 	ms = calloc(1, sizeof(*ms));
 	if (!ms)
 		return -ENOMEM;
-	for (i = 0; i < MAPSYNC__MAX; i++)
-		ms->fd[i] = -1;
-	for (i = 0; i < MAPSYNC__MAX; i++) {
-		snprintf(path, sizeof(path), "%s/%s", TAGIH_PIN_ROOT,
-			 map_names[i]);
-		ms->fd[i] = bpf_obj_get(path);
-		if (ms->fd[i] < 0 && errno == ENOENT && map_optional(i))
-			continue;
+	for (i = 0; i < TAGIH_MAP__MAX; i++) {
+		ms->fd[i] = meter_map_fd(m, i);
 		if (ms->fd[i] < 0) {
-			err = -errno;
-			if (err != -ENOENT)
-				pr_warn("mapsync: open %s: %s", path,
-					strerror(-err));
-			goto out;
+			free(ms);
+			return -EBADF;
 		}
-		memset(&info, 0, sizeof(info));
-		len = sizeof(info);
-		if (bpf_obj_get_info_by_fd(ms->fd[i], &info, &len) == 0)
-			ms->max[i] = info.max_entries;
+		ms->max[i] = meter_map_max(m, i);
 	}
 	/* Without the direct table the meter still answers from the trie. */
-	if (ms->fd[MAPSYNC_V4DIR] >= 0 && ms->fd[MAPSYNC_V4BLK] >= 0 &&
-	    dir16_maps_open(&ms->d16, ms->fd[MAPSYNC_V4DIR],
-			    ms->fd[MAPSYNC_V4BLK]))
+	if (dir16_maps_open(&ms->d16, ms->fd[TAGIH_MAP_V4DIR],
+			    ms->fd[TAGIH_MAP_V4BLK]))
 		ms->d16 = NULL;
-	if (ms->fd[MAPSYNC_V6H64] >= 0 &&
-	    v6hash_open(&ms->v6h, ms->fd[MAPSYNC_V6H64]))
+	if (v6hash_open(&ms->v6h, ms->fd[TAGIH_MAP_V6H64]))
 		ms->v6h = NULL;
 	*msp = ms;
 	return 0;
-out:
-	mapsync_close(ms);
-	return err;
-}
-
-int mapsync_fd(const struct mapsync *ms, enum mapsync_map m)
-{
-	return ms && m < MAPSYNC__MAX ? ms->fd[m] : -1;
-}
-
-uint32_t mapsync_max_entries(const struct mapsync *ms, enum mapsync_map m)
-{
-	return ms && m < MAPSYNC__MAX ? ms->max[m] : 0;
 }
 
 /* --- LPM tries: prefixes and garden --------------------------------------- */
@@ -203,7 +148,7 @@ static bool want_find(const struct want_set *s, size_t ksz, const void *key)
 			(stats)->field += (n); \
 	} while (0)
 
-static void fmt_key(enum mapsync_map m, const uint8_t *key, char *buf,
+static void fmt_key(enum tagih_map m, const uint8_t *key, char *buf,
 		    size_t n)
 {
 	struct prefix p = { 0 };
@@ -211,7 +156,7 @@ static void fmt_key(enum mapsync_map m, const uint8_t *key, char *buf,
 
 	memcpy(&plen, key, sizeof(plen));
 	p.len = plen;
-	if (m == MAPSYNC_PFX4 || m == MAPSYNC_GARDEN4) {
+	if (m == TAGIH_MAP_PFX4 || m == TAGIH_MAP_GARDEN4) {
 		p.family = 4;
 		memcpy(p.addr, key + 4, 4);
 	} else {
@@ -226,7 +171,7 @@ static void fmt_key(enum mapsync_map m, const uint8_t *key, char *buf,
  * Returns 0, -ENOSPC when some entries did not fit, or -errno.
  */
 static int sync_lpm(int fd, size_t ksz, struct want_set *s,
-		    enum mapsync_map m, struct mapsync_stats *stats)
+		    enum tagih_map m, struct mapsync_stats *stats)
 {
 	uint8_t key[sizeof(struct tagih_lpm6)], next[sizeof(struct tagih_lpm6)];
 	uint8_t val[8];
@@ -259,7 +204,7 @@ static int sync_lpm(int fd, size_t ksz, struct want_set *s,
 		if (bpf_map_delete_elem(fd, stale + i * ksz) && errno != ENOENT) {
 			rc = -errno;
 			fmt_key(m, stale + i * ksz, buf, sizeof(buf));
-			pr_warn("mapsync: %s: delete %s: %s", map_names[m], buf,
+			pr_warn("mapsync: %s: delete %s: %s", map_name(m), buf,
 				strerror(-rc));
 			STAT(stats, errors, 1);
 			if (!err)
@@ -282,12 +227,12 @@ static int sync_lpm(int fd, size_t ksz, struct want_set *s,
 			if (map_full_err(rc)) {
 				pr_warn("mapsync: %s is full (%u entries): %s "
 					"not loaded; raise max_prefixes",
-					map_names[m], entries, buf);
+					map_name(m), entries, buf);
 				STAT(stats, full, 1);
 				rc = -ENOSPC;
 			} else {
 				pr_warn("mapsync: %s: update %s: %s",
-					map_names[m], buf, strerror(-rc));
+					map_name(m), buf, strerror(-rc));
 				STAT(stats, errors, 1);
 			}
 			if (!err || rc == -ENOSPC)
@@ -379,11 +324,11 @@ int mapsync_prefixes(struct mapsync *ms, struct store *st,
 		err = c.err;
 	if (err < 0)
 		goto out;
-	err = sync_lpm(ms->fd[MAPSYNC_PFX4], sizeof(struct tagih_lpm4), &c.v4,
-		       MAPSYNC_PFX4, stats);
-	err = first_err(err, sync_lpm(ms->fd[MAPSYNC_PFX6],
+	err = sync_lpm(ms->fd[TAGIH_MAP_PFX4], sizeof(struct tagih_lpm4), &c.v4,
+		       TAGIH_MAP_PFX4, stats);
+	err = first_err(err, sync_lpm(ms->fd[TAGIH_MAP_PFX6],
 				      sizeof(struct tagih_lpm6), &c.v6,
-				      MAPSYNC_PFX6, stats));
+				      TAGIH_MAP_PFX6, stats));
 	/* After the trie: a new prefix reaches the table no sooner. */
 	if (ms->d16) {
 		struct dir16_stats ds;
@@ -391,8 +336,8 @@ int mapsync_prefixes(struct mapsync *ms, struct store *st,
 		err = first_err(err, dir16_sync(ms->d16, c.d16, c.nd16, &ds));
 		if (stats) {
 			stats->v4dir = ds;
-			stats->entries[MAPSYNC_V4DIR] = ds.used;
-			stats->entries[MAPSYNC_V4BLK] = ds.used * DIR16_SLOTS;
+			stats->entries[TAGIH_MAP_V4DIR] = ds.used;
+			stats->entries[TAGIH_MAP_V4BLK] = ds.used * DIR16_SLOTS;
 			stats->full += ds.trie_only;
 		}
 	}
@@ -402,7 +347,7 @@ int mapsync_prefixes(struct mapsync *ms, struct store *st,
 		err = first_err(err, v6hash_sync(ms->v6h, c.v6h, c.nv6h, &vs));
 		if (stats) {
 			stats->v6h64 = vs;
-			stats->entries[MAPSYNC_V6H64] = vs.entries;
+			stats->entries[TAGIH_MAP_V6H64] = vs.entries;
 			stats->added += vs.written;
 			stats->deleted += vs.deleted;
 			stats->full += vs.trie_only;
@@ -457,11 +402,11 @@ int mapsync_garden(struct mapsync *ms, struct store *st,
 	cur = NULL;
 	store_abort(txn);
 	txn = NULL;
-	err = sync_lpm(ms->fd[MAPSYNC_GARDEN4], sizeof(struct tagih_lpm4), &v4,
-		       MAPSYNC_GARDEN4, stats);
-	err = first_err(err, sync_lpm(ms->fd[MAPSYNC_GARDEN6],
+	err = sync_lpm(ms->fd[TAGIH_MAP_GARDEN4], sizeof(struct tagih_lpm4), &v4,
+		       TAGIH_MAP_GARDEN4, stats);
+	err = first_err(err, sync_lpm(ms->fd[TAGIH_MAP_GARDEN6],
 				      sizeof(struct tagih_lpm6), &v6,
-				      MAPSYNC_GARDEN6, stats));
+				      TAGIH_MAP_GARDEN6, stats));
 abort:
 	if (cur)
 		mdb_cursor_close(cur);
@@ -520,12 +465,12 @@ int mapsync_policy(struct mapsync *ms, struct store *st,
 	struct pol_ctx c = { 0 };
 	struct tagih_policy *vals = NULL;
 	__u32 *keys = NULL;
-	int fd = ms->fd[MAPSYNC_POLICY];
+	int fd = ms->fd[TAGIH_MAP_POLICY];
 	MDB_txn *txn;
 	uint32_t base;
 	int err, rc;
 
-	c.max = ms->max[MAPSYNC_POLICY];
+	c.max = ms->max[TAGIH_MAP_POLICY];
 	c.isolir = calloc(c.max ? c.max : 1, 1);
 	keys = calloc(POL_BATCH, sizeof(*keys));
 	vals = calloc(POL_BATCH, sizeof(*vals));
@@ -573,30 +518,12 @@ int mapsync_policy(struct mapsync *ms, struct store *st,
 		}
 	}
 	if (stats)
-		stats->entries[MAPSYNC_POLICY] = c.suspended;
+		stats->entries[TAGIH_MAP_POLICY] = c.suspended;
 out:
 	free(c.isolir);
 	free(keys);
 	free(vals);
 	return err;
-}
-
-int mapsync_set_policy(struct mapsync *ms, uint32_t uid, uint32_t state)
-{
-	struct tagih_policy v = { .state = state };
-
-	if (uid >= ms->max[MAPSYNC_POLICY]) {
-		pr_warn("mapsync: uid %u beyond tagih_policy (%u slots)", uid,
-			ms->max[MAPSYNC_POLICY]);
-		return -ERANGE;
-	}
-	if (bpf_map_update_elem(ms->fd[MAPSYNC_POLICY], &uid, &v, BPF_ANY)) {
-		int err = -errno;
-
-		pr_warn("mapsync: tagih_policy[%u]: %s", uid, strerror(-err));
-		return err;
-	}
-	return 0;
 }
 
 int mapsync_all(struct mapsync *ms, struct store *st,

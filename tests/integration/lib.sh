@@ -354,8 +354,7 @@ tg_pin_dir() {
 # it with the unit's capabilities only; it execs too).
 tg_agent_argv() {
 	TG_CMD=(nsenter --net="$(tg_nspath gw)")
-	# /run too: the agent's lock (/run/tagih-agent.lock) guards the pins,
-	# and ours are private.
+	# /run too: nothing of the host's is ours to touch.
 	[ -n "$TG_BPFFS_DIR" ] && TG_CMD+=(unshare --mount --propagation private
 		sh -c 'mount --bind "$0" /sys/fs/bpf && mount --bind "$1" /run &&
 			shift && exec "$@"' "$TG_BPFFS_DIR" "$TG_TMP/run")
