@@ -240,9 +240,22 @@ int loader_attach(const struct meter *m, enum loader_mode mode,
 			xdp_multiprog__close(mp);
 			return 0;
 		}
-		pr_info("%s: attached %s is %s; replacing it", iface,
-			xdp_program__name(p),
-			same ? "not using the pinned maps" : "the wrong role");
+		if (!prog_uses_pins(m, p)) {
+			/* another agent's (its own store and pin folder), or
+			 * one whose pins were removed by hand: not ours to
+			 * take away, and it may be enforcing isolir */
+			pr_warn("%s: %s is attached and counts into maps that "
+				"are not in %s: another tagih-agent meters this "
+				"interface, or its pins were removed by hand. "
+				"Stop that agent with --detach, or remove the "
+				"program (xdp-loader unload %s --all), then "
+				"start again", iface, xdp_program__name(p),
+				m->pin_dir, iface);
+			xdp_multiprog__close(mp);
+			return -EBUSY;
+		}
+		pr_info("%s: attached %s is ours but the wrong role; "
+			"replacing it", iface, xdp_program__name(p));
 		err = detach_prog(mp, p, ifindex, iface);
 		if (err) {
 			xdp_multiprog__close(mp);
