@@ -23,7 +23,7 @@ ok "make install DESTDIR=$R"
 # --- what lands where, with which mode ---------------------------------------
 mode() { stat -c %a "$R$1" 2>/dev/null; }
 for f in $P/bin/tagih $P/bin/tagih-agent $P/bin/tagihd \
-	$P/lib/tagih/tagih_meter.bpf.o $P/share/man/man8/tagih.8 \
+	$P/share/man/man8/tagih.8 \
 	$P/share/man/man8/tagih-agent.8 $P/share/man/man8/tagihd.8 \
 	$P/share/man/man5/tagih.conf.5 \
 	$P/share/bash-completion/completions/tagih \
