@@ -23,7 +23,9 @@ static void pay_usage(FILE *f)
 		"  which pays the next invoice when it is made. --ref (the "
 		"receipt or transfer\n"
 		"  reference) makes it idempotent: the same ref twice is "
-		"recorded once.\n");
+		"recorded once.\n"
+		"  RP is whole Rupiah (150000 or 150.000), 1 to "
+		"1.000.000.000.000.\n");
 }
 
 static json_t *pay_json(const struct pay_rec *p, bool dup)
@@ -113,6 +115,10 @@ int cmd_pay(struct cli *c, int argc, char **argv)
 		else if (ret == -EEXIST)
 			cli_err("ref '%s' is already recorded for another "
 				"subscriber or amount", ref);
+		else if (ret == -ERANGE)
+			cli_err("the payment would take a balance or invoice "
+				"of '%s' past what int64 Rupiah holds; nothing "
+				"recorded", argv[optind]);
 		else
 			cli_err("cannot record the payment: %s",
 				strerror(-ret));

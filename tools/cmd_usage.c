@@ -28,7 +28,11 @@ static void usage_usage(FILE *f)
 		"to); default all.\n"
 		"  Import CSV header: " CSV_HEADER "\n"
 		"  (start aligned to an hour). Importing the same file again "
-		"changes nothing.\n");
+		"changes nothing.\n"
+		"  Rows of one subscriber and hour are summed; an hour carries "
+		"at most 10^15\n"
+		"  bytes each way (1 PB): more is refused, and nothing is "
+		"imported.\n");
 }
 
 struct show_ctx {
@@ -295,8 +299,21 @@ static int imp_read(FILE *f, const char *name, struct imp_row **rowsp,
 		}
 		if (parse_u64(trim(fld[2]), &r->up) ||
 		    parse_u64(trim(fld[3]), &r->down)) {
-			cli_err("%s:%d: byte counts must be whole numbers",
-				name, lineno);
+			cli_err("%s:%d: byte counts must be whole numbers "
+				"(0 to %llu)", name, lineno,
+				(unsigned long long)USAGE_IMPORT_HOUR_MAX);
+			goto out;
+		}
+		if (r->up > USAGE_IMPORT_HOUR_MAX ||
+		    r->down > USAGE_IMPORT_HOUR_MAX) {
+			cli_err("%s:%d: %s %llu is more than an hour carries "
+				"(at most %llu bytes)", name, lineno,
+				r->up > USAGE_IMPORT_HOUR_MAX ? "up_bytes" :
+								"down_bytes",
+				(unsigned long long)(r->up >
+							     USAGE_IMPORT_HOUR_MAX ?
+						     r->up : r->down),
+				(unsigned long long)USAGE_IMPORT_HOUR_MAX);
 			goto out;
 		}
 		n++;
@@ -373,14 +390,26 @@ static int usage_import(struct cli *c, int argc, char **argv)
 		for (j = i; j < n && rows[j].hour == rows[i].hour &&
 			    !strcmp(rows[j].id, rows[i].id);
 		     j++) {
-			v.up_bytes += rows[j].up;
-			v.down_bytes += rows[j].down;
+			if (usage_count_add(&v.up_bytes, rows[j].up) ||
+			    usage_count_add(&v.down_bytes, rows[j].down) ||
+			    v.up_bytes > USAGE_IMPORT_HOUR_MAX ||
+			    v.down_bytes > USAGE_IMPORT_HOUR_MAX) {
+				cli_err("%s:%d: the rows of '%s' for this hour "
+					"add up to more than an hour carries "
+					"(at most %llu bytes each way)", name,
+					rows[j].line, rows[j].id,
+					(unsigned long long)
+						USAGE_IMPORT_HOUR_MAX);
+				goto out;
+			}
 		}
 		err = usage_set_hour(txn, st, r.uid, USAGE_GW_IMPORT,
 				     rows[i].hour, &v);
 		if (err) {
 			cli_err("%s:%d: cannot store: %s", name, rows[i].line,
-				strerror(-err));
+				err == -EOVERFLOW ? "the day's total would pass "
+						    "2^63 bytes" :
+						    strerror(-err));
 			goto out;
 		}
 		i = j - 1;
@@ -390,9 +419,14 @@ static int usage_import(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	txn = NULL;
-	if (c->json)
-		printf("{\"rows\": %zu, \"subscribers\": %zu}\n", n, nsubs);
-	else
+	if (c->json) {
+		json_t *j = json_pack("{s:I, s:I}", "rows", (json_int_t)n,
+				      "subscribers", (json_int_t)nsubs);
+
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+	} else
 		printf("imported %zu rows for %zu subscribers\n", n, nsubs);
 	ret = CLI_OK;
 out:
