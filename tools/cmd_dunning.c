@@ -11,6 +11,7 @@
 #include "billing/audit.h"
 #include "tools/cli.h"
 #include "billing/dunning.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 static void dunning_usage(FILE *f)
@@ -176,10 +177,8 @@ int cmd_sub_isolir(struct cli *c, int argc, char **argv)
 		cli_err("sub %s: --reason TEXT is required", verb);
 		return CLI_USAGE;
 	}
-	if (reason && strlen(reason) > 200) {
-		cli_err("--reason: at most 200 characters");
+	if (reason && cli_text("reason", reason, 200))
 		return CLI_USAGE;
-	}
 	st = cli_store(c);
 	if (!st)
 		return CLI_FAIL;
@@ -197,8 +196,9 @@ int cmd_sub_isolir(struct cli *c, int argc, char **argv)
 				      reason ? reason : "by hand");
 	} else if (!strcmp(verb, "hold")) {
 		rec.hold = !off;
-		snprintf(rec.hold_reason, sizeof(rec.hold_reason), "%s",
-			 off ? "" : reason);
+		/* cut between characters; the audit entry keeps it whole */
+		text_copy(rec.hold_reason, sizeof(rec.hold_reason),
+			  off ? "" : reason);
 		err = sub_put(txn, st, &rec);
 		if (!err)
 			err = audit_write(txn, st, now, actor,

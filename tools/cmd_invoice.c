@@ -334,6 +334,9 @@ static int inv_cmd_void(struct cli *c, int argc, char **argv)
 			"says why");
 		return CLI_USAGE;
 	}
+	/* the audit log keeps it whole; the invoice what fits (text_copy) */
+	if (cli_text("reason", reason, 200))
+		return CLI_USAGE;
 	st = cli_store(c);
 	if (!st || store_begin(st, true, &txn))
 		return CLI_FAIL;

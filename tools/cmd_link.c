@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "billing/audit.h"
@@ -164,39 +163,6 @@ static void pin_usage(FILE *f)
 		"removes it.\n", CUSTPIN_MIN, CUSTPIN_MAX);
 }
 
-/* One line from stdin into buf (size n), without echo on a terminal.
- * Returns 0 or -EINVAL (nothing read, or longer than n - 1). */
-static int pin_read(char *buf, size_t n)
-{
-	struct termios old, quiet;
-	bool tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &old);
-	size_t l;
-	char *got;
-
-	if (tty) {
-		fprintf(stderr, "PIN (%d-%d digits): ", CUSTPIN_MIN,
-			CUSTPIN_MAX);
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
-	got = fgets(buf, (int)n, stdin);
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-	}
-	if (!got)
-		return -EINVAL;
-	l = strlen(buf);
-	if (l && buf[l - 1] == '\n')
-		buf[--l] = '\0';
-	else if (l == n - 1)
-		return -EINVAL;
-	if (l && buf[l - 1] == '\r')
-		buf[--l] = '\0';
-	return 0;
-}
-
 int cmd_sub_pin(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -206,7 +172,7 @@ int cmd_sub_pin(struct cli *c, int argc, char **argv)
 		CLI_OPT_JSON,
 		{}
 	};
-	char actor[64], pin[64] = "";
+	char actor[64], pin[64] = "", prompt[32];
 	bool clear = false, have = false;
 	struct store *st;
 	MDB_txn *txn;
@@ -245,7 +211,9 @@ int cmd_sub_pin(struct cli *c, int argc, char **argv)
 		cli_err("bad subscriber id '%s'", id);
 		return CLI_USAGE;
 	}
-	if (!clear && !have && pin_read(pin, sizeof(pin))) {
+	snprintf(prompt, sizeof(prompt), "PIN (%d-%d digits): ", CUSTPIN_MIN,
+		 CUSTPIN_MAX);
+	if (!clear && !have && cli_read_secret("-", prompt, pin, sizeof(pin))) {
 		cli_err("no PIN on standard input");
 		return CLI_USAGE;
 	}

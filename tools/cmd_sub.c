@@ -13,6 +13,7 @@
 #include "billing/custpin.h"
 #include "lib/prefix.h"
 #include "billing/sub.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 /* suspend/restore/hold live in cmd_dunning.c; absent until it is built */
@@ -23,7 +24,8 @@ static void sub_usage(FILE *f)
 	fprintf(f,
 		"usage: tagih sub add ID --name NAME [--ip PREFIX ...] "
 		"[--phone P] [--email E]\n"
-		"                    [--address A] [--nik N] [--notes T]\n"
+		"                    [--address A] [--nik-file FILE | --nik -] "
+		"[--notes T]\n"
 		"                    [--plan PLAN] [--activated YYYY-MM-DD]\n"
 		"                    [--cycle calendar|anniversary] "
 		"[--cycle-day 1..28]\n"
@@ -40,8 +42,18 @@ static void sub_usage(FILE *f)
 		"       tagih sub export ID [--out FILE]\n"
 		"       tagih sub erase ID --confirm\n"
 		"\n"
-		"  ID is 1..32 of [A-Za-z0-9._-]. PREFIX is an address "
-		"(10.0.0.5, 2001:db8::1)\n"
+		"  ID is 1..32 of [A-Za-z0-9._-]. Text (name, address, "
+		"notes, ...) is UTF-8\n"
+		"  without control characters; each field has a size in "
+		"bytes (name 95,\n"
+		"  address 159, notes 159, email 95, phone 23).\n"
+		"  The NIK (16 digits) is personal data: give it as --nik-file "
+		"FILE (one line)\n"
+		"  or --nik - (read from standard input, not echoed), so it "
+		"stays out of the\n"
+		"  process list and shell history; --nik N still works for "
+		"scripts.\n"
+		"  PREFIX is an address (10.0.0.5, 2001:db8::1)\n"
 		"  or a network (10.0.0.0/29, 2001:db8:100::/56). To move an "
 		"address to another\n"
 		"  subscriber: `sub ip del OLD PREFIX` then `sub ip add NEW "
@@ -75,6 +87,7 @@ enum {
 	OPT_ACTIVATED,
 	OPT_CYCLE,
 	OPT_CYCLE_DAY,
+	OPT_NIK_FILE,
 };
 
 static const struct option sub_form_opts[] = {
@@ -84,6 +97,7 @@ static const struct option sub_form_opts[] = {
 	{ "email", required_argument, NULL, OPT_EMAIL },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "nik", required_argument, NULL, OPT_NIK },
+	{ "nik-file", required_argument, NULL, OPT_NIK_FILE },
 	{ "notes", required_argument, NULL, OPT_NOTES },
 	{ "plan", required_argument, NULL, OPT_PLAN },
 	{ "activated", required_argument, NULL, OPT_ACTIVATED },
@@ -94,22 +108,64 @@ static const struct option sub_form_opts[] = {
 	{}
 };
 
+/* A text field: checked (UTF-8, no controls, fits dst) before it is set. */
 static int form_str(char *dst, size_t n, const char *opt, const char *val)
 {
-	if (strlen(val) >= n) {
-		cli_err("--%s is too long (at most %zu characters)", opt, n - 1);
-		return CLI_USAGE;
-	}
+	int ret = cli_text(opt, val, n - 1);
+
+	if (ret)
+		return ret;
 	snprintf(dst, n, "%s", val);
 	return 0;
 }
 
+/*
+ * The NIK from --nik N, --nik - (stdin) or --nik-file FILE: 16 digits,
+ * never echoed back. A value given on the command line is wiped from
+ * argv at once, as `sub pin` does with --pin.
+ */
+static int form_nik(struct sub_rec *r, int opt, char *arg)
+{
+	char nik[64];
+	size_t i;
+	int err, ret = CLI_USAGE;
+
+	if (opt == OPT_NIK_FILE || !strcmp(arg, "-")) {
+		err = cli_read_secret(opt == OPT_NIK_FILE ? arg : "-",
+				      "NIK (16 digits): ", nik, sizeof(nik));
+		if (err) {
+			if (opt == OPT_NIK_FILE && err != -EINVAL)
+				cli_err("--nik-file %s: %s", arg,
+					strerror(-err));
+			else
+				cli_err("%s: expected one line with the NIK",
+					opt == OPT_NIK_FILE ? arg :
+							      "standard input");
+			return opt == OPT_NIK_FILE && err != -EINVAL ?
+				       CLI_FAIL : CLI_USAGE;
+		}
+	} else {
+		snprintf(nik, sizeof(nik), "%s", arg);
+		explicit_bzero(arg, strlen(arg));
+	}
+	for (i = 0; nik[i] >= '0' && nik[i] <= '9'; i++)
+		;
+	if (nik[i] || i != 16) {
+		cli_err("the NIK must be 16 digits");	/* not echoed */
+	} else {
+		memset(r->nik, 0, sizeof(r->nik));
+		memcpy(r->nik, nik, 16);
+		ret = 0;
+	}
+	explicit_bzero(nik, sizeof(nik));
+	return ret;
+}
+
 /* One option into the form. Returns 0 or an exit code. */
-static int sub_form_opt(struct sub_form *f, int opt, const char *arg)
+static int sub_form_opt(struct sub_form *f, int opt, char *arg)
 {
 	struct sub_rec *r = &f->rec;
 	const char *why = NULL;
-	size_t i;
 
 	switch (opt) {
 	case OPT_NAME:
@@ -130,6 +186,8 @@ static int sub_form_opt(struct sub_form *f, int opt, const char *arg)
 	case OPT_PHONE:
 		return form_str(r->phone, sizeof(r->phone), "phone", arg);
 	case OPT_EMAIL:
+		if (cli_text("email", arg, 0))
+			return CLI_USAGE;	/* before it is echoed */
 		if (*arg && !strchr(arg, '@')) {
 			cli_err("--email '%s' has no '@'", arg);
 			return CLI_USAGE;
@@ -138,15 +196,8 @@ static int sub_form_opt(struct sub_form *f, int opt, const char *arg)
 	case OPT_ADDRESS:
 		return form_str(r->address, sizeof(r->address), "address", arg);
 	case OPT_NIK:
-		/* NIK: 16 digits; don't echo it back in the message */
-		for (i = 0; arg[i]; i++)
-			if (arg[i] < '0' || arg[i] > '9')
-				break;
-		if (arg[i] || i != 16) {
-			cli_err("--nik must be 16 digits");
-			return CLI_USAGE;
-		}
-		return form_str(r->nik, sizeof(r->nik), "nik", arg);
+	case OPT_NIK_FILE:
+		return form_nik(r, opt, arg);
 	case OPT_NOTES:
 		return form_str(r->notes, sizeof(r->notes), "notes", arg);
 	case OPT_PLAN:
@@ -160,6 +211,9 @@ static int sub_form_opt(struct sub_form *f, int opt, const char *arg)
 	}
 	return CLI_USAGE;
 }
+
+/* A stored text field as JSON, repaired if it is not UTF-8 (lib/text.h). */
+#define TJ(field) text_json(field, sizeof(field))
 
 /* Name the subscriber that holds p (or overlaps it), for error messages. */
 static void say_owner(MDB_txn *txn, struct store *st, const struct prefix *p,
@@ -335,11 +389,13 @@ static int list_one(const struct sub_rec *r, void *ctx)
 			hi = mid;
 	}
 	if (l->arr) {
-		json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s}", "id", r->id,
+		/* text through text_json: a name that is not UTF-8 (an old
+		 * store) is shown repaired instead of dropping the entry */
+		json_t *o = json_pack("{s:s, s:i, s:o, s:s, s:o}", "id", r->id,
 				      "uid", (json_int_t)r->uid, "name",
-				      r->name, "status",
+				      TJ(r->name), "status",
 				      sub_status_str(r->status), "plan",
-				      r->plan);
+				      TJ(r->plan));
 		json_t *a = json_array();
 
 		for (i = lo; i < l->pl.n && l->pl.v[i].uid == r->uid; i++)
@@ -480,12 +536,13 @@ static int sub_cmd_show(struct cli *c, int argc, char **argv)
 	tt_fmt_time_local(r.created, created, sizeof(created));
 	if (c->json) {
 		json_t *j = json_pack(
-			"{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+			"{s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
 			" s:s, s:s, s:I, s:b}",
 			"id", r.id, "uid", (json_int_t)r.uid, "status",
-			sub_status_str(r.status), "name", r.name, "phone",
-			r.phone, "email", r.email, "address", r.address, "nik",
-			nik, "plan", r.plan, "notes", r.notes, "activated", act,
+			sub_status_str(r.status), "name", TJ(r.name), "phone",
+			TJ(r.phone), "email", TJ(r.email), "address",
+			TJ(r.address), "nik", TJ(nik), "plan", TJ(r.plan),
+			"notes", TJ(r.notes), "activated", act,
 			"created", created, "balance", (json_int_t)r.balance,
 			"hold", (int)r.hold);
 
@@ -600,28 +657,31 @@ fail:
 	return CLI_FAIL;
 }
 
-/* `sub set ID --opt ...`: the options of `sub add` over the stored record. */
+/*
+ * `sub set ID --opt ...`: the options of `sub add` over the stored record.
+ * Options are read before the write txn begins, so a NIK typed on
+ * standard input never holds the store's write lock.
+ */
 static int sub_cmd_set(struct cli *c, int argc, char **argv)
 {
+	struct {
+		int o;
+		char *arg;
+	} ops[64];
 	struct sub_form f = { 0 };
+	struct sub_rec tmp = { 0 };
+	const char *id;
+	char nik[sizeof(f.rec.nik)] = "";
+	bool have_nik = false;
 	struct store *st;
 	MDB_txn *txn;
-	int o, err, ret, n = 0;
+	int o, err, ret = CLI_USAGE, n = 0, nops = 0, i;
 
 	if (argc < 2 || sub_id_check(argv[1])) {
 		sub_usage(stderr);
 		return CLI_USAGE;
 	}
-	st = cli_store(c);
-	if (!st || store_begin(st, true, &txn))
-		return CLI_FAIL;
-	err = sub_get(txn, st, argv[1], &f.rec);
-	if (err) {
-		store_abort(txn);
-		cli_err(err == -ENOENT ? "unknown subscriber '%s'" :
-					 "cannot read subscriber '%s'", argv[1]);
-		return CLI_FAIL;
-	}
+	id = argv[1];
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "h", sub_form_opts, NULL)) != -1) {
 		if (o == OPT_JSON)
@@ -630,34 +690,75 @@ static int sub_cmd_set(struct cli *c, int argc, char **argv)
 			if (o == OPT_IP || o == OPT_PLAN)
 				cli_err("use `sub ip add|del` and `sub plan` "
 					"for addresses and plans");
-			store_abort(txn);
-			return o == OPT_HELP ? (sub_usage(stdout), CLI_OK) :
-					       CLI_USAGE;
-		}
-		ret = sub_form_opt(&f, o, optarg);
-		if (ret) {
-			store_abort(txn);
-			return ret;
+			if (o == OPT_HELP) {
+				sub_usage(stdout);
+				ret = CLI_OK;
+			}
+			goto out;
 		}
 		n++;
+		if (o == OPT_NIK || o == OPT_NIK_FILE) {
+			ret = form_nik(&tmp, o, optarg);
+			memcpy(nik, tmp.nik, sizeof(nik));
+			explicit_bzero(&tmp, sizeof(tmp));
+			if (ret)
+				goto out;
+			have_nik = true;
+			continue;
+		}
+		if (nops == (int)(sizeof(ops) / sizeof(ops[0]))) {
+			cli_err("too many options");
+			ret = CLI_USAGE;
+			goto out;
+		}
+		ops[nops].o = o;
+		ops[nops++].arg = optarg;
 	}
-	if (optind != argc - 1 || !n || !*f.rec.name) {
+	if (!n || optind != argc - 1) {
+		sub_usage(stderr);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	ret = CLI_FAIL;
+	st = cli_store(c);
+	if (!st || store_begin(st, true, &txn))
+		goto out;
+	err = sub_get(txn, st, id, &f.rec);
+	if (err) {
 		store_abort(txn);
-		if (!n || optind != argc - 1)
-			sub_usage(stderr);
-		else
-			cli_err("--name cannot be empty");
-		return CLI_USAGE;
+		cli_err(err == -ENOENT ? "unknown subscriber '%s'" :
+					 "cannot read subscriber '%s'", id);
+		goto out;
 	}
+	for (i = 0; i < nops; i++) {
+		ret = sub_form_opt(&f, ops[i].o, ops[i].arg);
+		if (ret) {
+			store_abort(txn);
+			goto out;
+		}
+	}
+	if (have_nik)
+		memcpy(f.rec.nik, nik, sizeof(nik));
+	if (!*f.rec.name) {
+		store_abort(txn);
+		cli_err("--name cannot be empty");
+		ret = CLI_USAGE;
+		goto out;
+	}
+	ret = CLI_FAIL;
 	err = sub_put(txn, st, &f.rec);
 	if (err || store_commit(txn)) {
 		if (err)
 			store_abort(txn);
-		cli_err("cannot update '%s'", argv[1]);
-		return CLI_FAIL;
+		cli_err("cannot update '%s'", id);
+		goto out;
 	}
 	printf("updated subscriber '%s'\n", f.rec.id);
-	return CLI_OK;
+	ret = CLI_OK;
+out:
+	explicit_bzero(nik, sizeof(nik));
+	explicit_bzero(&f, sizeof(f));
+	return ret;
 }
 
 int cmd_sub(struct cli *c, int argc, char **argv)
