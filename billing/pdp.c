@@ -63,9 +63,6 @@ static json_t *jraw(const char *p, size_t n)
 	return j ? j : text_json(p, n);	/* not UTF-8: repaired, kept */
 }
 
-/* A stored text field, repaired if it is not UTF-8 (an old store). */
-#define TJ(field) text_json(field, sizeof(field))
-
 static json_t *sub_json(const struct sub_rec *r)
 {
 	json_t *o = json_object();
@@ -75,19 +72,19 @@ static json_t *sub_json(const struct sub_rec *r)
 	json_object_set_new(o, "id", json_string(r->id));
 	json_object_set_new(o, "uid", json_integer(r->uid));
 	json_object_set_new(o, "status", json_string(sub_status_str(r->status)));
-	json_object_set_new(o, "name", TJ(r->name));
-	json_object_set_new(o, "phone", TJ(r->phone));
-	json_object_set_new(o, "email", TJ(r->email));
-	json_object_set_new(o, "address", TJ(r->address));
-	json_object_set_new(o, "nik", TJ(r->nik));
-	json_object_set_new(o, "notes", TJ(r->notes));
-	json_object_set_new(o, "plan", TJ(r->plan));
+	json_object_set_new(o, "name", TEXT_JSON(r->name));
+	json_object_set_new(o, "phone", TEXT_JSON(r->phone));
+	json_object_set_new(o, "email", TEXT_JSON(r->email));
+	json_object_set_new(o, "address", TEXT_JSON(r->address));
+	json_object_set_new(o, "nik", TEXT_JSON(r->nik));
+	json_object_set_new(o, "notes", TEXT_JSON(r->notes));
+	json_object_set_new(o, "plan", TEXT_JSON(r->plan));
 	json_object_set_new(o, "cycle", json_string(
 		r->cycle == CYCLE_ANNIVERSARY ? "anniversary" : "calendar"));
 	json_object_set_new(o, "cycle_day",
 			    json_integer(r->cycle_day ? r->cycle_day : 1));
 	json_object_set_new(o, "hold", json_boolean(r->hold));
-	json_object_set_new(o, "hold_reason", TJ(r->hold_reason));
+	json_object_set_new(o, "hold_reason", TEXT_JSON(r->hold_reason));
 	json_object_set_new(o, "activated", jdate(r->activated));
 	json_object_set_new(o, "terminated", jdate(r->terminated));
 	json_object_set_new(o, "created", jtime(r->created));

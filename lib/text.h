@@ -81,4 +81,8 @@ char *text_repair(const char *s, size_t max);
  */
 json_t *text_json(const char *s, size_t max);
 
+/* text_json of a fixed-size char array field of a record (its NUL, or
+ * its whole size, ends it): TEXT_JSON(r->name). */
+#define TEXT_JSON(field) text_json((field), sizeof(field))
+
 #endif

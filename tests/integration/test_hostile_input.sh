@@ -12,12 +12,7 @@ tmp=$(mktemp -d /tmp/tagih-hostile-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-fails=0
-refused=0
-
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*" >&2; fails=$((fails + 1)); }
-die() { echo "FAIL: $*" >&2; exit 1; }
+. tests/integration/cli_check.sh
 
 [ -x "$TAGIH" ] || die "$TAGIH not built"
 for t in jq pdftotext md5sum mdb_dump mdb_load python3; do
@@ -37,35 +32,6 @@ chmod 600 "$CONF"
 export TAGIH_NOW=2026-12-05T09:00 TAGIH_MAPSIZE_GB=1
 
 tg() { "$TAGIH" --db "$DB" --config "$CONF" "$@"; }
-eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi
-}
-must() {
-	if ! out=$(tg "$@" 2>"$tmp/err"); then
-		bad "tagih $*: $(cat "$tmp/err")"
-	fi
-}
-
-# refuse WHAT MESSAGE CMD...: an exit of 1 or 2 (not a signal), MESSAGE on
-# stderr, and data.mdb byte-identical (md5).
-refuse() {
-	local what=$1 msg=$2 before after rc
-	shift 2
-	before=$(md5sum <"$DB/data.mdb")
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	rc=$?
-	after=$(md5sum <"$DB/data.mdb")
-	if [ $rc -ne 1 ] && [ $rc -ne 2 ]; then
-		bad "$what: exit $rc, want 1 or 2"
-	elif ! grep -qF -- "$msg" "$tmp/err"; then
-		bad "$what: stderr '$(cat "$tmp/err")' lacks '$msg'"
-	elif [ "$before" != "$after" ]; then
-		bad "$what: store changed"
-	else
-		refused=$((refused + 1))
-		ok "$what: rc $rc, '$(head -n1 "$tmp/err")', store unchanged"
-	fi
-}
 
 # a store (`tagih init` where the store requires it)
 tg init >/dev/null 2>&1 || true
@@ -75,54 +41,54 @@ must sub add budi --name "Budi" --plan basic --activated 2026-10-01 --phone 0812
 
 # --- text that is not text --------------------------------------------------
 ESC=$'\e'
-refuse "name with a terminal title escape" "--name: contains a control character" \
+refuse_cmd "name with a terminal title escape" "--name: contains a control character" \
 	tg sub add t1 --name "${ESC}]0;owned"$'\a'
-refuse "name with clear-screen" "--name: contains a control character" \
+refuse_cmd "name with clear-screen" "--name: contains a control character" \
 	tg sub add t1 --name "${ESC}[2J${ESC}[H"
-refuse "name in Latin-1" "--name: not valid UTF-8" tg sub add t1 --name $'Bud\xe9'
-refuse "name with a newline" "--name: contains a control character" \
+refuse_cmd "name in Latin-1" "--name: not valid UTF-8" tg sub add t1 --name $'Bud\xe9'
+refuse_cmd "name with a newline" "--name: contains a control character" \
 	tg sub add t1 --name $'Budi\nSantoso'
-refuse "name with a C1 CSI" "--name: contains a control character" \
+refuse_cmd "name with a C1 CSI" "--name: contains a control character" \
 	tg sub add t1 --name $'a\xc2\x9b2J'
-refuse "name with a bidi override" "--name: contains a bidirectional" \
+refuse_cmd "name with a bidi override" "--name: contains a bidirectional" \
 	tg sub add t1 --name $'\xe2\x80\xaegnp.exe'
-refuse "name overlong NUL" "--name: not valid UTF-8" tg sub add t1 --name $'a\xc0\x80b'
-refuse "name as a surrogate" "--name: not valid UTF-8" tg sub add t1 --name $'\xed\xa0\x80'
-refuse "address with a tab" "--address: contains a control character" \
+refuse_cmd "name overlong NUL" "--name: not valid UTF-8" tg sub add t1 --name $'a\xc0\x80b'
+refuse_cmd "name as a surrogate" "--name: not valid UTF-8" tg sub add t1 --name $'\xed\xa0\x80'
+refuse_cmd "address with a tab" "--address: contains a control character" \
 	tg sub add t1 --name T --address $'Jl. Melati\t5'
-refuse "notes with DEL" "--notes: contains a control character" \
+refuse_cmd "notes with DEL" "--notes: contains a control character" \
 	tg sub add t1 --name T --notes $'x\x7f'
-refuse "phone with CR" "--phone: contains a control character" \
+refuse_cmd "phone with CR" "--phone: contains a control character" \
 	tg sub add t1 --name T --phone $'0812\r'
-refuse "e-mail with an SMTP injection" "--email: contains a control character" \
+refuse_cmd "e-mail with an SMTP injection" "--email: contains a control character" \
 	tg sub add t1 --name T --email $'victim@example.net>\r\nRCPT TO:<spy@evil.example'
-refuse "set name escape" "--name: contains a control character" \
+refuse_cmd "set name escape" "--name: contains a control character" \
 	tg sub set budi --name "${ESC}[31mred"
-refuse "set address Latin-1" "--address: not valid UTF-8" \
+refuse_cmd "set address Latin-1" "--address: not valid UTF-8" \
 	tg sub set budi --address $'Jl. \xe9'
 long=$(printf 'é%.0s' $(seq 48))	# 96 bytes, the field holds 95
-refuse "name of 96 bytes" "--name is too long: 96 bytes, at most 95" \
+refuse_cmd "name of 96 bytes" "--name is too long: 96 bytes, at most 95" \
 	tg sub add t1 --name "$long"
-refuse "hold reason with a newline" "--reason: contains a control character" \
+refuse_cmd "hold reason with a newline" "--reason: contains a control character" \
 	tg sub hold budi --reason $'a\nb'
-refuse "suspend reason escape" "--reason: contains a control character" \
+refuse_cmd "suspend reason escape" "--reason: contains a control character" \
 	tg sub suspend budi --reason "${ESC}[2J"
-refuse "restore reason Latin-1" "--reason: not valid UTF-8" \
+refuse_cmd "restore reason Latin-1" "--reason: not valid UTF-8" \
 	tg sub restore budi --reason $'\xff'
 
 # --- the NIK -----------------------------------------------------------------
 printf '3201234567890001\n' >"$tmp/nik"
 printf '320123456789000\n' >"$tmp/nik15"
 printf '3201234567890001\n3201234567890002\n' >"$tmp/nik2"
-refuse "nik of 3 digits" "the NIK must be 16 digits" tg sub add t1 --name T --nik 123
-refuse "nik-file of 15 digits" "the NIK must be 16 digits" \
+refuse_cmd "nik of 3 digits" "the NIK must be 16 digits" tg sub add t1 --name T --nik 123
+refuse_cmd "nik-file of 15 digits" "the NIK must be 16 digits" \
 	tg sub add t1 --name T --nik-file "$tmp/nik15"
 grep -q 320123456789000 "$tmp/err" && bad "a refused NIK is echoed"
-refuse "nik-file of two lines" "expected one line with the NIK" \
+refuse_cmd "nik-file of two lines" "expected one line with the NIK" \
 	tg sub add t1 --name T --nik-file "$tmp/nik2"
-refuse "nik-file missing" "--nik-file $tmp/none: No such file" \
+refuse_cmd "nik-file missing" "--nik-file $tmp/none: No such file" \
 	tg sub add t1 --name T --nik-file "$tmp/none"
-refuse "nik from stdin, letters" "the NIK must be 16 digits" \
+refuse_cmd "nik from stdin, letters" "the NIK must be 16 digits" \
 	sh -c "printf 'abcd\n' | \"\$0\" --db \"\$1\" --config \"\$2\" sub add t1 --name T --nik -" \
 	"$TAGIH" "$DB" "$CONF"
 must sub add nina --name "Nina" --nik-file "$tmp/nik"
@@ -139,7 +105,7 @@ eq "UTF-8 accepted" "$(tg sub show ayu --json | jq -r .name)" "$utf"
 # --- config strings ------------------------------------------------------------
 badconf() {	# what, message, config line (line 2: a key is given once)
 	printf 'timezone = Asia/Jakarta\n%s\n' "$3" >"$tmp/bad.conf"
-	refuse "$1" "$2" "$TAGIH" --db "$DB" --config "$tmp/bad.conf" sub list
+	refuse_cmd "$1" "$2" "$TAGIH" --db "$DB" --config "$tmp/bad.conf" sub list
 }
 badconf "operator_name Latin-1" "bad.conf:2: operator_name: not valid UTF-8" \
 	$'operator_name = "Warung \xe9"'
@@ -152,15 +118,15 @@ badconf "invoice_prefix formula" "invoice_prefix: 1..20 of A-Z a-z 0-9 . _ -" \
 badconf "late_fee absurd" "late_fee: not whole Rupiah" "late_fee = 99999999999999999"
 
 # --- numbers that wrap ---------------------------------------------------------
-refuse "pay INT64_MAX" "--amount '9223372036854775807' is too large" \
+refuse_cmd "pay INT64_MAX" "--amount '9223372036854775807' is too large" \
 	tg pay budi --amount 9223372036854775807 --method cash --ref W1
-refuse "pay past RP_AMOUNT_MAX" "is too large: one amount is at most Rp 1.000.000.000.000" \
+refuse_cmd "pay past RP_AMOUNT_MAX" "is too large: one amount is at most Rp 1.000.000.000.000" \
 	tg pay budi --amount 1000000000001 --method cash --ref W2
-refuse "pay past int64" "is too large" \
+refuse_cmd "pay past int64" "is too large" \
 	tg pay budi --amount 99999999999999999999 --method cash --ref W3
-refuse "plan price absurd" "--price '9999999999999' is too large" \
+refuse_cmd "plan price absurd" "--price '9999999999999' is too large" \
 	tg plan add gold --type flat --price 9999999999999
-refuse "addon price absurd" "--price '1.000.000.000.001' is too large" \
+refuse_cmd "addon price absurd" "--price '1.000.000.000.001' is too large" \
 	tg sub addon add budi tv --price 1.000.000.000.001 --from 2026-12-01
 must pay budi --amount 1000000000000 --method cash --ref W4
 eq "the largest payment" "$(tg balance budi --json | jq .balance)" 1000000000000
@@ -168,13 +134,13 @@ must pay budi --amount 1 --method cash --ref W5
 eq "then 1 more" "$(tg balance budi --json | jq .balance)" 1000000000001
 
 printf 'subscriber,start,up_bytes,down_bytes\nbudi,2026-11-02T10:00,18446744073709551615,0\nbudi,2026-11-02T10:00,1,0\n' >"$tmp/u1.csv"
-refuse "import 2^64-1 + 1 in one hour" "u1.csv:2: up_bytes 18446744073709551615 is more than an hour carries" \
+refuse_cmd "import 2^64-1 + 1 in one hour" "u1.csv:2: up_bytes 18446744073709551615 is more than an hour carries" \
 	tg usage import "$tmp/u1.csv"
 printf 'subscriber,start,up_bytes,down_bytes\nbudi,2026-11-02T10:00,0,1000000000000000\nbudi,2026-11-02T10:00,0,1\n' >"$tmp/u2.csv"
-refuse "import rows that sum past an hour" "the rows of 'budi' for this hour add up to more" \
+refuse_cmd "import rows that sum past an hour" "the rows of 'budi' for this hour add up to more" \
 	tg usage import "$tmp/u2.csv"
 printf 'subscriber,start,up_bytes,down_bytes\nbudi,2026-11-02T10:00,18446744073709551616,0\n' >"$tmp/u3.csv"
-refuse "import past u64" "u3.csv:2: byte counts must be whole numbers" \
+refuse_cmd "import past u64" "u3.csv:2: byte counts must be whole numbers" \
 	tg usage import "$tmp/u3.csv"
 eq "nothing imported" "$(tg usage budi --json | jq .total.up_bytes)" 0
 printf 'subscriber,start,up_bytes,down_bytes\nbudi,2026-11-02T10:00,999999999999999,0\nbudi,2026-11-02T10:00,1,0\n' >"$tmp/u4.csv"
@@ -193,9 +159,9 @@ eq "void reason a prefix" "${reason:0:${#got}}" "$got"
 must invoice export --period 2026-11 --format json --out "$tmp/inv.json"
 eq "export keeps the reason" "$(jq -r '.[0].void_reason' "$tmp/inv.json")" "$got"
 eq "audit keeps it whole" "$(tg audit --sub budi --json | jq -r '[.[] | select(.action == "invoice_void")][0].reason')" "$reason"
-refuse "void reason of 201 bytes" "--reason is too long: 201 bytes, at most 200" \
+refuse_cmd "void reason of 201 bytes" "--reason is too long: 201 bytes, at most 200" \
 	tg invoice void "$num" --reason "$(printf 'x%.0s' $(seq 201))"
-refuse "void reason escape" "--reason: contains a control character" \
+refuse_cmd "void reason escape" "--reason: contains a control character" \
 	tg invoice void "$num" --reason "${ESC}[2J"
 hold="$(printf 'é%.0s' $(seq 40))"	# 80 bytes into a 64-byte field
 must sub hold budi --reason "$hold"

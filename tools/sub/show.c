@@ -62,9 +62,6 @@ static int pair_cmp(const void *a, const void *b)
 	return memcmp(&x->p, &y->p, sizeof(x->p));
 }
 
-/* A stored text field as JSON, repaired if it is not UTF-8 (lib/text.h). */
-#define TJ(field) text_json(field, sizeof(field))
-
 struct list_ctx {
 	struct pfx_list pl;
 	json_t *arr;
@@ -102,9 +99,9 @@ static int list_one(const struct sub_rec *r, void *ctx)
 		 * store) is shown repaired instead of dropping the entry */
 		json_t *o = json_pack("{s:s, s:i, s:o, s:s, s:o}", "id", r->id,
 				      "uid", (json_int_t)r->uid, "name",
-				      TJ(r->name), "status",
+				      TEXT_JSON(r->name), "status",
 				      sub_status_str(r->status), "plan",
-				      TJ(r->plan));
+				      TEXT_JSON(r->plan));
 		json_t *a = json_array();
 
 		for (i = lo; i < l->pl.n && l->pl.v[i].uid == r->uid; i++)
@@ -208,10 +205,11 @@ int sub_cmd_show(struct cli *c, struct cli_args *a)
 			"{s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
 			" s:s, s:s, s:I, s:b}",
 			"id", r.id, "uid", (json_int_t)r.uid, "status",
-			sub_status_str(r.status), "name", TJ(r.name), "phone",
-			TJ(r.phone), "email", TJ(r.email), "address",
-			TJ(r.address), "nik", TJ(nik), "plan", TJ(r.plan),
-			"notes", TJ(r.notes), "activated", act,
+			sub_status_str(r.status), "name", TEXT_JSON(r.name),
+			"phone", TEXT_JSON(r.phone), "email", TEXT_JSON(r.email),
+			"address", TEXT_JSON(r.address), "nik", TEXT_JSON(nik),
+			"plan", TEXT_JSON(r.plan), "notes", TEXT_JSON(r.notes),
+			"activated", act,
 			"created", created, "balance", (json_int_t)r.balance,
 			"hold", (int)r.hold);
 
