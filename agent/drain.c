@@ -34,7 +34,9 @@ bool drain_delta(const struct tagih_cnt *cur, const struct tagih_cnt *snap,
 
 	if (!snap)
 		snap = &zero;
-	/* unsigned: cur < snap only after a wrap, and then this is right */
+	/* unsigned: cur < snap only after a wrap, and then this is right;
+	 * modular on purpose (the counters are), so not checked here: the
+	 * usage buckets the deltas go to are (usage_val_add) */
 	out->up_bytes = cur->up_bytes - snap->up_bytes;
 	out->up_pkts = cur->up_pkts - snap->up_pkts;
 	out->down_bytes = cur->down_bytes - snap->down_bytes;
@@ -396,6 +398,12 @@ int drain_run(struct drain *d, int64_t now)
 		/* keys ascend within a chunk (the map is read in slot order) */
 		err = usage_add_batch(txn, d->st, d->gw, now, d->uids, d->deltas,
 				      m);
+		if (err == -EOVERFLOW && m)
+			/* checked sums: a bucket is refused, never wrapped;
+			 * only counters written by hand can get here */
+			pr_warn("drain: a usage bucket of uid %u..%u would pass "
+				"2^63 bytes (a counter set back by hand?): "
+				"refused", d->uids[0], d->uids[m - 1]);
 		if (err)
 			goto out;
 		changed += m;

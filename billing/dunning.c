@@ -69,7 +69,7 @@ int dunning_parse_late_fee(const char *s, int *kind, int64_t *fee)
 	if (!len)
 		return -EINVAL;
 	if (s[len - 1] != '%') {
-		if (money_parse(s, &v))
+		if (money_parse(s, &v) || !money_in_range(v))
 			return -EINVAL;
 		*kind = v ? FEE_FIXED : FEE_NONE;
 		*fee = v;
@@ -576,7 +576,9 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 			s.fee_time = now;
 			dirty = true;
 			r->fees++;
-			r->fee_total += fee;
+			/* a run's report: saturates, never wraps */
+			if (money_add(&r->fee_total, fee))
+				r->fee_total = INT64_MAX;
 		}
 		if (dirty) {
 			err = dun_inv_put(txn, st, d->number, &s);

@@ -13,6 +13,7 @@
 #include "lib/outfile.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 int export_fmt_parse(const char *s, int *fmt)
@@ -75,8 +76,9 @@ json_t *export_inv_json(const struct inv_rec *inv, int32_t today)
 		const struct inv_line *l = &inv->lines[i];
 
 		json_array_append_new(lines, json_pack(
-			"{s:s, s:I, s:s, s:I, s:I}",
-			"description", l->desc, "quantity", (json_int_t)l->qty,
+			"{s:o, s:I, s:s, s:I, s:I}",
+			"description", text_json(l->desc, sizeof(l->desc)),
+			"quantity", (json_int_t)l->qty,
 			"unit", line_unit(l),
 			"unit_price", (json_int_t)l->unit_price,
 			"amount", (json_int_t)l->amount));
@@ -98,7 +100,8 @@ json_t *export_inv_json(const struct inv_rec *inv, int32_t today)
 					   inv->total - inv->paid));
 	if (o && inv->status == INV_VOID)
 		json_object_set_new(o, "void_reason",
-				    json_string(inv->void_reason));
+				    text_json(inv->void_reason,
+					      sizeof(inv->void_reason)));
 	return o;
 }
 
@@ -108,20 +111,39 @@ json_t *export_inv_json(const struct inv_rec *inv, int32_t today)
 #define PDF_H 842.0
 #define PDF_M 50.0
 
+/*
+ * Every string goes to cairo through text_repair: cairo refuses text
+ * that is not UTF-8 and then fails the whole document, so one old name
+ * with a Latin-1 byte would lose every invoice of the export.
+ */
+static void pdf_show(cairo_t *cr, const char *s)
+{
+	char *r = text_repair(s, SIZE_MAX);
+
+	if (!r)
+		return;		/* ENOMEM: the page lacks a string */
+	cairo_show_text(cr, r);
+	free(r);
+}
+
 static void pdf_text(cairo_t *cr, double x, double y, const char *s)
 {
 	cairo_move_to(cr, x, y);
-	cairo_show_text(cr, s);
+	pdf_show(cr, s);
 }
 
 /* Right-aligned at x. */
 static void pdf_rtext(cairo_t *cr, double x, double y, const char *s)
 {
 	cairo_text_extents_t e;
+	char *r = text_repair(s, SIZE_MAX);
 
-	cairo_text_extents(cr, s, &e);
+	if (!r)
+		return;
+	cairo_text_extents(cr, r, &e);
 	cairo_move_to(cr, x - e.x_advance, y);
-	cairo_show_text(cr, s);
+	cairo_show_text(cr, r);
+	free(r);
 }
 
 static void pdf_font(cairo_t *cr, bool bold, double size)

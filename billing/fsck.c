@@ -39,6 +39,13 @@ static void fsck_bad(struct fsck_ctx *fc, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A checked sum: a total that does not fit is a violation, never UB. */
+static void fsck_add(struct fsck_ctx *fc, rp_t *acc, rp_t v, const char *what)
+{
+	if (money_add(acc, v))
+		fsck_bad(fc, "%s: the sum does not fit in int64", what);
+}
+
 /* Close a number group: the counter must equal the last number. */
 static int fsck_group_end(struct fsck_ctx *fc)
 {
@@ -72,11 +79,13 @@ static int fsck_inv_cb(const struct inv_rec *inv, void *ctx)
 	const char *slash;
 	size_t digits;
 	int i, err, want;
+	rp_t tot;
 
 	fc->r->invoices++;
 	for (i = 0; i < inv->nlines; i++)
-		sum += inv->lines[i].amount;
-	if (inv->subtotal + inv->tax != inv->total)
+		fsck_add(fc, &sum, inv->lines[i].amount, inv->number);
+	tot = inv->subtotal;
+	if (money_add(&tot, inv->tax) || tot != inv->total)
 		fsck_bad(fc, "%s: subtotal %" PRId64 " + tax %" PRId64
 			 " != total %" PRId64, inv->number, inv->subtotal,
 			 inv->tax, inv->total);
@@ -99,7 +108,7 @@ static int fsck_inv_cb(const struct inv_rec *inv, void *ctx)
 			fsck_bad(fc, "%s: status %s but paid %" PRId64 " of %"
 				 PRId64, inv->number, invoice_status_str(want),
 				 inv->paid, inv->total);
-		fc->r->allocated += inv->paid;
+		fsck_add(fc, &fc->r->allocated, inv->paid, "allocated");
 	}
 
 	/* numbers: "<base>" + at least six digits, no extra leading zero */
@@ -143,9 +152,9 @@ static int fsck_pay_cb(const struct pay_rec *p, void *ctx)
 	int i;
 
 	fc->r->payments++;
-	fc->r->paid_in += p->amount;
+	fsck_add(fc, &fc->r->paid_in, p->amount, "payments");
 	for (i = 0; i < p->nalloc && i < PAY_ALLOC_MAX; i++)
-		sum += p->alloc[i].amount;
+		fsck_add(fc, &sum, p->alloc[i].amount, p->ref);
 	if (sum != p->amount || p->amount <= 0)
 		fsck_bad(fc, "payment %s: amount %" PRId64
 			 " but allocated + balance = %" PRId64, p->ref,
@@ -158,7 +167,7 @@ static int fsck_sub_cb(const struct sub_rec *s, void *ctx)
 	struct fsck_ctx *fc = ctx;
 
 	fc->r->subs++;
-	fc->r->balances += s->balance;
+	fsck_add(fc, &fc->r->balances, s->balance, "balances");
 	if (s->balance < 0)
 		fsck_bad(fc, "subscriber %s: negative balance", s->id);
 	return 0;
@@ -247,6 +256,7 @@ int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 	     struct fsck_report *r)
 {
 	struct fsck_ctx fc = { .txn = txn, .st = st, .out = out, .r = r };
+	rp_t sum;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -263,7 +273,8 @@ int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 		err = fsck_counters(&fc);
 	if (err)
 		return err;
-	if (r->paid_in != r->allocated + r->balances)
+	sum = r->allocated;
+	if (money_add(&sum, r->balances) || r->paid_in != sum)
 		fsck_bad(&fc, "payments %" PRId64 " != allocated %" PRId64
 			 " + balances %" PRId64, r->paid_in, r->allocated,
 			 r->balances);

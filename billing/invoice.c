@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "billing/plan.h"
 #include "billing/rate.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 #include "billing/usage.h"
 
@@ -93,11 +94,13 @@ static void inv_desc(struct inv_line *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void inv_desc(struct inv_line *l, const char *fmt, ...)
 {
+	char b[2 * sizeof(l->desc)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(l->desc, sizeof(l->desc), fmt, ap);
+	vsnprintf(b, sizeof(b), fmt, ap);
 	va_end(ap);
+	text_copy(l->desc, sizeof(l->desc), b);	/* between characters */
 }
 
 /* "12.35 GB" with integer arithmetic (two decimals, truncated). */
@@ -133,7 +136,9 @@ static int inv_segment_lines(MDB_txn *txn, struct inv_run *run,
 				tt_day_start(seg->to), &u);
 		if (err)
 			return err;
-		bytes = u.up_bytes + u.down_bytes;
+		bytes = u.up_bytes;
+		if (usage_count_add(&bytes, u.down_bytes))
+			return -EOVERFLOW;
 	}
 	err = rate_segment(&p->terms, days, period_days, bytes, &c);
 	if (err)
@@ -248,9 +253,10 @@ void invoice_settle_status(struct inv_rec *inv)
 
 rp_t invoice_apply_credit(struct inv_rec *inv, struct sub_rec *sub)
 {
-	rp_t open = inv->total - inv->paid, x;
+	rp_t open = inv->total, x;
 
-	if (inv->status == INV_VOID || sub->balance <= 0 || open <= 0)
+	if (inv->status == INV_VOID || sub->balance <= 0 ||
+	    money_sub(&open, inv->paid) || open <= 0)
 		return 0;
 	x = sub->balance < open ? sub->balance : open;
 	inv->paid += x;
@@ -337,11 +343,10 @@ static int inv_late_fees(MDB_txn *txn, struct store *st, const char *sub,
 		l->qty = 1;
 		l->unit_price = lp.fee;
 		l->amount = lp.fee;
-		if (lp.fee > INT64_MAX - *late) {
+		if (lp.fee <= 0 || money_add(late, lp.fee)) {
 			err = -ERANGE;
 			break;
 		}
-		*late += lp.fee;
 		rc = mdb_cursor_del(cur, 0);
 		if (rc) {
 			err = store_err(rc, "late fee consume");
@@ -424,19 +429,16 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	for (i = 0; i < inv->nlines; i++) {
 		if (inv->lines[i].kind == LINE_LATE)
 			continue;
-		if (inv->lines[i].amount > INT64_MAX - sum)
+		if (money_add(&sum, inv->lines[i].amount))
 			return -ERANGE;
-		sum += inv->lines[i].amount;
 	}
 	err = rate_tax(o->tax_mode, o->ppn_bp, sum, &inv->subtotal, &inv->tax,
 		       &inv->total);
 	if (err)
 		return err;
 	/* late fees are outside PPN: added after the tax is computed */
-	if (late > INT64_MAX - inv->total)
+	if (money_add(&inv->subtotal, late) || money_add(&inv->total, late))
 		return -ERANGE;
-	inv->subtotal += late;
-	inv->total += late;
 
 	/* the number is taken only now, in the txn that stores the invoice */
 	err = store_meta_bump(txn, run->st, run->seq_key, &seq);
@@ -478,7 +480,10 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	if (err)
 		return err;
 	run->stats->created++;
-	run->stats->total += inv->total;
+	/* a run's total is a report: past int64 it saturates, it never
+	 * refuses invoices that are each correct */
+	if (money_add(&run->stats->total, inv->total))
+		run->stats->total = INT64_MAX;
 	if (!run->stats->first[0])
 		memcpy(run->stats->first, inv->number, INV_NUM_MAX);
 	memcpy(run->stats->last, inv->number, INV_NUM_MAX);
@@ -736,7 +741,7 @@ int invoice_void(MDB_txn *txn, struct store *st, const char *number,
 	struct sub_rec r;
 	int err;
 
-	if (!reason || !*reason)
+	if (!reason || !*reason || text_check(reason, strlen(reason), NULL))
 		return -EINVAL;
 	err = invoice_get(txn, st, number, &inv);
 	if (err)
@@ -748,10 +753,13 @@ int invoice_void(MDB_txn *txn, struct store *st, const char *number,
 		return err == -ENOENT ? -EIO : err;
 	inv.status = INV_VOID;
 	inv.voided = now;
-	snprintf(inv.void_reason, sizeof(inv.void_reason), "%s", reason);
+	/* cut between characters; the audit entry keeps the whole reason */
+	text_copy(inv.void_reason, sizeof(inv.void_reason), reason);
 	if (inv.paid > 0) {
 		/* the credit: what was paid on it is the subscriber's again */
-		r.balance += inv.paid;
+		err = money_add(&r.balance, inv.paid);
+		if (err)
+			return err;
 		err = sub_put(txn, st, &r);
 		if (err)
 			return err;

@@ -109,7 +109,8 @@ void invoice_sub_period(const struct sub_rec *r, int y, int m, int32_t *from,
  * with an invoice for the period is left alone. Returns 0, -EAGAIN (the
  * month has not ended at o->now; nothing written), -EINVAL, -ENOENT (a
  * subscriber names a plan that does not exist; the batch is aborted,
- * earlier batches stay) or -errno.
+ * earlier batches stay), -ERANGE / -EOVERFLOW (an amount or a byte sum
+ * that does not fit; the batch is aborted likewise) or -errno.
  */
 int invoice_run(struct store *st, const struct inv_run_opts *o,
 		struct inv_run_stats *stats);
@@ -135,8 +136,10 @@ int invoice_foreach_sub(MDB_txn *txn, struct store *st, const char *sub,
 /*
  * Void an invoice with a reason: it stays, with status void. What had
  * been paid on it becomes the subscriber's balance (a credit). Returns 0,
- * -ENOENT, -EALREADY (already void), -EINVAL (empty reason) or -errno.
- * The void is written to the audit log as actor.
+ * -ENOENT, -EALREADY (already void), -EINVAL (empty reason, or one that
+ * fails text_check), -ERANGE (the balance would not fit) or -errno.
+ * The void is written to the audit log as actor with the whole reason;
+ * void_reason keeps what fits, cut between characters (text_copy).
  */
 int invoice_void(MDB_txn *txn, struct store *st, const char *number,
 		 const char *reason, int64_t now, const char *actor);

@@ -101,12 +101,18 @@ static int pay_allocate(MDB_txn *txn, struct store *st, struct pay_rec *p,
 			goto out;
 		if (inv.status != INV_ISSUED && inv.status != INV_PARTIAL)
 			continue;
-		x = inv.total - inv.paid;
+		x = inv.total;
+		if (money_sub(&x, inv.paid)) {
+			err = -ERANGE;
+			goto out;
+		}
 		if (x <= 0)
 			continue;
 		if (x > *left)
 			x = *left;
-		inv.paid += x;
+		err = money_add(&inv.paid, x);
+		if (err)
+			goto out;
 		invoice_settle_status(&inv);
 		err = invoice_put(txn, st, &inv);
 		if (err)
@@ -135,6 +141,8 @@ int pay_apply(MDB_txn *txn, struct store *st, const char *sub, rp_t amount,
 	if (amount <= 0 || pay_ref_check(ref) || method < PAY_CASH ||
 	    method > PAY_GATEWAY || raw_len > PAY_RAW_MAX || !actor)
 		return -EINVAL;
+	if (amount > RP_AMOUNT_MAX)
+		return -ERANGE;
 	err = sub_get(txn, st, sub, &r);
 	if (err)
 		return err;
@@ -167,7 +175,10 @@ int pay_apply(MDB_txn *txn, struct store *st, const char *sub, rp_t amount,
 		goto out;
 	p->to_balance = left;
 	if (left) {
-		r.balance += left;
+		/* checked: a balance that would wrap refuses the payment */
+		err = money_add(&r.balance, left);
+		if (err)
+			goto out;
 		err = sub_put(txn, st, &r);
 		if (err)
 			goto out;
@@ -279,7 +290,10 @@ static int open_cb(const char *number, void *ctx)
 	if (err)
 		return err;
 	if (inv.status == INV_ISSUED || inv.status == INV_PARTIAL) {
-		oc->open += inv.total - inv.paid;
+		rp_t open = inv.total;
+
+		if (money_sub(&open, inv.paid) || money_add(&oc->open, open))
+			return -ERANGE;
 		oc->n++;
 	}
 	return 0;

@@ -57,7 +57,9 @@ const char *pay_method_str(int method);
  * Returns 1 when new, 0 when ref was already recorded for the same sub
  * and amount (nothing changed; *out gets the stored receipt), -EEXIST
  * when ref was used for a different sub or amount, -ENOENT (no such
- * subscriber), -EINVAL (amount <= 0, bad ref or method), or -errno.
+ * subscriber), -EINVAL (amount <= 0, bad ref or method), -ERANGE (amount
+ * above RP_AMOUNT_MAX, or a balance or invoice sum that would not fit in
+ * int64: abort the txn, nothing is booked), or -errno.
  */
 int pay_apply(MDB_txn *txn, struct store *st, const char *sub, rp_t amount,
 	      int method, const char *ref, const void *raw, size_t raw_len,
@@ -70,7 +72,8 @@ int pay_get(MDB_txn *txn, struct store *st, const char *ref,
 int pay_foreach(MDB_txn *txn, struct store *st, const char *sub,
 		int (*cb)(const struct pay_rec *p, void *ctx), void *ctx);
 
-/* What sub owes: sum of open (issued, partial) invoices minus paid. */
+/* What sub owes: sum of open (issued, partial) invoices minus paid.
+ * 0, -ERANGE (the sum does not fit: a damaged store) or -errno. */
 int pay_outstanding(MDB_txn *txn, struct store *st, const char *sub,
 		    rp_t *open, int *n_open);
 

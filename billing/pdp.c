@@ -14,6 +14,7 @@
 #include "billing/pdp.h"
 #include "billing/plan.h"
 #include "billing/sub.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 #include "billing/usage.h"
 
@@ -59,7 +60,7 @@ static json_t *jraw(const char *p, size_t n)
 	j = json_loadb(p, n, JSON_DECODE_ANY, NULL);
 	if (!j)
 		j = json_stringn(p, n);
-	return j ? j : json_string("(not UTF-8)");
+	return j ? j : text_json(p, n);	/* not UTF-8: repaired, kept */
 }
 
 static json_t *sub_json(const struct sub_rec *r)
@@ -71,19 +72,19 @@ static json_t *sub_json(const struct sub_rec *r)
 	json_object_set_new(o, "id", json_string(r->id));
 	json_object_set_new(o, "uid", json_integer(r->uid));
 	json_object_set_new(o, "status", json_string(sub_status_str(r->status)));
-	json_object_set_new(o, "name", json_string(r->name));
-	json_object_set_new(o, "phone", json_string(r->phone));
-	json_object_set_new(o, "email", json_string(r->email));
-	json_object_set_new(o, "address", json_string(r->address));
-	json_object_set_new(o, "nik", json_string(r->nik));
-	json_object_set_new(o, "notes", json_string(r->notes));
-	json_object_set_new(o, "plan", json_string(r->plan));
+	json_object_set_new(o, "name", TEXT_JSON(r->name));
+	json_object_set_new(o, "phone", TEXT_JSON(r->phone));
+	json_object_set_new(o, "email", TEXT_JSON(r->email));
+	json_object_set_new(o, "address", TEXT_JSON(r->address));
+	json_object_set_new(o, "nik", TEXT_JSON(r->nik));
+	json_object_set_new(o, "notes", TEXT_JSON(r->notes));
+	json_object_set_new(o, "plan", TEXT_JSON(r->plan));
 	json_object_set_new(o, "cycle", json_string(
 		r->cycle == CYCLE_ANNIVERSARY ? "anniversary" : "calendar"));
 	json_object_set_new(o, "cycle_day",
 			    json_integer(r->cycle_day ? r->cycle_day : 1));
 	json_object_set_new(o, "hold", json_boolean(r->hold));
-	json_object_set_new(o, "hold_reason", json_string(r->hold_reason));
+	json_object_set_new(o, "hold_reason", TEXT_JSON(r->hold_reason));
 	json_object_set_new(o, "activated", jdate(r->activated));
 	json_object_set_new(o, "terminated", jdate(r->terminated));
 	json_object_set_new(o, "created", jtime(r->created));

@@ -58,7 +58,7 @@ uint64_t rate_overage_bytes(uint64_t bytes, uint64_t quota)
 int rate_segment(const struct rate_plan *p, int active, int period_days,
 		 uint64_t bytes, struct rate_charge *out)
 {
-	rp_t min = 0, cap = 0;
+	rp_t min = 0, cap = 0, sum;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -94,8 +94,11 @@ int rate_segment(const struct rate_plan *p, int active, int period_days,
 		out->usage = cap;
 		out->capped = 1;
 	}
-	if (p->min > 0 && out->fee + out->usage < min)
-		out->min_topup = min - out->fee - out->usage;
+	sum = out->fee;
+	if (money_add(&sum, out->usage))
+		return -ERANGE;
+	if (p->min > 0 && sum < min)
+		out->min_topup = min - sum;
 	return 0;
 }
 
@@ -103,7 +106,7 @@ int rate_tax(int mode, int64_t bp, rp_t sum, rp_t *subtotal, rp_t *tax,
 	     rp_t *total)
 {
 	int err = 0;
-	rp_t t;
+	rp_t t, tot;
 
 	if (sum < 0 || bp < 0 || bp > 10000)
 		return -EINVAL;
@@ -112,11 +115,12 @@ int rate_tax(int mode, int64_t bp, rp_t sum, rp_t *subtotal, rp_t *tax,
 		t = money_muldiv_round(sum, bp, 10000, &err);
 		if (err)
 			return err;
-		if (sum > INT64_MAX - t)
+		tot = sum;
+		if (money_add(&tot, t))
 			return -ERANGE;
 		*subtotal = sum;
 		*tax = t;
-		*total = sum + t;
+		*total = tot;
 		return 0;
 	case TAX_INCLUSIVE:
 		t = money_muldiv_round(sum, bp, 10000 + bp, &err);
@@ -178,6 +182,9 @@ int rate_plan_check(const struct rate_plan *p, const char **why)
 	if (p->price < 0 || p->per_gb < 0 || p->min < 0 || p->cap < 0 ||
 	    p->quota_bytes > INT64_MAX)
 		w = "amounts must not be negative";
+	else if (!money_in_range(p->price) || !money_in_range(p->per_gb) ||
+		 !money_in_range(p->min) || !money_in_range(p->cap))
+		w = "an amount is above Rp 1.000.000.000.000 (RP_AMOUNT_MAX)";
 	else if (p->type == PLAN_FLAT &&
 		 (p->per_gb || p->quota_bytes || p->min || p->cap))
 		w = "a flat plan takes only --price";

@@ -19,19 +19,21 @@ static int rev_cb(const struct inv_rec *inv, void *ctx)
 	struct rev_ctx *rc = ctx;
 	struct rev_report *r = rc->r;
 
+	rp_t open = inv->total;
+
 	if (strcmp(inv->period, rc->period))
 		return 0;
 	if (inv->status == INV_VOID) {
 		r->voided++;
-		r->void_total += inv->total;
-		return 0;
+		return money_add(&r->void_total, inv->total);
 	}
 	r->invoices++;
-	r->subtotal += inv->subtotal;
-	r->tax += inv->tax;
-	r->total += inv->total;
-	r->paid += inv->paid;
-	r->open += inv->total - inv->paid;
+	/* checked: a damaged record gives an error, never a wrapped total */
+	if (money_sub(&open, inv->paid) ||
+	    money_add(&r->subtotal, inv->subtotal) ||
+	    money_add(&r->tax, inv->tax) || money_add(&r->total, inv->total) ||
+	    money_add(&r->paid, inv->paid) || money_add(&r->open, open))
+		return -ERANGE;
 	return 0;
 }
 
@@ -52,7 +54,8 @@ struct aging_ctx {
 static int aging_cb(const struct inv_rec *inv, void *ctx)
 {
 	struct aging_ctx *ac = ctx;
-	int32_t late = ac->today - inv->due;
+	int64_t late = (int64_t)ac->today - inv->due;
+	rp_t open = inv->total;
 	int i;
 
 	if (inv->status != INV_ISSUED && inv->status != INV_PARTIAL)
@@ -68,8 +71,9 @@ static int aging_cb(const struct inv_rec *inv, void *ctx)
 	else
 		i = 4;
 	ac->b[i].invoices++;
-	ac->b[i].amount += inv->total - inv->paid;
-	return 0;
+	if (money_sub(&open, inv->paid))
+		return -ERANGE;
+	return money_add(&ac->b[i].amount, open);
 }
 
 int report_aging(MDB_txn *txn, struct store *st, int32_t today,

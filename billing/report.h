@@ -17,13 +17,15 @@ struct rev_report {
 	rp_t void_total;
 };
 
-/* Invoices of period "YYYY-MM". Returns 0 or -errno. */
+/* Invoices of period "YYYY-MM". Returns 0, -ERANGE (a sum that does not
+ * fit in int64: only a damaged store; sums are checked) or -errno. */
 int report_revenue(MDB_txn *txn, struct store *st, const char *period,
 		   struct rev_report *r);
 
 /*
  * Open invoices (issued, partial) by days past due at today:
  * [0] not yet due, [1] 0-30, [2] 31-60, [3] 61-90, [4] more than 90.
+ * Returns 0, -ERANGE (as report_revenue) or -errno.
  */
 #define AGING_BUCKETS 5
 struct aging_bucket {

@@ -20,14 +20,19 @@ void usage_key_make(struct usage_key *k, uint32_t uid, uint32_t bucket,
 	k->gw[1] = (uint8_t)gw;
 }
 
-static void val_add(struct usage_val *a, const struct usage_val *b)
+int usage_val_add(struct usage_val *a, const struct usage_val *b)
 {
-	a->up_bytes += b->up_bytes;
-	a->down_bytes += b->down_bytes;
-	a->up_pkts += b->up_pkts;
-	a->down_pkts += b->down_pkts;
-	a->drop_bytes += b->drop_bytes;
-	a->drop_pkts += b->drop_pkts;
+	struct usage_val r = *a;
+
+	if (usage_count_add(&r.up_bytes, b->up_bytes) ||
+	    usage_count_add(&r.down_bytes, b->down_bytes) ||
+	    usage_count_add(&r.up_pkts, b->up_pkts) ||
+	    usage_count_add(&r.down_pkts, b->down_pkts) ||
+	    usage_count_add(&r.drop_bytes, b->drop_bytes) ||
+	    usage_count_add(&r.drop_pkts, b->drop_pkts))
+		return -EOVERFLOW;
+	*a = r;
+	return 0;
 }
 
 static bool val_zero(const struct usage_val *v)
@@ -56,7 +61,9 @@ static int bucket_add(MDB_txn *txn, struct store *st, enum store_db db,
 		memcpy(&v, old.mv_data, sizeof(v));
 	else if (err && err != -ENOENT)
 		return err;
-	val_add(&v, d);
+	err = usage_val_add(&v, d);
+	if (err)
+		return err;
 	return store_put(txn, st, db, k, sizeof(*k), &v, sizeof(v), 0);
 }
 
@@ -106,7 +113,8 @@ static int bucket_add_cur(MDB_cursor *cur, const struct usage_key *uk,
 	} else if (rc) {
 		return store_err(rc, "usage: cursor get");
 	}
-	val_add(&v, d);
+	if (usage_val_add(&v, d))
+		return -EOVERFLOW;
 	k.mv_size = sizeof(*uk);
 	k.mv_data = (void *)uk;
 	old.mv_size = sizeof(v);
@@ -207,7 +215,9 @@ static int bucket_walk(MDB_txn *txn, struct store *st, enum store_db db,
 			memset(&sum, 0, sizeof(sum));
 		}
 		memcpy(&v, val.mv_data, sizeof(v));
-		val_add(&sum, &v);
+		ret = usage_val_add(&sum, &v);
+		if (ret)
+			break;
 		cur_b = b;
 		have = true;
 	}
@@ -223,8 +233,7 @@ static int bucket_walk(MDB_txn *txn, struct store *st, enum store_db db,
 
 static int sum_cb(uint32_t b, const struct usage_val *v, void *ctx)
 {
-	val_add(ctx, v);
-	return 0;
+	return usage_val_add(ctx, v);
 }
 
 int usage_set_hour(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
@@ -238,6 +247,9 @@ int usage_set_hour(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 
 	if (t < 0 || t >= USAGE_T_MAX)
 		return -ERANGE;
+	if (usage_val_add(&day, v))	/* each count within the bound */
+		return -EOVERFLOW;
+	memset(&day, 0, sizeof(day));
 	usage_key_make(&k, uid, (uint32_t)(t / HOUR), gw);
 	if (val_zero(v)) {
 		err = store_del(txn, st, DB_USAGE_HOUR, &k, sizeof(k));
@@ -340,9 +352,8 @@ static int edge_cb(uint32_t b, const struct usage_val *v, void *ctx)
 {
 	struct each_ctx *e = ctx;
 
-	val_add(&e->pend_v, v);
 	e->pend = true;
-	return 0;
+	return usage_val_add(&e->pend_v, v);
 }
 
 static int edge_flush(struct each_ctx *e)

@@ -3,6 +3,7 @@
 #ifndef TAGIH_USAGE_H
 #define TAGIH_USAGE_H
 
+#include <errno.h>
 #include <stdint.h>
 #include "billing/store.h"
 
@@ -30,10 +31,38 @@ struct usage_val {
 
 #define USAGE_GW_IMPORT 0
 
+/*
+ * No count (bytes, packets) in a bucket or a sum passes USAGE_COUNT_MAX
+ * = 2^63 - 1: 9.2 EB, more than a 100 Gbit/s line carries in twenty
+ * years, and what rating (rate_volume) and JSON's signed integers hold.
+ * A bucket that would pass it is refused (-EOVERFLOW), never wrapped.
+ */
+#define USAGE_COUNT_MAX ((uint64_t)INT64_MAX)
+/* An imported hour carries at most this per direction: 10^15 bytes
+ * (1 PB, 2.2 Tbit/s for the whole hour). */
+#define USAGE_IMPORT_HOUR_MAX 1000000000000000ULL
+
+/* The bytes helper: *acc += v. 0, or -EOVERFLOW (acc unchanged) when the
+ * sum passes USAGE_COUNT_MAX or wraps. */
+static inline int usage_count_add(uint64_t *acc, uint64_t v)
+{
+	uint64_t r;
+
+	if (__builtin_add_overflow(*acc, v, &r) || r > USAGE_COUNT_MAX)
+		return -EOVERFLOW;
+	*acc = r;
+	return 0;
+}
+
+/* a += b, every field, all or nothing: 0 or -EOVERFLOW (a unchanged). */
+int usage_val_add(struct usage_val *a, const struct usage_val *b);
+
 void usage_key_make(struct usage_key *k, uint32_t uid, uint32_t bucket,
 		    uint16_t gw);
 
-/* Add delta to the hour and the local day containing t. 0 or -errno. */
+/* Add delta to the hour and the local day containing t. 0, -ERANGE (t),
+ * -EOVERFLOW (a bucket would pass USAGE_COUNT_MAX; abort the txn) or
+ * -errno. */
 int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 	      int64_t t, const struct usage_val *delta);
 
@@ -44,8 +73,9 @@ int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
  * be strictly ascending: then every key is above the one before, and one
  * cursor per database finds, updates in place or appends with a single
  * search each. 0, -ERANGE (t), -EINVAL (uids not ascending: nothing
- * written) or -errno; on -errno the txn holds part of the batch (abort it,
- * as after a failed usage_add).
+ * written), -EOVERFLOW (a bucket would pass USAGE_COUNT_MAX) or -errno;
+ * on -EOVERFLOW or -errno the txn holds part of the batch (abort it, as
+ * after a failed usage_add).
  */
 int usage_add_batch(MDB_txn *txn, struct store *st, uint16_t gw, int64_t t,
 		    const uint32_t *uids, const struct usage_val *deltas,
@@ -61,7 +91,8 @@ int usage_set_hour(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 
 /* Sum over [from, to) (UTC seconds, all gateways); whole local days come
  * from day buckets, the edges from hour buckets. from = INT64_MIN/to =
- * INT64_MAX for the whole history. 0 or -errno. */
+ * INT64_MAX for the whole history. 0, -EOVERFLOW (the sum would pass
+ * USAGE_COUNT_MAX: only a damaged store) or -errno. */
 int usage_sum(MDB_txn *txn, struct store *st, uint32_t uid, int64_t from,
 	      int64_t to, struct usage_val *out);
 

@@ -10,6 +10,7 @@
 #include "lib/conf.h"
 #include "lib/log.h"
 #include "lib/money.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 #define OFF(f) offsetof(struct tagih_conf, f)
@@ -105,7 +106,8 @@ static const struct conf_opt conf_opts[] = {
 	    "operator keeps exclusive or inclusive and sets operator_npwp.",
 	    .choices = "exclusive|inclusive|none"),
 	STR(invoice_prefix, "billing", "INV",
-	    "Invoice numbers look like PREFIX/2026/11/000123."),
+	    "Invoice numbers look like PREFIX/2026/11/000123; PREFIX is 1..20 "
+	    "of A-Z a-z 0-9 . _ -."),
 	INT(due_days, "billing", 0, 90, "10",
 	    "Days from issue to due date (jatuh tempo)."),
 	STR(reminder_days, "billing", "-3,0,1",
@@ -256,6 +258,15 @@ static int conf_check(const struct conf_opt *o, const char *val,
 		*why = "'~' is reserved (Midtrans order ids use it for '/')";
 		return -EINVAL;
 	}
+	/* the prefix is part of every invoice number: a key, a file name,
+	 * a URL path and a gateway order id, so it stays plain ASCII */
+	if (!strcmp(o->key, "invoice_prefix") &&
+	    (!*val || strlen(val) > 20 ||
+	     strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789._-") != strlen(val))) {
+		*why = "1..20 of A-Z a-z 0-9 . _ -";
+		return -EINVAL;
+	}
 	if (!strcmp(o->key, "late_fee")) {
 		size_t n = strlen(val);
 		rp_t v;
@@ -274,8 +285,9 @@ static int conf_check(const struct conf_opt *o, const char *val,
 				*why = "percentage above 100%";
 				return -EINVAL;
 			}
-		} else if (money_parse(val, &v)) {
-			*why = "not whole Rupiah or a percentage";
+		} else if (money_parse(val, &v) || !money_in_range(v)) {
+			*why = "not whole Rupiah (at most 1.000.000.000.000) or "
+			       "a percentage";
 			return -EINVAL;
 		}
 	}
@@ -302,6 +314,10 @@ int conf_set(struct tagih_conf *c, const char *key, const char *val,
 		*why = "missing value";
 		return -EINVAL;
 	}
+	/* every string value is text: UTF-8, no control characters */
+	if ((o->type == CONF_STR || o->type == CONF_LIST) &&
+	    text_check(val, strlen(val), why))
+		return -EINVAL;
 	switch (o->type) {
 	case CONF_INT:
 		errno = 0;

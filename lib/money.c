@@ -52,6 +52,26 @@ int64_t money_muldiv_floor(int64_t a, int64_t b, int64_t c, int *err)
 	return money_fit((__int128)a * b / c, err);
 }
 
+int money_add(rp_t *acc, rp_t v)
+{
+	rp_t r;
+
+	if (__builtin_add_overflow(*acc, v, &r))
+		return -ERANGE;
+	*acc = r;
+	return 0;
+}
+
+int money_sub(rp_t *acc, rp_t v)
+{
+	rp_t r;
+
+	if (__builtin_sub_overflow(*acc, v, &r))
+		return -ERANGE;
+	*acc = r;
+	return 0;
+}
+
 int money_parse(const char *s, rp_t *out)
 {
 	__int128 v = 0;

@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/mailbox.h"
 #include "lib/money.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 #include "billing/outbox.h"
 #include "tagihd/notify.h"
@@ -235,7 +236,7 @@ static char *wa_body(const char *tpl, const char *phone, const char *msg,
 
 	if (json) {
 		/* a JSON string without its quotes */
-		js = json_string(msg);
+		js = text_json(msg, SIZE_MAX);	/* an old non-UTF-8 name */
 		m = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
 		json_decref(js);
 		if (m) {
@@ -312,9 +313,9 @@ static int send_wa_cloud(const struct tagih_conf *c, const char *phone,
 	json_t *o;
 	int ret;
 
-	o = json_pack("{s:s,s:s,s:s,s:{s:b,s:s}}", "messaging_product",
+	o = json_pack("{s:s,s:s,s:s,s:{s:b,s:o}}", "messaging_product",
 		      "whatsapp", "to", phone, "type", "text", "text",
-		      "preview_url", 0, "body", msg);
+		      "preview_url", 0, "body", text_json(msg, SIZE_MAX));
 	body = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!body) {

@@ -11,14 +11,27 @@
 
 int bill_amount(const char *opt, const char *s, rp_t *out)
 {
-	if (money_parse(s, out)) {
+	char max[40];
+	rp_t v;
+
+	money_fmt(RP_AMOUNT_MAX, max, sizeof(max));
+	if (money_parse(s, &v)) {
 		if (*s == '-')
 			cli_err("--%s '%s': amounts cannot be negative", opt, s);
+		else if (*s && strspn(s, "0123456789") == strlen(s))
+			cli_err("--%s '%s' is too large: one amount is at "
+				"most %s", opt, s, max);
 		else
 			cli_err("--%s '%s' is not a whole Rupiah amount "
 				"(150000 or 150.000; no decimals)", opt, s);
 		return CLI_USAGE;
 	}
+	if (!money_in_range(v)) {
+		cli_err("--%s '%s' is too large: one amount is at most %s", opt,
+			s, max);
+		return CLI_USAGE;
+	}
+	*out = v;
 	return 0;
 }
 

@@ -13,6 +13,7 @@
  * Parsers print a clear message naming the option and return 0 or
  * CLI_USAGE, so a command can `return` their result directly.
  */
+/* Whole Rupiah, 0..RP_AMOUNT_MAX (lib/money.h). */
 int bill_amount(const char *opt, const char *s, rp_t *out);
 int bill_date(const char *opt, const char *s, int32_t *day);
 int bill_period(const char *opt, const char *s, int *y, int *m);

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "tools/cli.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "billing/sub.h"
 
 struct store *cli_store(struct cli *c)
@@ -93,4 +96,80 @@ int cli_sub_begin(struct cli *c, bool write, const char *id,
 		return CLI_FAIL;
 	}
 	return 0;
+}
+
+int cli_text(const char *opt, const char *val, size_t max)
+{
+	const char *why;
+	size_t n = strlen(val);
+
+	if (text_check(val, n, &why)) {
+		cli_err("--%s: %s", opt, why);
+		return CLI_USAGE;
+	}
+	if (max && n > max) {
+		cli_err("--%s is too long: %zu bytes, at most %zu (accented "
+			"letters take 2 or more)", opt, n, max);
+		return CLI_USAGE;
+	}
+	return 0;
+}
+
+/* One line from f into buf: 0 or -EINVAL (none, or too long). */
+static int read_line(FILE *f, char *buf, size_t n)
+{
+	size_t l;
+
+	if (!fgets(buf, (int)n, f))
+		return -EINVAL;
+	l = strlen(buf);
+	if (l && buf[l - 1] == '\n')
+		buf[--l] = '\0';
+	else if (l == n - 1 && !feof(f))
+		return -EINVAL;
+	if (l && buf[l - 1] == '\r')
+		buf[--l] = '\0';
+	return 0;
+}
+
+int cli_read_secret(const char *path, const char *prompt, char *buf,
+		    size_t n)
+{
+	struct termios old, quiet;
+	bool tty = false;
+	FILE *f;
+	int err, c;
+
+	if (strcmp(path, "-")) {
+		f = fopen(path, "re");
+		if (!f)
+			return -errno;
+		err = read_line(f, buf, n);
+		/* one line only: a second line is a mistake, not a secret */
+		while (!err && (c = fgetc(f)) != EOF)
+			if (c != '\n' && c != '\r')
+				err = -EINVAL;
+		if (!err && ferror(f))
+			err = -EIO;
+		fclose(f);
+		if (err)
+			explicit_bzero(buf, n);
+		return err;
+	}
+	tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &old);
+	if (tty) {
+		if (prompt)
+			fputs(prompt, stderr);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	err = read_line(stdin, buf, n);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (err)
+		explicit_bzero(buf, n);
+	return err;
 }

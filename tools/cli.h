@@ -189,6 +189,24 @@ int cli_take_json(struct cli *c, int argc, char **argv);
 /* Bytes as "1.50 GB" / "12.3 MB" / "512 B" (decimal units). Returns buf. */
 char *cli_fmt_bytes(uint64_t b, char *buf, size_t n);
 
+/*
+ * A free-text option value (name, address, reason, ...): valid UTF-8, no
+ * control character (lib/text.h), and at most max bytes (0: no limit).
+ * Prints "tagih: --OPT: why" and returns CLI_USAGE, or returns 0.
+ */
+int cli_text(const char *opt, const char *val, size_t max);
+
+/*
+ * One line of a secret (a PIN, a NIK) from path: "-" is standard input,
+ * not echoed on a terminal, where prompt (may be NULL) is shown first; a
+ * file must hold that one line only (a final newline is fine). The line
+ * lands in buf (size n) without its newline. Keeps secrets out of
+ * /proc/PID/cmdline and shell history. Returns 0, -EINVAL (nothing read,
+ * longer than n - 1, or more than one line) or -errno (open, read).
+ */
+int cli_read_secret(const char *path, const char *prompt, char *buf,
+		    size_t n);
+
 /* Print "tagih: " + message to stderr (control characters escaped when
  * stderr is a terminal; tools/cliout.c). */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

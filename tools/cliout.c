@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "tools/cli.h"
+#include "lib/text.h"
 
 /*
  * Names, notes and reasons come from whoever typed them (and from stores
@@ -15,63 +16,23 @@
  * every control character is shown as \xNN (C0, DEL, and bytes that are
  * not UTF-8, since a lone 0x9b is CSI to some terminals) or \uNNNN (C1,
  * and the bidirectional overrides and line separators that reorder text).
- * Valid UTF-8 otherwise passes untouched.
+ * Valid UTF-8 otherwise passes untouched. Decoding and what counts as
+ * unsafe are lib/text's (text_char, text_cp_bad), so what the CLI escapes
+ * is exactly what its input check refuses.
  */
-
-/* Length of the valid UTF-8 character at s (1..4) with *cp, or 0. */
-static size_t utf8_char(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
-static bool cp_unsafe(uint32_t c)
-{
-	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
-	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
-	       c == 0x2028 || c == 0x2029;
-}
-
 void cli_escape(FILE *f, const char *text, bool keep_nl)
 {
-	const unsigned char *s = (const unsigned char *)text;
+	const char *s = text, *end = text + strlen(text);
 	uint32_t c;
 	size_t n;
 
 	while (*s) {
-		n = utf8_char(s, &c);
+		n = text_char(s, (size_t)(end - s), &c);
 		if (!n) {
-			fprintf(f, "\\x%02x", *s++);
+			fprintf(f, "\\x%02x", (unsigned char)*s++);
 			continue;
 		}
-		if (cp_unsafe(c) && !(keep_nl && c == '\n')) {
+		if (text_cp_bad(c, NULL) && !(keep_nl && c == '\n')) {
 			if (c < 0x80)
 				fprintf(f, "\\x%02x", (unsigned)c);
 			else

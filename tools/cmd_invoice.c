@@ -257,6 +257,9 @@ static int inv_cmd_void(struct cli *c, struct cli_args *a)
 			"says why");
 		return CLI_USAGE;
 	}
+	/* the audit log keeps it whole; the invoice what fits (text_copy) */
+	if (cli_text("reason", reason, 200))
+		return CLI_USAGE;
 	if (cli_begin(c, true, &txn))
 		return CLI_FAIL;
 	err = invoice_void(txn, c->st, num, reason, tt_now(),

@@ -72,6 +72,10 @@ static int cmd_pay(struct cli *c, struct cli_args *a)
 		else if (ret == -EEXIST)
 			cli_err("ref '%s' is already recorded for another "
 				"subscriber or amount", ref);
+		else if (ret == -ERANGE)
+			cli_err("the payment would take a balance or invoice "
+				"of '%s' past what int64 Rupiah holds; nothing "
+				"recorded", sub);
 		else
 			cli_err("cannot record the payment: %s",
 				strerror(-ret));
@@ -108,7 +112,8 @@ static const struct cli_cmd pay_cmds[] = {
 	  "A payment goes to the oldest open invoice first; what is left is "
 	  "balance, which pays the next invoice when it is made. --ref (the "
 	  "receipt or transfer reference) makes it idempotent: the same ref "
-	  "twice is recorded once.", CLI_CMD_JSON },
+	  "twice is recorded once. RP is whole Rupiah (150000 or 150.000), "
+	  "1 to 1.000.000.000.000.", CLI_CMD_JSON },
 	{}
 };
 

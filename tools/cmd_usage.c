@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "tools/billcli.h"
 #include "tools/cli.h"
 #include "billing/sub.h"
 #include "lib/ttime.h"
@@ -246,8 +247,21 @@ static int imp_read(FILE *f, const char *name, struct imp_row **rowsp,
 		}
 		if (parse_u64(trim(fld[2]), &r->up) ||
 		    parse_u64(trim(fld[3]), &r->down)) {
-			cli_err("%s:%d: byte counts must be whole numbers",
-				name, lineno);
+			cli_err("%s:%d: byte counts must be whole numbers "
+				"(0 to %llu)", name, lineno,
+				(unsigned long long)USAGE_IMPORT_HOUR_MAX);
+			goto out;
+		}
+		if (r->up > USAGE_IMPORT_HOUR_MAX ||
+		    r->down > USAGE_IMPORT_HOUR_MAX) {
+			cli_err("%s:%d: %s %llu is more than an hour carries "
+				"(at most %llu bytes)", name, lineno,
+				r->up > USAGE_IMPORT_HOUR_MAX ? "up_bytes" :
+								"down_bytes",
+				(unsigned long long)(r->up >
+							     USAGE_IMPORT_HOUR_MAX ?
+						     r->up : r->down),
+				(unsigned long long)USAGE_IMPORT_HOUR_MAX);
 			goto out;
 		}
 		n++;
@@ -318,14 +332,26 @@ static int usage_import(struct cli *c, struct cli_args *a)
 		for (j = i; j < n && rows[j].hour == rows[i].hour &&
 			    !strcmp(rows[j].id, rows[i].id);
 		     j++) {
-			v.up_bytes += rows[j].up;
-			v.down_bytes += rows[j].down;
+			if (usage_count_add(&v.up_bytes, rows[j].up) ||
+			    usage_count_add(&v.down_bytes, rows[j].down) ||
+			    v.up_bytes > USAGE_IMPORT_HOUR_MAX ||
+			    v.down_bytes > USAGE_IMPORT_HOUR_MAX) {
+				cli_err("%s:%d: the rows of '%s' for this hour "
+					"add up to more than an hour carries "
+					"(at most %llu bytes each way)", name,
+					rows[j].line, rows[j].id,
+					(unsigned long long)
+						USAGE_IMPORT_HOUR_MAX);
+				goto out;
+			}
 		}
 		err = usage_set_hour(txn, st, r.uid, USAGE_GW_IMPORT,
 				     rows[i].hour, &v);
 		if (err) {
 			cli_err("%s:%d: cannot store: %s", name, rows[i].line,
-				strerror(-err));
+				err == -EOVERFLOW ? "the day's total would pass "
+						    "2^63 bytes" :
+						    strerror(-err));
 			goto out;
 		}
 		i = j - 1;
@@ -336,7 +362,8 @@ static int usage_import(struct cli *c, struct cli_args *a)
 	}
 	txn = NULL;
 	if (c->json)
-		printf("{\"rows\": %zu, \"subscribers\": %zu}\n", n, nsubs);
+		bill_json_out(json_pack("{s:I, s:I}", "rows", (json_int_t)n,
+					"subscribers", (json_int_t)nsubs));
 	else
 		printf("imported %zu rows for %zu subscribers\n", n, nsubs);
 	ret = CLI_OK;
@@ -354,8 +381,9 @@ static const struct cli_cmd usage_cmds[] = {
 	{ "import", "FILE.csv|-", 1, NULL, usage_import,
 	  "import usage from CSV (another meter, a migration)",
 	  "CSV header: " CSV_HEADER " (start aligned to an hour). Rows for the "
-	  "same subscriber and hour are summed. Importing the same file again "
-	  "changes nothing.", CLI_CMD_JSON },
+	  "same subscriber and hour are summed; an hour carries at most 10^15 "
+	  "bytes each way (1 PB): more is refused, and nothing is imported. "
+	  "Importing the same file again changes nothing.", CLI_CMD_JSON },
 	{}
 };
 

@@ -11,11 +11,7 @@ tmp=$(mktemp -d /tmp/tagih-bill-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-fails=0
-
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*" >&2; fails=$((fails + 1)); }
-die() { echo "FAIL: $*" >&2; exit 1; }
+. tests/integration/cli_check.sh
 
 [ -x "$TAGIH" ] || die "$TAGIH not built"
 for t in jq pdftotext md5sum; do
@@ -38,37 +34,6 @@ chmod 600 "$CONF"
 export TAGIH_NOW=2026-12-05T09:00
 
 tg() { "$TAGIH" --db "$DB" --config "$CONF" "$@"; }
-
-# eq WHAT GOT WANT
-eq() {
-	if [ "$2" = "$3" ]; then ok "$1 = $3"; else bad "$1: got '$2', want '$3'"; fi
-}
-
-# must CMD...: succeeds
-must() {
-	if ! out=$(tg "$@" 2>"$tmp/err"); then
-		bad "tagih $*: $(cat "$tmp/err")"
-	fi
-}
-
-# refuse WHAT MESSAGE CMD...: non-zero exit, MESSAGE on stderr, store unchanged
-refuse() {
-	local what=$1 msg=$2 before after rc
-	shift 2
-	before=$(md5sum <"$DB/data.mdb")
-	tg "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	after=$(md5sum <"$DB/data.mdb")
-	if [ $rc -eq 0 ]; then
-		bad "$what: exit 0"
-	elif ! grep -qF -- "$msg" "$tmp/err"; then
-		bad "$what: stderr '$(cat "$tmp/err")' lacks '$msg'"
-	elif [ "$before" != "$after" ]; then
-		bad "$what: store changed"
-	else
-		ok "$what: rc $rc, '$(head -n1 "$tmp/err")', store unchanged"
-	fi
-}
 
 # --- plans of all three types ---------------------------------------------
 must plan add basic --type flat --price 150.000

@@ -160,12 +160,27 @@ EOP
 done
 
 # --- CSV: a formula-like prefix is neutralised, the columns stay ten ---------------------
+# invoice_prefix is 1..20 of A-Z a-z 0-9 . _ - now (lib/conf.c), so the
+# config refuses "=1+2,x"; a store billed before that rule can still hold
+# such numbers: bill with a stand-in of the same length, then write the
+# old prefix into the store itself (keys and values alike, so their order
+# is kept).
 printf 'invoice_prefix = "=1+2,x"\ntax_mode = none\n' >"$tmp/csv.conf"; chmod 600 "$tmp/csv.conf"
+refused "invoice_prefix =1+2,x" 1 "invoice_prefix: 1..20 of A-Z a-z 0-9 . _ -" \
+	"$TAGIH" --config "$tmp/csv.conf" invoice run --period 2026-11
+printf 'invoice_prefix = QQ1Q2Q\ntax_mode = none\n' >"$tmp/csv.conf"
 export TAGIH_DB=$tmp/db2
 "$TAGIH" plan add p --type flat --price 100000 >/dev/null
 # a subscriber id may start with '-' (after --, as for any command)
 for s in a -b; do "$TAGIH" sub add --name "$s" --plan p --activated 2026-11-01 -- "$s" >/dev/null; done
-"$TAGIH" --config "$tmp/csv.conf" invoice run --period 2026-11 >/dev/null 2>&1 || bad "run with invoice_prefix =1+2,x"
+"$TAGIH" --config "$tmp/csv.conf" invoice run --period 2026-11 >/dev/null 2>&1 || bad "run with invoice_prefix QQ1Q2Q"
+python3 - "$TAGIH_DB/data.mdb" <<'EOP' || bad "plant invoice_prefix =1+2,x"
+import sys
+p = sys.argv[1]
+d = open(p, 'rb').read()
+assert d.count(b"QQ1Q2Q/") >= 2, d.count(b"QQ1Q2Q/")
+open(p, 'wb').write(d.replace(b"QQ1Q2Q/", b"=1+2,x/"))
+EOP
 mkdir -p "$tmp/exp"
 "$TAGIH" --config "$tmp/csv.conf" invoice export --period 2026-11 --format csv --out "$tmp/exp/inv.csv" \
 	>/dev/null 2>&1 || bad "csv export"

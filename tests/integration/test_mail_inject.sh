@@ -68,6 +68,7 @@ CONF=$tmp/tagih.conf
 cat >"$CONF" <<EOF
 db = $DB
 operator_name = "RT RW Net Aman"
+operator_npwp = 01.234.567.8-901.000
 public_url = http://127.0.0.1:1
 smtp_url = smtp://127.0.0.1:$SMTP_PORT
 smtp_from = tagihan@rtrw.example

@@ -67,6 +67,7 @@ umask 077
 cat >"$CONF" <<EOF
 db = $DB
 timezone = Asia/Jakarta
+operator_npwp = 01.234.567.8-901.000
 public_url = $URL
 midtrans_server_key = $MID_KEY
 EOF

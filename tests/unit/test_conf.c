@@ -175,6 +175,58 @@ START_TEST(load_strict)
 }
 END_TEST
 
+/* Every string value is text (lib/text.h); the prefix is plain ASCII. */
+START_TEST(text_values)
+{
+	static const struct {
+		const char *key, *val, *why;
+	} bad[] = {
+		{ "operator_name", "Warung \xe9", "not valid UTF-8" },
+		{ "operator_address", "\x1b]0;owned\x07", "control character" },
+		{ "bank_transfer", "BCA\xc2\x85" "123", "control character" },
+		{ "operator_npwp", "01.234\xe2\x80\xae", "bidirectional" },
+		{ "smtp_from", "a@b\r\nRCPT TO:<x@y>", "control character" },
+		{ "lan", "eth\x01", "control character" },
+		{ "lan", "eth\t1", "control character" },
+		{ "invoice_prefix", "=1+2,x", "1..20 of" },
+		{ "invoice_prefix", "INV/X", "1..20 of" },
+		{ "invoice_prefix", "FAKTUR-RT05-PANJANG-SEKALI", "1..20 of" },
+		{ "invoice_prefix", "", "1..20 of" },
+		{ "late_fee", "1000000000001", "not whole Rupiah" },
+	};
+	struct tagih_conf c;
+	const char *why;
+	size_t i;
+
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		ck_assert_msg(conf_set(&c, bad[i].key, bad[i].val, &why) ==
+				      -EINVAL, "%s accepted", bad[i].key);
+		if (bad[i].why)
+			ck_assert_msg(why && strstr(why, bad[i].why),
+				      "%s: why '%s'", bad[i].key, why);
+	}
+	ck_assert_str_eq(c.invoice_prefix, "INV");
+	ck_assert_ptr_null(c.operator_name);
+	ck_assert_int_eq(conf_set(&c, "operator_name",
+				  "RT/RW Net Sejahtera \xc3\xa9", &why), 0);
+	ck_assert_int_eq(conf_set(&c, "invoice_prefix", "INV-RT.05_b", &why),
+			 0);
+	ck_assert_int_eq(conf_set(&c, "late_fee", "1.000.000.000.000", &why),
+			 0);
+	conf_free(&c);
+
+	/* from a file: the line and the key are named */
+	log_set_level(LOG_WARN);
+	write_conf("operator_name = \"Warung \xe9\"\n");
+	ck_assert_int_eq(conf_defaults(&c), 0);
+	ck_assert_int_eq(conf_load(&c, cpath), -EINVAL);
+	ck_assert_ptr_null(c.operator_name);
+	conf_free(&c);
+}
+END_TEST
+
 START_TEST(example_roundtrip)
 {
 	struct tagih_conf c;
@@ -229,6 +281,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, load_errors);
 	tcase_add_test(tc, load_strict);
 	tcase_add_test(tc, example_roundtrip);
+	tcase_add_test(tc, text_values);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "billing/export.h"
 #include "billing/fsck.h"
 #include "billing/invoice.h"
 #include "billing/pay.h"
@@ -14,6 +15,7 @@
 #include "billing/rate.h"
 #include "billing/store.h"
 #include "billing/sub.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 #include "billing/usage.h"
 
@@ -309,6 +311,61 @@ START_TEST(test_periods)
 }
 END_TEST
 
+/* A void reason is cut between characters; text that is not text is
+ * refused; a stored name that is not UTF-8 still makes a PDF. */
+START_TEST(test_text_void_and_pdf)
+{
+	static const struct tagih_conf conf = {
+		.operator_name = "Warung \xe9", .bank_transfer = "BCA \xff",
+	};
+	char reason[128];
+	unsigned char *pdf = NULL;
+	struct sub_rec r;
+	struct inv_rec *i;
+	MDB_txn *txn;
+	size_t len = 0;
+	int k;
+
+	add_plan("basic", PLAN_FLAT, 100000, 0, 0, 0, 0);
+	add_sub("andi", "basic", "2026-10-01");
+	add_sub("budi", "basic", "2026-10-01");
+	run(2026, 10, "2026-11-01");
+	/* "x" + 24 x "é€" = 121 bytes into void_reason[120] */
+	reason[0] = 'x';
+	for (k = 0; k < 24; k++)
+		memcpy(reason + 1 + 5 * k, "\xc3\xa9\xe2\x82\xac", 5);
+	reason[121] = '\0';
+	i = get_inv("2026-10", "andi");
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(invoice_void(txn, st, i->number, "bad \xff",
+				      T("2026-11-02"), "t"), -EINVAL);
+	ck_assert_int_eq(invoice_void(txn, st, i->number, "a\x1b[2J",
+				      T("2026-11-02"), "t"), -EINVAL);
+	ck_assert_int_eq(invoice_void(txn, st, i->number, reason,
+				      T("2026-11-02"), "t"), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	i = get_inv("2026-10", "andi");
+	ck_assert_uint_eq(strlen(i->void_reason), 118);
+	ck_assert_int_eq(text_check(i->void_reason, 118, NULL), 0);
+	ck_assert_int_eq(memcmp(i->void_reason, reason, 118), 0);
+
+	/* an old store's Latin-1 name, and config text from before the check */
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(sub_get(txn, st, "budi", &r), 0);
+	snprintf(r.name, sizeof(r.name), "Bud\xe9");
+	ck_assert_int_eq(sub_put(txn, st, &r), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	i = get_inv("2026-10", "budi");
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(export_inv_pdf(txn, st, i, &conf, D("2026-11-02"),
+					&pdf, &len), 0);
+	store_abort(txn);
+	ck_assert_uint_gt(len, 1000);
+	ck_assert_int_eq(memcmp(pdf, "%PDF", 4), 0);
+	free(pdf);
+}
+END_TEST
+
 static Suite *invoice_suite(void)
 {
 	Suite *s = suite_create("invoice");
@@ -324,6 +381,7 @@ static Suite *invoice_suite(void)
 	tcase_add_test(tc, test_fsck_gap);
 	tcase_add_test(tc, test_periods);
 	tcase_add_test(tc, test_late_fee_next_invoice);
+	tcase_add_test(tc, test_text_void_and_pdf);
 	suite_add_tcase(s, tc);
 	return s;
 }

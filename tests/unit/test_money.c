@@ -98,6 +98,61 @@ START_TEST(fmt)
 }
 END_TEST
 
+/* The helpers every sum goes through, at the edges of int64. */
+START_TEST(checked_sums)
+{
+	rp_t a = INT64_MAX - 1;
+
+	ck_assert_int_eq(money_add(&a, 1), 0);
+	ck_assert_int_eq(a, INT64_MAX);
+	ck_assert_int_eq(money_add(&a, 1), -ERANGE);
+	ck_assert_int_eq(a, INT64_MAX);		/* unchanged on error */
+	ck_assert_int_eq(money_add(&a, -INT64_MAX), 0);
+	ck_assert_int_eq(a, 0);
+	a = INT64_MIN;
+	ck_assert_int_eq(money_add(&a, -1), -ERANGE);
+	ck_assert_int_eq(a, INT64_MIN);
+	ck_assert_int_eq(money_add(&a, INT64_MAX), 0);
+	ck_assert_int_eq(a, -1);
+	/* the case: INT64_MAX then 1 must not become negative */
+	a = 9223372036854775807LL;
+	ck_assert_int_eq(money_add(&a, 1), -ERANGE);
+	ck_assert_int_gt(a, 0);
+
+	a = INT64_MIN;
+	ck_assert_int_eq(money_sub(&a, 1), -ERANGE);
+	ck_assert_int_eq(a, INT64_MIN);
+	a = 0;
+	ck_assert_int_eq(money_sub(&a, INT64_MIN), -ERANGE);
+	ck_assert_int_eq(a, 0);
+	a = -1;
+	ck_assert_int_eq(money_sub(&a, INT64_MIN), 0);
+	ck_assert_int_eq(a, INT64_MAX);
+	a = 150000;
+	ck_assert_int_eq(money_sub(&a, 200000), 0);
+	ck_assert_int_eq(a, -50000);
+}
+END_TEST
+
+START_TEST(amount_bound)
+{
+	rp_t sum = 0;
+	int64_t i;
+
+	ck_assert(!money_in_range(-1));
+	ck_assert(money_in_range(0));
+	ck_assert(money_in_range(RP_AMOUNT_MAX));
+	ck_assert(!money_in_range(RP_AMOUNT_MAX + 1));
+	ck_assert(!money_in_range(INT64_MAX));
+	/* nine million of the largest amount still fit: realistic sums of
+	 * bounded inputs cannot overflow */
+	ck_assert_int_ge(INT64_MAX / RP_AMOUNT_MAX, 9000000);
+	for (i = 0; i < 9000000; i += 1000)
+		ck_assert_int_eq(money_add(&sum, RP_AMOUNT_MAX * 1000), 0);
+	ck_assert_int_eq(sum, 9000000 * RP_AMOUNT_MAX);
+}
+END_TEST
+
 static Suite *money_suite(void)
 {
 	Suite *s = suite_create("money");
@@ -108,6 +163,8 @@ static Suite *money_suite(void)
 	tcase_add_test(tc, floor_toward_zero);
 	tcase_add_test(tc, parse);
 	tcase_add_test(tc, fmt);
+	tcase_add_test(tc, checked_sums);
+	tcase_add_test(tc, amount_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -163,6 +163,44 @@ START_TEST(test_receipt_and_void_after_payment)
 }
 END_TEST
 
+static void set_balance(const char *sub, rp_t b)
+{
+	struct sub_rec r;
+	MDB_txn *txn;
+
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(sub_get(txn, st, sub, &r), 0);
+	r.balance = b;
+	ck_assert_int_eq(sub_put(txn, st, &r), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+}
+
+/* Checked sums: an amount past RP_AMOUNT_MAX, or a balance that would
+ * wrap, is refused and nothing is booked. */
+START_TEST(test_overflow_refused)
+{
+	struct pay_rec p;
+	MDB_txn *txn;
+
+	add_plan("basic", PLAN_FLAT, 100000, 0, 0, 0, 0);
+	add_sub("andi", "basic", "2026-10-01");
+	ck_assert_int_eq(pay("andi", INT64_MAX, "BIG-1", &p), -ERANGE);
+	ck_assert_int_eq(pay("andi", RP_AMOUNT_MAX + 1, "BIG-2", &p), -ERANGE);
+	ck_assert_int_eq(balance("andi"), 0);
+	ck_assert_int_eq(pay("andi", RP_AMOUNT_MAX, "BIG-3", &p), 1);
+	ck_assert_int_eq(balance("andi"), RP_AMOUNT_MAX);
+	/* a balance at the edge (only a damaged or forged store) */
+	set_balance("andi", INT64_MAX - 5);
+	ck_assert_int_eq(pay("andi", 6, "EDGE-1", &p), -ERANGE);
+	ck_assert_int_eq(balance("andi"), INT64_MAX - 5);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(pay_get(txn, st, "EDGE-1", &p), -ENOENT);
+	store_abort(txn);
+	ck_assert_int_eq(pay("andi", 5, "EDGE-2", &p), 1);
+	ck_assert_int_eq(balance("andi"), INT64_MAX);
+}
+END_TEST
+
 static Suite *pay_suite(void)
 {
 	Suite *s = suite_create("pay");
@@ -174,6 +212,7 @@ static Suite *pay_suite(void)
 	tcase_add_test(tc, test_idempotent_ref);
 	tcase_add_test(tc, test_bad_payments);
 	tcase_add_test(tc, test_receipt_and_void_after_payment);
+	tcase_add_test(tc, test_overflow_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

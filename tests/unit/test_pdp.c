@@ -112,6 +112,37 @@ START_TEST(test_export)
 }
 END_TEST
 
+/* A name stored before text was checked (Latin-1) is exported repaired,
+ * not dropped: the access request must show every field. */
+START_TEST(test_export_bad_text)
+{
+	struct sub_rec r;
+	MDB_txn *txn;
+	json_t *doc, *sub;
+
+	add_budi();
+	ck_assert_int_eq(store_begin(tmp_st, true, &txn), 0);
+	ck_assert_int_eq(sub_get(txn, tmp_st, "budi", &r), 0);
+	snprintf(r.name, sizeof(r.name), "Bud\xe9");
+	snprintf(r.address, sizeof(r.address), "Jl. \xff\xfe");
+	memset(r.notes, 'n', sizeof(r.notes));	/* lost its NUL */
+	ck_assert_int_eq(sub_put(txn, tmp_st, &r), 0);
+	ck_assert_int_eq(pdp_export(txn, tmp_st, "budi", NOW, &doc), 0);
+	store_abort(txn);
+	sub = json_object_get(doc, "subscriber");
+	ck_assert_str_eq(json_string_value(json_object_get(sub, "name")),
+			 "Bud\xef\xbf\xbd");
+	ck_assert_str_eq(json_string_value(json_object_get(sub, "address")),
+			 "Jl. \xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(sub,
+								   "notes"))),
+			  sizeof(r.notes));
+	ck_assert_str_eq(json_string_value(json_object_get(sub, "nik")),
+			 "3201234567890001");
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_erase)
 {
 	char tok[CUSTLINK_TOKEN_LEN + 1];
@@ -191,6 +222,7 @@ static Suite *pdp_suite(void)
 	tcase_add_checked_fixture(tc, tmp_store_setup, tmp_store_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_export);
+	tcase_add_test(tc, test_export_bad_text);
 	tcase_add_test(tc, test_erase);
 	tcase_add_test(tc, test_erase_abort_keeps_everything);
 	suite_add_tcase(s, tc);

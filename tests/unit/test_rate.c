@@ -210,6 +210,37 @@ START_TEST(test_plan_check)
 	ck_assert_int_eq(rate_plan_check(&p, &why), 0);
 	p.cap = -1;
 	ck_assert_int_eq(rate_plan_check(&p, &why), -EINVAL);
+	/* amounts are bounded at input (RP_AMOUNT_MAX) */
+	p.cap = 0;
+	p.price = RP_AMOUNT_MAX;
+	ck_assert_int_eq(rate_plan_check(&p, &why), 0);
+	p.price = RP_AMOUNT_MAX + 1;
+	ck_assert_int_eq(rate_plan_check(&p, &why), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "1.000.000.000.000"));
+	p.price = 1;
+	p.per_gb = INT64_MAX;
+	ck_assert_int_eq(rate_plan_check(&p, &why), -EINVAL);
+}
+END_TEST
+
+/* fee + usage past int64 is refused, never a negative charge */
+START_TEST(test_segment_overflow)
+{
+	struct rate_plan p = { .type = PLAN_HYBRID, .price = RP_AMOUNT_MAX,
+			       .per_gb = RP_AMOUNT_MAX, .quota_bytes = GB,
+			       .min = 1 };
+	struct rate_charge c;
+	rp_t sub, tax, tot;
+
+	/* 9.2e9 GB over quota at Rp 1e12 per GB: the usage charge itself */
+	ck_assert_int_eq(rate_segment(&p, 30, 30, INT64_MAX, &c), -ERANGE);
+	/* a usage charge that fits, then the fee on top does not */
+	ck_assert_int_eq(rate_segment(&p, 30, 30, 9223372036754775ULL + GB,
+				      &c), -ERANGE);
+	ck_assert_int_eq(rate_segment(&p, 30, 30, 1000 * GB, &c), 0);
+	ck_assert_int_eq(c.min_topup, 0);
+	ck_assert_int_eq(rate_tax(TAX_EXCLUSIVE, 1100, INT64_MAX - 10, &sub,
+				  &tax, &tot), -ERANGE);
 }
 END_TEST
 
@@ -299,6 +330,7 @@ static Suite *rate_suite(void)
 	tcase_add_test(tc, test_min_and_cap);
 	tcase_add_test(tc, test_flat);
 	tcase_add_test(tc, test_plan_check);
+	tcase_add_test(tc, test_segment_overflow);
 	tcase_add_test(tc, test_ppn_exclusive);
 	tcase_add_test(tc, test_ppn_inclusive_none);
 	tcase_add_test(tc, test_names);

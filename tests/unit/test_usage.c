@@ -172,6 +172,81 @@ START_TEST(set_hour_idempotent)
 }
 END_TEST
 
+/* The bytes helper at the edges: 2^63 - 1 is the most, nothing wraps. */
+START_TEST(count_add_bounds)
+{
+	struct usage_val a = { .up_bytes = 1, .down_bytes = 2 };
+	struct usage_val b = { .up_bytes = 3, .down_bytes = UINT64_MAX };
+	uint64_t x = 0;
+
+	ck_assert_int_eq(usage_count_add(&x, USAGE_COUNT_MAX), 0);
+	ck_assert_uint_eq(x, (uint64_t)INT64_MAX);
+	ck_assert_int_eq(usage_count_add(&x, 1), -EOVERFLOW);
+	ck_assert_uint_eq(x, (uint64_t)INT64_MAX);
+	ck_assert_int_eq(usage_count_add(&x, 0), 0);
+	x = 1;
+	ck_assert_int_eq(usage_count_add(&x, UINT64_MAX), -EOVERFLOW);
+	ck_assert_uint_eq(x, 1);	/* 2^64 - 1 + 1 must not become 0 */
+	x = 0;
+	ck_assert_int_eq(usage_count_add(&x, UINT64_MAX), -EOVERFLOW);
+	ck_assert_int_eq(usage_count_add(&x, (uint64_t)INT64_MAX + 1),
+			 -EOVERFLOW);
+	ck_assert_uint_eq(x, 0);
+	/* all or nothing: up would fit, down does not */
+	ck_assert_int_eq(usage_val_add(&a, &b), -EOVERFLOW);
+	ck_assert_uint_eq(a.up_bytes, 1);
+	ck_assert_uint_eq(a.down_bytes, 2);
+	b.down_bytes = 5;
+	ck_assert_int_eq(usage_val_add(&a, &b), 0);
+	ck_assert_uint_eq(a.up_bytes, 4);
+	ck_assert_uint_eq(a.down_bytes, 7);
+}
+END_TEST
+
+/* A bucket that would pass 2^63 - 1 is refused, by every writer. */
+START_TEST(bucket_overflow_refused)
+{
+	struct usage_val big = { .up_bytes = USAGE_COUNT_MAX - 10 };
+	struct usage_val one = { .up_bytes = 11 };
+	struct usage_val huge = { .up_bytes = UINT64_MAX };
+	struct usage_val v;
+	uint32_t uid = 3;
+
+	ck_assert_int_eq(usage_add(txn, tmp_st, 1, 1, T("2026-11-02T10:00"),
+				   &big), 0);
+	ck_assert_int_eq(usage_add(txn, tmp_st, 1, 1, T("2026-11-02T10:30"),
+				   &one), -EOVERFLOW);
+	one.up_bytes = 10;
+	ck_assert_int_eq(usage_add(txn, tmp_st, 1, 1, T("2026-11-02T10:30"),
+				   &one), 0);
+	ck_assert_int_eq(usage_sum(txn, tmp_st, 1, INT64_MIN, INT64_MAX, &v),
+			 0);
+	ck_assert_uint_eq(v.up_bytes, USAGE_COUNT_MAX);
+	/* two hours that fit alone overflow the day, and any sum */
+	ck_assert_int_eq(usage_add(txn, tmp_st, 2, 1, T("2026-11-02T10:00"),
+				   &big), 0);
+	ck_assert_int_eq(usage_add(txn, tmp_st, 2, 1, T("2026-11-02T12:00"),
+				   &big), -EOVERFLOW);
+	/* the drain's batch: same rule */
+	ck_assert_int_eq(usage_add_batch(txn, tmp_st, 1, T("2026-11-02T10:00"),
+					 &uid, &huge, 1), -EOVERFLOW);
+	ck_assert_int_eq(usage_add_batch(txn, tmp_st, 1, T("2026-11-02T10:00"),
+					 &uid, &big, 1), 0);
+	one.up_bytes = 11;
+	ck_assert_int_eq(usage_add_batch(txn, tmp_st, 1, T("2026-11-02T11:00"),
+					 &uid, &one, 1), -EOVERFLOW);
+	/* import: a count past the bound, or a day that would pass it */
+	ck_assert_int_eq(usage_set_hour(txn, tmp_st, 4, USAGE_GW_IMPORT,
+					T("2026-11-02T10:00"), &huge),
+			 -EOVERFLOW);
+	ck_assert_int_eq(usage_set_hour(txn, tmp_st, 4, USAGE_GW_IMPORT,
+					T("2026-11-02T10:00"), &big), 0);
+	ck_assert_int_eq(usage_set_hour(txn, tmp_st, 4, USAGE_GW_IMPORT,
+					T("2026-11-02T11:00"), &big),
+			 -EOVERFLOW);
+}
+END_TEST
+
 /* usage_add_batch writes what N usage_add calls write, byte for byte. */
 static void dump_db(MDB_txn *t, enum store_db db, char **buf, size_t *len)
 {
@@ -295,6 +370,8 @@ static Suite *usage_suite(void)
 	tcase_add_test(tc, set_hour_idempotent);
 	tcase_add_test(tc, key_layout);
 	tcase_add_test(tc, add_batch_equals_add);
+	tcase_add_test(tc, count_add_bounds);
+	tcase_add_test(tc, bucket_overflow_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

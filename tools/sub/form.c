@@ -13,6 +13,7 @@
 #include "billing/sub.h"
 #include "lib/mailbox.h"
 #include "lib/prefix.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 /*
@@ -22,8 +23,8 @@
  * own.
  */
 enum {
-	F_NAME, F_PHONE, F_EMAIL, F_ADDRESS, F_NIK, F_NOTES, F_ACTIVATED,
-	F_CYCLE, F_CYCLE_DAY, F_IP, F_PLAN,
+	F_NAME, F_PHONE, F_EMAIL, F_ADDRESS, F_NIK, F_NIK_FILE, F_NOTES,
+	F_ACTIVATED, F_CYCLE, F_CYCLE_DAY, F_IP, F_PLAN,
 };
 
 #define FORM_ROWS(name_flags)					\
@@ -32,7 +33,12 @@ enum {
 		      "phone number for WhatsApp and the customer page" }, \
 	[F_EMAIL] = { "email", CLI_STR, "EMAIL", "e-mail address" },	\
 	[F_ADDRESS] = { "address", CLI_STR, "TEXT", "postal address" },	\
-	[F_NIK] = { "nik", CLI_STR, "NIK", "national id number, 16 digits" }, \
+	[F_NIK] = { "nik", CLI_STR, "NIK|-",				\
+		    "national id number, 16 digits; - reads it from "	\
+		    "standard input (not echoed)" },			\
+	[F_NIK_FILE] = { "nik-file", CLI_STR, "FILE",			\
+			 "read the NIK from FILE (one line), keeping it out " \
+			 "of the process list and shell history" },	\
 	[F_NOTES] = { "notes", CLI_STR, "TEXT", "notes for the operator" }, \
 	[F_ACTIVATED] = { "activated", CLI_DATE, NULL,			\
 			  "first day billed (default today)" },		\
@@ -61,15 +67,78 @@ struct sub_form {
 	struct prefix pfx[SUB_MAX_PREFIXES];
 	int npfx;
 	bool name_set;
+	char nik[sizeof(((struct sub_rec *)0)->nik)];	/* form_nik_read */
 };
 
+/* A text field: checked (UTF-8, no controls, fits dst) before it is set. */
 static int form_str(char *dst, size_t n, const char *opt, const char *val)
 {
-	if (strlen(val) >= n) {
-		cli_err("--%s is too long (at most %zu characters)", opt, n - 1);
-		return CLI_USAGE;
-	}
+	int ret = cli_text(opt, val, n - 1);
+
+	if (ret)
+		return ret;
 	snprintf(dst, n, "%s", val);
+	return 0;
+}
+
+/*
+ * The NIK of one --nik N, --nik - (standard input) or --nik-file FILE
+ * into f->nik: 16 digits, never echoed back. A value given on the command
+ * line is wiped from argv at once, as `sub pin` does with --pin. Returns
+ * 0 or an exit code.
+ */
+static int form_nik(struct sub_form *f, int opt, char *arg)
+{
+	bool file = opt == F_NIK_FILE, in = !file && !strcmp(arg, "-");
+	char nik[64];
+	size_t i;
+	int err, ret = CLI_USAGE;
+
+	if (file || in) {
+		err = cli_read_secret(arg, "NIK (16 digits): ", nik,
+				      sizeof(nik));
+		if (err && file && err != -EINVAL) {
+			cli_err("--nik-file %s: %s", arg, strerror(-err));
+			return CLI_FAIL;
+		}
+		if (err) {
+			cli_err("%s: expected one line with the NIK",
+				file ? arg : "standard input");
+			return CLI_USAGE;
+		}
+	} else {
+		snprintf(nik, sizeof(nik), "%s", arg);
+		explicit_bzero(arg, strlen(arg));
+	}
+	for (i = 0; nik[i] >= '0' && nik[i] <= '9'; i++)
+		;
+	if (nik[i] || i != 16) {
+		cli_err("the NIK must be 16 digits");	/* not echoed */
+	} else {
+		memset(f->nik, 0, sizeof(f->nik));
+		memcpy(f->nik, nik, 16);
+		ret = 0;
+	}
+	explicit_bzero(nik, sizeof(nik));
+	return ret;
+}
+
+/*
+ * Every NIK option, read before anything else: `sub set` calls this
+ * before it opens the write txn, so a NIK typed on standard input never
+ * holds the store's write lock. The last one given is the one set.
+ */
+static int form_nik_read(struct sub_form *f, const struct cli_args *a)
+{
+	int i, ret;
+
+	for (i = 0; i < a->nseq; i++) {
+		if (a->seq[i].opt != F_NIK && a->seq[i].opt != F_NIK_FILE)
+			continue;
+		ret = form_nik(f, a->seq[i].opt, a->seq[i].v.s);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -78,7 +147,6 @@ static int form_opt(struct sub_form *f, int opt, const struct cli_val *v)
 {
 	struct sub_rec *r = &f->rec;
 	const char *why = NULL, *arg = v->s;
-	size_t i;
 
 	switch (opt) {
 	case F_NAME:
@@ -100,6 +168,10 @@ static int form_opt(struct sub_form *f, int opt, const struct cli_val *v)
 		return form_str(r->phone, sizeof(r->phone), "phone", arg);
 	case F_EMAIL:
 		/* never echoed: it may hold line breaks or escapes */
+		if (text_check(arg, strlen(arg), &why)) {
+			cli_err("--email: %s; not a usable address", why);
+			return CLI_USAGE;
+		}
 		if (*arg && mailbox_check(arg, &why)) {
 			cli_err("--email is not a usable address: %s", why);
 			return CLI_USAGE;
@@ -108,15 +180,10 @@ static int form_opt(struct sub_form *f, int opt, const struct cli_val *v)
 	case F_ADDRESS:
 		return form_str(r->address, sizeof(r->address), "address", arg);
 	case F_NIK:
-		/* NIK: 16 digits; don't echo it back in the message */
-		for (i = 0; arg[i]; i++)
-			if (arg[i] < '0' || arg[i] > '9')
-				break;
-		if (arg[i] || i != 16) {
-			cli_err("--nik must be 16 digits");
-			return CLI_USAGE;
-		}
-		return form_str(r->nik, sizeof(r->nik), "nik", arg);
+	case F_NIK_FILE:
+		/* read and checked by form_nik_read, before the txn */
+		memcpy(r->nik, f->nik, sizeof(r->nik));
+		return 0;
 	case F_NOTES:
 		return form_str(r->notes, sizeof(r->notes), "notes", arg);
 	case F_PLAN:
@@ -174,17 +241,20 @@ int sub_cmd_add(struct cli *c, struct cli_args *a)
 	MDB_txn *txn;
 	int err, conflict = -1, ret;
 
-	ret = form_fill(&f, a);
+	ret = form_nik_read(&f, a);
+	if (!ret)
+		ret = form_fill(&f, a);
 	if (ret)
-		return ret;
+		goto out;
+	ret = CLI_USAGE;
 	if (sub_id_check(id)) {
 		cli_err("bad subscriber id '%s': use 1..%d of A-Z a-z 0-9 . _ -",
 			id, SUB_ID_MAX);
-		return CLI_USAGE;
+		goto out;
 	}
 	if (!f.name_set || !*f.rec.name) {
 		cli_err("--name is required");
-		return CLI_USAGE;
+		goto out;
 	}
 	snprintf(f.rec.id, sizeof(f.rec.id), "%s", id);
 	f.rec.status = SUB_ACTIVE;
@@ -192,8 +262,9 @@ int sub_cmd_add(struct cli *c, struct cli_args *a)
 	if (!f.rec.activated)	/* --activated not given */
 		f.rec.activated = tt_local_day(f.rec.created);
 
+	ret = CLI_FAIL;
 	if (cli_begin(c, true, &txn))
-		return CLI_FAIL;
+		goto out;
 	st = c->st;
 	err = sub_add(txn, st, &f.rec, f.pfx, f.npfx, &conflict);
 	if (err) {
@@ -209,48 +280,61 @@ int sub_cmd_add(struct cli *c, struct cli_args *a)
 			cli_err("cannot add '%s': %s", f.rec.id,
 				strerror(-err));
 		store_abort(txn);
-		return CLI_FAIL;
+		goto out;
 	}
 	ret = sub_bill_added(txn, st, &f.rec);
 	if (ret) {
 		store_abort(txn);
-		return ret;
+		goto out;
 	}
+	ret = CLI_FAIL;
 	if (store_commit(txn))
-		return CLI_FAIL;
+		goto out;
 	if (c->json)
 		bill_json_out(json_pack("{s:s, s:i}", "id", f.rec.id, "uid",
 					(json_int_t)f.rec.uid));
 	else
 		printf("added subscriber '%s' (uid %u, %d prefix%s)\n",
 		       f.rec.id, f.rec.uid, f.npfx, f.npfx == 1 ? "" : "es");
-	return CLI_OK;
+	ret = CLI_OK;
+out:
+	explicit_bzero(&f, sizeof(f));	/* the NIK */
+	return ret;
 }
 
+/*
+ * `sub set ID --opt ...`: the options of `sub add` over the stored record.
+ * Every value is checked by the table before this runs, and a NIK is read
+ * (standard input, a file) before the write txn begins.
+ */
 int sub_cmd_set(struct cli *c, struct cli_args *a)
 {
 	struct sub_form f = { 0 };
 	const char *id = a->argv[0];
 	MDB_txn *txn;
-	int err, ret;
+	int err, ret = CLI_USAGE;
 
 	if (sub_id_check(id)) {
 		cli_err("bad subscriber id '%s'", id);
-		return CLI_USAGE;
+		goto out;
 	}
 	if (!a->nseq) {
 		cli_err("sub set %s: nothing to change (see tagih sub set "
 			"--help)", id);
-		return CLI_USAGE;
+		goto out;
 	}
+	ret = form_nik_read(&f, a);
+	if (ret)
+		goto out;
+	ret = CLI_FAIL;
 	if (cli_begin(c, true, &txn))
-		return CLI_FAIL;
+		goto out;
 	err = sub_get(txn, c->st, id, &f.rec);
 	if (err) {
 		store_abort(txn);
 		cli_err(err == -ENOENT ? "unknown subscriber '%s'" :
 					 "cannot read subscriber '%s'", id);
-		return CLI_FAIL;
+		goto out;
 	}
 	ret = form_fill(&f, a);
 	if (!ret && !*f.rec.name) {
@@ -259,15 +343,19 @@ int sub_cmd_set(struct cli *c, struct cli_args *a)
 	}
 	if (ret) {
 		store_abort(txn);
-		return ret;
+		goto out;
 	}
+	ret = CLI_FAIL;
 	err = sub_put(txn, c->st, &f.rec);
 	if (err || store_commit(txn)) {
 		if (err)
 			store_abort(txn);
 		cli_err("cannot update '%s'", id);
-		return CLI_FAIL;
+		goto out;
 	}
 	printf("updated subscriber '%s'\n", f.rec.id);
-	return CLI_OK;
+	ret = CLI_OK;
+out:
+	explicit_bzero(&f, sizeof(f));	/* the NIK */
+	return ret;
 }

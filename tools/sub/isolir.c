@@ -8,6 +8,7 @@
 #include "billing/audit.h"
 #include "tools/sub/sub.h"
 #include "billing/dunning.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 enum { I_REASON, I_NOW, I_OFF };
@@ -54,10 +55,8 @@ static int isolir(struct cli *c, struct cli_args *a, const char *verb)
 		cli_err("sub %s: --reason TEXT is required", verb);
 		return CLI_USAGE;
 	}
-	if (reason && strlen(reason) > 200) {
-		cli_err("--reason: at most 200 characters");
+	if (reason && cli_text("reason", reason, 200))
 		return CLI_USAGE;
-	}
 	audit_cli_actor(actor, sizeof(actor));
 	if (cli_begin(c, true, &txn))
 		return CLI_FAIL;
@@ -72,8 +71,9 @@ static int isolir(struct cli *c, struct cli_args *a, const char *verb)
 				      reason ? reason : "by hand");
 	} else if (!strcmp(verb, "hold")) {
 		rec.hold = !off;
-		snprintf(rec.hold_reason, sizeof(rec.hold_reason), "%s",
-			 off ? "" : reason);
+		/* cut between characters; the audit entry keeps it whole */
+		text_copy(rec.hold_reason, sizeof(rec.hold_reason),
+			  off ? "" : reason);
 		err = sub_put(txn, st, &rec);
 		if (!err)
 			err = audit_write(txn, st, now, actor,

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "billing/audit.h"
 #include "tools/billcli.h"
@@ -119,42 +117,9 @@ int sub_cmd_link(struct cli *c, struct cli_args *a)
 	return CLI_OK;
 }
 
-/* One line from stdin into buf (size n), without echo on a terminal.
- * Returns 0 or -EINVAL (nothing read, or longer than n - 1). */
-static int pin_read(char *buf, size_t n)
-{
-	struct termios old, quiet;
-	bool tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &old);
-	size_t l;
-	char *got;
-
-	if (tty) {
-		fprintf(stderr, "PIN (%d-%d digits): ", CUSTPIN_MIN,
-			CUSTPIN_MAX);
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
-	got = fgets(buf, (int)n, stdin);
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-	}
-	if (!got)
-		return -EINVAL;
-	l = strlen(buf);
-	if (l && buf[l - 1] == '\n')
-		buf[--l] = '\0';
-	else if (l == n - 1)
-		return -EINVAL;
-	if (l && buf[l - 1] == '\r')
-		buf[--l] = '\0';
-	return 0;
-}
-
 int sub_cmd_pin(struct cli *c, struct cli_args *a)
 {
-	char actor[64], pin[64] = "";
+	char actor[64], pin[64] = "", prompt[32];
 	bool clear = a->o[P_CLEAR].n, have = a->o[P_PIN].n;
 	struct store *st;
 	MDB_txn *txn;
@@ -178,7 +143,9 @@ int sub_cmd_pin(struct cli *c, struct cli_args *a)
 		cli_err("bad subscriber id '%s'", id);
 		return CLI_USAGE;
 	}
-	if (!clear && !have && pin_read(pin, sizeof(pin))) {
+	snprintf(prompt, sizeof(prompt), "PIN (%d-%d digits): ", CUSTPIN_MIN,
+		 CUSTPIN_MAX);
+	if (!clear && !have && cli_read_secret("-", prompt, pin, sizeof(pin))) {
 		cli_err("no PIN on standard input");
 		return CLI_USAGE;
 	}

@@ -12,6 +12,7 @@
 #include "billing/custpin.h"
 #include "billing/sub.h"
 #include "lib/prefix.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 enum { S_PERSONAL };
@@ -94,11 +95,13 @@ static int list_one(const struct sub_rec *r, void *ctx)
 			hi = mid;
 	}
 	if (l->arr) {
-		json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s}", "id", r->id,
+		/* text through text_json: a name that is not UTF-8 (an old
+		 * store) is shown repaired instead of dropping the entry */
+		json_t *o = json_pack("{s:s, s:i, s:o, s:s, s:o}", "id", r->id,
 				      "uid", (json_int_t)r->uid, "name",
-				      r->name, "status",
+				      TEXT_JSON(r->name), "status",
 				      sub_status_str(r->status), "plan",
-				      r->plan);
+				      TEXT_JSON(r->plan));
 		json_t *a = json_array();
 
 		for (i = lo; i < l->pl.n && l->pl.v[i].uid == r->uid; i++)
@@ -199,12 +202,14 @@ int sub_cmd_show(struct cli *c, struct cli_args *a)
 	tt_fmt_time_local(r.created, created, sizeof(created));
 	if (c->json) {
 		json_t *j = json_pack(
-			"{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+			"{s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
 			" s:s, s:s, s:I, s:b}",
 			"id", r.id, "uid", (json_int_t)r.uid, "status",
-			sub_status_str(r.status), "name", r.name, "phone",
-			r.phone, "email", r.email, "address", r.address, "nik",
-			nik, "plan", r.plan, "notes", r.notes, "activated", act,
+			sub_status_str(r.status), "name", TEXT_JSON(r.name),
+			"phone", TEXT_JSON(r.phone), "email", TEXT_JSON(r.email),
+			"address", TEXT_JSON(r.address), "nik", TEXT_JSON(nik),
+			"plan", TEXT_JSON(r.plan), "notes", TEXT_JSON(r.notes),
+			"activated", act,
 			"created", created, "balance", (json_int_t)r.balance,
 			"hold", (int)r.hold);
 

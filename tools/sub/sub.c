@@ -12,13 +12,21 @@ static const struct cli_cmd sub_cmds[] = {
 	  "ID is 1..32 of A-Z a-z 0-9 . _ -. PREFIX is an address "
 	  "(10.0.0.5, 2001:db8::1) or a network (10.0.0.0/29, "
 	  "2001:db8:100::/56).\n\n"
+	  "Text (name, address, notes, ...) is UTF-8 without control "
+	  "characters; each field has a size in bytes (name 95, address 159, "
+	  "notes 159, email 95, phone 23).\n\n"
+	  "The NIK (16 digits) is personal data: give it as --nik-file FILE "
+	  "(one line) or --nik - (read from standard input, not echoed), so "
+	  "it stays out of the process list and shell history; --nik N still "
+	  "works for scripts.\n\n"
 	  "With --plan, the plan is billed from --activated (default today), "
 	  "prorated by day.",
 	  CLI_CMD_JSON },
 	{ "set", "ID", 1, sub_set_opts, sub_cmd_set,
 	  "change a subscriber's details",
 	  "The options of `sub add` over the stored record; addresses and "
-	  "plans change with `sub ip add|del` and `sub plan`." },
+	  "plans change with `sub ip add|del` and `sub plan`. A NIK from "
+	  "standard input or a file is read before the store is locked." },
 	{ "list", "", 0, NULL, sub_cmd_list,
 	  "every subscriber with status, plan and addresses", NULL,
 	  CLI_CMD_JSON },
