@@ -106,21 +106,25 @@ struct tagih_garden_val {
 };
 
 /*
- * TAGIH_G_NOT_METERED also counts IPv6 neighbour discovery (ICMPv6 133..137,
- * frame length): link control between a device and the gateway, never
- * billed to a subscriber.
+ * Global counters: per-CPU array of TAGIH_G_SLOTS tagih_gstat, indexed by
+ * this enum.  TAGIH_G_NOT_METERED also counts IPv6 neighbour discovery
+ * (ICMPv6 133..137, frame length): link control between a device and the
+ * gateway, never billed to a subscriber.  The map has room beyond
+ * TAGIH_G_MAX so that a new counter does not change the pinned map's shape.
  */
-/* Global counters: per-CPU array of tagih_gstat indexed by this enum. */
 enum tagih_gstat_idx {
 	TAGIH_G_UNKNOWN_UP = 0,	/* IP from no known subscriber (LAN) */
 	TAGIH_G_UNKNOWN_DOWN,	/* IP to no known subscriber (WAN) */
 	TAGIH_G_NOT_METERED,	/* non-IP, truncated or odd frames */
 	TAGIH_G_BAD_UID,	/* prefix points past the counter array */
+	TAGIH_G_PPP_CTRL,	/* PPPoE discovery, PPP LCP/PAP/CHAP/IPCP/IPV6CP */
 	TAGIH_G_MAX,
 };
 
+#define TAGIH_G_SLOTS	16	/* max_entries of tagih_gstat */
+
 struct tagih_gstat {
-	__u64 bytes;		/* frame length for NOT_METERED, IP else */
+	__u64 bytes;		/* frame length for NOT_METERED, PPP_CTRL; IP else */
 	__u64 pkts;
 };
 
