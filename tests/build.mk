@@ -5,7 +5,7 @@ UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 	test_pay test_dunning test_pdp test_custpin test_webhooks
 UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
 UNIT_TAGIHD_TESTS := test_ratelimit
-BPF_TESTS := test_bpf_meter test_bpf_v6
+BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc
 
 UNIT_BINS := $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) \
 	$(UNIT_BILLING_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_TAGIHD_TESTS))
