@@ -192,10 +192,45 @@ static inline int time_prog(struct bpf_program *prog, const void *buf,
 }
 
 /*
- * A meter with 100k subscribers, v4_blocks blocks and the /64 hash on
- * (as the agent runs it) or off; NULL on error.
+ * Paints the /64 direct-mapped table (tagih_v6dm, see bpf/tagih.h) with
+ * every subscriber's /64, the first of a slot keeping it.  The agent does
+ * not paint this table yet: this is what it will write.
  */
-static inline struct tagih_meter *meter_load(__u32 v4_blocks, int v6hash)
+static inline int paint6dm(struct tagih_meter *skel)
+{
+	int fd = bpf_map__fd(skel->maps.tagih_v6dm);
+	__u32 uid, slot, shared = 0;
+	__u64 key, h, e;
+	__u8 a[16];
+
+	for (uid = 1; uid <= NSUBS; uid++) {
+		sub_addr6(uid, a);
+		memcpy(&key, a, sizeof(key));
+		h = tagih_v6dm_hash(key);
+		slot = tagih_v6dm_slot(h);
+		if (bpf_map_lookup_elem(fd, &slot, &e))
+			return -errno;
+		if (e) {
+			shared++;	/* left to tagih_v6h64 */
+			continue;
+		}
+		e = tagih_v6dm_entry(h, uid);
+		if (bpf_map_update_elem(fd, &slot, &e, BPF_ANY))
+			return -errno;
+	}
+	if (shared)
+		fprintf(stderr, "tagih_v6dm: %u of %d /64s share a slot\n",
+			shared, NSUBS);
+	return 0;
+}
+
+/*
+ * A meter with 100k subscribers, v4_blocks blocks, the /64 hash on (as
+ * the agent runs it) or off, and the /64 direct-mapped table painted
+ * (v6dm, as the agent will) or left empty; NULL on error.
+ */
+static inline struct tagih_meter *meter_load(__u32 v4_blocks, int v6hash,
+					     int v6dm)
 {
 	struct tagih_meter *meter;
 	struct bpf_map *map;
@@ -226,6 +261,8 @@ static inline struct tagih_meter *meter_load(__u32 v4_blocks, int v6hash)
 		err = paint(meter);
 	if (!err && v6hash)
 		err = paint6(meter);
+	if (!err && v6dm)
+		err = paint6dm(meter);
 	if (err) {
 		fprintf(stderr, "filling maps: %s\n", strerror(-err));
 		goto fail;

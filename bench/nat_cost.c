@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 	}
 
 	empty = tagih_empty__open_and_load();
-	meter = empty ? meter_load(TAGIH_DEF_V4_BLOCKS, 1) : NULL;
+	meter = empty ? meter_load(TAGIH_DEF_V4_BLOCKS, 1, 1) : NULL;
 	if (!meter) {
 		err = -EINVAL;
 		goto out;

@@ -47,6 +47,51 @@
 #define TAGIH_V6H_OFF_ENTRIES	1	/* max_entries meaning "off" */
 
 /*
+ * IPv6 /64 direct-mapped table in front of tagih_v6h64 (tagih_v6dm): an
+ * array of TAGIH_V6DM_SLOTS __u64, asked with two inlined instructions and
+ * one array load instead of a hash lookup.  For the /64 key k (the same
+ * __u64 as tagih_v6h64's), h = k * TAGIH_V6DM_MUL (mod 2^64); the slot is
+ * the top TAGIH_V6DM_BITS bits of h, and the entry is
+ * (h << TAGIH_V6DM_BITS) | uid: the other 64 - BITS bits of h as a tag,
+ * then the uid.  Multiplying by an odd constant is a bijection, so slot and
+ * tag together are h and h is k: an entry whose tag matches is this /64's,
+ * never another's.  One aligned __u64 per slot, so a reader sees the old
+ * or the new entry, never half of each.  0 (or a tag that differs) means
+ * "ask tagih_v6h64".  Userspace paints the uid of every /64 that
+ * tagih_v6h64 holds with a uid (not TAGIH_V6_TRIE) and uid <=
+ * TAGIH_V6DM_MAX_UID; of /64s that share a slot one gets it and the others
+ * are answered by tagih_v6h64.  A map of 1 entry is "off" (slot 0 only).
+ */
+#define TAGIH_V6DM_BITS		20
+#define TAGIH_V6DM_SLOTS	(1u << TAGIH_V6DM_BITS)	/* 8 MiB */
+#define TAGIH_V6DM_MUL		0x9e3779b97f4a7c15ULL	/* odd: bijective */
+#define TAGIH_V6DM_MAX_UID	((1u << TAGIH_V6DM_BITS) - 1)
+#define TAGIH_V6DM_OFF_ENTRIES	1
+
+static inline __u64 tagih_v6dm_hash(__u64 key)
+{
+	return key * TAGIH_V6DM_MUL;
+}
+
+static inline __u32 tagih_v6dm_slot(__u64 h)
+{
+	return h >> (64 - TAGIH_V6DM_BITS);
+}
+
+static inline __u64 tagih_v6dm_entry(__u64 h, __u32 uid)
+{
+	return h << TAGIH_V6DM_BITS | uid;
+}
+
+/* The uid in @entry when it is the entry of hash @h, else TAGIH_UID_NONE. */
+static inline __u32 tagih_v6dm_match(__u64 entry, __u64 h)
+{
+	if ((entry & ~(__u64)TAGIH_V6DM_MAX_UID) != h << TAGIH_V6DM_BITS)
+		return 0;
+	return entry & TAGIH_V6DM_MAX_UID;
+}
+
+/*
  * Subscriber slot (uid): a u32 index into tagih_cnt and tagih_policy.
  * 0 is never a subscriber: it is kept so that a zeroed value is
  * obviously "no subscriber".

@@ -56,7 +56,10 @@
  * the map fall back to the trie, which holds ALL prefixes and stays the
  * source of truth: a table that is empty, stale-zero or short of blocks
  * costs time, never correctness.
- * IPv6 asks a hash of /64s first: tagih_v6h64[top 64 address bits].
+ * IPv6 asks a direct-mapped table of /64s first (tagih_v6dm, see
+ * tagih.h: one inlined array load and a tag compare), then a hash of /64s:
+ * tagih_v6h64[top 64 address bits].  The table holds only what the hash
+ * holds, so it answers the same, faster.
  * Userspace (agent/maps/v6hash.c) paints every prefix of length 56..64 as
  * its /64s, shorter first, and marks TAGIH_V6_TRIE every painted /64
  * that holds a prefix longer than /64; prefixes shorter than /56 are not
@@ -100,10 +103,13 @@
  * tagih_v4blk and tagih_v6h64 with bpf_map__set_max_entries() before
  * load; no code path here assumes a size.  tagih_v6h64 (a hash,
  * BPF_F_NO_PREALLOC) refuses new /64s when full: the agent stops painting,
- * logs it once and counts it; those /64s are looked up in the trie.  tagih_v4dir and tagih_v4blk are plain arrays
- * (BPF_F_MMAPABLE, so the agent diffs and writes them in place): they
+ * logs it once and counts it; those /64s are looked up in the trie.
+ * tagih_v4dir, tagih_v4blk and tagih_v6dm are plain arrays
+ * (BPF_F_MMAPABLE, so userspace diffs and writes them in place): they
  * cannot fill; /16s beyond the block budget are left to the trie, and
- * the agent logs and counts them.
+ * the agent logs and counts them; /64s that share a tagih_v6dm slot with
+ * a painted one are left to tagih_v6h64.  tagih_v6dm is either
+ * TAGIH_V6DM_SLOTS entries or TAGIH_V6DM_OFF_ENTRIES (off).
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -214,6 +220,15 @@ struct {
 } tagih_v4blk SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);	/* tag << TAGIH_V6DM_BITS | uid; 0 = ask the hash */
+	__uint(max_entries, TAGIH_V6DM_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} tagih_v6dm SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __u64);	/* top 64 address bits, network order bytes */
 	__type(value, __u32);	/* uid, or TAGIH_V6_TRIE */
@@ -258,12 +273,23 @@ static __always_inline __u32 v4dir_uid(void *addr)
 	return uid ? *uid : TAGIH_UID_NONE;
 }
 
-/* IPv6 uid from the /64 hash, 0 when the trie must answer. */
+/*
+ * IPv6 uid from the /64 direct-mapped table (tagih.h), then the /64 hash;
+ * 0 when the trie must answer.  The table is an inlined array load, the
+ * hash a call: the table answers most /64s, the hash the rest.
+ */
 static __always_inline __u32 v6h64_uid(void *addr)
 {
 	__u64 key = *(__u64 *)addr;	/* 2-aligned: fine, as in v4dir_uid */
-	__u32 *uid;
+	__u64 h = tagih_v6dm_hash(key), *e;
+	__u32 slot = tagih_v6dm_slot(h), *uid, u;
 
+	e = bpf_map_lookup_elem(&tagih_v6dm, &slot);
+	if (e) {
+		u = tagih_v6dm_match(*e, h);
+		if (u != TAGIH_UID_NONE)
+			return u;
+	}
 	uid = bpf_map_lookup_elem(&tagih_v6h64, &key);
 	if (!uid || *uid == TAGIH_V6_TRIE)
 		return TAGIH_UID_NONE;

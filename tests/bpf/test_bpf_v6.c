@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_bpf_v6.c - BPF_PROG_TEST_RUN tests of the meter's IPv6 /64 hash (tagih_v6h64) painted by agent/maps/v6hash.c. */
+/* test_bpf_v6.c - BPF_PROG_TEST_RUN tests of the meter's IPv6 /64 hash (tagih_v6h64) painted by agent/maps/v6hash.c, and the direct-mapped table in front of it (tagih_v6dm). */
 
 /*
  * Every test loads a fresh skeleton with all pin paths cleared, so nothing
@@ -414,10 +414,138 @@ START_TEST(test_off)
 }
 END_TEST
 
+/* --- the /64 direct-mapped table in front of the hash (tagih_v6dm) ---------- */
+
+/* The /64 key of addr, as the meter and tagih_v6h64 see it. */
+static __u64 v6key(const char *addr)
+{
+	__u8 a[16];
+	__u64 key;
+
+	ck_assert_int_eq(inet_pton(AF_INET6, addr, a), 1);
+	memcpy(&key, a, sizeof(key));
+	return key;
+}
+
+/* Writes the table's entry for the /64 of key: uid (0: an empty slot). */
+static void v6dm_put(__u64 key, __u32 uid)
+{
+	__u64 h = tagih_v6dm_hash(key), e = uid ? tagih_v6dm_entry(h, uid) : 0;
+	__u32 slot = tagih_v6dm_slot(h);
+
+	ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_v6dm, &slot,
+					      sizeof(slot), &e, sizeof(e),
+					      BPF_ANY), 0);
+}
+
+/* The address (as text) of the /64 whose key is key, host ::1 in it. */
+static const char *v6addr(__u64 key, char *buf)
+{
+	__u8 a[16] = { 0 };
+
+	memcpy(a, &key, sizeof(key));
+	a[15] = 1;
+	ck_assert_ptr_nonnull(inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN));
+	return buf;
+}
+
+START_TEST(test_dm_first)
+{
+	/*
+	 * The table is asked before the hash: a uid planted there (never
+	 * what a painter writes) wins; an emptied slot gives the hash back.
+	 */
+	__u64 k = v6key("2001:db8:a:1::");
+
+	add_pfx("2001:db8:a:1::", 64, 1);
+	v6dm_put(k, 2);
+	up("2001:db8:a:1::1");
+	assert_billed(2, 148, 1, 0, 0);
+	v6dm_put(k, 1);
+	down("2001:db8:a:1::9");
+	assert_billed(1, 0, 0, 1060, 1);
+	v6dm_put(k, 0);
+	up("2001:db8:a:1::1");
+	assert_billed(1, 148, 1, 1060, 1);
+	assert_billed(2, 148, 1, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dm_same_slot)
+{
+	/*
+	 * Two /64s in one slot: the entry's tag tells them apart, so the one
+	 * not painted is answered by the hash, never given the other's uid.
+	 * k2 = h2 / MUL with h2 = h1 ^ 1: same top bits (slot), other tag.
+	 */
+	__u64 k1 = v6key("2001:db8:b:1::"), h1 = tagih_v6dm_hash(k1), inv, k2;
+	char a2[INET6_ADDRSTRLEN], p2[INET6_ADDRSTRLEN];
+	int i;
+
+	for (inv = TAGIH_V6DM_MUL, i = 0; i < 5; i++)	/* Newton: 1/MUL */
+		inv *= 2 - TAGIH_V6DM_MUL * inv;
+	ck_assert(inv * TAGIH_V6DM_MUL == 1);
+	k2 = (h1 ^ 1) * inv;
+	ck_assert_uint_eq(tagih_v6dm_slot(tagih_v6dm_hash(k2)),
+			  tagih_v6dm_slot(h1));
+	ck_assert(k2 != k1);
+	v6addr(k2, a2);
+	strcpy(p2, a2);
+	p2[strlen(p2) - 1] = '\0';	/* "...::1" -> "...::" */
+
+	add_pfx("2001:db8:b:1::", 64, 1);
+	add_pfx(p2, 64, 3);
+	v6dm_put(k1, 1);
+	up("2001:db8:b:1::1");
+	up(a2);
+	assert_billed(1, 148, 1, 0, 0);
+	assert_billed(3, 148, 1, 0, 0);
+	/* The other way round: k2 painted, k1 from the hash. */
+	v6dm_put(k2, 3);
+	up("2001:db8:b:1::1");
+	up(a2);
+	assert_billed(1, 296, 2, 0, 0);
+	assert_billed(3, 296, 2, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dm_entry_encoding)
+{
+	/* uid 0 with a matching tag is no answer; TAGIH_V6DM_MAX_UID is. */
+	__u64 h = tagih_v6dm_hash(v6key("2001:db8:c:1::"));
+
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 0), h), 0);
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 7), h), 7);
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 7), h ^ 1), 0);
+	/* Any other hash of the same slot differs in the tag. */
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 7),
+					   h ^ (1ULL << (63 - TAGIH_V6DM_BITS))),
+			  0);
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h,
+							    TAGIH_V6DM_MAX_UID),
+					   h), TAGIH_V6DM_MAX_UID);
+	ck_assert_uint_eq(tagih_v6dm_match(0, h), 0);
+}
+END_TEST
+
+/* A one-entry table is "off": everything is answered by the hash. */
+START_TEST(test_dm_off)
+{
+	teardown();
+	ck_assert_int_eq(bpffix_load(&skel, "tagih_v6dm",
+				     TAGIH_V6DM_OFF_ENTRIES), 0);
+	add_pfx("2001:db8:d:1::", 64, 1);
+	up("2001:db8:d:1::1");
+	down("2001:db8:d:1::2");
+	assert_billed(1, 148, 1, 1060, 1);
+}
+END_TEST
+
 static Suite *v6_suite(void)
 {
 	Suite *s = suite_create("bpf_v6");
 	TCase *tc = tcase_create("v6h64");
+	TCase *td = tcase_create("v6dm");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hit_64);
@@ -430,6 +558,13 @@ static Suite *v6_suite(void)
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_off);
 	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(td, setup, teardown);
+	tcase_add_test(td, test_dm_first);
+	tcase_add_test(td, test_dm_same_slot);
+	tcase_add_test(td, test_dm_entry_encoding);
+	tcase_add_test(td, test_dm_off);
+	suite_add_tcase(s, td);
 	return s;
 }
 
