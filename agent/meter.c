@@ -241,7 +241,15 @@ uint32_t meter_map_max(const struct meter *m, enum tagih_map map)
 
 struct tagih_meter *meter_object_new(const struct meter *m)
 {
-	return open_sized(m->pin_dir, &m->sz);
+	struct tagih_meter *s = open_sized(m->pin_dir, &m->sz);
+
+	/* libxdp loads the whole object: only the XDP programs are its */
+	if (s) {
+		bpf_program__set_autoload(s->progs.tagih_lan_tc, false);
+		bpf_program__set_autoload(s->progs.tagih_wan_tc, false);
+		bpf_program__set_autoload(s->progs.tagih_lan_down, false);
+	}
+	return s;
 }
 
 void meter_object_free(struct tagih_meter *obj)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# meter_cost.sh - ns/packet of the XDP meter vs an empty XDP program; last line "ratio <meter/empty>" (IPv4).
+# meter_cost.sh - ns/packet of the XDP meter vs an empty XDP program and the cheapest possible meter (floor); last line "ratio <meter/empty>" (IPv4).
 #
 # Usage: bench/meter_cost.sh [meter_cost options, e.g. -n 10000000 -r 3 -c 0]
 # Needs root (BPF_PROG_TEST_RUN); exits 77 when BPF cannot be loaded.
@@ -25,7 +25,7 @@ if ! make --no-print-directory -s "$bin" >/dev/null 2>&1; then
 	# painters, not the whole ledger: if the rest of the tree does not
 	# build right now, build it alone.
 	make --no-print-directory -s "$BUILD/bpf/tagih_meter.skel.h" \
-		"$BUILD/bpf/tagih_empty.skel.h"
+		"$BUILD/bpf/tagih_empty.skel.h" "$BUILD/bpf/tagih_floor.skel.h"
 	mkdir -p "$BUILD/bench"
 	${CC:-gcc} -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 		-Wno-unused-parameter -D_GNU_SOURCE -I. \

@@ -28,7 +28,8 @@
 	X(GARDEN6, tagih_garden6)	\
 	X(V4DIR, tagih_v4dir)		\
 	X(V4BLK, tagih_v4blk)		\
-	X(V6H64, tagih_v6h64)
+	X(V6H64, tagih_v6h64)		\
+	X(V6DM, tagih_v6dm)
 
 enum tagih_map {
 #define TAGIH_MAP_ENUM(e, n) TAGIH_MAP_##e,
@@ -70,6 +71,51 @@ enum tagih_map {
 #define TAGIH_V6_TRIE		0xffffffffu	/* value: ask the trie */
 #define TAGIH_V6H_MIN_LEN	56	/* shortest prefix painted */
 #define TAGIH_V6H_OFF_ENTRIES	1	/* max_entries meaning "off" */
+
+/*
+ * IPv6 /64 direct-mapped table in front of tagih_v6h64 (tagih_v6dm): an
+ * array of TAGIH_V6DM_SLOTS __u64, asked with two inlined instructions and
+ * one array load instead of a hash lookup.  For the /64 key k (the same
+ * __u64 as tagih_v6h64's), h = k * TAGIH_V6DM_MUL (mod 2^64); the slot is
+ * the top TAGIH_V6DM_BITS bits of h, and the entry is
+ * (h << TAGIH_V6DM_BITS) | uid: the other 64 - BITS bits of h as a tag,
+ * then the uid.  Multiplying by an odd constant is a bijection, so slot and
+ * tag together are h and h is k: an entry whose tag matches is this /64's,
+ * never another's.  One aligned __u64 per slot, so a reader sees the old
+ * or the new entry, never half of each.  0 (or a tag that differs) means
+ * "ask tagih_v6h64".  Userspace paints the uid of every /64 that
+ * tagih_v6h64 holds with a uid (not TAGIH_V6_TRIE) and uid <=
+ * TAGIH_V6DM_MAX_UID; of /64s that share a slot one gets it and the others
+ * are answered by tagih_v6h64.  A map of 1 entry is "off" (slot 0 only).
+ */
+#define TAGIH_V6DM_BITS		20
+#define TAGIH_V6DM_SLOTS	(1u << TAGIH_V6DM_BITS)	/* 8 MiB */
+#define TAGIH_V6DM_MUL		0x9e3779b97f4a7c15ULL	/* odd: bijective */
+#define TAGIH_V6DM_MAX_UID	((1u << TAGIH_V6DM_BITS) - 1)
+#define TAGIH_V6DM_OFF_ENTRIES	1
+
+static inline __u64 tagih_v6dm_hash(__u64 key)
+{
+	return key * TAGIH_V6DM_MUL;
+}
+
+static inline __u32 tagih_v6dm_slot(__u64 h)
+{
+	return h >> (64 - TAGIH_V6DM_BITS);
+}
+
+static inline __u64 tagih_v6dm_entry(__u64 h, __u32 uid)
+{
+	return h << TAGIH_V6DM_BITS | uid;
+}
+
+/* The uid in @entry when it is the entry of hash @h, else TAGIH_UID_NONE. */
+static inline __u32 tagih_v6dm_match(__u64 entry, __u64 h)
+{
+	if ((entry & ~(__u64)TAGIH_V6DM_MAX_UID) != h << TAGIH_V6DM_BITS)
+		return 0;
+	return entry & TAGIH_V6DM_MAX_UID;
+}
 
 /*
  * Subscriber slot (uid): a u32 index into tagih_cnt and tagih_policy.
@@ -131,21 +177,25 @@ struct tagih_garden_val {
 };
 
 /*
- * TAGIH_G_NOT_METERED also counts IPv6 neighbour discovery (ICMPv6 133..137,
- * frame length): link control between a device and the gateway, never
- * billed to a subscriber.
+ * Global counters: per-CPU array of TAGIH_G_SLOTS tagih_gstat, indexed by
+ * this enum.  TAGIH_G_NOT_METERED also counts IPv6 neighbour discovery
+ * (ICMPv6 133..137, frame length): link control between a device and the
+ * gateway, never billed to a subscriber.  The map has room beyond
+ * TAGIH_G_MAX so that a new counter does not change the pinned map's shape.
  */
-/* Global counters: per-CPU array of tagih_gstat indexed by this enum. */
 enum tagih_gstat_idx {
 	TAGIH_G_UNKNOWN_UP = 0,	/* IP from no known subscriber (LAN) */
 	TAGIH_G_UNKNOWN_DOWN,	/* IP to no known subscriber (WAN) */
 	TAGIH_G_NOT_METERED,	/* non-IP, truncated or odd frames */
 	TAGIH_G_BAD_UID,	/* prefix points past the counter array */
+	TAGIH_G_PPP_CTRL,	/* PPPoE discovery, PPP LCP/PAP/CHAP/IPCP/IPV6CP */
 	TAGIH_G_MAX,
 };
 
+#define TAGIH_G_SLOTS	16	/* max_entries of tagih_gstat */
+
 struct tagih_gstat {
-	__u64 bytes;		/* frame length for NOT_METERED, IP else */
+	__u64 bytes;		/* frame length for NOT_METERED, PPP_CTRL; IP else */
 	__u64 pkts;
 };
 

@@ -8,7 +8,7 @@ UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
 UNIT_TAGIHD_TESTS := test_ratelimit test_workers
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
-BPF_TESTS := test_bpf_meter test_bpf_v6
+BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc
 
 UNIT_BINS := $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) \
 	$(UNIT_BILLING_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_TAGIHD_TESTS) \

@@ -21,6 +21,7 @@ struct mapsync {
 	uint32_t max[TAGIH_MAP__MAX];
 	struct dir16_maps *d16;	/* NULL: no direct table, trie only */
 	struct v6hash_map *v6h;	/* NULL: no /64 hash, trie only */
+	struct v6dm_map *v6dm;	/* NULL: no direct-mapped /64 table */
 };
 
 #define map_name meter_map_name
@@ -31,6 +32,7 @@ void mapsync_close(struct mapsync *ms)
 		return;
 	dir16_maps_close(ms->d16);
 	v6hash_close(ms->v6h);
+	v6dm_close(ms->v6dm);
 	free(ms);
 }
 
@@ -57,6 +59,8 @@ int mapsync_open(struct mapsync **msp, const struct meter *m)
 		ms->d16 = NULL;
 	if (v6hash_open(&ms->v6h, ms->fd[TAGIH_MAP_V6H64]))
 		ms->v6h = NULL;
+	if (ms->v6h && v6dm_open(&ms->v6dm, ms->fd[TAGIH_MAP_V6DM]) == 0)
+		v6hash_set_dm(ms->v6h, ms->v6dm);
 	*msp = ms;
 	return 0;
 }
@@ -348,6 +352,7 @@ int mapsync_prefixes(struct mapsync *ms, struct store *st,
 		if (stats) {
 			stats->v6h64 = vs;
 			stats->entries[TAGIH_MAP_V6H64] = vs.entries;
+			stats->entries[TAGIH_MAP_V6DM] = vs.dm.entries;
 			stats->added += vs.written;
 			stats->deleted += vs.deleted;
 			stats->full += vs.trie_only;

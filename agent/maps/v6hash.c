@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "agent/maps/maperr.h"
 #include "agent/maps/v6hash.h"
+#include "agent/maps/v6dm.h"
 
 /* --- painting (pure) ---------------------------------------------------------- */
 
@@ -173,7 +174,13 @@ struct v6hash_map {
 	int fd;
 	uint32_t max;
 	bool logged;		/* "map full" said, not yet taken back */
+	struct v6dm_map *dm;	/* the direct-mapped table it feeds, or NULL */
 };
+
+void v6hash_set_dm(struct v6hash_map *vh, struct v6dm_map *dm)
+{
+	vh->dm = dm;
+}
 
 void v6hash_close(struct v6hash_map *vh)
 {
@@ -419,6 +426,9 @@ int v6hash_sync(struct v6hash_map *vh, struct v6hash_pfx *p, size_t n,
 	}
 	st.trie_only = st.want - loaded;
 	st.entries = loaded;
+	/* after the hash, so both say the same of every /64 (the table only
+	 * short-cuts the hash, as the hash short-cuts the trie) */
+	v6dm_sync(vh->dm, want, nwant, &st.dm);
 out:
 	if (st.trie_only && !vh->logged) {
 		pr_warn("v6hash: tagih_v6h64 is full (%u entries): %llu of "

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agent/maps/v6dm.h"
+
 /*
  * The XDP meter looks an IPv6 address up in tagih_v6h64[top 64 bits]; a
  * uid found there is taken as the longest match without asking the LPM
@@ -56,6 +58,7 @@ struct v6hash_stats {
 	uint64_t trie_only;	/* of those, not in the map: map full */
 	uint64_t written;	/* entries added or changed */
 	uint64_t deleted;	/* stale entries removed */
+	struct v6dm_stats dm;	/* the direct-mapped table fed from it */
 };
 
 /* The pinned hash and what was last logged about it. */
@@ -68,6 +71,10 @@ struct v6hash_map;
  */
 int v6hash_open(struct v6hash_map **vhp, int fd);
 void v6hash_close(struct v6hash_map *vh);
+/* Feed dm (agent/maps/v6dm.h) from every v6hash_sync(); NULL = none. The
+ * caller keeps dm open while vh uses it. */
+struct v6dm_map;
+void v6hash_set_dm(struct v6hash_map *vh, struct v6dm_map *dm);
 
 /*
  * Makes tagih_v6h64 hold what v6hash_paint() makes of p[0..n) (p is

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_bpf_v6.c - BPF_PROG_TEST_RUN tests of the meter's IPv6 /64 hash (tagih_v6h64) painted by agent/maps/v6hash.c. */
+/* test_bpf_v6.c - BPF_PROG_TEST_RUN tests of the meter's IPv6 /64 hash (tagih_v6h64) painted by agent/maps/v6hash.c, and the direct-mapped table in front of it (tagih_v6dm). */
 
 /*
  * Every test loads a fresh skeleton with all pin paths cleared, so nothing
@@ -19,6 +19,7 @@
 #include <linux/in.h>
 #include <linux/ipv6.h>
 
+#include "agent/maps/v6dm.h"
 #include "agent/maps/v6hash.h"
 
 #define MAX_V6	64
@@ -37,9 +38,12 @@ static int meter_load_v6h(struct tagih_meter **out, __u32 entries)
 	return bpffix_load(out, entries ? "tagih_v6h64" : NULL, entries);
 }
 
+static bool paint_dm;	/* v6_resync paints tagih_v6dm too */
+
 static void setup(void)
 {
 	nv6 = 0;
+	paint_dm = false;
 	memset(&vst, 0, sizeof(vst));
 	ck_assert_int_eq(meter_load_v6h(&skel, 0), 0);
 }
@@ -53,18 +57,29 @@ static void reload(__u32 entries)
 
 /* --- map helpers --------------------------------------------------------- */
 
-/* Repaint tagih_v6h64 from v6pfx with agent/maps/v6hash.c, as the agent does. */
+/*
+ * Repaint tagih_v6h64 from v6pfx with agent/maps/v6hash.c, as the agent
+ * does; with paint_dm also the direct-mapped table tagih_v6dm from the
+ * same painting (agent/maps/v6dm.c). The hash's own tests plant values in
+ * the hash to show it is asked before the trie, so they leave the table
+ * empty (it would answer first).
+ */
 static int v6_resync(void)
 {
 	struct v6hash_pfx tmp[MAX_V6];
 	struct v6hash_map *vh;
+	struct v6dm_map *dm;
 	int err;
 
 	memcpy(tmp, v6pfx, nv6 * sizeof(tmp[0]));	/* sync reorders */
 	ck_assert_int_eq(v6hash_open(&vh, bpf_map__fd(skel->maps.tagih_v6h64)),
 			 0);
+	ck_assert_int_eq(v6dm_open(&dm, bpf_map__fd(skel->maps.tagih_v6dm)), 0);
+	if (paint_dm)
+		v6hash_set_dm(vh, dm);
 	err = v6hash_sync(vh, tmp, nv6, &vst);
 	v6hash_close(vh);
+	v6dm_close(dm);
 	return err;
 }
 
@@ -414,10 +429,185 @@ START_TEST(test_off)
 }
 END_TEST
 
+/* --- the /64 direct-mapped table in front of the hash (tagih_v6dm) ---------- */
+
+/* The /64 key of addr, as the meter and tagih_v6h64 see it. */
+static __u64 v6key(const char *addr)
+{
+	__u8 a[16];
+	__u64 key;
+
+	ck_assert_int_eq(inet_pton(AF_INET6, addr, a), 1);
+	memcpy(&key, a, sizeof(key));
+	return key;
+}
+
+/* Writes the table's entry for the /64 of key: uid (0: an empty slot). */
+static void v6dm_put(__u64 key, __u32 uid)
+{
+	__u64 h = tagih_v6dm_hash(key), e = uid ? tagih_v6dm_entry(h, uid) : 0;
+	__u32 slot = tagih_v6dm_slot(h);
+
+	ck_assert_int_eq(bpf_map__update_elem(skel->maps.tagih_v6dm, &slot,
+					      sizeof(slot), &e, sizeof(e),
+					      BPF_ANY), 0);
+}
+
+/* The address (as text) of the /64 whose key is key, host ::1 in it. */
+static const char *v6addr(__u64 key, char *buf)
+{
+	__u8 a[16] = { 0 };
+
+	memcpy(a, &key, sizeof(key));
+	a[15] = 1;
+	ck_assert_ptr_nonnull(inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN));
+	return buf;
+}
+
+/* The table's uid for the /64 of addr as the meter reads it; 0 = empty. */
+static __u32 v6dm_get(const char *addr)
+{
+	__u64 h = tagih_v6dm_hash(v6key(addr)), e;
+	__u32 slot = tagih_v6dm_slot(h);
+
+	ck_assert_int_eq(bpf_map__lookup_elem(skel->maps.tagih_v6dm, &slot,
+					      sizeof(slot), &e, sizeof(e), 0),
+			 0);
+	return tagih_v6dm_match(e, h);
+}
+
+START_TEST(test_dm_painted)
+{
+	/*
+	 * agent/maps/v6dm.c paints what the hash holds with a uid: a /64
+	 * and each /64 of a /56 get their slot, a /64 that a /128 lands in
+	 * loses it (the trie answers), a /64 that changes hands is
+	 * repainted, a /64 removed is cleared; billing follows each time.
+	 */
+	paint_dm = true;
+	add_pfx("2001:db8:d:1::", 64, 1);
+	add_pfx("2001:db8:e::", 56, 2);
+	ck_assert_uint_eq(v6dm_get("2001:db8:d:1::"), 1);
+	ck_assert_uint_eq(v6dm_get("2001:db8:e:7::"), 2);
+	ck_assert_uint_eq(vst.dm.entries, 1 + 256);
+	add_pfx("2001:db8:d:1::77", 128, 3);
+	ck_assert_uint_eq(v6dm_get("2001:db8:d:1::"), 0);
+	up("2001:db8:d:1::77");
+	assert_billed(3, 148, 1, 0, 0);
+	up("2001:db8:d:1::1");
+	assert_billed(1, 148, 1, 0, 0);
+	del_pfx(2);				/* the /128 */
+	ck_assert_uint_eq(v6dm_get("2001:db8:d:1::"), 1);
+	del_pfx(0);				/* the /64 of uid 1 ... */
+	add_pfx("2001:db8:d:1::", 64, 4);	/* ... now uid 4's */
+	ck_assert_uint_eq(v6dm_get("2001:db8:d:1::"), 4);
+	down("2001:db8:d:1::1");
+	assert_billed(4, 0, 0, 1060, 1);
+	assert_billed(1, 148, 1, 0, 0);
+	del_pfx(0);		/* the /56 (moved to [0] by the delete above) */
+	ck_assert_uint_eq(v6dm_get("2001:db8:e:7::"), 0);
+	ck_assert_uint_eq(vst.dm.entries, 1);
+	paint_dm = false;
+}
+END_TEST
+
+START_TEST(test_dm_first)
+{
+	/*
+	 * The table is asked before the hash: a uid planted there (never
+	 * what a painter writes) wins; an emptied slot gives the hash back.
+	 */
+	__u64 k = v6key("2001:db8:a:1::");
+
+	add_pfx("2001:db8:a:1::", 64, 1);
+	v6dm_put(k, 2);
+	up("2001:db8:a:1::1");
+	assert_billed(2, 148, 1, 0, 0);
+	v6dm_put(k, 1);
+	down("2001:db8:a:1::9");
+	assert_billed(1, 0, 0, 1060, 1);
+	v6dm_put(k, 0);
+	up("2001:db8:a:1::1");
+	assert_billed(1, 148, 1, 1060, 1);
+	assert_billed(2, 148, 1, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dm_same_slot)
+{
+	/*
+	 * Two /64s in one slot: the entry's tag tells them apart, so the one
+	 * not painted is answered by the hash, never given the other's uid.
+	 * k2 = h2 / MUL with h2 = h1 ^ 1: same top bits (slot), other tag.
+	 */
+	__u64 k1 = v6key("2001:db8:b:1::"), h1 = tagih_v6dm_hash(k1), inv, k2;
+	char a2[INET6_ADDRSTRLEN], p2[INET6_ADDRSTRLEN];
+	int i;
+
+	for (inv = TAGIH_V6DM_MUL, i = 0; i < 5; i++)	/* Newton: 1/MUL */
+		inv *= 2 - TAGIH_V6DM_MUL * inv;
+	ck_assert(inv * TAGIH_V6DM_MUL == 1);
+	k2 = (h1 ^ 1) * inv;
+	ck_assert_uint_eq(tagih_v6dm_slot(tagih_v6dm_hash(k2)),
+			  tagih_v6dm_slot(h1));
+	ck_assert(k2 != k1);
+	v6addr(k2, a2);
+	strcpy(p2, a2);
+	p2[strlen(p2) - 1] = '\0';	/* "...::1" -> "...::" */
+
+	add_pfx("2001:db8:b:1::", 64, 1);
+	add_pfx(p2, 64, 3);
+	v6dm_put(k1, 1);
+	up("2001:db8:b:1::1");
+	up(a2);
+	assert_billed(1, 148, 1, 0, 0);
+	assert_billed(3, 148, 1, 0, 0);
+	/* The other way round: k2 painted, k1 from the hash. */
+	v6dm_put(k2, 3);
+	up("2001:db8:b:1::1");
+	up(a2);
+	assert_billed(1, 296, 2, 0, 0);
+	assert_billed(3, 296, 2, 0, 0);
+}
+END_TEST
+
+START_TEST(test_dm_entry_encoding)
+{
+	/* uid 0 with a matching tag is no answer; TAGIH_V6DM_MAX_UID is. */
+	__u64 h = tagih_v6dm_hash(v6key("2001:db8:c:1::"));
+
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 0), h), 0);
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 7), h), 7);
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 7), h ^ 1), 0);
+	/* Any other hash of the same slot differs in the tag. */
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h, 7),
+					   h ^ (1ULL << (63 - TAGIH_V6DM_BITS))),
+			  0);
+	ck_assert_uint_eq(tagih_v6dm_match(tagih_v6dm_entry(h,
+							    TAGIH_V6DM_MAX_UID),
+					   h), TAGIH_V6DM_MAX_UID);
+	ck_assert_uint_eq(tagih_v6dm_match(0, h), 0);
+}
+END_TEST
+
+/* A one-entry table is "off": everything is answered by the hash. */
+START_TEST(test_dm_off)
+{
+	teardown();
+	ck_assert_int_eq(bpffix_load(&skel, "tagih_v6dm",
+				     TAGIH_V6DM_OFF_ENTRIES), 0);
+	add_pfx("2001:db8:d:1::", 64, 1);
+	up("2001:db8:d:1::1");
+	down("2001:db8:d:1::2");
+	assert_billed(1, 148, 1, 1060, 1);
+}
+END_TEST
+
 static Suite *v6_suite(void)
 {
 	Suite *s = suite_create("bpf_v6");
 	TCase *tc = tcase_create("v6h64");
+	TCase *td = tcase_create("v6dm");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hit_64);
@@ -430,6 +620,14 @@ static Suite *v6_suite(void)
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_off);
 	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(td, setup, teardown);
+	tcase_add_test(td, test_dm_painted);
+	tcase_add_test(td, test_dm_first);
+	tcase_add_test(td, test_dm_same_slot);
+	tcase_add_test(td, test_dm_entry_encoding);
+	tcase_add_test(td, test_dm_off);
+	suite_add_tcase(s, td);
 	return s;
 }
 
