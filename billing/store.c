@@ -257,6 +257,21 @@ int store_del(MDB_txn *txn, struct store *st, enum store_db db,
 	return store_err(mdb_del(txn, st->dbi[db], &k, NULL), "mdb_del");
 }
 
+int store_cursor_open(MDB_txn *txn, struct store *st, enum store_db db,
+		      MDB_cursor **cur)
+{
+	return store_err(mdb_cursor_open(txn, st->dbi[db], cur),
+			 "mdb_cursor_open");
+}
+
+int store_cursor_get(MDB_cursor *cur, MDB_val *key, MDB_val *val,
+		     MDB_cursor_op op)
+{
+	int rc = mdb_cursor_get(cur, key, val, op);
+
+	return store_err(rc, rc == MDB_NOTFOUND ? NULL : "mdb_cursor_get");
+}
+
 int store_meta_get_u64(MDB_txn *txn, struct store *st, const char *key,
 		       uint64_t *v)
 {

@@ -76,6 +76,18 @@ int store_put(MDB_txn *txn, struct store *st, enum store_db db,
 int store_del(MDB_txn *txn, struct store *st, enum store_db db,
 	      const void *key, size_t klen);
 
+/*
+ * Iteration: open a cursor on db, then step it with store_cursor_get
+ * (op as mdb_cursor_get: MDB_FIRST, MDB_NEXT, MDB_SET_RANGE, ...).
+ * Returns 0, -ENOENT at the end, or another -errno. Always read values
+ * through these wrappers, never with raw mdb_get/mdb_cursor_get: the
+ * store may add per-record framing (checksums) that they strip.
+ */
+int store_cursor_open(MDB_txn *txn, struct store *st, enum store_db db,
+		      MDB_cursor **cur);
+int store_cursor_get(MDB_cursor *cur, MDB_val *key, MDB_val *val,
+		     MDB_cursor_op op);
+
 /* DB_META helpers: u64 counters ("uid_next", "prefix_gen", "policy_gen",
  * ...). get returns 0 and *v = 0 when absent. */
 int store_meta_get_u64(MDB_txn *txn, struct store *st, const char *key,
