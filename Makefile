@@ -9,6 +9,9 @@
 #   make V=1          show the commands
 #   make install      PREFIX=/usr/local DESTDIR=
 
+# `make` alone builds everything, whatever rule an included build.mk has first.
+.DEFAULT_GOAL := all
+
 PREFIX  ?= /usr/local
 DESTDIR ?=
 SANITIZE ?=
