@@ -10,11 +10,37 @@ int plan_name_check(const char *name)
 	return store_name_check(name, PLAN_NAME_MAX);
 }
 
+int plan_decode(const void *val, size_t len, struct plan_rec *p)
+{
+	if (len < PLAN_REC_V1_SIZE)
+		return -EIO;
+	memset(p, 0, sizeof(*p));
+	memcpy(p, val, len < sizeof(*p) ? len : sizeof(*p));
+	return 0;
+}
+
+int plan_speed_check(const struct plan_speed *s, const char **why)
+{
+	const char *w = NULL;
+
+	if (s->down_kbps > PLAN_KBPS_MAX || s->up_kbps > PLAN_KBPS_MAX ||
+	    s->fup_down_kbps > PLAN_KBPS_MAX || s->fup_up_kbps > PLAN_KBPS_MAX)
+		w = "a rate is above 100000 Mbit/s";
+	else if (!s->fup_bytes && (s->fup_down_kbps || s->fup_up_kbps))
+		w = "--fup-down-mbps/--fup-up-mbps need --fup-gb";
+	else if (s->fup_bytes && !s->fup_down_kbps && !s->fup_up_kbps)
+		w = "--fup-gb needs --fup-down-mbps or --fup-up-mbps";
+	if (w && why)
+		*why = w;
+	return w ? -EINVAL : 0;
+}
+
 int plan_add(MDB_txn *txn, struct store *st, const struct plan_rec *p)
 {
 	int err;
 
-	if (plan_name_check(p->name) || rate_plan_check(&p->terms, NULL))
+	if (plan_name_check(p->name) || rate_plan_check(&p->terms, NULL) ||
+	    plan_speed_check(&p->speed, NULL))
 		return -EINVAL;
 	err = store_put(txn, st, DB_PLANS, p->name, strlen(p->name), p,
 			sizeof(*p), MDB_NOOVERWRITE);
@@ -32,10 +58,45 @@ int plan_get(MDB_txn *txn, struct store *st, const char *name,
 	err = store_get(txn, st, DB_PLANS, name, strlen(name), &v);
 	if (err)
 		return err;
-	if (v.mv_size != sizeof(*p))
-		return -EIO;
-	memcpy(p, v.mv_data, sizeof(*p));
-	return 0;
+	return plan_decode(v.mv_data, v.mv_size, p);
+}
+
+/* name + '\0' [+ until i64 BE]; returns the key length. */
+static size_t plan_rev_key(uint8_t *key, const char *name)
+{
+	size_t n = strlen(name);
+
+	memcpy(key, name, n);
+	key[n] = '\0';
+	return n + 1;
+}
+
+int plan_set(MDB_txn *txn, struct store *st, const struct plan_rec *p,
+	     int64_t now)
+{
+	uint8_t key[PLAN_NAME_MAX + 1 + 8];
+	struct plan_rec old;
+	size_t n;
+	int err;
+
+	if (plan_name_check(p->name) || rate_plan_check(&p->terms, NULL) ||
+	    plan_speed_check(&p->speed, NULL))
+		return -EINVAL;
+	err = plan_get(txn, st, p->name, &old);
+	if (err)
+		return err;
+	n = plan_rev_key(key, p->name);
+	bei64_put(key + n, now);
+	/* two changes in one second: the first version of that second stays */
+	err = store_put(txn, st, DB_PLAN_REV, key, n + 8, &old, sizeof(old),
+			MDB_NOOVERWRITE);
+	if (err && err != -EEXIST)
+		return err;
+	err = store_put(txn, st, DB_PLANS, p->name, strlen(p->name), p,
+			sizeof(*p), 0);
+	if (!err)
+		err = store_meta_bump(txn, st, "policy_gen", NULL);
+	return err;
 }
 
 /* Walk the keys of db starting with prefix (plen bytes). */
@@ -77,9 +138,8 @@ static int plan_each_cb(MDB_val *k, MDB_val *v, void *ctx)
 	struct plan_each *pe = ctx;
 	struct plan_rec p;
 
-	if (v->mv_size != sizeof(p))
+	if (plan_decode(v->mv_data, v->mv_size, &p))
 		return -EIO;
-	memcpy(&p, v->mv_data, sizeof(p));
 	return pe->cb(&p, pe->ctx);
 }
 
@@ -89,6 +149,38 @@ int plan_foreach(MDB_txn *txn, struct store *st,
 	struct plan_each pe = { cb, ctx };
 
 	return plan_scan(txn, st, DB_PLANS, NULL, 0, plan_each_cb, &pe);
+}
+
+struct plan_rev_each {
+	int (*cb)(int64_t until, const struct plan_rec *p, void *ctx);
+	void *ctx;
+	size_t klen;
+};
+
+static int plan_rev_cb(MDB_val *k, MDB_val *v, void *ctx)
+{
+	struct plan_rev_each *re = ctx;
+	struct plan_rec p;
+
+	if (k->mv_size != re->klen + 8 ||
+	    plan_decode(v->mv_data, v->mv_size, &p))
+		return -EIO;
+	return re->cb(bei64_get((uint8_t *)k->mv_data + re->klen), &p,
+		      re->ctx);
+}
+
+int plan_rev_foreach(MDB_txn *txn, struct store *st, const char *name,
+		     int (*cb)(int64_t until, const struct plan_rec *p,
+			       void *ctx),
+		     void *ctx)
+{
+	struct plan_rev_each re = { cb, ctx, 0 };
+	uint8_t key[PLAN_NAME_MAX + 1];
+
+	if (plan_name_check(name))
+		return -ENOENT;
+	re.klen = plan_rev_key(key, name);
+	return plan_scan(txn, st, DB_PLAN_REV, key, re.klen, plan_rev_cb, &re);
 }
 
 /* sub + '\0' [+ 4 bytes of day]; returns the key length. */
@@ -116,8 +208,10 @@ int plan_hist_set(MDB_txn *txn, struct store *st, const char *sub,
 		return err;
 	n = plan_sub_key(key, sub);
 	bei32_put(key + n, from);
-	return store_put(txn, st, DB_PLAN_HIST, key, n + 4, plan,
-			 strlen(plan) + 1, 0);
+	err = store_put(txn, st, DB_PLAN_HIST, key, n + 4, plan,
+			strlen(plan) + 1, 0);
+	/* the plan's speed is the subscriber's: the agent reshapes */
+	return err ? err : store_meta_bump(txn, st, "policy_gen", NULL);
 }
 
 struct hist_walk {
@@ -190,6 +284,22 @@ int plan_hist_segments(MDB_txn *txn, struct store *st, const char *sub,
 	if (err < 0)
 		return err;
 	return w.n;
+}
+
+int plan_of_sub_on(MDB_txn *txn, struct store *st, const char *sub,
+		   const char *sub_plan, int32_t day, struct plan_rec *p)
+{
+	struct plan_seg seg;
+	int n;
+
+	n = plan_hist_segments(txn, st, sub, day, day + 1, &seg, 1);
+	if (n < 0)
+		return n;
+	if (n == 1)
+		return plan_get(txn, st, seg.plan, p);
+	if (!sub_plan || !sub_plan[0])
+		return -ENOENT;
+	return plan_get(txn, st, sub_plan, p);
 }
 
 static size_t addon_key(uint8_t *key, const char *sub, const char *product)

@@ -3,6 +3,7 @@
 #ifndef TAGIH_PLAN_H
 #define TAGIH_PLAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "billing/store.h"
 #include "billing/rate.h"
@@ -10,8 +11,28 @@
 #define PLAN_NAME_MAX 32	/* [A-Za-z0-9._-], 1..32 chars (plans, add-ons) */
 
 /*
+ * The speeds of a plan (version 2 of the record, appended after the
+ * version 1 fields). Rates in kbit/s (1 Mbit/s = 1000 kbit/s), 0 = not
+ * shaped in that direction. FUP: past fup_bytes of up + down in the
+ * subscriber's period, fup_down_kbps / fup_up_kbps apply (0 = that
+ * direction keeps its rate); fup_bytes 0 = no FUP.
+ */
+struct plan_speed {
+	uint32_t down_kbps;
+	uint32_t up_kbps;
+	uint64_t fup_bytes;
+	uint32_t fup_down_kbps;
+	uint32_t fup_up_kbps;
+	uint8_t reserved[16];
+};
+#define PLAN_KBPS_MAX 100000000u	/* 100 Gbit/s */
+
+/*
  * DB_PLANS: name -> struct plan_rec, stored as-is (fixed layout, version
  * first). Plans are never deleted: invoices and histories name them.
+ * Fields are only ever appended: a shorter record of an older version is
+ * read with the newer fields zero (plan_decode), a longer one of a newer
+ * version with the fields this build knows.
  */
 struct plan_rec {
 	uint32_t version;	/* PLAN_REC_VERSION */
@@ -21,8 +42,12 @@ struct plan_rec {
 	struct rate_plan terms;
 	int64_t created;	/* UTC seconds */
 	uint8_t reserved[32];
+	/* version 2 */
+	struct plan_speed speed;
 };
-#define PLAN_REC_VERSION 1
+#define PLAN_REC_VERSION 2
+/* The length of a version 1 record: the shortest plan_decode() takes. */
+#define PLAN_REC_V1_SIZE offsetof(struct plan_rec, speed)
 
 /*
  * DB_ADDONS: sub id + '\0' + product -> struct addon_rec. A fixed monthly
@@ -51,6 +76,29 @@ int plan_name_check(const char *name);
 
 /* Add a plan. Returns 0, -EEXIST, -EINVAL (bad name or terms) or -errno. */
 int plan_add(MDB_txn *txn, struct store *st, const struct plan_rec *p);
+/*
+ * A stored plan record of len bytes into *p: older, shorter records get
+ * the newer fields zero. 0 or -EIO (shorter than a version 1 record).
+ */
+int plan_decode(const void *val, size_t len, struct plan_rec *p);
+/* Check the speeds: 0, or -EINVAL with *why (static) when why != NULL. */
+int plan_speed_check(const struct plan_speed *s, const char **why);
+
+/*
+ * Replace an existing plan by *p (same name), keeping what it was in
+ * DB_PLAN_REV under (name, now) and bumping "policy_gen" (the agent
+ * reshapes its subscribers). 0, -ENOENT, -EINVAL or -errno.
+ */
+int plan_set(MDB_txn *txn, struct store *st, const struct plan_rec *p,
+	     int64_t now);
+/*
+ * Earlier versions of a plan, oldest first: cb gets each with the time it
+ * was replaced. cb's non-zero return stops and is returned.
+ */
+int plan_rev_foreach(MDB_txn *txn, struct store *st, const char *name,
+		     int (*cb)(int64_t until, const struct plan_rec *p,
+			       void *ctx),
+		     void *ctx);
 /* Returns 0 or -ENOENT. */
 int plan_get(MDB_txn *txn, struct store *st, const char *name,
 	     struct plan_rec *p);
@@ -61,7 +109,8 @@ int plan_foreach(MDB_txn *txn, struct store *st,
 /*
  * Record that sub is on plan from civil day `from` (DB_PLAN_HIST). A
  * later entry wins from its day on; an entry on the same day replaces
- * the earlier one. The plan must exist (-ENOENT). 0 or -errno.
+ * the earlier one. The plan must exist (-ENOENT). Bumps "policy_gen"
+ * (the plan's speed is the subscriber's). 0 or -errno.
  */
 int plan_hist_set(MDB_txn *txn, struct store *st, const char *sub,
 		  int32_t from, const char *plan);
@@ -73,6 +122,14 @@ int plan_hist_set(MDB_txn *txn, struct store *st, const char *sub,
 int plan_hist_segments(MDB_txn *txn, struct store *st, const char *sub,
 		       int32_t from, int32_t to, struct plan_seg *out,
 		       int max);
+
+/*
+ * The plan sub is on at civil day `day`: its history, else sub_plan
+ * (sub_rec.plan; may be "" or NULL). 0 (*p filled), -ENOENT (no plan) or
+ * -errno.
+ */
+int plan_of_sub_on(MDB_txn *txn, struct store *st, const char *sub,
+		   const char *sub_plan, int32_t day, struct plan_rec *p);
 
 /* Attach (or replace) a product. 0, -EINVAL or -errno. */
 int addon_put(MDB_txn *txn, struct store *st, const char *sub,

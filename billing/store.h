@@ -33,6 +33,7 @@ enum store_db {
 	DB_OUTBOX,	/* event id (u64 BE) -> notification record */
 	DB_GARDEN,	/* struct prefix -> port (u16) */
 	DB_WEBHOOKS,	/* gateway + ':' + transaction id -> raw payload record */
+	DB_PLAN_REV,	/* plan name + '\0' + until (i64 BE) -> plan record as it was */
 	DB__MAX
 };
 
