@@ -199,4 +199,118 @@ struct tagih_gstat {
 	__u64 pkts;
 };
 
+/*
+ * The shaper (bpf/tagih_shape.bpf.c): earliest departure time (EDT) per
+ * subscriber, enforced by the fq qdisc on the egress devices.  Its maps
+ * are the agent's own, not pinned: the shaper is attached while the agent
+ * runs and removed when it stops, and its rates are rebuilt from the
+ * store at start.
+ *
+ *   tagih_rate  array uid -> struct tagih_rate (bytes per second, written
+ *               by the agent only; 0 = not shaped in that direction)
+ *   tagih_edt   array uid -> struct tagih_edt (next departure times,
+ *               written by the BPF program only)
+ *   tagih_sstat per-CPU array of TAGIH_SS_SLOTS tagih_gstat: shaper
+ *               counters (enum tagih_sstat_idx)
+ *
+ * Upload behind NAT: the mark program on a lan ingress puts
+ * TAGIH_MARK_TAG | uid into a packet's skb->mark (only when the mark is
+ * 0, so an operator's own marks are left alone); the wan egress program
+ * reads the uid back from it, and looks the source address up when the
+ * mark is not its own (no NAT, or someone else's mark).
+ */
+#define TAGIH_MARK_TAG		0x7a000000u
+#define TAGIH_MARK_TAG_MASK	0xff000000u
+#define TAGIH_MARK_UID_MASK	0x00ffffffu	/* max_subscribers <= 2^24 */
+
+struct tagih_rate {
+	__u64 down_Bps;		/* download (lan egress), bytes/s; 0 = free */
+	__u64 up_Bps;		/* upload (wan egress), bytes/s; 0 = free */
+};
+
+struct tagih_edt {
+	__u64 t_down;		/* departure of the last download packet, ns */
+	__u64 t_up;		/* CLOCK_MONOTONIC, as fq and bpf_ktime_get_ns */
+};
+
+enum tagih_sstat_idx {
+	TAGIH_SS_PASS = 0,	/* shaped subscriber, sent now */
+	TAGIH_SS_DELAY,		/* shaped subscriber, departure time set */
+	TAGIH_SS_DROP,		/* beyond the horizon: dropped */
+	TAGIH_SS_FREE,		/* known subscriber, no rate in that direction */
+	TAGIH_SS_UNKNOWN,	/* no subscriber (or not IP): untouched */
+	TAGIH_SS_MARK,		/* lan ingress: mark set */
+	TAGIH_SS_MAX,
+};
+#define TAGIH_SS_SLOTS		8
+
+#define TAGIH_NSEC_PER_SEC	1000000000ULL
+/* Longest horizon the agent accepts (shape_horizon_ms): keeps now +
+ * horizon + one packet's delay far from 2^64 ns. */
+#define TAGIH_SHAPE_HORIZON_MAX	(10 * TAGIH_NSEC_PER_SEC)
+#define TAGIH_SHAPE_HORIZON_DEF	(50 * 1000000ULL)	/* 50 ms */
+
+/*
+ * One EDT step: a packet of @len bytes at @now (ns) for a subscriber paced
+ * at @Bps bytes/s.  *@last is when the subscriber's line is free again:
+ * the departure of its last packet plus that packet's time on the line
+ * (len * 10^9 / Bps).  A packet leaves at max(now, *@last), and moves
+ * *@last on by its own time.  Returns
+ *   TAGIH_EDT_NOW    leave now (*@tstamp untouched),
+ *   TAGIH_EDT_LATER  *@tstamp set to the departure time,
+ *   TAGIH_EDT_DROP   the departure would be @horizon or more after now:
+ *                    *@last is given the packet's time back.
+ *
+ * Time math: skb lengths are < 2^32 and 10^9 < 2^30, so len * 10^9 < 2^62
+ * never wraps; the agent writes rates of 1 Mbit/s (125000 B/s) or more and
+ * horizons of at most TAGIH_SHAPE_HORIZON_MAX, so a legitimate *@last is
+ * less than now + 10 s + one 512 KiB packet (4.2 s) ahead, and adding to
+ * a CLOCK_MONOTONIC value (centuries from 2^64 ns) cannot wrap.  A *@tstamp
+ * that is in the past (0 for forwarded packets) or beyond the horizon
+ * (another clock's time) is taken as now; a *@last more than
+ * TAGIH_EDT_STALE_NS ahead (not something this code wrote: a garbage
+ * value) restarts the pace instead of dropping everything for ever.
+ *
+ * Several CPUs may send for one subscriber: *@last moves with an atomic
+ * add (TAGIH_EDT_FETCH_ADD, which returns the old value), so two packets
+ * never get the same departure.
+ */
+#define TAGIH_EDT_NOW	0
+#define TAGIH_EDT_LATER	1
+#define TAGIH_EDT_DROP	2
+#define TAGIH_EDT_STALE_NS	(60 * TAGIH_NSEC_PER_SEC)
+
+#ifndef TAGIH_EDT_FETCH_ADD
+#define TAGIH_EDT_FETCH_ADD(p, v) __sync_fetch_and_add((p), (v))
+#endif
+
+static inline __u64 tagih_edt_delay(__u32 len, __u64 Bps)
+{
+	return (__u64)len * TAGIH_NSEC_PER_SEC / Bps;
+}
+
+static inline int tagih_edt_step(__u64 *last, __u64 now, __u64 *tstamp,
+				 __u32 len, __u64 Bps, __u64 horizon)
+{
+	__u64 delay = tagih_edt_delay(len, Bps), t = *tstamp, l, depart;
+
+	if (t < now || t - now >= horizon)
+		t = now;
+	l = *(volatile __u64 *)last;
+	if (l <= t || l - now > TAGIH_EDT_STALE_NS) {
+		/* idle (or garbage): leave at t, the next one waits for it */
+		*(volatile __u64 *)last = t + delay;
+		return TAGIH_EDT_NOW;
+	}
+	depart = TAGIH_EDT_FETCH_ADD(last, delay);
+	if (depart <= t)	/* freed meanwhile (another CPU's reset) */
+		return TAGIH_EDT_NOW;
+	if (depart - now >= horizon) {
+		TAGIH_EDT_FETCH_ADD(last, -delay);
+		return TAGIH_EDT_DROP;
+	}
+	*tstamp = depart;
+	return TAGIH_EDT_LATER;
+}
+
 #endif /* TAGIH_H */

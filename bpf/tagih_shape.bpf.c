@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tagih_shape.bpf.c - the shaper: per-subscriber rates as earliest departure times (EDT) for the fq qdisc, and the upload mark behind NAT. */
+
+/*
+ * Three tc (SCHED_CLS) programs; the agent attaches them (agent/shape.c)
+ * with fq as the root qdisc of every lan and wan device:
+ *
+ *   tagih_shape_down  egress of a lan interface: downloads, keyed by the
+ *                     destination address (after the gateway's NAT has
+ *                     put the subscriber's own address back).
+ *   tagih_shape_up    egress of a wan interface: uploads, keyed by the uid
+ *                     in skb->mark when tagih_shape_mark put it there,
+ *                     else by the source address (no NAT, or a bridge).
+ *   tagih_shape_mark  ingress of a lan interface: puts TAGIH_MARK_TAG |
+ *                     uid into skb->mark (only when the mark is 0), so the
+ *                     wan egress knows whose upload a NATed packet is.
+ *
+ * The rate is the subscriber's in tagih_rate (the agent writes it from the
+ * store: the plan's speed, or its FUP speed); a packet of len bytes takes
+ * len / rate on the subscriber's line, and tagih_edt_step() (bpf/tagih.h)
+ * sets skb->tstamp to when the line is free for it.  fq holds each packet
+ * until its tstamp: no per-subscriber queue, class or lock, only one array
+ * entry per subscriber and direction.  A packet that would leave
+ * shape_horizon_ns or more from now is dropped here, before it is queued:
+ * for TCP that is the tail drop of a queue of horizon * rate bytes, the
+ * signal it backs off on.  The horizon is kept well below fq's own
+ * (horizon 10 s, horizon_drop), so fq itself never drops for it.
+ *
+ * The subscriber lookup is the meter's (this object includes
+ * bpf/tagih_meter.bpf.c; the agent loads it with the meter's maps reused):
+ * the DIR-16 table and the /64 table in front of the LPM tries, for
+ * IPv4, IPv6 and IPv4/IPv6 inside PPPoE (the parser is tagih_parse.h).
+ * Unknown addresses and subscribers without a rate pass untouched.  The
+ * meter's own programs in this object are never loaded.
+ *
+ * All programs return TC_ACT_UNSPEC (the next program in the chain runs)
+ * or TC_ACT_SHOT (horizon drop).
+ */
+#define TAGIH_SHAPE_BPF
+#include "bpf/tagih_meter.bpf.c"
+
+#define SHAPE_DOWN	0
+#define SHAPE_UP	1
+
+/* Set by the agent before load (shape_horizon_ms). */
+const volatile __u64 shape_horizon_ns = TAGIH_SHAPE_HORIZON_DEF;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct tagih_rate);
+	__uint(max_entries, TAGIH_DEF_MAX_SUBS);
+} tagih_rate SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct tagih_edt);
+	__uint(max_entries, TAGIH_DEF_MAX_SUBS);
+} tagih_edt SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct tagih_gstat);
+	__uint(max_entries, TAGIH_SS_SLOTS);
+} tagih_sstat SEC(".maps");
+
+static __always_inline void sstat_add(__u32 idx, __u32 len)
+{
+	struct tagih_gstat *g = bpf_map_lookup_elem(&tagih_sstat, &idx);
+
+	if (g) {
+		g->bytes += len;
+		g->pkts++;
+	}
+}
+
+/* The meter's lookup of one address: tables first, then the trie. */
+static __always_inline __u32 shape_uid(struct tagih_pkt *p, void *addr)
+{
+	struct tagih_pfx_val *pv;
+	__u32 uid;
+
+	uid = p->v6 ? v6h64_uid(addr) : v4dir_uid(addr);
+	if (uid != TAGIH_UID_NONE)
+		return uid;
+	pv = lpm_lookup(p, addr, &tagih_pfx4, &tagih_pfx6);
+	return pv ? pv->uid : TAGIH_UID_NONE;
+}
+
+/*
+ * Parse the skb's headers (pulling the first TC_PULL_LEN bytes linear
+ * only when the addresses lie beyond the linear data). TAGIH_K_IP or not.
+ */
+static __always_inline int shape_parse(struct __sk_buff *skb,
+				       struct tagih_pkt *p)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	__u32 len = skb->len;
+	int gso = skb->gso_size != 0, kind;
+
+	kind = tagih_parse(data, data_end, len, gso, p);
+	if (kind == TAGIH_K_OTHER && data + len > data_end) {
+		bpf_skb_pull_data(skb, len < TC_PULL_LEN ? len : TC_PULL_LEN);
+		data_end = (void *)(long)skb->data_end;
+		data = (void *)(long)skb->data;
+		kind = tagih_parse(data, data_end, len, gso, p);
+	}
+	return kind;
+}
+
+/* Pace one packet of uid in direction dir. */
+static __always_inline int shape_pace(struct __sk_buff *skb, __u32 uid,
+				      const int dir)
+{
+	struct tagih_rate *r;
+	struct tagih_edt *e;
+	__u64 Bps, tstamp, *last;
+	int v;
+
+	r = bpf_map_lookup_elem(&tagih_rate, &uid);
+	e = bpf_map_lookup_elem(&tagih_edt, &uid);
+	if (!r || !e) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	Bps = dir == SHAPE_DOWN ? r->down_Bps : r->up_Bps;
+	if (!Bps) {
+		sstat_add(TAGIH_SS_FREE, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	last = dir == SHAPE_DOWN ? &e->t_down : &e->t_up;
+	tstamp = skb->tstamp;
+	v = tagih_edt_step(last, bpf_ktime_get_ns(), &tstamp, skb->len, Bps,
+			   shape_horizon_ns);
+	if (v == TAGIH_EDT_DROP) {
+		sstat_add(TAGIH_SS_DROP, skb->len);
+		return TC_ACT_SHOT;
+	}
+	if (v == TAGIH_EDT_LATER) {
+		skb->tstamp = tstamp;
+		sstat_add(TAGIH_SS_DELAY, skb->len);
+	} else {
+		sstat_add(TAGIH_SS_PASS, skb->len);
+	}
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int tagih_shape_down(struct __sk_buff *skb)
+{
+	struct tagih_pkt p = {};
+	__u32 uid;
+
+	if (shape_parse(skb, &p) != TAGIH_K_IP) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	uid = shape_uid(&p, p.daddr);
+	if (uid == TAGIH_UID_NONE) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	return shape_pace(skb, uid, SHAPE_DOWN);
+}
+
+SEC("tc")
+int tagih_shape_up(struct __sk_buff *skb)
+{
+	struct tagih_pkt p = {};
+	__u32 mark = skb->mark, uid;
+
+	if ((mark & TAGIH_MARK_TAG_MASK) == TAGIH_MARK_TAG &&
+	    (mark & TAGIH_MARK_UID_MASK) != TAGIH_UID_NONE)
+		return shape_pace(skb, mark & TAGIH_MARK_UID_MASK, SHAPE_UP);
+	if (shape_parse(skb, &p) != TAGIH_K_IP) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	uid = shape_uid(&p, p.saddr);
+	if (uid == TAGIH_UID_NONE) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	return shape_pace(skb, uid, SHAPE_UP);
+}
+
+SEC("tc")
+int tagih_shape_mark(struct __sk_buff *skb)
+{
+	struct tagih_pkt p = {};
+	__u32 uid;
+
+	if (skb->mark || shape_parse(skb, &p) != TAGIH_K_IP)
+		return TC_ACT_UNSPEC;
+	uid = shape_uid(&p, p.saddr);
+	if (uid == TAGIH_UID_NONE || uid > TAGIH_MARK_UID_MASK)
+		return TC_ACT_UNSPEC;
+	skb->mark = TAGIH_MARK_TAG | uid;
+	sstat_add(TAGIH_SS_MARK, skb->len);
+	return TC_ACT_UNSPEC;
+}
