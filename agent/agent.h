@@ -14,6 +14,7 @@
 
 struct store;
 struct http;
+struct shape;
 
 /* The generation counters the CLI and tagihd bump (meta keys). */
 enum agent_gen { GEN_PREFIX, GEN_POLICY, GEN_GARDEN, GEN__MAX };
@@ -24,6 +25,7 @@ struct agent {
 	struct store *st;
 	struct meter meter;		/* the loaded meter: its maps, pinned */
 	struct mapsync *ms;
+	struct shape *shape;		/* NULL: not shaping */
 	struct drain drain;
 	struct http *http;
 	int lock_fd, pin_lock_fd;

@@ -15,6 +15,7 @@
 #include "agent/loader.h"
 #include "agent/notice.h"
 #include "agent/pinown.h"
+#include "agent/shape.h"
 #include "billing/store.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
@@ -137,6 +138,10 @@ int agent_setup(struct agent *a)
 		err = mapsync_open(&a->ms, &a->meter);
 	if (err)
 		return err;
+	/* metering and billing go on without it: a shaper that fails is said */
+	if (a->conf.shape && a->conf.n_lan + a->conf.n_wan > 0 &&
+	    shape_start(&a->shape, &a->meter, &a->conf))
+		pr_warn("shape: not shaping (see above)");
 	err = drain_init(&a->drain, a->st,
 			 meter_map_fd(&a->meter, TAGIH_MAP_CNT),
 			 (uint16_t)a->conf.gateway_id);
@@ -182,6 +187,9 @@ void agent_teardown(struct agent *a)
 	if (a->detach && a->drain.keys)
 		detach_all(a);
 	drain_fini(&a->drain);
+	/* the shaper goes with the agent: unshaped beats stale rates */
+	shape_stop(a->shape);
+	a->shape = NULL;
 	mapsync_close(a->ms);
 	meter_close(&a->meter);
 	store_close(a->st);

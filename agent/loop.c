@@ -10,6 +10,7 @@
 
 #include "agent/agent.h"
 #include "agent/http.h"
+#include "agent/shape.h"
 #include "billing/dunning.h"
 #include "billing/store.h"
 #include "lib/log.h"
@@ -66,6 +67,13 @@ int agent_sync_all(struct agent *a, const char *why)
 	int err;
 
 	err = mapsync_all(a->ms, a->st, &s);
+	if (a->shape) {
+		int e = shape_sync(a->shape, a->st, tt_now());
+
+		if (e)
+			pr_warn("shape: sync (%s): %s", why, strerror(-e));
+		err = err ?: e;
+	}
 	pthread_mutex_lock(&a->lock);
 	a->sync = s;
 	a->sync_full += s.full;
@@ -159,9 +167,11 @@ int agent_run(struct agent *a, int sfd)
 	uint64_t poll_ns = (uint64_t)a->conf.policy_poll_ms * 1000000ULL;
 	uint64_t drain_ns = (uint64_t)a->conf.interval * 1000000000ULL;
 	uint64_t dun_ns = (uint64_t)a->conf.dunning_interval * 1000000000ULL;
-	uint64_t now, next_poll, next_drain, next_dun;
+	uint64_t fup_ns = (uint64_t)a->conf.fup_check_ms * 1000000ULL;
+	uint64_t now, next_poll, next_drain, next_dun, next_fup;
 
 	now = tt_mono_ns();
+	next_fup = now + fup_ns;
 	next_poll = now + poll_ns;
 	next_drain = now + drain_ns;
 	next_dun = now + dun_ns;
@@ -171,6 +181,8 @@ int agent_run(struct agent *a, int sfd)
 		uint64_t next = next_poll < next_drain ? next_poll : next_drain;
 		int timeout_ms;
 
+		if (a->shape && next_fup < next)
+			next = next_fup;
 		now = tt_mono_ns();
 		timeout_ms = next > now ? (int)((next - now) / 1000000) + 1 : 0;
 		if (signal_seen(a, sfd, timeout_ms))
@@ -189,6 +201,10 @@ int agent_run(struct agent *a, int sfd)
 		if (now >= next_poll) {
 			poll_gens(a);
 			next_poll = now + poll_ns;
+		}
+		if (a->shape && now >= next_fup) {
+			shape_fup_check(a->shape, a->st, tt_now());
+			next_fup = now + fup_ns;
 		}
 	}
 }

@@ -24,6 +24,7 @@ static const char *const obx_events[OBX__EVENTS] = {
 	[OBX_SUSPENDED] = "suspended",
 	[OBX_PAYMENT] = "payment_received",
 	[OBX_RESTORED] = "restored",
+	[OBX_FUP_REACHED] = "fup_reached",
 };
 
 static const char *const obx_channels[OBX__CHANNELS] = {
@@ -248,6 +249,13 @@ static int obx_from_audit(MDB_txn *txn, struct store *st, unsigned channels,
 		return obx_fan_out(txn, st, channels,
 				   action[0] == 's' ? OBX_SUSPENDED :
 				   OBX_RESTORED, sub, ref, 0, 0, now);
+	}
+	if (!strcmp(action, "fup")) {
+		/* written once per crossing (billing/fup.c): its own event */
+		snprintf(ref, sizeof(ref), "audit:%lld.%u",
+			 (long long)bei64_get(key), be32_get(key + 8));
+		return obx_fan_out(txn, st, channels, OBX_FUP_REACHED, sub,
+				   ref, 0, 0, now);
 	}
 	return 0;
 }

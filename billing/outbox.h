@@ -36,6 +36,7 @@ enum outbox_event {
 	OBX_SUSPENDED,
 	OBX_PAYMENT,
 	OBX_RESTORED,
+	OBX_FUP_REACHED,	/* past the plan's FUP quota: slower until ... */
 	OBX__EVENTS
 };
 

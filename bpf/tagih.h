@@ -223,6 +223,15 @@ struct tagih_gstat {
 #define TAGIH_MARK_TAG_MASK	0xff000000u
 #define TAGIH_MARK_UID_MASK	0x00ffffffu	/* max_subscribers <= 2^24 */
 
+/*
+ * Without sch_fq (HTB mode): the agent's HTB root qdisc has handle
+ * TAGIH_HTB_MAJOR: and one class TAGIH_HTB_MAJOR:uid per shaped
+ * subscriber; tagih_htb_down/up put that class into skb->priority.  A
+ * class minor is 16 bits: uids above TAGIH_HTB_MAX_UID are not shaped.
+ */
+#define TAGIH_HTB_MAJOR		0x7au
+#define TAGIH_HTB_MAX_UID	0xffffu
+
 struct tagih_rate {
 	__u64 down_Bps;		/* download (lan egress), bytes/s; 0 = free */
 	__u64 up_Bps;		/* upload (wan egress), bytes/s; 0 = free */
@@ -240,6 +249,7 @@ enum tagih_sstat_idx {
 	TAGIH_SS_FREE,		/* known subscriber, no rate in that direction */
 	TAGIH_SS_UNKNOWN,	/* no subscriber (or not IP): untouched */
 	TAGIH_SS_MARK,		/* lan ingress: mark set */
+	TAGIH_SS_ACK,		/* pure TCP ACK: charged, sent now */
 	TAGIH_SS_MAX,
 };
 #define TAGIH_SS_SLOTS		8
@@ -311,6 +321,32 @@ static inline int tagih_edt_step(__u64 *last, __u64 now, __u64 *tstamp,
 	}
 	*tstamp = depart;
 	return TAGIH_EDT_LATER;
+}
+
+/*
+ * A pure TCP ACK of the subscriber (no payload): it is charged its time
+ * on the line like any packet, but leaves now instead of waiting behind
+ * the subscriber's own bulk data in the other direction's queue, so a
+ * saturated upload does not starve the download's ACKs (the classic
+ * asymmetric-line collapse).  Beyond the horizon it is dropped like any
+ * packet.  TAGIH_EDT_NOW or TAGIH_EDT_DROP.
+ */
+static inline int tagih_edt_charge(__u64 *last, __u64 now, __u32 len,
+				   __u64 Bps, __u64 horizon)
+{
+	__u64 delay = tagih_edt_delay(len, Bps), l, depart;
+
+	l = *(volatile __u64 *)last;
+	if (l <= now || l - now > TAGIH_EDT_STALE_NS) {
+		*(volatile __u64 *)last = now + delay;
+		return TAGIH_EDT_NOW;
+	}
+	depart = TAGIH_EDT_FETCH_ADD(last, delay);
+	if (depart > now && depart - now >= horizon) {
+		TAGIH_EDT_FETCH_ADD(last, -delay);
+		return TAGIH_EDT_DROP;
+	}
+	return TAGIH_EDT_NOW;
 }
 
 #endif /* TAGIH_H */

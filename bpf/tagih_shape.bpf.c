@@ -3,7 +3,8 @@
 
 /*
  * Three tc (SCHED_CLS) programs; the agent attaches them (agent/shape.c)
- * with fq as the root qdisc of every lan and wan device:
+ * with fq as the root qdisc of every lan and wan device (and two more for
+ * kernels without fq, tagih_htb_down/up, below):
  *
  *   tagih_shape_down  egress of a lan interface: downloads, keyed by the
  *                     destination address (after the gateway's NAT has
@@ -90,11 +91,27 @@ static __always_inline __u32 shape_uid(struct tagih_pkt *p, void *addr)
 }
 
 /*
+ * A TCP segment with ACK and no payload, SYN, FIN or RST: what a
+ * download sends back.  GSO packets carry payload by definition.
+ */
+static __always_inline int is_pure_ack(struct tagih_pkt *p, void *data_end,
+				       int gso)
+{
+	__u8 *l4 = p->l4;
+
+	if (gso || p->l4proto != IPPROTO_TCP || !p->l4off || p->l4room < 20 ||
+	    (void *)(l4 + 14) > data_end)
+		return 0;
+	return (l4[13] & 0x17) == 0x10 && p->l4room == (__u32)(l4[12] >> 4) * 4;
+}
+
+/*
  * Parse the skb's headers (pulling the first TC_PULL_LEN bytes linear
- * only when the addresses lie beyond the linear data). TAGIH_K_IP or not.
+ * only when the addresses lie beyond the linear data). TAGIH_K_IP or not;
+ * *ack: a pure TCP ACK.
  */
 static __always_inline int shape_parse(struct __sk_buff *skb,
-				       struct tagih_pkt *p)
+				       struct tagih_pkt *p, int *ack)
 {
 	void *data_end = (void *)(long)skb->data_end;
 	void *data = (void *)(long)skb->data;
@@ -102,18 +119,19 @@ static __always_inline int shape_parse(struct __sk_buff *skb,
 	int gso = skb->gso_size != 0, kind;
 
 	kind = tagih_parse(data, data_end, len, gso, p);
-	if (kind == TAGIH_K_OTHER && data + len > data_end) {
+	if (data + len > data_end && tc_short(p, kind, data_end)) {
 		bpf_skb_pull_data(skb, len < TC_PULL_LEN ? len : TC_PULL_LEN);
 		data_end = (void *)(long)skb->data_end;
 		data = (void *)(long)skb->data;
 		kind = tagih_parse(data, data_end, len, gso, p);
 	}
+	*ack = kind == TAGIH_K_IP && is_pure_ack(p, data_end, gso);
 	return kind;
 }
 
-/* Pace one packet of uid in direction dir. */
+/* Pace one packet of uid in direction dir (ack: a pure TCP ACK). */
 static __always_inline int shape_pace(struct __sk_buff *skb, __u32 uid,
-				      const int dir)
+				      int ack, const int dir)
 {
 	struct tagih_rate *r;
 	struct tagih_edt *e;
@@ -132,6 +150,13 @@ static __always_inline int shape_pace(struct __sk_buff *skb, __u32 uid,
 		return TC_ACT_UNSPEC;
 	}
 	last = dir == SHAPE_DOWN ? &e->t_down : &e->t_up;
+	if (ack) {
+		v = tagih_edt_charge(last, bpf_ktime_get_ns(), skb->len, Bps,
+				     shape_horizon_ns);
+		sstat_add(v == TAGIH_EDT_DROP ? TAGIH_SS_DROP : TAGIH_SS_ACK,
+			  skb->len);
+		return v == TAGIH_EDT_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+	}
 	tstamp = skb->tstamp;
 	v = tagih_edt_step(last, bpf_ktime_get_ns(), &tstamp, skb->len, Bps,
 			   shape_horizon_ns);
@@ -153,8 +178,9 @@ int tagih_shape_down(struct __sk_buff *skb)
 {
 	struct tagih_pkt p = {};
 	__u32 uid;
+	int ack;
 
-	if (shape_parse(skb, &p) != TAGIH_K_IP) {
+	if (shape_parse(skb, &p, &ack) != TAGIH_K_IP) {
 		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
 		return TC_ACT_UNSPEC;
 	}
@@ -163,7 +189,7 @@ int tagih_shape_down(struct __sk_buff *skb)
 		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
 		return TC_ACT_UNSPEC;
 	}
-	return shape_pace(skb, uid, SHAPE_DOWN);
+	return shape_pace(skb, uid, ack, SHAPE_DOWN);
 }
 
 SEC("tc")
@@ -171,11 +197,14 @@ int tagih_shape_up(struct __sk_buff *skb)
 {
 	struct tagih_pkt p = {};
 	__u32 mark = skb->mark, uid;
+	int kind, ack;
 
+	kind = shape_parse(skb, &p, &ack);
 	if ((mark & TAGIH_MARK_TAG_MASK) == TAGIH_MARK_TAG &&
 	    (mark & TAGIH_MARK_UID_MASK) != TAGIH_UID_NONE)
-		return shape_pace(skb, mark & TAGIH_MARK_UID_MASK, SHAPE_UP);
-	if (shape_parse(skb, &p) != TAGIH_K_IP) {
+		return shape_pace(skb, mark & TAGIH_MARK_UID_MASK, ack,
+				  SHAPE_UP);
+	if (kind != TAGIH_K_IP) {
 		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
 		return TC_ACT_UNSPEC;
 	}
@@ -184,8 +213,93 @@ int tagih_shape_up(struct __sk_buff *skb)
 		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
 		return TC_ACT_UNSPEC;
 	}
-	return shape_pace(skb, uid, SHAPE_UP);
+	return shape_pace(skb, uid, ack, SHAPE_UP);
 }
+
+/* --- HTB classes (kernels without sch_fq) ------------------------------------- */
+
+/*
+ * The same lookup, for an HTB root qdisc of handle TAGIH_HTB_MAJOR: that
+ * kernel has no fq, so no qdisc honours skb->tstamp.  The agent keeps one
+ * HTB class TAGIH_HTB_MAJOR:uid per shaped subscriber (rate = the plan's);
+ * these programs put the packet's class into skb->priority, which HTB
+ * takes as the class before any filter.  A subscriber without a rate in
+ * that direction (no class) is left to HTB's default: sent directly.
+ */
+static __always_inline int htb_class(struct __sk_buff *skb, __u32 uid,
+				     int ack, const int dir)
+{
+	struct tagih_rate *r = bpf_map_lookup_elem(&tagih_rate, &uid);
+	__u64 Bps;
+
+	if (!r || uid > TAGIH_HTB_MAX_UID) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	Bps = dir == SHAPE_DOWN ? r->down_Bps : r->up_Bps;
+	if (!Bps) {
+		sstat_add(TAGIH_SS_FREE, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	/*
+	 * A pure ACK goes straight out (priority = the qdisc's own handle
+	 * is HTB's "direct"): HTB cannot charge a packet without queueing
+	 * it, so in this mode ACKs are not counted against the rate.
+	 */
+	if (ack) {
+		skb->priority = TAGIH_HTB_MAJOR << 16;
+		sstat_add(TAGIH_SS_ACK, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	skb->priority = TAGIH_HTB_MAJOR << 16 | uid;
+	sstat_add(TAGIH_SS_DELAY, skb->len);
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int tagih_htb_down(struct __sk_buff *skb)
+{
+	struct tagih_pkt p = {};
+	__u32 uid;
+	int ack;
+
+	if (shape_parse(skb, &p, &ack) != TAGIH_K_IP) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	uid = shape_uid(&p, p.daddr);
+	if (uid == TAGIH_UID_NONE) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	return htb_class(skb, uid, ack, SHAPE_DOWN);
+}
+
+SEC("tc")
+int tagih_htb_up(struct __sk_buff *skb)
+{
+	struct tagih_pkt p = {};
+	__u32 mark = skb->mark, uid;
+	int kind, ack;
+
+	kind = shape_parse(skb, &p, &ack);
+	if ((mark & TAGIH_MARK_TAG_MASK) == TAGIH_MARK_TAG &&
+	    (mark & TAGIH_MARK_UID_MASK) != TAGIH_UID_NONE)
+		return htb_class(skb, mark & TAGIH_MARK_UID_MASK, ack,
+				 SHAPE_UP);
+	if (kind != TAGIH_K_IP) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	uid = shape_uid(&p, p.saddr);
+	if (uid == TAGIH_UID_NONE) {
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+		return TC_ACT_UNSPEC;
+	}
+	return htb_class(skb, uid, ack, SHAPE_UP);
+}
+
+/* --- the upload mark ------------------------------------------------------------ */
 
 SEC("tc")
 int tagih_shape_mark(struct __sk_buff *skb)
@@ -193,7 +307,9 @@ int tagih_shape_mark(struct __sk_buff *skb)
 	struct tagih_pkt p = {};
 	__u32 uid;
 
-	if (skb->mark || shape_parse(skb, &p) != TAGIH_K_IP)
+	int ack;
+
+	if (skb->mark || shape_parse(skb, &p, &ack) != TAGIH_K_IP)
 		return TC_ACT_UNSPEC;
 	uid = shape_uid(&p, p.saddr);
 	if (uid == TAGIH_UID_NONE || uid > TAGIH_MARK_UID_MASK)

@@ -88,6 +88,26 @@ static const struct conf_opt conf_opts[] = {
 	INT(notice_conn_per_ip, "agent", 0, 256, "16",
 	    "Connections one client address may hold open to the notice "
 	    "page; more are closed at once (0 = no limit)."),
+	BOOL(shape, "agent", "yes",
+	     "Shape every subscriber to its plan's speed (--down-mbps, "
+	     "--up-mbps, FUP): fq becomes the root qdisc of the lan and wan "
+	     "interfaces and a tc program sets each packet's departure time "
+	     "(EDT). A device whose root qdisc is someone else's (HTB, CAKE) "
+	     "is left alone and not shaped."),
+	STR(shape_mode, "agent", "auto",
+	    "How subscribers are shaped. edt: fq at the root, each packet's "
+	    "departure time set in tc (one array entry per subscriber, no "
+	    "classes); htb: one HTB class per shaped subscriber, chosen in tc "
+	    "by the same lookup (for kernels without sch_fq); auto: edt when "
+	    "the kernel has sch_fq, else htb.",
+	    .choices = "auto|edt|htb"),
+	INT(shape_horizon_ms, "agent", 5, 10000, "50",
+	    "Most a shaped subscriber's packets may wait: a packet that would "
+	    "leave later is dropped (the queue is horizon x rate bytes, "
+	    "TCP backs off on the drop)."),
+	INT(fup_check_ms, "agent", 100, 10000, "1000",
+	    "How often the agent compares FUP subscribers' usage (store + "
+	    "live counters) with their quota."),
 	/* billing */
 	STR(operator_name, "billing", NULL,
 	    "Operator name printed on invoices."),

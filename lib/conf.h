@@ -45,6 +45,10 @@ struct tagih_conf {
 	int64_t dunning_interval;
 	char *notice_listen;
 	int64_t notice_conn_per_ip;
+	bool shape;
+	char *shape_mode;
+	int64_t shape_horizon_ms;
+	int64_t fup_check_ms;
 	/* billing */
 	char *operator_name;
 	char *operator_address;

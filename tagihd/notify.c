@@ -63,6 +63,10 @@ static const struct tpl tpl_id[OBX__EVENTS] = {
 	[OBX_RESTORED] = { "Layanan internet aktif kembali",
 		"Halo {name}, layanan internet Anda sudah aktif kembali. "
 		"Terima kasih!\n{operator}" },
+	[OBX_FUP_REACHED] = { "Kuota FUP tercapai",
+		"Halo {name}, pemakaian internet Anda periode ini sudah "
+		"melewati batas FUP, kecepatan diturunkan sampai periode "
+		"berikutnya.\n{operator}" },
 };
 
 static const struct tpl tpl_en[OBX__EVENTS] = {
@@ -88,6 +92,10 @@ static const struct tpl tpl_en[OBX__EVENTS] = {
 	[OBX_RESTORED] = { "Internet service restored",
 		"Hello {name}, your internet service is active again. "
 		"Thank you!\n{operator}" },
+	[OBX_FUP_REACHED] = { "Fair-usage quota reached",
+		"Hello {name}, your usage this period has passed the "
+		"fair-usage quota: your speed is lower until the next "
+		"period.\n{operator}" },
 };
 
 struct vars {
@@ -487,7 +495,8 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 	case OBX_EMAIL:
 		pdf[0] = '\0';
 		if (c->invoice_pdf_dir && m->r.event != OBX_PAYMENT &&
-		    m->r.event != OBX_SUSPENDED && m->r.event != OBX_RESTORED) {
+		    m->r.event != OBX_SUSPENDED && m->r.event != OBX_RESTORED &&
+		    m->r.event != OBX_FUP_REACHED) {
 			snprintf(pdf, sizeof(pdf), "%s/%s.pdf",
 				 c->invoice_pdf_dir, m->r.ref);
 			/* invoice numbers hold '/': files use '-' */
