@@ -78,6 +78,7 @@ struct shape {
 	void *percpu;		/* one tagih_cnt lookup */
 	struct shape_dev dev[SHAPE_MAX_DEVS];
 	int ndev;
+	bool up, up_failed;	/* devices set up (at the first rate) */
 	struct shape_stats st;
 };
 
@@ -496,22 +497,49 @@ int shape_start(struct shape **out, const struct meter *m,
 			goto fail;
 		}
 		sh->ndev++;
-		err = dev_up(sh, d);
-		if (err == -EEXIST)	/* an operator's qdisc: said, skipped */
-			continue;
-		if (err)
-			goto fail;
-		sh->st.devices++;
 	}
-	pr_info("shape: %s on %d device%s, horizon %lld ms",
-		sh->mode == SHAPE_EDT ? "EDT" : "HTB", sh->st.devices,
-		sh->st.devices == 1 ? "" : "s",
-		(long long)conf->shape_horizon_ms);
 	*out = sh;
 	return 0;
 fail:
 	shape_stop(sh);
 	return err;
+}
+
+/*
+ * The devices' root qdiscs and filters, when the first subscriber gets a
+ * rate: a gateway whose plans have no speed is left as it was. 0 or
+ * -errno (logged; not tried again: the log says why).
+ */
+static int devs_up(struct shape *sh)
+{
+	int i, err = 0;
+
+	if (sh->up || sh->up_failed)
+		return sh->up_failed ? -EIO : 0;
+	for (i = 0; i < sh->ndev; i++) {
+		err = dev_up(sh, &sh->dev[i]);
+		if (err == -EEXIST) {	/* an operator's qdisc: said, skipped */
+			err = 0;
+			continue;
+		}
+		if (err)
+			break;
+		sh->st.devices++;
+	}
+	if (err) {
+		pr_warn("shape: not shaping: %s", strerror(-err));
+		for (i = 0; i < sh->ndev; i++)
+			dev_down(&sh->dev[i]);
+		sh->st.devices = 0;
+		sh->up_failed = true;
+		return err;
+	}
+	sh->up = true;
+	pr_info("shape: %s on %d device%s, horizon %llu ms",
+		sh->mode == SHAPE_EDT ? "EDT" : "HTB", sh->st.devices,
+		sh->st.devices == 1 ? "" : "s",
+		(unsigned long long)(sh->horizon_ns / 1000000));
+	return 0;
 }
 
 void shape_stop(struct shape *sh)
@@ -780,8 +808,19 @@ int shape_sync(struct shape *sh, struct store *st, int64_t now)
 	store_abort(c.txn);
 	if (err)
 		return err;
-	err = rates_apply(sh);
 	sh->st.fup_watch = sh->nwatch;
+	if (!sh->up) {
+		uint32_t uid;
+
+		for (uid = 1; uid < sh->max; uid++)
+			if (sh->want[uid].down_Bps || sh->want[uid].up_Bps)
+				break;
+		if (uid == sh->max)
+			return c.err;	/* nobody shaped: devices untouched */
+		if (devs_up(sh))
+			return c.err;
+	}
+	err = rates_apply(sh);
 	return c.err ?: err;
 }
 

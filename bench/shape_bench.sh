@@ -22,9 +22,10 @@
 #         on wan0, made by the agent (tc -batch), chosen by tagih_htb_down/up
 #   edt   shape_mode = edt: fq at the root, tagih_shape_down/up; skipped
 #         (n/a) on a kernel without sch_fq
-# CPU: busy jiffies of the whole machine (/proc/stat) over the load,
-# per Gbit/s carried (100% = one CPU busy).  The machine is shared: compare
-# the columns of one run, never numbers of two runs.
+# CPU: busy jiffies of the whole machine (/proc/stat) over the load, less
+# the busy share of the 3 s before it (other work on a shared machine), per
+# Gbit/s carried (1.0 = one CPU busy).  Compare the columns of one run,
+# never numbers of two runs.
 #
 # Environment: BUILD (build), ROUNDS (3), T (8 s), SUBS (10000).
 # Run as root from the repository: bench/shape_bench.sh.
@@ -134,7 +135,9 @@ pct() { grep -o 'time=[0-9.]*' "$1" | cut -d= -f2 | sort -g |
 
 declare -A GBPS CPU P50I P99I P50L P99L NA
 one() {	# CFG ROUND
-	local cfg=$1 r=$2 i pids=() b0 b1 bits=0 js
+	local cfg=$1 r=$2 i pids=() b0 b1 i0 i1 bits=0 js
+	# the machine is shared: what it burns idle (3 s) is taken off
+	i0=($(busy)); sleep 3; i1=($(busy))
 	b0=($(busy))
 	for (( i = 0; i < ${#LOADED[@]}; i++ )); do
 		tg_bg tg_iperf cl "$TG_TMP/$cfg-$r-$i.json" -c $TG_UP4 -p $((5201 + i)) \
@@ -152,8 +155,10 @@ one() {	# CFG ROUND
 	done
 	GBPS[$cfg,$r]=$(awk -v b="$bits" 'BEGIN { printf "%.3f", b / 1e9 }')
 	# busy CPUs (1.0 = one CPU) per Gbit/s
-	CPU[$cfg,$r]=$(awk -v bb="$((b1[0] - b0[0]))" -v tt="$((b1[1] - b0[1]))" -v n="$(nproc)" -v g="${GBPS[$cfg,$r]}" \
-		'BEGIN { printf "%.3f", (tt ? bb / tt * n : 0) / (g > 0 ? g : 1) }')
+	CPU[$cfg,$r]=$(awk -v bb="$((b1[0] - b0[0]))" -v tt="$((b1[1] - b0[1]))" \
+		-v ib="$((i1[0] - i0[0]))" -v it="$((i1[1] - i0[1]))" -v n="$(nproc)" -v g="${GBPS[$cfg,$r]}" \
+		'BEGIN { l = tt ? bb / tt : 0; z = it ? ib / it : 0; d = l - z; if (d < 0) d = 0
+			printf "%.3f", d * n / (g > 0 ? g : 1) }')
 	P50I[$cfg,$r]=$(pct "$TG_TMP/$cfg-$r-ping-idle" 50); P99I[$cfg,$r]=$(pct "$TG_TMP/$cfg-$r-ping-idle" 99)
 	P50L[$cfg,$r]=$(pct "$TG_TMP/$cfg-$r-ping-load" 50); P99L[$cfg,$r]=$(pct "$TG_TMP/$cfg-$r-ping-load" 99)
 	printf '  %-4s round %d: %s Gbit/s, %s CPU/Gbit/s, ping idle p50 %s p99 %s ms, loaded p50 %s p99 %s ms\n' \

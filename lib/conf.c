@@ -90,10 +90,11 @@ static const struct conf_opt conf_opts[] = {
 	    "page; more are closed at once (0 = no limit)."),
 	BOOL(shape, "agent", "yes",
 	     "Shape every subscriber to its plan's speed (--down-mbps, "
-	     "--up-mbps, FUP): fq becomes the root qdisc of the lan and wan "
-	     "interfaces and a tc program sets each packet's departure time "
-	     "(EDT). A device whose root qdisc is someone else's (HTB, CAKE) "
-	     "is left alone and not shaped."),
+	     "--up-mbps, FUP) on the lan (downloads) and wan (uploads) "
+	     "interfaces, see shape_mode. The agent replaces a default root "
+	     "qdisc (noqueue, pfifo_fast, fq_codel, mq) and gives it back when "
+	     "it stops; a device whose root qdisc is the operator's own (HTB, "
+	     "CAKE) is left alone and not shaped."),
 	STR(shape_mode, "agent", "auto",
 	    "How subscribers are shaped. edt: fq at the root, each packet's "
 	    "departure time set in tc (one array entry per subscriber, no "

@@ -8,7 +8,7 @@ CLI_SRCS := tools/tagih.c tools/cli.c tools/cliout.c tools/clitab.c tools/clidoc
 	tools/cmd_notify.c tools/cmd_pay.c tools/cmd_plan.c \
 	tools/cmd_report.c tools/cmd_usage.c \
 	tools/sub/sub.c tools/sub/form.c tools/sub/show.c tools/sub/ip.c \
-	tools/sub/bill.c tools/sub/link.c tools/sub/pdp.c tools/sub/isolir.c
+	tools/sub/bill.c tools/sub/link.c tools/sub/pdp.c tools/sub/isolir.c tools/sub/fup.c
 CLI := $(BUILD)/tagih
 $(CLI): $(call obj,$(CLI_SRCS)) $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BILLING) $(LIBS_LIB))

@@ -154,4 +154,24 @@ tg_iperf s2 "$TG_TMP/s2-fup2.json" -c $TG_UP6 -p 5206 -t 4 -O 1 -R || tg_die "ip
 R=$(mbps "$TG_TMP/s2-fup2.json")
 within "$R" 50 10 || tg_die "after a restart s2 ran $R Mbit/s, FUP 50"
 tg_log "after a restart: still FUP ($R Mbit/s), one event"
+
+# a top-up gives the normal rate back at once
+cli sub fup s2 --topup-gb 1 >/dev/null || tg_die "sub fup --topup-gb"
+cli --json sub fup s2 | jq -e '.reached == false and .topup_bytes == 1000000000' >/dev/null ||
+	tg_die "after a top-up: $(cli --json sub fup s2)"
+sleep 1
+tg_iperf s2 "$TG_TMP/s2-topup.json" -c $TG_UP6 -p 5206 -t 4 -O 1 -R || tg_die "iperf3 after top-up"
+R=$(mbps "$TG_TMP/s2-topup.json")
+within "$R" 200 10 || tg_die "after a top-up s2 ran $R Mbit/s, plan 200"
+tg_log "after a 1 GB top-up: $R Mbit/s"
+
+# the next period starts at the normal rate (a fresh agent, a December clock)
+tg_agent_stop || tg_die "agent did not stop"
+TAGIH_NOW=2026-12-02T10:00:00+07:00 TG_INTERVAL=1 tg_agent_start --config "$CONF" ||
+	tg_die "agent (December) did not start"
+sleep 1
+tg_iperf s2 "$TG_TMP/s2-dec.json" -c $TG_UP6 -p 5206 -t 2 -R || tg_die "iperf3 in December"
+R=$(mbps "$TG_TMP/s2-dec.json")
+within "$R" 200 10 || tg_die "in the next period s2 ran $R Mbit/s, plan 200"
+tg_log "next period: $R Mbit/s until its own quota"
 echo "PASS: shaping (10/30 +-10% at once, unshaped unaffected, NAT upload), plan change ${DT} ms, FUP after ${TC}s, one event"

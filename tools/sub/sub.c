@@ -44,6 +44,15 @@ static const struct cli_cmd sub_cmds[] = {
 	  "move the subscriber to another plan from a day",
 	  "A plan change splits the billing period by days: the old plan up "
 	  "to the day before --from, the new plan from it." },
+	{ "fup", "ID", 1, sub_fup_opts, sub_cmd_fup,
+	  "the subscriber's FUP this period; --topup-gb adds quota",
+	  "Shows the period, the bytes drained into the store so far (the "
+	  "agent also counts what its counters hold beyond the last drain), "
+	  "the plan's FUP quota and this period's top-ups, and whether FUP "
+	  "was reached. --topup-gb G adds G GB to this period's quota: a "
+	  "subscriber past FUP gets the plan's normal speed back within a "
+	  "second, until it passes the new quota (a new FUP event).",
+	  CLI_CMD_JSON },
 	{ "terminate", "ID", 1, sub_terminate_opts, sub_cmd_terminate,
 	  "end the subscription",
 	  "Terminating on DATE bills up to the day before DATE." },

@@ -47,5 +47,8 @@ extern const struct cli_opt sub_suspend_opts[], sub_restore_opts[],
 int sub_cmd_suspend(struct cli *c, struct cli_args *a);
 int sub_cmd_restore(struct cli *c, struct cli_args *a);
 int sub_cmd_hold(struct cli *c, struct cli_args *a);
+/* fup.c: fup */
+extern const struct cli_opt sub_fup_opts[];
+int sub_cmd_fup(struct cli *c, struct cli_args *a);
 
 #endif
