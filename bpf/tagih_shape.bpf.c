@@ -4,7 +4,9 @@
 /*
  * Three tc (SCHED_CLS) programs; the agent attaches them (agent/shape.c)
  * with fq as the root qdisc of every lan and wan device (and two more for
- * kernels without fq, tagih_htb_down/up, below):
+ * kernels without fq, tagih_htb_down/up, below).  A pure TCP ACK is
+ * charged its time but never delayed (tagih_edt_charge), so a saturated
+ * direction does not starve the other direction's ACKs:
  *
  *   tagih_shape_down  egress of a lan interface: downloads, keyed by the
  *                     destination address (after the gateway's NAT has
@@ -306,7 +308,6 @@ int tagih_shape_mark(struct __sk_buff *skb)
 {
 	struct tagih_pkt p = {};
 	__u32 uid;
-
 	int ack;
 
 	if (skb->mark || shape_parse(skb, &p, &ack) != TAGIH_K_IP)

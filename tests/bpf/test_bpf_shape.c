@@ -103,17 +103,20 @@ static __u64 sstat_pkts(__u32 idx)
 	return n;
 }
 
-/* One skb through prog: tstamp and mark in and out; returns the action. */
+/* One skb through prog: tstamp, mark, priority in and out; the action. */
 struct run {
 	__u64 tstamp;
 	__u32 mark;
+	__u32 priority;
+	__u8 tcp_flags;	/* written into a TCP frame's header when set */
 	__u64 t0, t1;	/* CLOCK_MONOTONIC before and after the run */
 };
 
 static int run_skb(struct bpf_program *prog, const struct pkt *p,
 		   struct run *r)
 {
-	struct __sk_buff ctx = { .tstamp = r->tstamp, .mark = r->mark };
+	struct __sk_buff ctx = { .tstamp = r->tstamp, .mark = r->mark,
+				 .priority = r->priority };
 	__u8 buf[2048];
 	__u32 iplen;
 	int len = build(buf, p, &iplen);
@@ -122,12 +125,16 @@ static int run_skb(struct bpf_program *prog, const struct pkt *p,
 		    .ctx_size_in = sizeof(ctx), .ctx_out = &ctx,
 		    .ctx_size_out = sizeof(ctx), .repeat = 1);
 
+	if (r->tcp_flags && p->proto == IPPROTO_TCP)
+		buf[pkt_l2len(p) + (strchr(p->src, ':') ? 40 : 20) + 13] =
+			r->tcp_flags;
 	r->t0 = mono_ns();
 	ck_assert_int_eq(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts),
 			 0);
 	r->t1 = mono_ns();
 	r->tstamp = ctx.tstamp;
 	r->mark = ctx.mark;
+	r->priority = ctx.priority;
 	return (int)opts.retval;
 }
 
@@ -378,6 +385,78 @@ START_TEST(test_mark_then_upload_by_mark)
 }
 END_TEST
 
+/* --- pure ACKs and HTB classes --------------------------------------------- */
+
+/* A pure ACK (TCP, no payload) to 10.0.0.5. */
+static const struct pkt ack4 = { .src = "1.1.1.1", .dst = "10.0.0.5",
+				 .proto = IPPROTO_TCP, .sport = 443,
+				 .dport = 40000 };
+
+START_TEST(test_ack_charged_not_delayed)
+{
+	const __u64 Bps = MBIT_BPS(10);
+	struct pkt data = ack4;
+	struct run r = { .tcp_flags = 0x10 };
+	__u64 before, delay = (__u64)frame_len(&ack4) * 1000000000ULL / Bps;
+	int i;
+
+	data.paylen = 1000;	/* with payload: paced */
+	put_pfx("10.0.0.5", 32, 1);
+	put_rate(1, Bps, 0);
+	for (i = 0; i < 5; i++) {
+		r.tstamp = 0;
+		run_skb(sh->progs.tagih_shape_down, &data, &r);
+	}
+	ck_assert_uint_ne(r.tstamp, 0);	/* the line is busy */
+	before = get_edt(1).t_down;
+	r.tstamp = 0;
+	ck_assert_int_eq(run_skb(sh->progs.tagih_shape_down, &ack4, &r),
+			 TC_ACT_UNSPEC);
+	ck_assert_uint_eq(r.tstamp, 0);	/* leaves now */
+	ck_assert_uint_eq(get_edt(1).t_down, before + delay);	/* charged */
+	ck_assert_uint_eq(sstat_pkts(TAGIH_SS_ACK), 1);
+	/* a data packet after it waits for the ACK's time too */
+	r.tstamp = 0;
+	run_skb(sh->progs.tagih_shape_down, &data, &r);
+	ck_assert_uint_eq(r.tstamp, before + delay);
+}
+END_TEST
+
+START_TEST(test_htb_class_in_priority)
+{
+	struct pkt data = ack4, other = ack4;
+	struct run r = { .priority = 3, .tcp_flags = 0x10 };
+
+	data.paylen = 1000;
+	other.dst = "10.0.0.6";
+	put_pfx("10.0.0.5", 32, 0x1234);
+	put_pfx("10.0.0.6", 32, 0x1235);
+	put_rate(0x1234, MBIT_BPS(10), 0);
+	put_rate(0x1235, 0, MBIT_BPS(10));	/* download free */
+	ck_assert_int_eq(run_skb(sh->progs.tagih_htb_down, &data, &r),
+			 TC_ACT_UNSPEC);
+	ck_assert_uint_eq(r.priority, TAGIH_HTB_MAJOR << 16 | 0x1234);
+	ck_assert_uint_eq(r.tstamp, 0);
+	/* a pure ACK: HTB's direct class (the qdisc's own handle) */
+	r.priority = 3;
+	run_skb(sh->progs.tagih_htb_down, &ack4, &r);
+	ck_assert_uint_eq(r.priority, TAGIH_HTB_MAJOR << 16);
+	/* no rate in this direction: priority untouched */
+	r.priority = 3;
+	run_skb(sh->progs.tagih_htb_down, &other, &r);
+	ck_assert_uint_eq(r.priority, 3);
+	/* uploads by the mark */
+	r.priority = 3;
+	r.mark = TAGIH_MARK_TAG | 0x1235;
+	other.src = "203.0.113.1";
+	other.dst = "1.1.1.1";
+	run_skb(sh->progs.tagih_htb_up, &data, &r);
+	ck_assert_uint_eq(r.priority, TAGIH_HTB_MAJOR << 16 | 0x1235);
+	/* the EDT map is never touched in HTB mode */
+	ck_assert_uint_eq(get_edt(0x1234).t_down, 0);
+}
+END_TEST
+
 /* --- the math alone (userspace) ---------------------------------------------- */
 
 START_TEST(test_step_math_bounds)
@@ -436,6 +515,8 @@ static Suite *shape_suite(void)
 	tcase_add_test(tc, test_free_and_unknown_pass);
 	tcase_add_test(tc, test_ipv6_and_pppoe);
 	tcase_add_test(tc, test_mark_then_upload_by_mark);
+	tcase_add_test(tc, test_ack_charged_not_delayed);
+	tcase_add_test(tc, test_htb_class_in_priority);
 	tcase_add_test(tc, test_step_math_bounds);
 	suite_add_tcase(s, tc);
 	return s;
