@@ -147,8 +147,11 @@ static int run_tc(char *const argv[], char *out, size_t n)
 	return run_tc_q(argv, out, n, false);
 }
 
-/* The kind of dev's root qdisc ("noqueue", "fq", "htb"...). 0 or -errno. */
-static int root_kind(const char *dev, char *kind, size_t n)
+/*
+ * The kind of dev's root qdisc ("noqueue", "fq", "htb"...) and whether its
+ * handle is ours (TAGIH_HTB_MAJOR:). 0 or -errno.
+ */
+static int root_kind(const char *dev, char *kind, size_t n, bool *ours)
 {
 	char *argv[] = { "tc", "-j", "qdisc", "show", "dev", (char *)dev,
 			 "root", NULL };
@@ -167,6 +170,9 @@ static int root_kind(const char *dev, char *kind, size_t n)
 		return -EIO;
 	}
 	snprintf(kind, n, "%s", json_string_value(json_object_get(q, "kind")));
+	*ours = json_is_string(json_object_get(q, "handle")) &&
+		!strcmp(json_string_value(json_object_get(q, "handle")),
+			HTB_HANDLE);
 	json_decref(j);
 	return 0;
 }
@@ -250,20 +256,20 @@ static int fq_up(struct shape_dev *d, const char *kind, bool probe)
  * An HTB of ours from an earlier run is replaced, so no stale class stays.
  * 0, -EEXIST (the operator's root qdisc) or -errno.
  */
-static int htb_up(struct shape_dev *d, const char *kind)
+static int htb_up(struct shape_dev *d, const char *kind, bool ours)
 {
 	char *del[] = { "tc", "qdisc", "del", "dev", d->name, "root", NULL };
 	char *add[] = { "tc", "qdisc", "add", "dev", d->name, "root", "handle",
 			HTB_HANDLE, "htb", "default", "0", NULL };
 	int rc;
 
-	if (!kind_is_default(kind) && strcmp(kind, "htb")) {
+	if (!kind_is_default(kind) && !(ours && !strcmp(kind, "htb"))) {
 		pr_warn("shape: %s: root qdisc is %s, not a default one: left "
 			"alone, %s not shaped", d->name, kind,
 			d->role == DEV_LAN ? "downloads" : "uploads");
 		return -EEXIST;
 	}
-	if (!strcmp(kind, "htb") || !strcmp(kind, "fq"))
+	if (!strcmp(kind, "htb"))
 		run_tc(del, NULL, 0);	/* ours from an earlier run */
 	rc = run_tc(add, NULL, 0);
 	if (rc) {
@@ -333,9 +339,10 @@ static void tc_detach(struct shape_dev *d, enum bpf_tc_attach_point where)
 static int dev_root(struct shape *sh, struct shape_dev *d)
 {
 	char kind[32];
+	bool ours = false;
 	int rc;
 
-	rc = root_kind(d->name, kind, sizeof(kind));
+	rc = root_kind(d->name, kind, sizeof(kind), &ours);
 	if (rc) {
 		pr_warn("shape: %s: cannot read the root qdisc (tc): %s",
 			d->name, strerror(-rc));
@@ -344,12 +351,12 @@ static int dev_root(struct shape *sh, struct shape_dev *d)
 	if (sh->mode == SHAPE_EDT)
 		return fq_up(d, kind, false);
 	if (sh->mode == SHAPE_HTB)
-		return htb_up(d, kind);
+		return htb_up(d, kind, ours);
 	rc = fq_up(d, kind, true);
 	if (rc == -EOPNOTSUPP) {
 		pr_info("shape: no sch_fq in this kernel: HTB classes");
 		sh->mode = SHAPE_HTB;
-		return htb_up(d, kind);
+		return htb_up(d, kind, ours);
 	}
 	if (!rc)
 		sh->mode = SHAPE_EDT;
@@ -745,9 +752,19 @@ static int rates_apply(struct shape *sh)
 	int err = 0, e, nhtb = 0;
 
 	if (sh->mode == SHAPE_HTB) {
-		if (!sh->batch[0])
+		if (!sh->batch[0]) {
+			/* made once, exclusively (O_EXCL): root's in /tmp */
+			int fd;
+
 			snprintf(sh->batch, sizeof(sh->batch),
-				 "/tmp/tagih-shape-%d.tc", (int)getpid());
+				 "/tmp/tagih-shape-XXXXXX");
+			fd = mkostemp(sh->batch, O_CLOEXEC);
+			if (fd < 0) {
+				sh->batch[0] = '\0';
+				return -errno;
+			}
+			close(fd);
+		}
 		f = fopen(sh->batch, "we");
 		if (!f)
 			return -errno;

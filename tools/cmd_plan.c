@@ -71,14 +71,13 @@ static void plan_print(const struct plan_rec *p)
 {
 	char a[40], b[40], m[40], k[40];
 
-	printf("%-20s %-7s %14s %12s %8llu GB %12s %12s\n", p->name,
+	printf("%-20s %-7s %14s %12s %8llu GB %12s %12s", p->name,
 	       rate_plan_type_str(p->terms.type),
 	       money_fmt(p->terms.price, a, sizeof(a)),
 	       money_fmt(p->terms.per_gb, b, sizeof(b)),
 	       (unsigned long long)(p->terms.quota_bytes / RATE_GB),
 	       p->terms.min ? money_fmt(p->terms.min, m, sizeof(m)) : "-",
 	       p->terms.cap ? money_fmt(p->terms.cap, k, sizeof(k)) : "-");
-	printf("%-20s speed", "");
 	plan_speed_print(&p->speed);
 	printf("\n");
 }
@@ -378,8 +377,8 @@ static int plan_cmd_list(struct cli *c, struct cli_args *a)
 	if (c->json)
 		pl.arr = json_array();
 	else
-		printf("%-20s %-7s %14s %12s %11s %12s %12s\n", "NAME", "TYPE",
-		       "PRICE", "PER GB", "QUOTA", "MIN", "CAP");
+		printf("%-20s %-7s %14s %12s %11s %12s %12s SPEED\n", "NAME",
+		       "TYPE", "PRICE", "PER GB", "QUOTA", "MIN", "CAP");
 	err = plan_foreach(txn, c->st, plan_list_cb, &pl);
 	store_abort(txn);
 	if (err) {
@@ -429,8 +428,8 @@ static int plan_cmd_show(struct cli *c, struct cli_args *a)
 		o = plan_json(&p);
 		hist = json_array();
 	} else {
-		printf("%-20s %-7s %14s %12s %11s %12s %12s\n", "NAME", "TYPE",
-		       "PRICE", "PER GB", "QUOTA", "MIN", "CAP");
+		printf("%-20s %-7s %14s %12s %11s %12s %12s SPEED\n", "NAME",
+		       "TYPE", "PRICE", "PER GB", "QUOTA", "MIN", "CAP");
 		plan_print(&p);
 	}
 	err = plan_rev_foreach(txn, c->st, p.name, plan_rev_cb, hist);

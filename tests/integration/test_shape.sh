@@ -64,7 +64,13 @@ table ip tagih_test_nat {
 }
 EON
 
+# the operator's own root qdisc on lan3 (s4's) is never replaced
+tg_in gw tc qdisc add dev lan3 root handle 1: htb default 0 || tg_die "operator's qdisc"
+
 TG_INTERVAL=1 tg_agent_start --config "$CONF" || tg_die "agent did not start"
+grep -q "lan3: root qdisc is htb, not a default one: left alone" "$TG_TMP/agent.log" ||
+	tg_die "the agent did not leave lan3's qdisc alone"
+tg_in gw tc qdisc show dev lan3 root | grep -q "qdisc htb 1: root" || tg_die "lan3's qdisc replaced"
 grep -Eq "shape: (EDT|HTB) on" "$TG_TMP/agent.log" || tg_die "the agent is not shaping: $(grep shape "$TG_TMP/agent.log")"
 MODE=$(grep -Eo "shape: (EDT|HTB) on" "$TG_TMP/agent.log" | awk '{ print $2 }')
 tg_in gw tc qdisc show dev wan0 root | grep -Eq "qdisc (fq|htb)" || tg_die "no fq/htb on wan0"
@@ -105,6 +111,21 @@ sleep 3
 T0=$(tg_ms)
 cli plan set p10 --down-mbps 20 >/dev/null || tg_die "plan set"
 T1=$(tg_ms)
+# in the data plane: the class (HTB) or the rate map (EDT) of s1 (uid 1)
+applied() {
+	if [ "$MODE" = HTB ]; then
+		tg_in gw tc class show dev lan0 classid 7a:1 | grep -q "rate 20Mbit"
+	else
+		tg_in gw bpftool map dump name tagih_rate 2>/dev/null |
+			grep -q '"down_Bps": 2500000'
+	fi
+}
+for (( n = 0; n < 100; n++ )); do applied && break; sleep 0.02; done
+T2=$(tg_ms)
+applied || tg_die "the new rate never reached the shaper"
+tg_log "plan change applied in the shaper $((T2 - T0)) ms after the command started"
+[ $((T2 - T0)) -le 1000 ] || tg_die "plan change took $((T2 - T0)) ms to reach the shaper"
+
 wait "$IP" || tg_die "iperf3 (plan change) failed"; tg_forget "$IP"
 START=$(jq -r '.start.timestamp.timesecs' "$TG_TMP/s1-change.json")
 # the first 0.25 s interval, ending after the change, whose rate is >= 17.5
@@ -115,7 +136,8 @@ FAST=$(jq -r --argjson t0 "$T0" --argjson s "$START" '
 [ -n "$FAST" ] || tg_die "the download never went above 17.5 Mbit/s after plan set"
 DT=$(awk -v f="$FAST" -v t="$T0" 'BEGIN { printf "%d", f - t }')
 tg_log "plan change: command took $((T1 - T0)) ms; 20 Mbit/s reached ${DT} ms after it (0.25 s intervals)"
-[ "$DT" -le 1250 ] || tg_die "plan change took ${DT} ms to reach the wire (want <= 1 s + one interval)"
+# TCP then needs a few round trips to grow into the new rate
+[ "$DT" -le 1500 ] || tg_die "plan change took ${DT} ms to show on the wire"
 BEFORE=$(jq -r '[.intervals[1:8][].sum.bits_per_second] | add / length / 1e5 | floor / 10' "$TG_TMP/s1-change.json")
 within "$BEFORE" 10 15 || tg_die "before the change s1 ran $BEFORE Mbit/s, want 10"
 
@@ -145,7 +167,9 @@ N=$(fups)
 [ "$N" = 1 ] || tg_die "$N fup audit entries for s2, want exactly 1"
 # a restart re-reads the state: still FUP, still one entry
 tg_agent_stop || tg_die "agent did not stop cleanly"
-tg_in gw tc filter show dev lan0 egress | grep -q tagih_shape && tg_die "shaper left attached after stop"
+tg_in gw tc filter show dev lan0 egress | grep -q tagih_ && tg_die "shaper left attached after stop"
+tg_in gw tc qdisc show dev lan0 root | grep -Eq "qdisc (htb 7a|fq)" && tg_die "root qdisc of lan0 not given back at stop"
+tg_in gw tc qdisc show dev lan3 root | grep -q "qdisc htb 1: root" || tg_die "lan3's own qdisc gone after stop"
 TG_INTERVAL=1 tg_agent_start --config "$CONF" || tg_die "agent did not restart"
 sleep 2
 N=$(fups)
@@ -174,4 +198,4 @@ tg_iperf s2 "$TG_TMP/s2-dec.json" -c $TG_UP6 -p 5206 -t 2 -R || tg_die "iperf3 i
 R=$(mbps "$TG_TMP/s2-dec.json")
 within "$R" 200 10 || tg_die "in the next period s2 ran $R Mbit/s, plan 200"
 tg_log "next period: $R Mbit/s until its own quota"
-echo "PASS: shaping (10/30 +-10% at once, unshaped unaffected, NAT upload), plan change ${DT} ms, FUP after ${TC}s, one event"
+echo "PASS: shaping (10/30 +-10% at once, unshaped unaffected, NAT upload), plan change $((T2 - T0)) ms (wire ${DT} ms), FUP after ${TC}s, one event"
