@@ -34,6 +34,8 @@ struct agent {
 	struct mapsync_stats sync;	/* of the last full reconcile */
 	uint64_t sync_full, sync_errors;
 	uint64_t drains, drain_errors, drain_ns;
+	uint64_t shape_subs, shape_fup_active, shape_fup_reached;
+	int shape_mode;			/* enum shape_mode once devices are up */
 	int64_t last_drain;
 };
 

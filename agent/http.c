@@ -353,6 +353,38 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 			(unsigned long long)s.gstat[TAGIH_G_NOT_METERED].pkts,
 			(unsigned long long)s.gstat[TAGIH_G_BAD_UID].pkts);
 	}
+	if (s.have_shape) {
+		static const char *const ss[TAGIH_SS_MAX] = {
+			[TAGIH_SS_PASS] = "now", [TAGIH_SS_DELAY] = "paced",
+			[TAGIH_SS_DROP] = "dropped", [TAGIH_SS_FREE] = "free",
+			[TAGIH_SS_UNKNOWN] = "unknown",
+			[TAGIH_SS_MARK] = "marked", [TAGIH_SS_ACK] = "ack",
+		};
+
+		fprintf(m.f,
+			"# HELP tagih_shape_subscribers Subscribers with a "
+			"rate (mode: edt or htb).\n"
+			"# TYPE tagih_shape_subscribers gauge\n"
+			"tagih_shape_subscribers{mode=\"%s\"} %llu\n"
+			"# HELP tagih_shape_fup_subscribers Subscribers at "
+			"their FUP rate.\n"
+			"# TYPE tagih_shape_fup_subscribers gauge\n"
+			"tagih_shape_fup_subscribers %llu\n"
+			"# HELP tagih_shape_fup_reached_total FUP crossings "
+			"recorded by this agent.\n"
+			"# TYPE tagih_shape_fup_reached_total counter\n"
+			"tagih_shape_fup_reached_total %llu\n"
+			"# HELP tagih_shape_packets_total Packets seen by the "
+			"shaper, by what it did (dropped: beyond the horizon).\n"
+			"# TYPE tagih_shape_packets_total counter\n",
+			s.shape_mode, (unsigned long long)s.shape_subs,
+			(unsigned long long)s.shape_fup_active,
+			(unsigned long long)s.shape_fup_reached);
+		for (i = 0; i < TAGIH_SS_MAX; i++)
+			fprintf(m.f, "tagih_shape_packets_total{what=\"%s\"} "
+				"%llu\n", ss[i],
+				(unsigned long long)s.sstat[i].pkts);
+	}
 	fputs("# HELP tagih_map_entries Entries in each XDP map (cnt: "
 	      "subscribers; policy: in isolir).\n"
 	      "# TYPE tagih_map_entries gauge\n", m.f);

@@ -21,6 +21,11 @@ struct http_stats {
 	struct tagih_gstat gstat[TAGIH_G_MAX];
 	uint64_t sync_full;		/* map-full events seen by mapsync */
 	uint64_t sync_errors;
+	/* the shaper (have_shape: running) */
+	bool have_shape;
+	const char *shape_mode;		/* "edt" | "htb" */
+	uint64_t shape_subs, shape_fup_active, shape_fup_reached;
+	struct tagih_gstat sstat[TAGIH_SS_MAX];
 	int nmaps;
 	struct {
 		const char *name;

@@ -41,9 +41,30 @@ void agent_stats(struct http_stats *s, void *arg)
 		s->maps[m].max_entries = meter_map_max(&a->meter, m);
 	}
 	s->nmaps = m;
+	s->have_shape = a->shape && a->shape_mode != SHAPE_AUTO;
+	s->shape_mode = a->shape_mode == SHAPE_EDT ? "edt" : "htb";
+	s->shape_subs = a->shape_subs;
+	s->shape_fup_active = a->shape_fup_active;
+	s->shape_fup_reached = a->shape_fup_reached;
 	pthread_mutex_unlock(&a->lock);
+	if (s->have_shape && shape_read_sstat(a->shape, s->sstat))
+		s->have_shape = false;
 	s->have_gstat = drain_gstat(meter_map_fd(&a->meter, TAGIH_MAP_GSTAT),
 				    s->gstat) == 0;
+}
+
+/* The shaper's figures for the endpoint; a->lock held. */
+static void agent_shape_stats(struct agent *a)
+{
+	struct shape_stats ss;
+
+	if (!a->shape)
+		return;
+	shape_get_stats(a->shape, &ss);
+	a->shape_subs = ss.subs;
+	a->shape_fup_active = ss.fup_active;
+	a->shape_fup_reached = ss.fup_reached;
+	a->shape_mode = ss.devices ? (int)ss.mode : SHAPE_AUTO;
 }
 
 int agent_read_gens(struct agent *a, uint64_t gen[GEN__MAX])
@@ -75,6 +96,7 @@ int agent_sync_all(struct agent *a, const char *why)
 		err = err ?: e;
 	}
 	pthread_mutex_lock(&a->lock);
+	agent_shape_stats(a);
 	a->sync = s;
 	a->sync_full += s.full;
 	a->sync_errors += s.errors;
@@ -203,7 +225,11 @@ int agent_run(struct agent *a, int sfd)
 			next_poll = now + poll_ns;
 		}
 		if (a->shape && now >= next_fup) {
-			shape_fup_check(a->shape, a->st, tt_now());
+			if (shape_fup_check(a->shape, a->st, tt_now()) > 0) {
+				pthread_mutex_lock(&a->lock);
+				agent_shape_stats(a);
+				pthread_mutex_unlock(&a->lock);
+			}
 			next_fup = now + fup_ns;
 		}
 	}

@@ -916,3 +916,31 @@ void shape_get_stats(const struct shape *sh, struct shape_stats *s)
 		memset(s, 0, sizeof(*s));
 	}
 }
+
+int shape_read_sstat(const struct shape *sh,
+		     struct tagih_gstat out[TAGIH_SS_MAX])
+{
+	struct tagih_gstat *v;
+	__u32 i;
+	int c, fd, err = 0;
+
+	memset(out, 0, TAGIH_SS_MAX * sizeof(*out));
+	if (!sh)
+		return -ENOENT;
+	v = calloc(sh->ncpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	fd = bpf_map__fd(sh->skel->maps.tagih_sstat);
+	for (i = 0; i < TAGIH_SS_MAX && !err; i++) {
+		if (bpf_map_lookup_elem(fd, &i, v)) {
+			err = -errno;
+			break;
+		}
+		for (c = 0; c < sh->ncpus; c++) {
+			out[i].bytes += v[c].bytes;
+			out[i].pkts += v[c].pkts;
+		}
+	}
+	free(v);
+	return err;
+}

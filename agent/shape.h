@@ -4,6 +4,7 @@
 #define TAGIH_SHAPE_H
 
 #include <stdint.h>
+#include "bpf/tagih.h"
 
 struct meter;
 struct store;
@@ -68,5 +69,10 @@ int shape_sync(struct shape *sh, struct store *st, int64_t now);
 int shape_fup_check(struct shape *sh, struct store *st, int64_t now);
 
 void shape_get_stats(const struct shape *sh, struct shape_stats *s);
+
+/* The shaper's per-CPU counters, summed (enum tagih_sstat_idx). 0 or
+ * -errno. Safe from any thread. */
+int shape_read_sstat(const struct shape *sh,
+		     struct tagih_gstat out[TAGIH_SS_MAX]);
 
 #endif

@@ -101,6 +101,12 @@ within "$S1U" 10 10 || tg_die "s1 upload $S1U Mbit/s, plan 10"
 within "$S3D" 30 10 || tg_die "s3 download $S3D Mbit/s, plan 30"
 within "$S3U" 30 10 || tg_die "s3 upload $S3U Mbit/s, plan 30"
 within "$S4D" 100 5 || tg_die "unshaped s4 got only $S4D of 100 Mbit/s"
+tg_curl /metrics >"$TG_TMP/metrics" || tg_die "/metrics"
+grep -q "^tagih_shape_subscribers{mode=\"$(echo "$MODE" | tr A-Z a-z)\"} 3$" "$TG_TMP/metrics" ||
+	tg_die "metrics: $(grep tagih_shape "$TG_TMP/metrics")"
+PACED=$(awk '/^tagih_shape_packets_total\{what="paced"\}/ { print $2 }' "$TG_TMP/metrics")
+MARKED=$(awk '/^tagih_shape_packets_total\{what="marked"\}/ { print $2 }' "$TG_TMP/metrics")
+[ "${PACED:-0}" -gt 1000 ] && [ "${MARKED:-0}" -gt 1000 ] || tg_die "shaper counters: paced $PACED, marked $MARKED"
 # the upload behind NAT was keyed by the mark: wan egress never saw 10.77.x
 tg_in gw tc filter show dev lan0 ingress | grep -q tagih_shape_ma || tg_die "no mark program on lan0"
 
@@ -136,8 +142,10 @@ FAST=$(jq -r --argjson t0 "$T0" --argjson s "$START" '
 [ -n "$FAST" ] || tg_die "the download never went above 17.5 Mbit/s after plan set"
 DT=$(awk -v f="$FAST" -v t="$T0" 'BEGIN { printf "%d", f - t }')
 tg_log "plan change: command took $((T1 - T0)) ms; 20 Mbit/s reached ${DT} ms after it (0.25 s intervals)"
-# TCP then needs a few round trips to grow into the new rate
-[ "$DT" -le 1500 ] || tg_die "plan change took ${DT} ms to show on the wire"
+# TCP then needs some round trips to grow into the new rate (BBR probes
+# for more every few RTTs; ~250 ms here, seconds on a loaded machine): the
+# 1 s contract is the shaper's, checked above; this only says it is real
+[ "$DT" -le 3000 ] || tg_die "plan change took ${DT} ms to show on the wire"
 BEFORE=$(jq -r '[.intervals[1:8][].sum.bits_per_second] | add / length / 1e5 | floor / 10' "$TG_TMP/s1-change.json")
 within "$BEFORE" 10 15 || tg_die "before the change s1 ran $BEFORE Mbit/s, want 10"
 
