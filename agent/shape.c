@@ -79,6 +79,7 @@ struct shape {
 	struct shape_dev dev[SHAPE_MAX_DEVS];
 	int ndev;
 	bool up, up_failed;	/* devices set up (at the first rate) */
+	unsigned warned_uid;	/* HTB: uids past a class minor, said once */
 	struct shape_stats st;
 };
 
@@ -705,10 +706,18 @@ static void htb_lines(struct shape *sh, FILE *f, uint32_t uid,
 		struct shape_dev *d = &sh->dev[i];
 		uint64_t was = d->role == DEV_LAN ? old->down_Bps : old->up_Bps;
 		uint64_t Bps = d->role == DEV_LAN ? r->down_Bps : r->up_Bps;
-		uint64_t leaf = Bps * sh->horizon_ns / 1000000000ULL;
+		/* in ms: Bps (< 2^34) x ns would pass 2^64 */
+		uint64_t leaf = Bps * (sh->horizon_ns / 1000000) / 1000;
 
 		if (!d->shaped || was == Bps)
 			continue;
+		if (uid > TAGIH_HTB_MAX_UID) {	/* a class minor has 16 bits */
+			if (!sh->warned_uid++)
+				pr_warn("shape: HTB: uids above %u are not "
+					"shaped (uid %u)", TAGIH_HTB_MAX_UID,
+					uid);
+			continue;
+		}
 		if (!Bps) {
 			fprintf(f, "class del dev %s classid " HTB_HANDLE "%x\n",
 				d->name, uid);
