@@ -3,17 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <jansson.h>
 
 #include "agent/meter.h"
+#include "agent/qdisc.h"
 #include "agent/shape.h"
 #include "billing/fup.h"
 #include "billing/plan.h"
@@ -24,22 +22,10 @@
 #include "lib/log.h"
 #include "lib/ttime.h"
 
-extern char **environ;
-
 #define SHAPE_MAX_DEVS	(2 * CONF_MAX_IFACES)
-#define HTB_HANDLE	"7a:"	/* TAGIH_HTB_MAJOR */
+#define HTB_HANDLE	QDISC_HTB_HANDLE
 /* An HTB leaf holds at least two 64 KiB GSO packets, else rate x horizon. */
 #define HTB_LEAF_MIN	(2 * 65536)
-#define FQ_HANDLE	"7a00:"
-/*
- * fq for EDT: packets wait for their tstamp; fq's own horizon (10 s, with
- * drop) is far beyond the shaper's, so fq never drops for time. One flow
- * may hold 1000 packets (a 100 Mbit/s subscriber's 50 ms is ~420 full
- * frames), all flows 100000.
- */
-#define FQ_ARGS "fq", "limit", "100000", "flow_limit", "1000", "horizon", \
-	"10s", "horizon_drop"
-
 enum dev_role { DEV_LAN, DEV_WAN };
 
 struct shape_dev {
@@ -96,202 +82,6 @@ int shape_mode_parse(const char *s, enum shape_mode *mode)
 	return 0;
 }
 
-/* --- tc(8) for the root qdisc ------------------------------------------------ */
-
-/*
- * Run tc with argv (NULL-terminated, argv[0] = "tc"); its standard output
- * into out (NUL-terminated, may be cut) when out != NULL, its errors to
- * ours unless quiet. Returns its exit status, or -errno when it could not
- * run.
- */
-static int run_tc_q(char *const argv[], char *out, size_t n, bool quiet)
-{
-	posix_spawn_file_actions_t fa;
-	int pfd[2], status, err;
-	char sink[256];
-	size_t have = 0;
-	ssize_t r;
-	pid_t pid;
-
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-					 O_RDONLY, 0);
-	if (quiet)
-		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
-						 "/dev/null", O_WRONLY, 0);
-	err = posix_spawnp(&pid, "tc", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (err) {
-		close(pfd[0]);
-		return -err;
-	}
-	/* read to the end, so tc never blocks on a full pipe */
-	while ((r = out && have < n - 1 ?
-			    read(pfd[0], out + have, n - 1 - have) :
-			    read(pfd[0], sink, sizeof(sink))) > 0)
-		if (out && have < n - 1)
-			have += (size_t)r;
-	if (out)
-		out[have] = '\0';
-	close(pfd[0]);
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
-}
-
-static int run_tc(char *const argv[], char *out, size_t n)
-{
-	return run_tc_q(argv, out, n, false);
-}
-
-/*
- * The kind of dev's root qdisc ("noqueue", "fq", "htb"...) and whether its
- * handle is ours (TAGIH_HTB_MAJOR:). 0 or -errno.
- */
-static int root_kind(const char *dev, char *kind, size_t n, bool *ours)
-{
-	char *argv[] = { "tc", "-j", "qdisc", "show", "dev", (char *)dev,
-			 "root", NULL };
-	char out[4096];
-	json_error_t je;
-	json_t *j, *q;
-	int rc;
-
-	rc = run_tc(argv, out, sizeof(out));
-	if (rc)
-		return rc < 0 ? rc : -EIO;
-	j = json_loads(out, 0, &je);
-	q = json_is_array(j) ? json_array_get(j, 0) : NULL;
-	if (!q || !json_is_string(json_object_get(q, "kind"))) {
-		json_decref(j);
-		return -EIO;
-	}
-	snprintf(kind, n, "%s", json_string_value(json_object_get(q, "kind")));
-	*ours = json_is_string(json_object_get(q, "handle")) &&
-		!strcmp(json_string_value(json_object_get(q, "handle")),
-			HTB_HANDLE);
-	json_decref(j);
-	return 0;
-}
-
-/* Root qdiscs the kernel puts there by itself: ours to replace. */
-static bool kind_is_default(const char *k)
-{
-	return !strcmp(k, "noqueue") || !strcmp(k, "pfifo_fast") ||
-	       !strcmp(k, "fq_codel") || !strcmp(k, "mq") ||
-	       !strcmp(k, "pfifo");
-}
-
-static int tx_queues(const char *dev)
-{
-	char path[128];
-	int n = 0;
-
-	for (;;) {
-		snprintf(path, sizeof(path), "/sys/class/net/%s/queues/tx-%d",
-			 dev, n);
-		if (access(path, F_OK))
-			return n ? n : 1;
-		n++;
-	}
-}
-
-/*
- * fq at the root of d (under mq, one per tx queue, on a multi-queue
- * device). 0, -EEXIST (the root qdisc is the operator's: not shaped),
- * -EOPNOTSUPP (this kernel has no sch_fq) or -errno.
- */
-static int fq_up(struct shape_dev *d, const char *kind, bool probe)
-{
-	char parent[32];
-	int rc, i, nq;
-
-	if (!strcmp(kind, "fq"))
-		return 0;	/* ours from an earlier run, or the operator's */
-	if (!kind_is_default(kind)) {
-		pr_warn("shape: %s: root qdisc is %s, not a default one: left "
-			"alone, %s not shaped", d->name, kind,
-			d->role == DEV_LAN ? "downloads" : "uploads");
-		return -EEXIST;
-	}
-	nq = tx_queues(d->name);
-	if (nq == 1) {
-		char *argv[] = { "tc", "qdisc", "replace", "dev", d->name,
-				 "root", FQ_ARGS, NULL };
-
-		rc = run_tc_q(argv, NULL, 0, probe);
-	} else {
-		char *mq[] = { "tc", "qdisc", "replace", "dev", d->name, "root",
-			       "handle", FQ_HANDLE, "mq", NULL };
-
-		rc = run_tc(mq, NULL, 0);
-		for (i = 0; !rc && i < nq; i++) {
-			char *argv[] = { "tc", "qdisc", "replace", "dev",
-					 d->name, "parent", parent, FQ_ARGS,
-					 NULL };
-
-			snprintf(parent, sizeof(parent), FQ_HANDLE "%x", i + 1);
-			rc = run_tc(argv, NULL, 0);
-		}
-	}
-	if (rc) {
-		/* tc says "Specified qdisc kind is unknown": no sch_fq */
-		if (!probe)
-			pr_warn("shape: %s: tc could not put fq at the root "
-				"(%d)", d->name, rc);
-		return rc < 0 ? rc : -EOPNOTSUPP;
-	}
-	d->root_ours = true;
-	pr_info("shape: %s: fq at the root (was %s, %d tx queue%s)", d->name,
-		kind, nq, nq == 1 ? "" : "s");
-	return 0;
-}
-
-/*
- * A fresh HTB root of handle TAGIH_HTB_MAJOR: on d, whose unclassified
- * packets are sent directly (default 0): the classes come with the rates.
- * An HTB of ours from an earlier run is replaced, so no stale class stays.
- * 0, -EEXIST (the operator's root qdisc) or -errno.
- */
-static int htb_up(struct shape_dev *d, const char *kind, bool ours)
-{
-	char *del[] = { "tc", "qdisc", "del", "dev", d->name, "root", NULL };
-	char *add[] = { "tc", "qdisc", "add", "dev", d->name, "root", "handle",
-			HTB_HANDLE, "htb", "default", "0", NULL };
-	int rc;
-
-	if (!kind_is_default(kind) && !(ours && !strcmp(kind, "htb"))) {
-		pr_warn("shape: %s: root qdisc is %s, not a default one: left "
-			"alone, %s not shaped", d->name, kind,
-			d->role == DEV_LAN ? "downloads" : "uploads");
-		return -EEXIST;
-	}
-	if (!strcmp(kind, "htb"))
-		run_tc(del, NULL, 0);	/* ours from an earlier run */
-	rc = run_tc(add, NULL, 0);
-	if (rc) {
-		pr_warn("shape: %s: tc could not put htb at the root (%d)",
-			d->name, rc);
-		return rc < 0 ? rc : -EIO;
-	}
-	d->root_ours = true;
-	pr_info("shape: %s: htb at the root (was %s)", d->name, kind);
-	return 0;
-}
-
-static void root_down(struct shape_dev *d)
-{
-	char *argv[] = { "tc", "qdisc", "del", "dev", d->name, "root", NULL };
-
-	if (d->root_ours && run_tc(argv, NULL, 0))
-		pr_warn("shape: %s: could not remove the root qdisc", d->name);
-	d->root_ours = false;
-}
-
 /* --- the programs ----------------------------------------------------------- */
 
 static int tc_attach(struct shape_dev *d, enum bpf_tc_attach_point where,
@@ -339,25 +129,25 @@ static void tc_detach(struct shape_dev *d, enum bpf_tc_attach_point where)
  */
 static int dev_root(struct shape *sh, struct shape_dev *d)
 {
-	char kind[32];
-	bool ours = false;
+	const char *what = d->role == DEV_LAN ? "downloads" : "uploads";
+	struct qdisc_root r;
 	int rc;
 
-	rc = root_kind(d->name, kind, sizeof(kind), &ours);
+	rc = qdisc_root_get(d->name, &r);
 	if (rc) {
 		pr_warn("shape: %s: cannot read the root qdisc (tc): %s",
 			d->name, strerror(-rc));
 		return rc;
 	}
 	if (sh->mode == SHAPE_EDT)
-		return fq_up(d, kind, false);
+		return qdisc_fq_up(d->name, &r, what, false, &d->root_ours);
 	if (sh->mode == SHAPE_HTB)
-		return htb_up(d, kind, ours);
-	rc = fq_up(d, kind, true);
+		return qdisc_htb_up(d->name, &r, what, &d->root_ours);
+	rc = qdisc_fq_up(d->name, &r, what, true, &d->root_ours);
 	if (rc == -EOPNOTSUPP) {
 		pr_info("shape: no sch_fq in this kernel: HTB classes");
 		sh->mode = SHAPE_HTB;
-		return htb_up(d, kind, ours);
+		return qdisc_htb_up(d->name, &r, what, &d->root_ours);
 	}
 	if (!rc)
 		sh->mode = SHAPE_EDT;
@@ -400,7 +190,9 @@ static void dev_down(struct shape_dev *d)
 	if (d->ingress)
 		tc_detach(d, BPF_TC_INGRESS);
 	d->egress = d->ingress = d->shaped = false;
-	root_down(d);
+	if (d->root_ours)
+		qdisc_root_del(d->name);
+	d->root_ours = false;
 }
 
 /* The shaper object's copy of meter map e: the meter's own, by fd. */
@@ -737,12 +529,11 @@ static void htb_lines(struct shape *sh, FILE *f, uint32_t uid,
 /* Run the tc batch file f (HTB mode). 0 or -errno. */
 static int htb_run(struct shape *sh, FILE *f)
 {
-	char *argv[] = { "tc", "-force", "-batch", sh->batch, NULL };
 	int rc;
 
 	if (fclose(f))
 		return -errno;
-	rc = run_tc(argv, NULL, 0);
+	rc = qdisc_batch(sh->batch);
 	if (rc)
 		pr_warn("shape: tc -batch: some class changes failed (%d)", rc);
 	return rc < 0 ? rc : 0;
