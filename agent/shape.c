@@ -416,13 +416,30 @@ static int snap_bytes(MDB_txn *txn, struct store *st, uint32_t uid,
 	return 0;
 }
 
+/*
+ * The EDT horizon at Bps: shape_horizon_ms, or the time of
+ * TAGIH_EDT_MIN_QUEUE bytes when that is longer (bounded by the longest
+ * horizon). 0 for a free direction.
+ */
+static uint64_t horizon_for(const struct shape *sh, uint64_t Bps)
+{
+	uint64_t q;
+
+	if (!Bps)
+		return 0;
+	q = (uint64_t)TAGIH_EDT_MIN_QUEUE * TAGIH_NSEC_PER_SEC / Bps;
+	if (q < sh->horizon_ns)
+		q = sh->horizon_ns;
+	return q < TAGIH_SHAPE_HORIZON_MAX ? q : TAGIH_SHAPE_HORIZON_MAX;
+}
+
 /* The rates of one subscriber (its plan today, FUP state) into want. */
 static int sync_sub(const struct sub_rec *r, void *arg)
 {
 	struct sync_ctx *c = arg;
 	struct shape *sh = c->sh;
 	struct fup_watch w = { 0 };
-	struct tagih_rate rate;
+	struct tagih_rate rate = { 0 };
 	struct plan_speed *sp;
 	struct plan_rec p;
 	struct fup_rec f;
@@ -450,6 +467,8 @@ static int sync_sub(const struct sub_rec *r, void *arg)
 						     rate.down_Bps;
 		w.fup.up_Bps = sp->fup_up_kbps ? kbps_Bps(sp->fup_up_kbps) :
 						 rate.up_Bps;
+		w.fup.down_horizon_ns = horizon_for(sh, w.fup.down_Bps);
+		w.fup.up_horizon_ns = horizon_for(sh, w.fup.up_Bps);
 		err = fup_get(c->txn, c->st, r->id, w.period_from, &f);
 		if (!err && f.reached) {
 			rate = w.fup;
@@ -467,6 +486,8 @@ static int sync_sub(const struct sub_rec *r, void *arg)
 		if (err)
 			c->err = err;
 	}
+	rate.down_horizon_ns = horizon_for(sh, rate.down_Bps);
+	rate.up_horizon_ns = horizon_for(sh, rate.up_Bps);
 	sh->want[r->uid] = rate;
 	if (rate.down_Bps || rate.up_Bps)
 		sh->st.subs++;
@@ -580,9 +601,12 @@ static int rates_apply(struct shape *sh)
 			/* stop classifying into a class about to go */
 			if ((!w->down_Bps && o->down_Bps) ||
 			    (!w->up_Bps && o->up_Bps)) {
-				struct tagih_rate keep = {
-					w->down_Bps ? o->down_Bps : 0,
-					w->up_Bps ? o->up_Bps : 0 };
+				struct tagih_rate keep = *o;
+
+				if (!w->down_Bps)
+					keep.down_Bps = keep.down_horizon_ns = 0;
+				if (!w->up_Bps)
+					keep.up_Bps = keep.up_horizon_ns = 0;
 
 				e = rate_write(sh, uid, &keep);
 				err = err ?: e;

@@ -235,7 +235,17 @@ struct tagih_gstat {
 struct tagih_rate {
 	__u64 down_Bps;		/* download (lan egress), bytes/s; 0 = free */
 	__u64 up_Bps;		/* upload (wan egress), bytes/s; 0 = free */
+	/*
+	 * EDT horizon of each direction, ns; 0 = shape_horizon_ns.  The agent
+	 * writes max(shape_horizon_ms, TAGIH_EDT_MIN_QUEUE bytes at the rate)
+	 * so that a slow line still queues two 64 KiB GSO packets: with less,
+	 * every GRO burst beyond the first is dropped whole and TCP
+	 * collapses (10 Mbit/s: one 64 KiB packet is 52 ms on the line).
+	 */
+	__u64 down_horizon_ns;
+	__u64 up_horizon_ns;
 };
+#define TAGIH_EDT_MIN_QUEUE	(2 * 65536)	/* bytes */
 
 struct tagih_edt {
 	__u64 t_down;		/* departure of the last download packet, ns */

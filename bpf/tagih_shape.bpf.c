@@ -137,7 +137,7 @@ static __always_inline int shape_pace(struct __sk_buff *skb, __u32 uid,
 {
 	struct tagih_rate *r;
 	struct tagih_edt *e;
-	__u64 Bps, tstamp, *last;
+	__u64 Bps, hz, tstamp, *last;
 	int v;
 
 	r = bpf_map_lookup_elem(&tagih_rate, &uid);
@@ -152,16 +152,19 @@ static __always_inline int shape_pace(struct __sk_buff *skb, __u32 uid,
 		return TC_ACT_UNSPEC;
 	}
 	last = dir == SHAPE_DOWN ? &e->t_down : &e->t_up;
+	hz = dir == SHAPE_DOWN ? r->down_horizon_ns : r->up_horizon_ns;
+	if (!hz || hz > TAGIH_SHAPE_HORIZON_MAX)
+		hz = shape_horizon_ns;
 	if (ack) {
 		v = tagih_edt_charge(last, bpf_ktime_get_ns(), skb->len, Bps,
-				     shape_horizon_ns);
+				     hz);
 		sstat_add(v == TAGIH_EDT_DROP ? TAGIH_SS_DROP : TAGIH_SS_ACK,
 			  skb->len);
 		return v == TAGIH_EDT_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 	}
 	tstamp = skb->tstamp;
 	v = tagih_edt_step(last, bpf_ktime_get_ns(), &tstamp, skb->len, Bps,
-			   shape_horizon_ns);
+			   hz);
 	if (v == TAGIH_EDT_DROP) {
 		sstat_add(TAGIH_SS_DROP, skb->len);
 		return TC_ACT_SHOT;

@@ -255,6 +255,30 @@ START_TEST(test_horizon_drop_gives_time_back)
 }
 END_TEST
 
+START_TEST(test_horizon_of_the_subscriber)
+{
+	/* the agent's per-direction horizon (100 ms) beats the global 20 ms */
+	struct tagih_rate rt = { .down_Bps = MBIT_BPS(1),
+				 .down_horizon_ns = 100 * 1000000ULL };
+	struct run r = { 0 };
+	__u32 uid = 1;
+	int i, passed = 0;
+
+	put_pfx("10.0.0.5", 32, 1);
+	ck_assert_int_eq(bpf_map__update_elem(sh->maps.tagih_rate, &uid,
+					      sizeof(uid), &rt, sizeof(rt),
+					      BPF_ANY), 0);
+	for (i = 0; i < 20; i++) {
+		r.tstamp = 0;
+		if (run_skb(sh->progs.tagih_shape_down, &down4, &r) ==
+		    TC_ACT_UNSPEC)
+			passed++;
+	}
+	/* now, then 8, 16, ... 96 ms: 13 within 100 ms */
+	ck_assert_int_eq(passed, 13);
+}
+END_TEST
+
 START_TEST(test_foreign_tstamp)
 {
 	/* a realtime-clock stamp (2026 in ns) is not a departure time */
@@ -511,6 +535,7 @@ static Suite *shape_suite(void)
 	tcase_add_test(tc, test_first_now_then_paced);
 	tcase_add_test(tc, test_pacing_is_the_rate);
 	tcase_add_test(tc, test_horizon_drop_gives_time_back);
+	tcase_add_test(tc, test_horizon_of_the_subscriber);
 	tcase_add_test(tc, test_foreign_tstamp);
 	tcase_add_test(tc, test_free_and_unknown_pass);
 	tcase_add_test(tc, test_ipv6_and_pppoe);
