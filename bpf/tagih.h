@@ -231,6 +231,7 @@ struct tagih_gstat {
  */
 #define TAGIH_HTB_MAJOR		0x7au
 #define TAGIH_HTB_MAX_UID	0xffffu
+#define TAGIH_HTB_ACK_SHARE	16	/* direct ACKs: at most rate / 16 */
 
 struct tagih_rate {
 	__u64 down_Bps;		/* download (lan egress), bytes/s; 0 = free */

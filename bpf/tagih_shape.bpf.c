@@ -249,12 +249,26 @@ static __always_inline int htb_class(struct __sk_buff *skb, __u32 uid,
 	/*
 	 * A pure ACK goes straight out (priority = the qdisc's own handle
 	 * is HTB's "direct"): HTB cannot charge a packet without queueing
-	 * it, so in this mode ACKs are not counted against the rate.
+	 * it.  So that this is no way around the rate, direct ACKs have a
+	 * line of their own at 1/TAGIH_HTB_ACK_SHARE of the rate (tagih_edt,
+	 * unused by EDT in this mode): a download's ACKs need ~2.5% of it,
+	 * a flood of ACKs beyond its share queues in the class like data.
 	 */
 	if (ack) {
-		skb->priority = TAGIH_HTB_MAJOR << 16;
-		sstat_add(TAGIH_SS_ACK, skb->len);
-		return TC_ACT_UNSPEC;
+		struct tagih_edt *e = bpf_map_lookup_elem(&tagih_edt, &uid);
+		__u64 *line;
+
+		if (e) {
+			line = dir == SHAPE_DOWN ? &e->t_down : &e->t_up;
+			if (tagih_edt_charge(line, bpf_ktime_get_ns(), skb->len,
+					     Bps / TAGIH_HTB_ACK_SHARE + 1,
+					     shape_horizon_ns) ==
+			    TAGIH_EDT_NOW) {
+				skb->priority = TAGIH_HTB_MAJOR << 16;
+				sstat_add(TAGIH_SS_ACK, skb->len);
+				return TC_ACT_UNSPEC;
+			}
+		}
 	}
 	skb->priority = TAGIH_HTB_MAJOR << 16 | uid;
 	sstat_add(TAGIH_SS_DELAY, skb->len);

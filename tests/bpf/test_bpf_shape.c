@@ -465,6 +465,24 @@ START_TEST(test_htb_class_in_priority)
 	r.priority = 3;
 	run_skb(sh->progs.tagih_htb_down, &ack4, &r);
 	ck_assert_uint_eq(r.priority, TAGIH_HTB_MAJOR << 16);
+	/* an ACK flood beyond 1/16 of the rate queues in the class */
+	{
+		int i, direct = 0;
+
+		for (i = 0; i < 200; i++) {
+			r.priority = 3;
+			run_skb(sh->progs.tagih_htb_down, &ack4, &r);
+			if (r.priority == TAGIH_HTB_MAJOR << 16)
+				direct++;
+			else
+				ck_assert_uint_eq(r.priority,
+						  TAGIH_HTB_MAJOR << 16 | 0x1234);
+		}
+		/* 10 Mbit/s / 16 = 78125 B/s, 54-byte ACKs, 20 ms horizon:
+		 * about 29 go direct, the rest into the class */
+		ck_assert_int_lt(direct, 40);
+		ck_assert_int_gt(direct, 20);
+	}
 	/* no rate in this direction: priority untouched */
 	r.priority = 3;
 	run_skb(sh->progs.tagih_htb_down, &other, &r);
@@ -476,8 +494,9 @@ START_TEST(test_htb_class_in_priority)
 	other.dst = "1.1.1.1";
 	run_skb(sh->progs.tagih_htb_up, &data, &r);
 	ck_assert_uint_eq(r.priority, TAGIH_HTB_MAJOR << 16 | 0x1235);
-	/* the EDT map is never touched in HTB mode */
-	ck_assert_uint_eq(get_edt(0x1234).t_down, 0);
+	/* in HTB mode tagih_edt holds only the direct-ACK line */
+	ck_assert_uint_ne(get_edt(0x1234).t_down, 0);
+	ck_assert_uint_eq(get_edt(0x1234).t_up, 0);
 }
 END_TEST
 

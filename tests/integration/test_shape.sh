@@ -202,7 +202,7 @@ tg_agent_stop || tg_die "agent did not stop"
 TAGIH_NOW=2026-12-02T10:00:00+07:00 TG_INTERVAL=1 tg_agent_start --config "$CONF" ||
 	tg_die "agent (December) did not start"
 sleep 1
-tg_iperf s2 "$TG_TMP/s2-dec.json" -c $TG_UP6 -p 5206 -t 2 -R || tg_die "iperf3 in December"
+tg_iperf s2 "$TG_TMP/s2-dec.json" -c $TG_UP6 -p 5206 -t 3 -O 1 -R || tg_die "iperf3 in December"
 R=$(mbps "$TG_TMP/s2-dec.json")
 within "$R" 200 10 || tg_die "in the next period s2 ran $R Mbit/s, plan 200"
 tg_log "next period: $R Mbit/s until its own quota"
