@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shape.c - the shaper in the agent: fq on the egress devices, the EDT programs attached, rates from the store, FUP. */
+/* shape.c - the shaper in the agent: its tc programs on the egress devices (EDT with fq, or HTB classes), rates from the store, FUP. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -25,7 +25,8 @@
 #define SHAPE_MAX_DEVS	(2 * CONF_MAX_IFACES)
 #define HTB_HANDLE	QDISC_HTB_HANDLE
 /* An HTB leaf holds at least two 64 KiB GSO packets, else rate x horizon. */
-#define HTB_LEAF_MIN	(2 * 65536)
+#define HTB_LEAF_MIN	TAGIH_EDT_MIN_QUEUE
+
 enum dev_role { DEV_LAN, DEV_WAN };
 
 struct shape_dev {

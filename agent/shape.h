@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* shape.h - the shaper in the agent: fq on the egress devices, the EDT programs attached, rates from the store, FUP. */
+/* shape.h - the shaper in the agent: its tc programs on the egress devices (EDT with fq, or HTB classes), rates from the store, FUP. */
 #ifndef TAGIH_SHAPE_H
 #define TAGIH_SHAPE_H
 
@@ -37,11 +37,12 @@ struct shape_stats {
 
 /*
  * Load the shaper against the loaded meter m (its maps reused, nothing
- * pinned), put fq at the root of every lan and wan device whose root qdisc
- * is a default one, and attach the programs: lan egress (downloads), lan
- * ingress (the upload mark), wan egress (uploads). Attaching replaces the
- * shaper's own filters of an earlier run, so a restart is idempotent.
- * Returns 0 (*out set) or -errno (logged; nothing left attached).
+ * pinned). The devices are set up by the first shape_sync() that gives a
+ * subscriber a rate: fq (EDT) or htb at the root of every lan and wan
+ * device whose root qdisc is a default one, and the programs on lan egress
+ * (downloads), lan ingress (the upload mark) and wan egress (uploads).
+ * Attaching replaces the shaper's own filters of an earlier run, so a
+ * restart is idempotent. Returns 0 (*out set) or -errno (logged).
  */
 int shape_start(struct shape **out, const struct meter *m,
 		const struct tagih_conf *conf);
