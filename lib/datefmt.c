@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/* datefmt.c - dates in words for invoices, receipts and the customer page. */
+#include <stdio.h>
+
+#include "lib/datefmt.h"
+#include "lib/ttime.h"
+
+static const char *const month_id[12] = {
+	"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+	"Agustus", "September", "Oktober", "November", "Desember",
+};
+static const char *const month_en[12] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+};
+
+const char *datefmt_month(int month, bool en)
+{
+	if (month < 1 || month > 12)
+		return "?";
+	return en ? month_en[month - 1] : month_id[month - 1];
+}
+
+char *datefmt_day(int32_t day, bool en, char *buf, size_t n)
+{
+	int y, m, d;
+
+	tt_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, n, "%d %s %d", d, datefmt_month(m, en), y);
+	return buf;
+}
+
+char *datefmt_period(const char *period, bool en, char *buf, size_t n)
+{
+	int y, m;
+
+	if (tt_parse_period(period, &y, &m))
+		snprintf(buf, n, "%s", period);
+	else
+		snprintf(buf, n, "%s %d", datefmt_month(m, en), y);
+	return buf;
+}
