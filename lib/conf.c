@@ -120,7 +120,12 @@ static const struct conf_opt conf_opts[] = {
 	BOOL(auto_suspend, "billing", "yes",
 	     "Isolir unpaid subscribers automatically after the grace period."),
 	STR(bank_transfer, "billing", NULL,
-	    "Bank transfer instructions printed on invoices."),
+	    "Bank transfer instructions printed on invoices (with the "
+	    "invoice number as the reference) and shown on the customer "
+	    "page when no payment gateway is configured."),
+	STR(invoice_lang, "billing", "id",
+	    "Language of invoice and receipt PDFs: id (TAGIHAN, KUITANSI) "
+	    "or en (INVOICE, RECEIPT).", .choices = "id|en"),
 	/* tagihd */
 	STR(public_listen, "tagihd", "0.0.0.0:8080",
 	    "Address:port of the customer portal and payment webhooks."),

@@ -30,6 +30,26 @@ char *datefmt_day(int32_t day, bool en, char *buf, size_t n)
 	return buf;
 }
 
+char *datefmt_span(int32_t first, int32_t last, bool en, char *buf, size_t n)
+{
+	const char *to = en ? "to" : "s.d.";
+	int y1, m1, d1, y2, m2, d2;
+
+	tt_civil_from_days(first, &y1, &m1, &d1);
+	tt_civil_from_days(last, &y2, &m2, &d2);
+	if (y1 == y2 && m1 == m2)
+		snprintf(buf, n, "%d %s %d %s %d", d1, to, d2,
+			 datefmt_month(m2, en), y2);
+	else if (y1 == y2)
+		snprintf(buf, n, "%d %s %s %d %s %d", d1, datefmt_month(m1, en),
+			 to, d2, datefmt_month(m2, en), y2);
+	else
+		snprintf(buf, n, "%d %s %d %s %d %s %d", d1,
+			 datefmt_month(m1, en), y1, to, d2,
+			 datefmt_month(m2, en), y2);
+	return buf;
+}
+
 char *datefmt_period(const char *period, bool en, char *buf, size_t n)
 {
 	int y, m;

@@ -12,6 +12,12 @@ const char *datefmt_month(int month, bool en);
 /* Civil day (days since 1970-01-01) as "12 Desember 2026", no leading
  * zero. Returns buf. */
 char *datefmt_day(int32_t day, bool en, char *buf, size_t n);
+/*
+ * The days first..last (both included) as short as they read well:
+ * "1 s.d. 31 Oktober 2026", "16 Oktober s.d. 15 November 2026",
+ * "16 Desember 2026 s.d. 15 Januari 2027" ("to" in English). Returns buf.
+ */
+char *datefmt_span(int32_t first, int32_t last, bool en, char *buf, size_t n);
 /* "2026-12" as "Desember 2026"; anything else is copied as it is. */
 char *datefmt_period(const char *period, bool en, char *buf, size_t n);
 

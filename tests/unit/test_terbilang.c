@@ -146,6 +146,17 @@ START_TEST(dates_in_words)
 	ck_assert_str_eq(datefmt_period("2026-03", true, b, sizeof(b)),
 			 "March 2026");
 	ck_assert_str_eq(datefmt_period("junk", false, b, sizeof(b)), "junk");
+	ck_assert_str_eq(datefmt_span(tt_days_from_civil(2026, 10, 1),
+				      tt_days_from_civil(2026, 10, 31), false,
+				      b, sizeof(b)), "1 s.d. 31 Oktober 2026");
+	ck_assert_str_eq(datefmt_span(tt_days_from_civil(2026, 10, 16),
+				      tt_days_from_civil(2026, 11, 15), false,
+				      b, sizeof(b)),
+			 "16 Oktober s.d. 15 November 2026");
+	ck_assert_str_eq(datefmt_span(tt_days_from_civil(2026, 12, 16),
+				      tt_days_from_civil(2027, 1, 15), true,
+				      b, sizeof(b)),
+			 "16 December 2026 to 15 January 2027");
 	ck_assert_str_eq(datefmt_month(0, false), "?");
 	ck_assert_str_eq(datefmt_month(6, false), "Juni");
 	ck_assert_str_eq(datefmt_month(7, false), "Juli");
