@@ -180,8 +180,11 @@ static const struct conf_opt conf_opts[] = {
 	SECRET(smtp_password, "tagihd", "SMTP password."),
 	STR(smtp_from, "tagihd", NULL, "Sender address of e-mails."),
 	STR(invoice_pdf_dir, "tagihd", NULL,
-	    "Directory of invoice PDFs (number with '/' as '-', .pdf), "
-	    "attached to invoice e-mails when present."),
+	    "Directory where tagihd writes invoice PDFs (number with '/' as "
+	    "'-', .pdf, mode 0600) and attaches them to invoice and reminder "
+	    "e-mails; each e-mail gets the PDF made afresh (status as of "
+	    "then). It must be writable by tagihd's user; unset = no "
+	    "attachment."),
 	/* payment links: `tagih invoice paylink` and the customer page */
 	STR(paylink_gateway, "tagihd", "midtrans",
 	    "Gateway of payment links unless one is asked for.",

@@ -105,8 +105,9 @@ num=$(tg --json invoice list | jq -er '.[0].number') || die "no invoice"
 total=$(tg --json invoice list | jq -er '.[0].total') || die "no invoice total"
 # (an empty $num would make every grep -F "$num" below match anything)
 [ -n "$num" ] && [ "$total" -gt 0 ] || die "invoice '$num' total '$total'"
-printf '%%PDF-1.4\n%% tagih test invoice %s\n%%%%EOF\n' "$num" \
-	>"$tmp/pdf/$(echo "$num" | tr / -).pdf"
+# tagihd writes the PDF into invoice_pdf_dir itself (nothing is there yet)
+PDF=$tmp/pdf/$(echo "$num" | tr / -).pdf
+[ -e "$PDF" ] && die "$PDF exists before tagihd ran"
 
 "$TAGIHD" --db "$DB" --config "$CONF" --listen 127.0.0.1:$((base + 2)) \
 	>"$tmp/tagihd.log" 2>&1 & pids+=($!)
@@ -143,6 +144,13 @@ if grep -q "^Subject: Tagihan $num" <<<"$mail" &&
 	ok "SMTP server got the e-mail: subject, recipient, PDF attached"
 else
 	bad "e-mail: $(head -c 2000 <<<"$mail")"
+fi
+if [ -f "$PDF" ] && [ "$(stat -c %a "$PDF")" = 600 ] &&
+   pdftotext -layout "$PDF" - 2>/dev/null | grep -q "TAGIHAN" &&
+   pdftotext -layout "$PDF" - 2>/dev/null | grep -qF "$num"; then
+	ok "tagihd wrote the invoice PDF into invoice_pdf_dir (0600, TAGIHAN, the number)"
+else
+	bad "no PDF written by tagihd at $PDF: $(ls -l "$tmp/pdf")"
 fi
 
 # --- a failing peer: retries, then failed -------------------------------------
