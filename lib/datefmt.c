@@ -30,6 +30,28 @@ char *datefmt_day(int32_t day, bool en, char *buf, size_t n)
 	return buf;
 }
 
+char *datefmt_time(int64_t t, bool en, char *buf, size_t n)
+{
+	int off = tt_zone_offset();
+	int64_t sec = ((t + off) % 86400 + 86400) % 86400;
+	char day[40], zone[16];
+
+	if (off == 7 * 3600)
+		snprintf(zone, sizeof(zone), "WIB");
+	else if (off == 8 * 3600)
+		snprintf(zone, sizeof(zone), "WITA");
+	else if (off == 9 * 3600)
+		snprintf(zone, sizeof(zone), "WIT");
+	else if (off)
+		snprintf(zone, sizeof(zone), "UTC%+d", off / 3600);
+	else
+		snprintf(zone, sizeof(zone), "UTC");
+	snprintf(buf, n, "%s %02d:%02d %s",
+		 datefmt_day(tt_local_day(t), en, day, sizeof(day)),
+		 (int)(sec / 3600), (int)(sec % 3600 / 60), zone);
+	return buf;
+}
+
 char *datefmt_span(int32_t first, int32_t last, bool en, char *buf, size_t n)
 {
 	const char *to = en ? "to" : "s.d.";

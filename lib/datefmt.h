@@ -18,6 +18,9 @@ char *datefmt_day(int32_t day, bool en, char *buf, size_t n);
  * "16 Desember 2026 s.d. 15 Januari 2027" ("to" in English). Returns buf.
  */
 char *datefmt_span(int32_t first, int32_t last, bool en, char *buf, size_t n);
+/* A UTC instant in the operator's zone: "3 November 2026 10:05 WIB"
+ * (WITA, WIT for +8, +9; "UTC+5" and the like otherwise). Returns buf. */
+char *datefmt_time(int64_t t, bool en, char *buf, size_t n);
 /* "2026-12" as "Desember 2026"; anything else is copied as it is. */
 char *datefmt_period(const char *period, bool en, char *buf, size_t n);
 

@@ -157,6 +157,13 @@ START_TEST(dates_in_words)
 				      tt_days_from_civil(2027, 1, 15), true,
 				      b, sizeof(b)),
 			 "16 December 2026 to 15 January 2027");
+	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
+	ck_assert_str_eq(datefmt_time(1793674500, false, b, sizeof(b)),
+			 "3 November 2026 09:55 WIB");
+	ck_assert_int_eq(tt_set_zone("Asia/Jayapura"), 0);
+	ck_assert_str_eq(datefmt_time(1793674500, true, b, sizeof(b)),
+			 "3 November 2026 11:55 WIT");
+	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
 	ck_assert_str_eq(datefmt_month(0, false), "?");
 	ck_assert_str_eq(datefmt_month(6, false), "Juni");
 	ck_assert_str_eq(datefmt_month(7, false), "Juli");
