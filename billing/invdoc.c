@@ -245,8 +245,9 @@ static void stamp(cairo_t *cr, double cx, double cy, const char *s,
 	double w;
 
 	cairo_save(cr);
+	/* level, not rotated: text extractors (pdftotext, screen readers)
+	 * read a rotated word as scattered letters */
 	cairo_translate(cr, cx, cy);
-	cairo_rotate(cr, -0.2);
 	cairo_set_source_rgb(cr, r, g, b);
 	pdfdoc_font(cr, true, 30);
 	w = pdfdoc_width(cr, s);
