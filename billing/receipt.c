@@ -82,6 +82,18 @@ static const char *op_name(const struct tagih_conf *conf)
 		       conf->operator_name : "tagih";
 }
 
+char *receipt_filename(const char *ref, char *buf, size_t n)
+{
+	char *p;
+
+	snprintf(buf, n, "kuitansi-%s.pdf", ref);
+	for (p = buf + 9; *p && p < buf + strlen(buf) - 4; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789._-", *p))
+			*p = '-';
+	return buf;
+}
+
 /* --- PDF -------------------------------------------------------------------- */
 
 #define RM 36.0

@@ -29,6 +29,11 @@
 #define RECEIPT_W 595.0		/* A5 landscape, points */
 #define RECEIPT_H 420.0
 
+/* The file name of a receipt: "kuitansi-" + the ref with every byte but
+ * A-Z a-z 0-9 . _ - as '-' + ".pdf" (refs hold ':' and '/'), as tagihd
+ * writes it into invoice_pdf_dir. Returns buf. */
+char *receipt_filename(const char *ref, char *buf, size_t n);
+
 /* The receipt as a PDF in memory / in a private file (0600). Returns 0,
  * -ENOMEM, -EIO or -errno. */
 int receipt_pdf_mem(MDB_txn *txn, struct store *st, const struct pay_rec *p,

@@ -182,9 +182,9 @@ static const struct conf_opt conf_opts[] = {
 	STR(invoice_pdf_dir, "tagihd", NULL,
 	    "Directory where tagihd writes invoice PDFs (number with '/' as "
 	    "'-', .pdf, mode 0600) and attaches them to invoice and reminder "
-	    "e-mails; each e-mail gets the PDF made afresh (status as of "
-	    "then). It must be writable by tagihd's user; unset = no "
-	    "attachment."),
+	    "e-mails, and receipts (kuitansi-REF.pdf) for payment e-mails; "
+	    "each e-mail gets its PDF made afresh (status as of then). It "
+	    "must be writable by tagihd's user; unset = no attachment."),
 	/* payment links: `tagih invoice paylink` and the customer page */
 	STR(paylink_gateway, "tagihd", "midtrans",
 	    "Gateway of payment links unless one is asked for.",

@@ -18,6 +18,8 @@
 #include "lib/ttime.h"
 #include "billing/invdoc.h"
 #include "billing/outbox.h"
+#include "billing/pay.h"
+#include "billing/receipt.h"
 #include "tagihd/notify.h"
 
 #define NOTIFY_BATCH 32
@@ -438,6 +440,43 @@ struct msg_ctx {
 };
 
 /*
+ * The receipt (kuitansi) of payment ref in invoice_pdf_dir, as
+ * invoice_pdf does for invoices; path gets it or "".
+ */
+static void receipt_pdf(struct notify *n, const char *ref, char *path,
+			size_t size)
+{
+	const struct tagih_conf *c = &n->d->conf;
+	char name[PAY_REF_MAX + 20];
+	struct pay_rec p;
+	MDB_txn *txn;
+	int err;
+
+	path[0] = '\0';
+	if (strlen(ref) > PAY_REF_MAX)
+		return;
+	receipt_filename(ref, name, sizeof(name));
+	if ((size_t)snprintf(path, size, "%s/%s", c->invoice_pdf_dir, name) >=
+	    size) {
+		path[0] = '\0';
+		return;
+	}
+	err = store_begin(n->d->st, false, &txn);
+	if (!err) {
+		err = pay_get(txn, n->d->st, ref, &p);
+		if (!err)
+			err = receipt_pdf_file(txn, n->d->st, &p, c,
+					       invdoc_lang_en(c), path);
+		store_abort(txn);
+	}
+	if (err)
+		pr_warn("notify: cannot write a receipt PDF into "
+			"invoice_pdf_dir: %s", strerror(-err));
+	if (access(path, R_OK))
+		path[0] = '\0';
+}
+
+/*
  * The invoice's PDF in invoice_pdf_dir (named by invdoc_filename), made
  * afresh so the attachment shows the status as of now; path gets it, or
  * "" when there is none to attach. One that cannot be written (the
@@ -537,6 +576,9 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 		    m->r.event != OBX_PAYMENT &&
 		    m->r.event != OBX_SUSPENDED && m->r.event != OBX_RESTORED)
 			invoice_pdf(n, m->r.ref, pdf, sizeof(pdf));
+		else if (c->invoice_pdf_dir && *c->invoice_pdf_dir &&
+			 m->r.event == OBX_PAYMENT)
+			receipt_pdf(n, m->r.ref, pdf, sizeof(pdf));
 		ret = send_email(c, m->sub.email, s, b, pdf[0] ? pdf : NULL,
 				 err, errn);
 		break;

@@ -171,6 +171,16 @@ else
 fi
 wait_for 10 has_msg 'mail/*.eml' "Pembayaran diterima" ||
 	bad "payment e-mail not sent while WhatsApp failed"
+pmail=$(grep -l "^Subject: Pembayaran diterima" "$tmp"/mail/*.eml 2>/dev/null | head -1)
+KPDF=$tmp/pdf/kuitansi-TRF-$$.pdf
+if [ -n "$pmail" ] && grep -q "filename=\"kuitansi-TRF-$$.pdf\"" "$pmail" &&
+   [ "$(stat -c %a "$KPDF" 2>/dev/null)" = 600 ] &&
+   pdftotext -layout "$KPDF" - 2>/dev/null | grep -q "KUITANSI" &&
+   pdftotext -layout "$KPDF" - 2>/dev/null | grep -qF "TRF-$$"; then
+	ok "payment e-mail carries the receipt tagihd wrote (kuitansi-TRF-$$.pdf, 0600)"
+else
+	bad "payment e-mail without its receipt: $(ls -l "$tmp/pdf")"
+fi
 
 # --- recovery: one retry, one delivery, never twice ---------------------------
 rm -f "$tmp/wa_fail"
