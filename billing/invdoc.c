@@ -269,6 +269,21 @@ static double total_row(cairo_t *cr, double y, const char *k, rp_t v,
 	return y;
 }
 
+/* A page after the first: the title and number again; returns where to go on. */
+static double next_page(cairo_t *cr, const struct inv_rec *inv,
+			const struct labels *L)
+{
+	char b[INV_NUM_MAX + 64];
+
+	cairo_show_page(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	pdfdoc_font(cr, true, 12);
+	snprintf(b, sizeof(b), "%s %.*s", L->title, (int)sizeof(inv->number),
+		 inv->number);
+	pdfdoc_text(cr, M, 60, b);
+	return 80;
+}
+
 void invdoc_page(cairo_t *cr, MDB_txn *txn, struct store *st,
 		 const struct inv_rec *inv, const struct tagih_conf *conf,
 		 bool en, int32_t today)
@@ -360,7 +375,12 @@ void invdoc_page(cairo_t *cr, MDB_txn *txn, struct store *st,
 	cairo_line_to(cr, RIGHT, y + 8);
 	cairo_stroke(cr);
 
-	/* the totals */
+	/* the totals, the words and the payment block take about 330
+	 * points: a long invoice (up to INV_LINES_MAX lines) goes on */
+	if (y > INVDOC_H - 330) {
+		y = next_page(cr, inv, L);
+		cairo_set_line_width(cr, 0.8);
+	}
 	ty = y + 26;
 	y = total_row(cr, ty, inv->tax_mode == TAX_INCLUSIVE ? L->tax_base :
 				L->subtotal, inv->subtotal, false);
@@ -403,6 +423,8 @@ void invdoc_page(cairo_t *cr, MDB_txn *txn, struct store *st,
 	}
 
 	/* how to pay: the transfer text, the number to quote, the QR */
+	if (open && y > INVDOC_H - M - 150)
+		y = next_page(cr, inv, L);
 	if (open) {
 		char link[512] = "";
 		double top = y + 34, qs = 110;

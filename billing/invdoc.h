@@ -63,7 +63,8 @@ char *invdoc_link(const struct tagih_conf *conf, const struct sub_rec *r,
 char *invdoc_filename(const char *number, char *buf, size_t n);
 
 /*
- * Draw inv as one A4 page on cr (and show the page): the operator, the
+ * Draw inv on A4 pages of cr (and show them; one page unless it has
+ * more lines than fit, then the totals go on a second): the operator, the
  * title, the customer with address, dates in words, the status (a LUNAS
  * stamp when paid, DIBATALKAN when void), the rows, the totals, the total
  * in words (terbilang), and for an open invoice the payment block:

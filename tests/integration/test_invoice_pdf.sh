@@ -221,6 +221,18 @@ has "English: INVOICE, dates, Paid, PAID, in words" "$tmp/be.pdf" INVOICE \
 	"Bill to" "one hundred eleven thousand rupiah"
 hasnt "English: no TAGIHAN" "$tmp/be.pdf" TAGIHAN
 
+# --- partly paid, void -----------------------------------------------------------
+TAGIH_NOW=2026-11-04T10:00+07:00 must pay sari --amount 100000 --method transfer --ref TRF-SARI-1
+must invoice pdf "$S_NUM" --out "$tmp/sp.pdf" --now 2026-11-05T10:00+07:00
+has "partly paid: status, paid, what is left, still how to pay" "$tmp/sp.pdf" \
+	"Dibayar sebagian" "Sisa tagihan" "Rp 122.000" "Cara pembayaran" "$S_NUM"
+hasnt "partly paid: no LUNAS" "$tmp/sp.pdf" LUNAS
+TAGIH_NOW=2026-11-04T11:00+07:00 must invoice void "$T_NUM" --reason "salah paket"
+must invoice pdf "$T_NUM" --out "$tmp/tv.pdf" --now 2026-11-05T10:00+07:00
+has "void: DIBATALKAN stamp, status and the reason" "$tmp/tv.pdf" \
+	DIBATALKAN Dibatalkan "Alasan pembatalan: salah paket"
+hasnt "void: no payment block, no LUNAS" "$tmp/tv.pdf" "Cara pembayaran" LUNAS
+
 # --- one file per invoice; the single-file export still works ----------------
 mkdir "$tmp/pdfs"
 must invoice export --period 2026-10 --format pdf --out "$tmp/pdfs/" --now 2026-11-05T10:00+07:00
