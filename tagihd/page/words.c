@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/ttime.h"
+#include "lib/datefmt.h"
 #include "tagihd/page/words.h"
 
 static const struct words words[2] = {
@@ -57,9 +57,6 @@ static const struct words words[2] = {
 				    "tunai; lihat halaman tagihan Anda.",
 		.status = { "Belum dibayar", "Dibayar sebagian", "Lunas",
 			    "Dibatalkan", "Terlambat" },
-		.month = { "Januari", "Februari", "Maret", "April", "Mei",
-			   "Juni", "Juli", "Agustus", "September", "Oktober",
-			   "November", "Desember" },
 		.dec = ',',
 	},
 	[LANG_EN] = {
@@ -111,10 +108,7 @@ static const struct words words[2] = {
 				    "see your bill page.",
 		.status = { "Unpaid", "Partly paid", "Paid", "Void",
 			    "Overdue" },
-		.month = { "January", "February", "March", "April", "May",
-			   "June", "July", "August", "September", "October",
-			   "November", "December" },
-		.dec = '.',
+		.dec = '.', .en = true,
 	},
 };
 
@@ -133,11 +127,7 @@ const struct words *page_words(enum lang lang)
 
 char *fmt_day(const struct words *w, int32_t day, char *buf, size_t n)
 {
-	int y, m, d;
-
-	tt_civil_from_days(day, &y, &m, &d);
-	snprintf(buf, n, "%d %s %d", d, w->month[m - 1], y);
-	return buf;
+	return datefmt_day(day, w->en, buf, n);
 }
 
 char *fmt_gb(const struct words *w, uint64_t b, char *buf, size_t n)
@@ -152,11 +142,5 @@ char *fmt_gb(const struct words *w, uint64_t b, char *buf, size_t n)
 char *fmt_period(const struct words *w, const char *period, char *buf,
 		 size_t n)
 {
-	int y, m;
-
-	if (tt_parse_period(period, &y, &m))
-		snprintf(buf, n, "%s", period);
-	else
-		snprintf(buf, n, "%s %d", w->month[m - 1], y);
-	return buf;
+	return datefmt_period(period, w->en, buf, n);
 }

@@ -3,6 +3,7 @@
 #ifndef TAGIHD_PAGE_WORDS_H
 #define TAGIHD_PAGE_WORDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <microhttpd.h>
@@ -23,7 +24,7 @@ struct words {
 		*quota_over, *billed, *this_period, *pay_offline,
 		*pay_offline_text;
 	const char *status[5];	/* by enum inv_status */
-	const char *month[12];
+	bool en;		/* English: lib/datefmt's month names */
 	char dec;		/* decimal separator */
 };
 
