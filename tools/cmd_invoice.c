@@ -115,7 +115,7 @@ static void inv_print(const struct inv_rec *inv, int32_t today)
 	char a[40], b[40], q[40], d1[32], d2[32];
 	int i;
 
-	printf("Faktur       %s\n", cli_tx(inv->number));
+	printf("Tagihan      %s\n", cli_tx(inv->number));
 	printf("Pelanggan    %s\n", cli_tx(inv->sub));
 	printf("Periode      %s (%s .. %s)\n", inv->period,
 	       tt_fmt_date(inv->period_from, d1, sizeof(d1)),

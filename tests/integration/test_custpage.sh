@@ -234,6 +234,15 @@ else
 	bad "PDF: HTTP $st"
 fi
 
+if command -v pdftotext >/dev/null; then
+	fetch "$URL$pdf_path" "$tmp/b-id.pdf" >/dev/null
+	fetch "$URL$pdf_path?lang=en" "$tmp/b-en.pdf" >/dev/null
+	pdftotext -layout "$tmp/b-id.pdf" - | grep -q TAGIHAN &&
+		pdftotext -layout "$tmp/b-en.pdf" - | grep -q INVOICE &&
+		ok "the page's PDF follows its language (TAGIHAN, ?lang=en INVOICE)" ||
+		bad "PDF language"
+fi
+
 # --- no data across subscribers ---------------------------------------------
 st=$(fetch "$S_URL" "$tmp/s.html")
 [ "$st" = 200 ] || bad "sari's page: HTTP $st"
