@@ -135,11 +135,21 @@ int pdfdoc_qr(cairo_t *cr, double x, double y, double size, const char *text)
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	/* one path, no antialiasing: no hairline seams between modules */
 	cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-	for (i = 0; i < q->width; i++)
-		for (j = 0; j < q->width; j++)
-			if (q->data[i * q->width + j] & 1)
+	/* a run of dark modules in a row is one rectangle: a third of the
+	 * path, and of the time cairo spends on it */
+	for (i = 0; i < q->width; i++) {
+		for (j = 0; j < q->width; j++) {
+			int k = j;
+
+			while (k < q->width && (q->data[i * q->width + k] & 1))
+				k++;
+			if (k > j)
 				cairo_rectangle(cr, x + (j + 4) * m,
-						y + (i + 4) * m, m, m);
+						y + (i + 4) * m, (k - j) * m,
+						m);
+			j = k;
+		}
+	}
 	cairo_fill(cr);
 	cairo_restore(cr);
 	QRcode_free(q);
