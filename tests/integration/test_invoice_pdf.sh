@@ -112,6 +112,9 @@ eq "number printed 3 times" "$(txt "$tmp/b.pdf" | grep -oF "$B_NUM" | wc -l)" 3
 pdftoppm -r 150 -png "$tmp/b.pdf" "$tmp/b" || bad "pdftoppm"
 qr=$(zbarimg -q --raw "$tmp"/b-1.png 2>/dev/null)
 eq "QR code decodes to budi's customer-page link" "$qr" "$B_URL"
+# a screen's resolution too (a viewer at 100 %, a phone photographing it)
+pdftoppm -r 100 -png "$tmp/b.pdf" "$tmp/b100" || bad "pdftoppm"
+eq "QR code decodes at 100 dpi too" "$(zbarimg -q --raw "$tmp"/b100-1.png 2>/dev/null)" "$B_URL"
 case $B_URL in "$URL"/c/*) ok "the link is public_url/c/TOKEN" ;; *) bad "link '$B_URL'" ;; esac
 
 # overdue at a later --now; a subscriber without a link gets no QR code
