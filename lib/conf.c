@@ -198,6 +198,17 @@ static const struct conf_opt conf_opts[] = {
 	    "Duitku base URL (sandbox: https://sandbox.duitku.com)."),
 	STR(duitku_method, "tagihd", "SP",
 	    "Duitku payment method code (SP = QRIS ShopeePay, BC = BCA VA, ...)."),
+	/* webhooks: every notification is confirmed with the gateway's
+	 * status API before anything is booked (billing/gateway/wh_verify.c);
+	 * Xendit, Tripay and Duitku are asked at the *_api_url above */
+	STR(midtrans_status_url, "tagihd", "https://api.midtrans.com",
+	    "Midtrans Core API base URL, asked GET /v2/ORDER/status to "
+	    "confirm each notification (sandbox: "
+	    "https://api.sandbox.midtrans.com)."),
+	INT(gateway_timeout, "tagihd", 1, 60, "10",
+	    "Seconds a gateway's status API has to confirm a notification; "
+	    "slower or unreachable, the webhook is answered 503 and nothing "
+	    "is booked (the gateway retries)."),
 };
 
 #define CONF_N (sizeof(conf_opts) / sizeof(conf_opts[0]))
