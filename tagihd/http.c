@@ -222,6 +222,13 @@ static enum MHD_Result http_webhook(struct tagihd *d,
 		free(j);
 		return ret;
 	}
+	if (wh_known(d->st, &j->ev, &j->res, j->detail, sizeof(j->detail))) {
+		/* a retry of what is recorded: one read txn, no status call */
+		j->vev = j->ev;
+		ret = wh_answer(conn, gname, j);
+		free(j);
+		return ret;
+	}
 	if (workers_reserve(d->wh_pool)) {
 		free(j);
 		pr_info("webhook %s: too many at once, answered busy", gname);

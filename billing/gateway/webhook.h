@@ -234,4 +234,14 @@ enum wh_result wh_apply(struct store *st, const struct wh_event *ev,
 			const char *raw, size_t rawlen, int64_t now,
 			char *detail, size_t n);
 
+/*
+ * Before asking the gateway: is this payment's transaction id already
+ * recorded? Then nothing can be booked whatever the gateway says, and
+ * *res (WH_DUPLICATE, or WH_WRONG_AMOUNT / WH_REFUSED when it was
+ * flagged) is the answer: a gateway's retries cost no status call.
+ * Read-only; false when unknown (or on a store error: ask, then apply).
+ */
+bool wh_known(struct store *st, const struct wh_event *ev,
+	      enum wh_result *res, char *detail, size_t n);
+
 #endif

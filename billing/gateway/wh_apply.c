@@ -215,6 +215,37 @@ out:
 	return res;
 }
 
+bool wh_known(struct store *st, const struct wh_event *ev,
+	      enum wh_result *res, char *detail, size_t n)
+{
+	char key[WH_TXN_MAX + 16], seen[32];
+	MDB_txn *txn;
+	int err;
+
+	if (ev->kind != WH_KIND_PAID)
+		return false;
+	snprintf(key, sizeof(key), "%s:%s", wh_gateway_name(ev->gw),
+		 ev->txn_id);
+	if (store_begin(st, false, &txn))
+		return false;
+	err = wh_seen(txn, st, key, seen, sizeof(seen));
+	store_abort(txn);
+	if (err)
+		return false;
+	if (!strcmp(seen, "amount_mismatch")) {
+		snprintf(detail, n, "amount %lld already flagged",
+			 (long long)ev->amount);
+		*res = WH_WRONG_AMOUNT;
+	} else if (!strcmp(seen, "refused")) {
+		snprintf(detail, n, "already refused");
+		*res = WH_REFUSED;
+	} else {
+		snprintf(detail, n, "already applied");
+		*res = WH_DUPLICATE;
+	}
+	return true;
+}
+
 enum wh_result wh_apply(struct store *st, const struct wh_event *ev,
 			const char *raw, size_t rawlen, int64_t now,
 			char *detail, size_t n)
