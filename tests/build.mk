@@ -37,7 +37,7 @@ $(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \
 $(call obj,$(addprefix tests/bpf/,$(addsuffix .c,$(BPF_TESTS)))): $(SKEL_METER)
 
 # libFuzzer targets on the pure webhook parsers (clang; only what they need).
-FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku
+FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku fuzz_status
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I. \
 	$(call pc_cflags,jansson libcrypto)
