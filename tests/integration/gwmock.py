@@ -15,6 +15,8 @@
 #    "tripay":   {REFERENCE: {...the transaction detail "data"...}},
 #    "duitku":   {MERCHANT_ORDER_ID: {...the transactionStatus answer...}}}
 #
+# POST .../webapi/api/merchant/v2/inquiry (a Duitku payment link) is
+# answered with a paymentUrl and its body kept in STATE.inquiry.
 # Requests are checked as each gateway documents them (Basic auth with
 # the key, a Bearer token, Duitku's md5 signature): a wrong one is 401.
 # Each request is logged to stderr as "GW KEY -> STATUS".
@@ -101,6 +103,17 @@ class Mock(BaseHTTPRequestHandler):
         raw = self.rfile.read(n)
         if st.get("mode") == "error":
             return self.answer(500, {"error": "mock error mode"})
+        if self.path.endswith("/webapi/api/merchant/v2/inquiry"):
+            # a payment link: kept for the test to read, answered as Duitku
+            with open(self.server.state + ".inquiry", "wb") as f:
+                f.write(raw)
+            req = json.loads(raw)
+            return self.answer(200, {"merchantCode": req.get("merchantCode"),
+                                     "reference": "DMOCKREF",
+                                     "paymentUrl": "https://sandbox.duitku.com/pay/" +
+                                     urllib.parse.quote(req.get("merchantOrderId", ""), safe=""),
+                                     "statusCode": "00", "statusMessage": "SUCCESS"},
+                               "duitku", "inquiry")
         if not self.path.endswith("/webapi/api/merchant/transactionStatus"):
             return self.answer(404, {"error": "no such endpoint"})
         code, key = st.get("keys", {}).get("duitku", ["", ""])

@@ -75,7 +75,7 @@ xendit_api_url = $MOCK_URL
 tripay_api_url = $MOCK_URL
 duitku_api_url = $MOCK_URL
 gateway_timeout = 2
-$*
+$(printf '%s\n' "$@")
 EOF
 	chmod 0600 "$CONF"
 }
@@ -453,6 +453,26 @@ elif grep -q public_url "$tmp/pl.out" && [ "$(store_md5)" = "$before" ]; then
 	ok "duitku paylink without public_url -> exit non-zero, names public_url, data.mdb unchanged"
 else
 	bad "duitku paylink without public_url: $(cat "$tmp/pl.out")"
+fi
+
+# with public_url: customer fields as Duitku documents them (customerVaName
+# at most 20 characters, cut between characters; phoneNumber digits only)
+write_conf "duitku_method = BC" "public_url = https://tagih.example.net"
+tg sub set pl --name "Toko Kelontong Ñoñóñaa Jaya" --phone "+62 812-3456-7890" >/dev/null ||
+	bad "sub set pl"
+if tg invoice paylink "$num" --gateway duitku >"$tmp/pl.out" 2>&1; then
+	req=$GWM_STATE.inquiry
+	va=$(jq -r .customerVaName "$req")
+	ph=$(jq -r .phoneNumber "$req")
+	cb=$(jq -r .callbackUrl "$req")
+	if [ "$va" = "Toko Kelontong Ñoñóñ" ] && [ "$(jq '.customerVaName | length' "$req")" = 20 ] &&
+	   [ "$ph" = 6281234567890 ] && [ "$cb" = https://tagih.example.net/webhooks/duitku ]; then
+		ok "duitku paylink: customerVaName '$va' (20 characters), phoneNumber $ph, callbackUrl $cb"
+	else
+		bad "duitku paylink fields: customerVaName '$va' phoneNumber '$ph' callbackUrl '$cb'"
+	fi
+else
+	bad "duitku paylink with public_url: $(cat "$tmp/pl.out")"
 fi
 
 # --- the count ---------------------------------------------------------------------
