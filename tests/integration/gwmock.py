@@ -7,7 +7,8 @@
 # STATE is a JSON file, read again on every request, so a test changes
 # what the "gateway" knows by rewriting it (atomically: write, then mv):
 #
-#   {"mode": "ok" | "error",          error: every answer is HTTP 500
+#   {"mode": "ok" | "error" | "slow", error: every answer is HTTP 500;
+#                                     slow: each waits "delay" seconds
 #    "keys": {"midtrans": SERVER_KEY, "xendit": SECRET_KEY,
 #             "tripay": API_KEY, "duitku": [MERCHANT_CODE, API_KEY]},
 #    "midtrans": {ORDER_ID: {...the GET /v2/ORDER/status object...}},
@@ -24,6 +25,7 @@ import base64
 import hashlib
 import json
 import sys
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -55,6 +57,8 @@ class Mock(BaseHTTPRequestHandler):
 
     def do_GET(self):
         st = load(self.server.state)
+        if st.get("mode") == "slow":
+            time.sleep(float(st.get("delay", 1)))
         if st.get("mode") == "error":
             return self.answer(500, {"error": "mock error mode"})
         u = urllib.parse.urlsplit(self.path)
@@ -101,6 +105,8 @@ class Mock(BaseHTTPRequestHandler):
         st = load(self.server.state)
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n)
+        if st.get("mode") == "slow":
+            time.sleep(float(st.get("delay", 1)))
         if st.get("mode") == "error":
             return self.answer(500, {"error": "mock error mode"})
         if self.path.endswith("/webapi/api/merchant/v2/inquiry"):

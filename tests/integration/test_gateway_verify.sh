@@ -346,6 +346,38 @@ for mode in error down; do
 done
 gwmock_start $((PORT + 1)) || die "the gateway mock did not come back"
 
+# --- a slow status API holds a worker, never an HTTP thread ---------------------
+# 24 notifications (paid, says the notification; pending, says the mock)
+# wait 1.5 s each for the mock (gateway_timeout 2) while
+# /healthz is probed: it must keep answering at once
+gwmock_jq '.mode = "slow" | .delay = 1.5'
+for i in $(seq 24); do
+	note_xendit "$(inv dup-xendit)" "$TOTAL" "slow-$$-$i" PAID
+	truth_xendit "$(inv dup-xendit)" "$TOTAL" "slow-$$-$i" PENDING
+	printf '%s' "$BODY" >"$tmp/slow-$i"
+done
+hdrs=$(printf '%q ' "${HDR[@]}")
+seq 24 | xargs -P 24 -I{} sh -c "curl -s -o /dev/null -w '%{http_code}\n' -X POST $hdrs --data-binary @$tmp/slow-{} $URL/webhooks/xendit" \
+	>"$tmp/slow-codes" &
+xp=$!
+sleep 0.3
+worst=0
+for i in $(seq 10); do
+	t=$(curl -s -o /dev/null -w '%{time_total}' "$URL/healthz")
+	ms=$(awk -v t="$t" 'BEGIN { printf "%d", t * 1000 }')
+	[ "$ms" -gt "$worst" ] && worst=$ms
+	sleep 0.1
+done
+wait $xp
+gwmock_jq '.mode = "ok"'
+n200=$(grep -c '^200$' "$tmp/slow-codes")
+asked=$(grep -c "^xendit slow-$$-" "$GWM_LOG")
+[ "$asked" = 24 ] || bad "the slow mock was asked $asked times, not 24"
+echo "slow status API (1.5 s): /healthz worst of 10 probes ${worst} ms; ${n200}/24 webhooks answered 200"
+[ "$worst" -lt 200 ] && ok "a slow status API leaves the HTTP threads free (/healthz worst ${worst} ms)" ||
+	bad "/healthz took ${worst} ms while the status API was slow"
+[ "$n200" = 24 ] || bad "slow status API: $(sort "$tmp/slow-codes" | uniq -c | tr '\n' ' ')"
+
 # --- a second genuine payment: one credit under 20 concurrent deliveries --------
 for gw in midtrans xendit tripay duitku; do
 	sub=dup-$gw
