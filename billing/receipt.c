@@ -13,14 +13,15 @@
 #include "lib/text.h"
 
 struct rlabels {
-	const char *title, *number, *date, *from, *sum, *for_, *invoice,
+	const char *title, *title_rev, *from_rev, *number, *date, *from, *sum, *for_, *invoice,
 		*balance, *method, *amount, *received_by, *thanks;
 	const char *methods[3];	/* by enum pay_method */
 };
 
 static const struct rlabels rlab[2] = {
 	{
-		.title = "KUITANSI", .number = "No.", .date = "Tanggal",
+		.title = "KUITANSI", .title_rev = "PENGEMBALIAN DANA",
+		.from_rev = "Dikembalikan kepada", .number = "No.", .date = "Tanggal",
 		.from = "Telah terima dari", .sum = "Uang sejumlah",
 		.for_ = "Untuk pembayaran", .invoice = "Tagihan",
 		.balance = "Saldo (untuk tagihan berikutnya)",
@@ -29,7 +30,8 @@ static const struct rlabels rlab[2] = {
 		.methods = { "Tunai", "Transfer", "Pembayaran online" },
 	},
 	{
-		.title = "RECEIPT", .number = "No.", .date = "Date",
+		.title = "RECEIPT", .title_rev = "REFUND",
+		.from_rev = "Refunded to", .number = "No.", .date = "Date",
 		.from = "Received from", .sum = "The sum of",
 		.for_ = "In payment of", .invoice = "Invoice",
 		.balance = "Balance (for the next invoice)",
@@ -48,6 +50,7 @@ struct rc {
 	char who[160];		/* "Budi Santoso (budi)" */
 	char when[64];
 	char words[TERBILANG_MAX];
+	const char *title, *from;	/* a reversal reads as a refund */
 };
 
 static void rc_init(struct rc *r, MDB_txn *txn, struct store *st,
@@ -67,7 +70,12 @@ static void rc_init(struct rc *r, MDB_txn *txn, struct store *st,
 	else
 		snprintf(r->who, sizeof(r->who), "%s", p->sub);
 	datefmt_time(p->time, en, r->when, sizeof(r->when));
-	if (terbilang_rp(p->amount, en, r->words, sizeof(r->words)) < 0)
+	r->title = p->kind == PAY_KIND_REVERSAL ? r->L->title_rev : r->L->title;
+	r->from = p->kind == PAY_KIND_REVERSAL ? r->L->from_rev : r->L->from;
+	/* a reversal is stored negative; its words are of the sum given back */
+	if (terbilang_rp(p->amount < 0 && p->amount > INT64_MIN ? -p->amount :
+			 p->amount, en, r->words,
+			 sizeof(r->words)) < 0)
 		r->words[0] = '\0';
 }
 
@@ -115,7 +123,7 @@ static int receipt_draw(cairo_t *cr, void *ctx)
 	if (r->conf->operator_address && *r->conf->operator_address)
 		pdfdoc_wrap(cr, RM, 57, 300, 10, r->conf->operator_address);
 	pdfdoc_font(cr, true, 20);
-	pdfdoc_rtext(cr, RR, 46, L->title);
+	pdfdoc_rtext(cr, RR, 46, r->title);
 	pdfdoc_font(cr, false, 9);
 	snprintf(b, sizeof(b), "%s %s", L->number, p->ref);
 	pdfdoc_rtext(cr, RR, 60, b);
@@ -126,7 +134,7 @@ static int receipt_draw(cairo_t *cr, void *ctx)
 
 	y = 102;
 	pdfdoc_font(cr, false, 9.5);
-	pdfdoc_text(cr, RM, y, L->from);
+	pdfdoc_text(cr, RM, y, r->from);
 	pdfdoc_font(cr, true, 10);
 	y = pdfdoc_wrap(cr, x, y, RR - x, 12, r->who);
 	pdfdoc_font(cr, false, 9.5);
@@ -294,12 +302,12 @@ int receipt_thermal(MDB_txn *txn, struct store *st, const struct pay_rec *p,
 	if (conf->operator_address && *conf->operator_address)
 		th_wrap(f, conf->operator_address, true);
 	th_rule(f, '=');
-	th_wrap(f, r.L->title, true);
+	th_wrap(f, r.title, true);
 	snprintf(b, sizeof(b), "%s %s", r.L->number, p->ref);
 	th_wrap(f, b, false);
 	th_wrap(f, r.when, false);
 	th_rule(f, '-');
-	snprintf(b, sizeof(b), "%s:", r.L->from);
+	snprintf(b, sizeof(b), "%s:", r.from);
 	th_wrap(f, b, false);
 	th_wrap(f, r.who, false);
 	th_rule(f, '-');

@@ -17,7 +17,9 @@
  * in words (terbilang), what it paid (each invoice and what went to the
  * balance), the method, and who recorded it (the payment's actor).
  * Everything comes from the stored payment: printing it twice gives the
- * same receipt.
+ * same receipt. A reversal (a refund or chargeback, stored negative)
+ * prints as PENGEMBALIAN DANA / REFUND, "Dikembalikan kepada", its words
+ * those of the sum given back; a credit is a receipt like a payment's.
  *
  * The thermal layout is plain UTF-8 text, 32 columns (a 58 mm printer's
  * 48 mm of paper in its standard 12x24 font), lines ending in "\n": what
