@@ -487,6 +487,86 @@ START_TEST(test_doc_rows_add_up)
 }
 END_TEST
 
+
+/* The kuitansi of a payment and of its reversal, thermal and PDF. */
+static char *thermal_of(const char *ref, bool en)
+{
+	static struct pay_rec p;
+	static const struct tagih_conf conf = { .operator_name = "RT/RW Net" };
+	char *buf = NULL, *line;
+	size_t len = 0;
+	MDB_txn *txn;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(pay_get(txn, st, ref, &p), 0);
+	ck_assert_int_eq(receipt_thermal(txn, st, &p, &conf, en, f), 0);
+	store_abort(txn);
+	fclose(f);
+	/* every line at most 32 characters (ASCII here) */
+	for (line = buf; *line;) {
+		char *nl = strchr(line, '\n');
+
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_int_le(nl - line, RECEIPT_COLS);
+		line = nl + 1;
+	}
+	return buf;
+}
+
+START_TEST(test_receipts)
+{
+	static const struct tagih_conf conf = { .operator_name = "RT/RW Net" };
+	struct pay_rec p, rv;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	MDB_txn *txn;
+	char *t;
+
+	add_plan("basic", PLAN_FLAT, 111000, 0, 0, 0, 0);
+	add_sub("andi", "basic", "2026-10-01");
+	run(2026, 10, "2026-11-01");
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(pay_apply(txn, st, "andi", 111000, PAY_TRANSFER,
+				   "TRF-1", NULL, 0, T("2026-11-03T10:00+07:00"),
+				   "kasir", &p), 1);
+	ck_assert_int_eq(pay_reverse(txn, st, "TRF-1", 111000, "TRF-1~r1",
+				     NULL, 0, T("2026-11-04T10:00+07:00"),
+				     "kasir", &rv), 1);
+	ck_assert_int_eq(store_commit(txn), 0);
+
+	t = thermal_of("TRF-1", false);
+	ck_assert_ptr_nonnull(strstr(t, "KUITANSI"));
+	ck_assert_ptr_nonnull(strstr(t, "No. TRF-1\n"));
+	ck_assert_ptr_nonnull(strstr(t, "3 November 2026 10:00 WIB"));
+	ck_assert_ptr_nonnull(strstr(t, "TOTAL                 Rp 111.000"));
+	ck_assert_ptr_nonnull(strstr(t, "Terbilang: seratus sebelas ribu"));
+	ck_assert_ptr_nonnull(strstr(t, "Transfer"));
+	free(t);
+	t = thermal_of(rv.ref, false);
+	ck_assert_ptr_nonnull(strstr(t, "PENGEMBALIAN DANA"));
+	ck_assert_ptr_nonnull(strstr(t, "Dikembalikan kepada:"));
+	ck_assert_ptr_nonnull(strstr(t, "Terbilang: seratus sebelas ribu\n"
+					"rupiah"));
+	ck_assert_ptr_null(strstr(t, "minus"));
+	ck_assert_ptr_null(strstr(t, "KUITANSI"));
+	free(t);
+	t = thermal_of(rv.ref, true);
+	ck_assert_ptr_nonnull(strstr(t, "REFUND"));
+	free(t);
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(receipt_pdf_mem(txn, st, &p, &conf, false, &pdf,
+					 &len), 0);
+	store_abort(txn);
+	ck_assert_uint_gt(len, 1000);
+	ck_assert_int_eq(memcmp(pdf, "%PDF", 4), 0);
+	free(pdf);
+}
+END_TEST
+
 static Suite *invoice_suite(void)
 {
 	Suite *s = suite_create("invoice");
@@ -495,6 +575,7 @@ static Suite *invoice_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_flat_and_prorated);
 	tcase_add_test(tc, test_doc_rows_add_up);
+	tcase_add_test(tc, test_receipts);
 	tcase_add_test(tc, test_plan_change_mid_cycle);
 	tcase_add_test(tc, test_hybrid_volume_usage);
 	tcase_add_test(tc, test_idempotent_and_gap_free);
