@@ -65,6 +65,16 @@ int pay_apply(MDB_txn *txn, struct store *st, const char *sub, rp_t amount,
 	      int method, const char *ref, const void *raw, size_t raw_len,
 	      int64_t now, const char *actor, struct pay_rec *out);
 
+/*
+ * As pay_apply, but the invoice `first` (NULL: none) is paid before the
+ * oldest-first walk: the webhook of an order's payment link pays that
+ * order (billing/prepaid.h), which the walk alone would skip.
+ */
+int pay_apply_for(MDB_txn *txn, struct store *st, const char *sub,
+		  const char *first, rp_t amount, int method, const char *ref,
+		  const void *raw, size_t raw_len, int64_t now,
+		  const char *actor, struct pay_rec *out);
+
 /* Returns 0 or -ENOENT. */
 int pay_get(MDB_txn *txn, struct store *st, const char *ref,
 	    struct pay_rec *out);

@@ -58,6 +58,8 @@ struct tagih_conf {
 	char *late_fee;
 	bool auto_suspend;
 	char *bank_transfer;
+	char *receipt_prefix;	/* prepaid receipts (billing/prepaid.h) */
+	char *prepaid_reminder_days;
 	/* tagihd */
 	char *public_listen;
 	char *public_url;

@@ -14,6 +14,7 @@
 #include "lib/net.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/ttime.h"
+#include "billing/prepaid.h"
 #include "tagihd/caps.h"
 #include "tagihd/tagihd.h"
 #include "tagihd/notify.h"
@@ -204,6 +205,15 @@ static int setup(struct tagihd *d, struct args *a)
 	if (d->conf.timezone && tt_set_zone(d->conf.timezone)) {
 		pr_warn("unknown timezone '%s'", d->conf.timezone);
 		return -EINVAL;
+	}
+	{
+		const char *why;
+
+		/* receipts of prepaid purchases paid through webhooks */
+		if (prepaid_configure(&d->conf, &why)) {
+			pr_warn("config: %s", why);
+			return -EINVAL;
+		}
 	}
 	if (!a->db)
 		a->db = nz(d->conf.db);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "tools/cli.h"
+#include "billing/prepaid.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/log.h"
 #include "lib/ttime.h"
@@ -94,7 +95,7 @@ void cli_help_main(FILE *f)
 /* The config and the store's place, once the command line is known good. */
 static int load_conf(struct cli *c)
 {
-	const char *config = opt_config, *env;
+	const char *config = opt_config, *env, *why;
 
 	if (!config && access(TAGIH_DEF_CONF, F_OK) == 0)
 		config = TAGIH_DEF_CONF;
@@ -102,6 +103,10 @@ static int load_conf(struct cli *c)
 		return CLI_FAIL;
 	if (c->conf.timezone && tt_set_zone(c->conf.timezone)) {
 		cli_err("bad timezone '%s'", c->conf.timezone);
+		return CLI_FAIL;
+	}
+	if (prepaid_configure(&c->conf, &why)) {	/* receipt terms */
+		cli_err("config: %s", why);
 		return CLI_FAIL;
 	}
 	env = getenv("TAGIH_DB");

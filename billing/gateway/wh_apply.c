@@ -12,6 +12,7 @@
 #include "billing/invoice.h"
 #include "billing/gateway/webhook.h"
 #include "billing/pay.h"
+#include "billing/prepaid.h"
 #include "billing/dunning.h"
 
 /*
@@ -73,8 +74,12 @@ static int wh_pay(MDB_txn *txn, struct store *st, const struct inv_rec *inv,
 	rec = malloc(sizeof(*rec));
 	if (!rec)
 		return -ENOMEM;
-	ret = pay_apply(txn, st, inv->sub, ev->amount, PAY_GATEWAY, ref, raw,
-			rawlen, now, actor, rec);
+	/* an order's link pays that order (billing/prepaid.h); an
+	 * invoice's, the oldest open invoice first as every payment */
+	ret = pay_apply_for(txn, st, inv->sub,
+			    prepaid_is_receipt(inv) ? inv->number : NULL,
+			    ev->amount, PAY_GATEWAY, ref, raw, rawlen, now,
+			    actor, rec);
 	free(rec);
 	if (ret != 1)
 		return ret;
