@@ -116,15 +116,18 @@ int quota_topup(MDB_txn *txn, struct store *st, uint32_t uid,
 	return err;
 }
 
+bool quota_exhausted_rec(const struct quota_rec *q, int64_t now)
+{
+	return q->state == QUOTA_EXHAUSTED || !q->left ||
+	       (q->expires && q->expires <= now);
+}
+
 bool quota_exhausted(MDB_txn *txn, struct store *st, uint32_t uid,
 		     int64_t now)
 {
 	struct quota_rec q;
 
-	if (quota_get(txn, st, uid, &q))
-		return false;
-	return q.state == QUOTA_EXHAUSTED || !q.left ||
-	       (q.expires && q.expires <= now);
+	return !quota_get(txn, st, uid, &q) && quota_exhausted_rec(&q, now);
 }
 
 /* The quota of uid has run out in this drain: record it, isolate. */

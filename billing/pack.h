@@ -74,7 +74,9 @@ int quota_get(MDB_txn *txn, struct store *st, uint32_t uid,
  */
 int quota_topup(MDB_txn *txn, struct store *st, uint32_t uid,
 		uint64_t bytes, int64_t until, int64_t now);
-/* Is uid's quota used up (or lapsed) at now? */
+/* Is this quota used up (or lapsed) at now? */
+bool quota_exhausted_rec(const struct quota_rec *q, int64_t now);
+/* Is uid's quota used up (or lapsed) at now? false without a quota. */
 bool quota_exhausted(MDB_txn *txn, struct store *st, uint32_t uid,
 		     int64_t now);
 

@@ -319,7 +319,9 @@ static int open_cb(const char *number, void *ctx)
 
 	if (err)
 		return err;
-	if (inv.status == INV_ISSUED || inv.status == INV_PARTIAL) {
+	/* an unpaid prepaid order is an offer, not a debt */
+	if ((inv.status == INV_ISSUED || inv.status == INV_PARTIAL) &&
+	    !prepaid_is_receipt(&inv)) {
 		rp_t open = inv.total;
 
 		if (money_sub(&open, inv.paid) || money_add(&oc->open, open))

@@ -368,6 +368,14 @@ int prepaid_order(MDB_txn *txn, struct store *st, const char *sub, int kind,
 	err = sub_get(txn, st, sub, &rec);
 	if (err)
 		return err;
+	if (kind == ORDER_PACK) {
+		struct quota_rec q;
+
+		/* a pack tops up a quota; an unlimited line has none */
+		err = quota_get(txn, st, rec.uid, &q);
+		if (err)
+			return err == -ENOENT ? -ENOTSUP : err;
+	}
 	err = order_find(txn, st, sub, kind, name, &inv, number);
 	if (err < 0)
 		return err;

@@ -119,7 +119,8 @@ int prepaid_reminder_due(const int *days, int n, int32_t expiry_day,
  * The open order of sub for (kind, name), or a new one: a receipt issued
  * open today with the item's line and PPN. number (INV_NUM_MAX) gets its
  * number, *total what it costs. Returns 0, -ENOENT (no such plan or
- * pack), -EINVAL (not a prepaid plan), -ENOKEY / -EPERM (see
+ * pack, or subscriber), -EINVAL (not a prepaid plan), -ENOTSUP (a pack
+ * for a subscriber without a quota), -ENOKEY / -EPERM (see
  * prepaid_configure) or -errno.
  */
 int prepaid_order(MDB_txn *txn, struct store *st, const char *sub, int kind,

@@ -26,6 +26,8 @@ const struct cli_group *const cli_groups[] = {
 	&cli_sub,
 	&cli_usage,
 	&cli_plan,
+	&cli_prepaid,
+	&cli_pack,
 	&cli_invoice,
 	&cli_pay,
 	&cli_balance,
