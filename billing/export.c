@@ -56,8 +56,10 @@ static const char *line_unit(const struct inv_line *l)
 	switch (l->kind) {
 	case LINE_FEE:
 	case LINE_ADDON:
+	case LINE_PREPAID:
 		return "days";
 	case LINE_USAGE:
+	case LINE_PACK:
 		return "bytes";
 	}
 	return "each";
