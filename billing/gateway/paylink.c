@@ -13,6 +13,7 @@
 
 #include "lib/log.h"
 #include "billing/gateway/paylink.h"
+#include "billing/prepaid.h"
 #include "billing/sub.h"
 #include "lib/ttime.h"
 
@@ -49,7 +50,10 @@ static int open_cb(const char *number, void *ctx)
 		oc->err = err;
 		return 1;
 	}
-	if (oc->inv->status == INV_ISSUED || oc->inv->status == INV_PARTIAL) {
+	/* an unpaid prepaid order is paid through its own link, not as the
+	 * oldest bill (tagihd/page/prepaid.c) */
+	if ((oc->inv->status == INV_ISSUED || oc->inv->status == INV_PARTIAL) &&
+	    !prepaid_is_receipt(oc->inv)) {
 		oc->found = true;
 		return 1;
 	}

@@ -13,6 +13,8 @@
 #include "lib/money.h"
 #include "tagihd/page/words.h"
 
+struct page_prepaid;
+
 #define PAGE_INV_MAX 24		/* past invoices listed, newest first */
 #define PAGE_DAYS_MAX 32
 
@@ -29,6 +31,7 @@ struct page_data {
 	struct inv_rec *inv;	/* nnums records, same order */
 	rp_t outstanding;
 	int n_open;
+	struct page_prepaid *pp;	/* masa aktif, quota (page/prepaid.h) */
 };
 
 

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* prepaid.c - the customer page's masa aktif card, the buy-again button and its order. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "billing/gateway/paylink.h"
+#include "billing/rate.h"
+#include "lib/log.h"
+#include "lib/ttime.h"
+#include "tagihd/page/prepaid.h"
+#include "tagihd/page/render.h"
+
+/* The card's own words (words.c holds the bill's). */
+static const struct pp_words {
+	const char *title, *until, *never, *ended, *buy, *price, *quota,
+		*quota_out, *cashier, *voucher, *code, *redeem;
+} pp_words[2] = {
+	[LANG_ID] = {
+		.title = "Masa aktif", .until = "Aktif sampai",
+		.never = "Belum ada paket aktif.",
+		.ended = "Masa aktif sudah habis.",
+		.buy = "Beli lagi", .price = "Harga",
+		.quota = "Sisa kuota", .quota_out = "Kuota habis",
+		.cashier = "Beli lagi di kasir atau dengan voucher.",
+		.voucher = "Punya voucher?", .code = "Kode voucher",
+		.redeem = "Pakai voucher",
+	},
+	[LANG_EN] = {
+		.title = "Active period", .until = "Active until",
+		.never = "No active plan yet.",
+		.ended = "Your active period has ended.",
+		.buy = "Buy again", .price = "Price",
+		.quota = "Quota left", .quota_out = "Quota used up",
+		.cashier = "Buy again at the cashier or with a voucher.",
+		.voucher = "Have a voucher?", .code = "Voucher code",
+		.redeem = "Use voucher",
+	},
+};
+
+static const struct pp_words *ppw(const struct words *w)
+{
+	return &pp_words[w->html_lang[0] == 'e' ? LANG_EN : LANG_ID];
+}
+
+int page_prepaid_load(MDB_txn *txn, struct store *st,
+		      const struct tagih_conf *conf, const struct sub_rec *sub,
+		      struct page_prepaid *pp)
+{
+	rp_t sub_total, tax;
+	int mode, err;
+
+	memset(pp, 0, sizeof(*pp));
+	pp->now = tt_now();
+	err = prepaid_plan_of(txn, st, sub, &pp->plan);
+	if (err < 0)
+		return err;
+	pp->prepaid = err == 1;
+	err = prepaid_get(txn, st, sub->id, &pp->pr);
+	if (err)
+		return err;
+	err = quota_get(txn, st, sub->uid, &pp->q);
+	if (err && err != -ENOENT)
+		return err;
+	pp->quota = !err;
+	if (pp->prepaid && !rate_tax_mode_parse(conf->tax_mode, &mode) &&
+	    rate_tax(mode, conf->ppn_bp, pp->plan.terms.price, &sub_total,
+		     &tax, &pp->price_total))
+		pp->price_total = pp->plan.terms.price;
+	return 0;
+}
+
+/* "20 November 2026 10.00 WIB"-ish: the day in words and the time. */
+static void pp_when(struct html *b, const struct words *w, int64_t t)
+{
+	char dd[48], tb[40];
+
+	tt_fmt_time_local(t, tb, sizeof(tb));
+	html_text(b, fmt_day(w, tt_local_day(t), dd, sizeof(dd)));
+	/* "...T10:00:00+07:00" -> " 10:00" */
+	if (strlen(tb) >= 16)
+		html_printf(b, " %.5s", tb + 11);
+}
+
+void page_prepaid_body(struct html *b, const struct tagih_conf *conf,
+		       const struct words *w, const char *tok,
+		       const struct page_prepaid *pp)
+{
+	const struct pp_words *p = ppw(w);
+	char m[40], g[32];
+
+	if (!pp->prepaid && !pp->quota)
+		return;
+	html_puts(b, "<section class=\"card\" id=\"prepaid\"><h2>");
+	html_text(b, p->title);
+	html_puts(b, "</h2>");
+	if (pp->pr.expires > pp->now) {
+		html_puts(b, "<p>");
+		html_text(b, p->until);
+		html_puts(b, " <b id=\"expires\">");
+		pp_when(b, w, pp->pr.expires);
+		html_puts(b, "</b></p>");
+	} else {
+		html_puts(b, "<p class=\"warn\" id=\"expired\">");
+		html_text(b, pp->pr.expires ? p->ended : p->never);
+		html_puts(b, "</p>");
+	}
+	if (pp->quota) {
+		html_puts(b, "<p>");
+		if (quota_exhausted_rec(&pp->q, pp->now)) {
+			html_puts(b, "<b id=\"quota\">");
+			html_text(b, p->quota_out);
+			html_puts(b, "</b>");
+		} else {
+			html_text(b, p->quota);
+			html_printf(b, " <b id=\"quota\">%s</b>",
+				    fmt_gb(w, pp->q.left, g, sizeof(g)));
+		}
+		html_puts(b, "</p>");
+	}
+	if (pp->prepaid) {
+		html_puts(b, "<p class=\"muted\">");
+		html_text(b, pp->plan.name);
+		html_printf(b, " &middot; %u ", pp->plan.days);
+		html_text(b, w->html_lang[0] == 'e' ? "days" : "hari");
+		html_printf(b, " &middot; <span id=\"price\">%s</span></p>",
+			    money_fmt(pp->price_total, m, sizeof(m)));
+		if (conf->paylink_gateway && *conf->paylink_gateway) {
+			html_puts(b, "<form method=\"post\" action=\"/c/");
+			html_puts(b, tok);	/* checked: base64url only */
+			html_printf(b, "/buy?lang=%s\"><button type=\"submit\" "
+				    "id=\"buy\">", w->html_lang);
+			html_text(b, p->buy);
+			html_puts(b, "</button></form>");
+		} else {
+			html_puts(b, "<p id=\"buy-cashier\">");
+			html_text(b, p->cashier);
+			if (conf->bank_transfer && *conf->bank_transfer) {
+				html_puts(b, "<br>");
+				html_text(b, conf->bank_transfer);
+			}
+			html_puts(b, "</p>");
+		}
+	}
+	html_puts(b, "<form method=\"post\" action=\"/c/");
+	html_puts(b, tok);
+	html_printf(b, "/voucher?lang=%s\"><label for=\"code\">",
+		    w->html_lang);
+	html_text(b, p->voucher);
+	html_puts(b, "</label><input id=\"code\" name=\"code\" "
+		  "autocomplete=\"off\" autocapitalize=\"characters\" "
+		  "placeholder=\"");
+	html_text(b, p->code);
+	html_puts(b, "\"><button type=\"submit\" id=\"redeem\">");
+	html_text(b, p->redeem);
+	html_puts(b, "</button></form></section>");
+}
+
+enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
+			 MDB_txn *txn, const struct sub_rec *sub,
+			 const char *tok, const struct words *w)
+{
+	const char *base = d->conf.public_url;
+	char back[128], ret_url[600], why[256], number[INV_NUM_MAX];
+	struct paylink pl;
+	rp_t total;
+	int err;
+
+	store_abort(txn);
+	snprintf(back, sizeof(back), "/c/%s?lang=%s", tok, w->html_lang);
+	if (!d->conf.paylink_gateway || !*d->conf.paylink_gateway)
+		return page_msg(conn, MHD_HTTP_CONFLICT, w, ppw(w)->buy,
+				ppw(w)->cashier, back);
+	err = store_begin(d->st, true, &txn);
+	if (err)
+		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "try again\n", "Retry-After", "2");
+	/* the open order again when pressed again: one receipt number */
+	err = prepaid_order(txn, d->st, sub->id, ORDER_PLAN, sub->plan,
+			    tt_now(), number, &total);
+	if (!err)
+		err = store_commit(txn);
+	else
+		store_abort(txn);
+	if (err == -ENOENT || err == -EINVAL)
+		return page_msg(conn, MHD_HTTP_CONFLICT, w, ppw(w)->buy,
+				ppw(w)->cashier, back);
+	if (err) {
+		pr_warn("customer page: order for %s: %s", sub->id,
+			strerror(-err));
+		return page_msg(conn, MHD_HTTP_SERVICE_UNAVAILABLE, w,
+				w->pay_failed, w->pay_failed_text, back);
+	}
+	snprintf(ret_url, sizeof(ret_url), "%s/c/%s",
+		 base && *base ? base : "", tok);
+	err = paylink_get(d->st, &d->conf, number, NULL,
+			  base && *base ? ret_url : NULL, PAYLINK_REUSE_SECS,
+			  &pl, why, sizeof(why));
+	if (err == -EBUSY)
+		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "try again\n", "Retry-After", "2");
+	if (err) {
+		pr_warn("customer page: payment link for %s: %s", number, why);
+		return page_msg(conn, MHD_HTTP_BAD_GATEWAY, w, w->pay_failed,
+				w->pay_failed_text, back);
+	}
+	return page_text(conn, MHD_HTTP_SEE_OTHER, "",
+			 MHD_HTTP_HEADER_LOCATION, pl.url);
+}

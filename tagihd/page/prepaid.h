@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* prepaid.h - the customer page's prepaid part: masa aktif, quota, buy again, voucher redemption. */
+#ifndef TAGIHD_PAGE_PREPAID_H
+#define TAGIHD_PAGE_PREPAID_H
+
+#include <stdbool.h>
+#include <microhttpd.h>
+
+#include "billing/pack.h"
+#include "billing/prepaid.h"
+#include "lib/html.h"
+#include "tagihd/page/words.h"
+#include "tagihd/tagihd.h"
+
+struct page_prepaid {
+	bool prepaid;		/* on a prepaid plan */
+	bool quota;		/* has a quota (DB_QUOTA) */
+	struct plan_rec plan;
+	struct prepaid_rec pr;
+	struct quota_rec q;
+	rp_t price_total;	/* one period with PPN */
+	int64_t now;
+};
+
+/* Read in the page's read txn. 0 or -errno. */
+int page_prepaid_load(MDB_txn *txn, struct store *st,
+		      const struct tagih_conf *conf, const struct sub_rec *sub,
+		      struct page_prepaid *pp);
+/* The card (id="prepaid"): masa aktif until, quota left, the buy-again
+ * button (POST /c/tok/buy, through the gateway when paylink_gateway is
+ * set; else how to pay the kasir) and the voucher form (POST
+ * /c/tok/voucher). Nothing for a subscriber that is neither prepaid nor
+ * has a quota. */
+void page_prepaid_body(struct html *b, const struct tagih_conf *conf,
+		       const struct words *w, const char *tok,
+		       const struct page_prepaid *pp);
+/* POST /c/tok/buy: the open order for the plan (or a new one), then a
+ * 303 to its payment link. Ends txn (a read txn). */
+enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
+			 MDB_txn *txn, const struct sub_rec *sub,
+			 const char *tok, const struct words *w);
+
+#endif
