@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "billing/audit.h"
+#include "billing/charge.h"
 #include "billing/invoice.h"
 #include "lib/log.h"
 #include "billing/plan.h"
@@ -476,6 +477,10 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	err = addon_foreach(txn, run->st, r->id, inv_addon_cb, &ac);
 	if (err)
 		return err;
+	/* one-time charges once, discounts of this period (billing/charge.h) */
+	err = charge_lines(txn, run->st, r->id, inv, pfrom, pto);
+	if (err)
+		return err;
 	err = inv_late_fees(txn, run->st, r->id, inv, &late);
 	if (err)
 		return err;
@@ -502,6 +507,8 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 
 	/* the number is taken only now, in the txn that stores the invoice */
 	err = invoice_issue(txn, run->st, inv, o->prefix);
+	if (!err)
+		err = charge_billed(txn, run->st, r->id, inv);
 	if (!err)
 		err = store_put(txn, run->st, DB_INV_PERIOD, key,
 				inv_period_key(key, period, r->id),

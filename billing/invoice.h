@@ -30,8 +30,7 @@ enum inv_line_kind {
 				 * unit = the plan price */
 	LINE_PACK = 6,		/* quota pack (receipt): qty = bytes */
 	LINE_CHARGE = 7,	/* one-time charge (biaya pasang): qty 1 */
-	LINE_DISCOUNT = 8,	/* discount: amount < 0, qty 1 (fixed) or
-				 * basis points (percent) */
+	LINE_DISCOUNT = 8,	/* discount: amount < 0, qty 1 */
 };
 
 struct inv_line {

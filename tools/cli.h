@@ -126,6 +126,8 @@ extern const struct cli_group cli_config;
 extern const struct cli_group cli_help;
 extern const struct cli_group cli_prepaid;
 extern const struct cli_group cli_pack;
+extern const struct cli_group cli_charge;
+extern const struct cli_group cli_discount;
 
 /*
  * Find the command named by argv (argv[0] is the command word) and run

@@ -29,6 +29,8 @@ const struct cli_group *const cli_groups[] = {
 	&cli_prepaid,
 	&cli_pack,
 	&cli_invoice,
+	&cli_charge,
+	&cli_discount,
 	&cli_pay,
 	&cli_balance,
 	&cli_report,
