@@ -68,6 +68,15 @@ static int pp_terms_ok(void)
 	return 0;
 }
 
+int prepaid_price_total(rp_t price, rp_t *total)
+{
+	rp_t sub, tax;
+	int err = pp_terms_ok();
+
+	return err ? err : rate_tax(pp_conf.tax_mode, pp_conf.ppn_bp, price,
+				    &sub, &tax, total);
+}
+
 int prepaid_get(MDB_txn *txn, struct store *st, const char *sub,
 		struct prepaid_rec *r)
 {

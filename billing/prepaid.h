@@ -71,6 +71,10 @@ struct prepaid_order {
  * refuses). Returns 0 or -EINVAL with *why. */
 int prepaid_configure(const struct tagih_conf *c, const char **why);
 
+/* What price costs with PPN under the configured terms (the face value
+ * of a voucher). 0, -ENOKEY / -EPERM (see above) or -ERANGE. */
+int prepaid_price_total(rp_t price, rp_t *total);
+
 /* The subscriber's state; a subscriber that never bought reads zero. */
 int prepaid_get(MDB_txn *txn, struct store *st, const char *sub,
 		struct prepaid_rec *r);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_prepaid.c - prepaid plans on a fresh LMDB per test: receipts, extension, expiry isolir, reminders, packs. */
 #include <check.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "billing/pack.h"
 #include "billing/pay.h"
 #include "billing/prepaid.h"
+#include "billing/voucher.h"
 #include "lib/conf.h"
 
 #define GB RATE_GB
@@ -472,6 +474,120 @@ START_TEST(test_quota_and_pack)
 }
 END_TEST
 
+START_TEST(test_voucher_codes)
+{
+	char a[VOUCHER_CODE_LEN + 1], b[VOUCHER_CODE_LEN + 1], t[24];
+	int i, j;
+
+	for (i = 0; i < 200; i++) {
+		ck_assert_int_eq(voucher_code_new(a), 0);
+		ck_assert_int_eq(strlen(a), VOUCHER_CODE_LEN);
+		ck_assert_int_eq(strspn(a, VOUCHER_ALPHABET), VOUCHER_CODE_LEN);
+		ck_assert_ptr_null(strpbrk(a, "0O1IL"));
+		ck_assert_int_eq(voucher_code_new(b), 0);
+		ck_assert_str_ne(a, b);
+	}
+	voucher_code_fmt(a, t, sizeof(t));
+	for (j = 0; t[j]; j++)
+		t[j] = (char)tolower((unsigned char)t[j]);
+	ck_assert_int_eq(voucher_code_norm(t, b), 0);	/* any case, dashes */
+	ck_assert_str_eq(a, b);
+	ck_assert_int_eq(voucher_code_norm("ABCD EFGH JKMN", b), 0);
+	ck_assert_int_eq(voucher_code_norm("ABCD-EFGH-JKMO", b), -EINVAL);
+	ck_assert_int_eq(voucher_code_norm("ABCD-EFGH-JKM", b), -EINVAL);
+	ck_assert_int_eq(voucher_code_norm("ABCD-EFGH-JKMNP", b), -EINVAL);
+	ck_assert_int_eq(voucher_code_norm("", b), -EINVAL);
+}
+END_TEST
+
+static int redeem(const char *code, const char *sub, const char *when)
+{
+	struct voucher_rec v;
+	MDB_txn *txn;
+	int err;
+
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	err = voucher_redeem(txn, st, code, sub, T(when), "test", &v);
+	if (!err)
+		ck_assert_int_eq(store_commit(txn), 0);
+	else
+		store_abort(txn);
+	return err;
+}
+
+START_TEST(test_voucher_redeem_once)
+{
+	char codes[4][VOUCHER_CODE_LEN + 1], wrong[VOUCHER_CODE_LEN + 1];
+	uint64_t serials[4];
+	MDB_cursor *cur;
+	MDB_txn *txn;
+	MDB_val k, v;
+	rp_t price;
+	int n = 0, err;
+
+	add_prepaid("pra30", 100000, 30, 0);
+	add_prepaid("pra7", 20000, 7, 0);
+	add_sub("andi", "pra30", "2026-11-01");
+	add_sub("budi", "pra7", "2026-11-01");
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(voucher_create(txn, st, VOUCHER_PLAN, "pra30",
+					"warung1", 4, T("2026-11-01"),
+					&codes[0][0], serials, &price), 0);
+	ck_assert_int_eq(voucher_create(txn, st, VOUCHER_PLAN, "nope", "", 1,
+					T("2026-11-01"), &wrong[0], serials,
+					&price), -ENOENT);
+	ck_assert_int_eq(store_commit(txn), 0);
+	ck_assert_int_eq(price, 111000);
+	ck_assert_int_eq(serials[3], serials[0] + 3);
+	/* only hashes are stored: no code appears in the table */
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(store_cursor_open(txn, st, DB_VOUCHERS, &cur), 0);
+	for (err = store_cursor_get(cur, &k, &v, MDB_FIRST); !err;
+	     err = store_cursor_get(cur, &k, &v, MDB_NEXT), n++)
+		for (int i = 0; i < 4; i++)
+			ck_assert_ptr_null(memmem(v.mv_data, v.mv_size,
+						  codes[i], VOUCHER_CODE_LEN));
+	mdb_cursor_close(cur);
+	store_abort(txn);
+	ck_assert_int_eq(n, 4);
+
+	ck_assert_int_eq(redeem(codes[0], "andi", "2026-11-02T10:00+07:00"), 0);
+	ck_assert_int_eq(state("andi").expires,
+			 T("2026-11-02T10:00+07:00") + 30 * DAY);
+	/* single use, for andi or anybody else */
+	ck_assert_int_eq(redeem(codes[0], "andi", "2026-11-02T10:01+07:00"),
+			 -EALREADY);
+	ck_assert_int_eq(redeem(codes[0], "budi", "2026-11-02T10:01+07:00"),
+			 -EALREADY);
+	/* a well-formed code that was never made */
+	snprintf(wrong, sizeof(wrong), "%s", codes[1]);
+	wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+	ck_assert_int_eq(redeem(wrong, "andi", "2026-11-02T10:02+07:00"),
+			 -ENOENT);
+	ck_assert_int_eq(redeem("not a code", "andi", "2026-11-02T10:02+07:00"),
+			 -EINVAL);
+	/* a plan voucher is for its plan's subscribers */
+	ck_assert_int_eq(redeem(codes[1], "budi", "2026-11-02T10:03+07:00"),
+			 -EXDEV);
+	/* voided: refused */
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(voucher_void(txn, st, serials[2], T("2026-11-03"),
+				      "test"), 0);
+	ck_assert_int_eq(voucher_void(txn, st, serials[2], T("2026-11-03"),
+				      "test"), -EALREADY);
+	ck_assert_int_eq(store_commit(txn), 0);
+	ck_assert_int_eq(redeem(codes[2], "andi", "2026-11-03T10:00+07:00"),
+			 -ECANCELED);
+	/* redeemed while isolated: back at once, extended from now */
+	ck_assert_int_eq(dun("2026-12-03T10:00+07:00").suspended, 2);
+	ck_assert_int_eq(redeem(codes[3], "andi", "2026-12-04T10:00+07:00"), 0);
+	ck_assert_int_eq(subrec("andi").status, SUB_ACTIVE);
+	ck_assert_int_eq(state("andi").expires,
+			 T("2026-12-04T10:00+07:00") + 30 * DAY);
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
 static Suite *prepaid_suite(void)
 {
 	Suite *s = suite_create("prepaid");
@@ -488,6 +604,8 @@ static Suite *prepaid_suite(void)
 	tcase_add_test(tc, test_tax_guard);
 	tcase_add_test(tc, test_order_paid_for);
 	tcase_add_test(tc, test_quota_and_pack);
+	tcase_add_test(tc, test_voucher_codes);
+	tcase_add_test(tc, test_voucher_redeem_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
