@@ -28,6 +28,7 @@ const struct cli_group *const cli_groups[] = {
 	&cli_plan,
 	&cli_prepaid,
 	&cli_pack,
+	&cli_voucher,
 	&cli_invoice,
 	&cli_charge,
 	&cli_discount,
