@@ -233,7 +233,12 @@ static int setup(struct tagihd *d, struct args *a)
 				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
 	d->login_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_IP,
 			     TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
-	if (!d->login_phone || !d->login_ip) {
+	d->voucher_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_VOUCHER_FAIL,
+			       TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	d->voucher_sub = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_VOUCHER_FAIL,
+				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	if (!d->login_phone || !d->login_ip || !d->voucher_ip ||
+	    !d->voucher_sub) {
 		pr_warn("cannot set up the login limits");
 		return -ENOMEM;
 	}
@@ -358,6 +363,8 @@ out:
 	free(cert);
 	rl_free(d.login_phone);
 	rl_free(d.login_ip);
+	rl_free(d.voucher_ip);
+	rl_free(d.voucher_sub);
 	conf_free(&d.conf);
 	return rc;
 }

@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/custlink.h"
 #include "billing/gateway/paylink.h"
+#include "billing/voucher.h"
+#include "lib/form.h"
+#include "tagihd/ratelimit.h"
 #include "billing/rate.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
@@ -14,7 +18,8 @@
 /* The card's own words (words.c holds the bill's). */
 static const struct pp_words {
 	const char *title, *until, *never, *ended, *buy, *price, *quota,
-		*quota_out, *cashier, *voucher, *code, *redeem;
+		*quota_out, *cashier, *voucher, *code, *redeem, *v_ok,
+		*v_ok_text, *v_bad, *v_bad_text, *v_locked, *v_locked_text;
 } pp_words[2] = {
 	[LANG_ID] = {
 		.title = "Masa aktif", .until = "Aktif sampai",
@@ -25,6 +30,14 @@ static const struct pp_words {
 		.cashier = "Beli lagi di kasir atau dengan voucher.",
 		.voucher = "Punya voucher?", .code = "Kode voucher",
 		.redeem = "Pakai voucher",
+		.v_ok = "Voucher diterima",
+		.v_ok_text = "Masa aktif atau kuota Anda sudah ditambah. "
+			     "Terima kasih!",
+		.v_bad = "Voucher tidak bisa dipakai",
+		.v_bad_text = "Kode salah, sudah dipakai, atau bukan untuk "
+			      "paket Anda.",
+		.v_locked = "Terlalu banyak percobaan",
+		.v_locked_text = "Silakan coba lagi dalam 15 menit.",
 	},
 	[LANG_EN] = {
 		.title = "Active period", .until = "Active until",
@@ -35,6 +48,14 @@ static const struct pp_words {
 		.cashier = "Buy again at the cashier or with a voucher.",
 		.voucher = "Have a voucher?", .code = "Voucher code",
 		.redeem = "Use voucher",
+		.v_ok = "Voucher accepted",
+		.v_ok_text = "Your active period or quota has been extended. "
+			     "Thank you!",
+		.v_bad = "This voucher cannot be used",
+		.v_bad_text = "The code is wrong, used already, or not for "
+			      "your plan.",
+		.v_locked = "Too many attempts",
+		.v_locked_text = "Please try again in 15 minutes.",
 	},
 };
 
@@ -206,4 +227,86 @@ enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 	}
 	return page_text(conn, MHD_HTTP_SEE_OTHER, "",
 			 MHD_HTTP_HEADER_LOCATION, pl.url);
+}
+
+bool page_is_voucher(const char *path)
+{
+	const char *s = strchr(path, '/');
+
+	return s && (size_t)(s - path) == CUSTLINK_TOKEN_LEN &&
+	       !strcmp(s, "/voucher");
+}
+
+enum MHD_Result page_voucher(struct tagihd *d, struct MHD_Connection *conn,
+			     const char *path, const char *method,
+			     const char *body, size_t len)
+{
+	const struct words *w = page_words(page_lang(conn));
+	const struct pp_words *p = ppw(w);
+	char tok[CUSTLINK_TOKEN_LEN + 1], ipk[80], subk[SUB_ID_MAX + 8];
+	char code[VOUCHER_TEXT_MAX + 1] = "", back[128], ra[16];
+	struct sub_rec sub;
+	MDB_txn *txn;
+	unsigned wait;
+	int err;
+
+	memcpy(tok, path, CUSTLINK_TOKEN_LEN);
+	tok[CUSTLINK_TOKEN_LEN] = '\0';
+	if (strcmp(method, MHD_HTTP_METHOD_POST))
+		return page_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "POST\n",
+				 "Allow", "POST");
+	if (custlink_token_check(tok))
+		return page_404(conn, w);
+	if (store_begin(d->st, false, &txn))
+		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "try again\n", "Retry-After", "2");
+	err = custlink_lookup(txn, d->st, tok, &sub);
+	store_abort(txn);
+	if (err)
+		return page_404(conn, w);
+	snprintf(back, sizeof(back), "/c/%s?lang=%s", tok, w->html_lang);
+	login_ip_key(conn, ipk, sizeof(ipk));
+	snprintf(subk, sizeof(subk), "sub:%s", sub.id);
+	/* take the attempt first: parallel guesses cannot pass the limit */
+	wait = rl_take(d->voucher_ip, ipk);
+	if (!wait) {
+		wait = rl_take(d->voucher_sub, subk);
+		if (wait)
+			rl_untake(d->voucher_ip, ipk);
+	}
+	if (wait) {
+		struct html b = { 0 };
+
+		snprintf(ra, sizeof(ra), "%u", wait);
+		page_card(&b, w, p->v_locked, p->v_locked_text, back);
+		return page_html(conn, MHD_HTTP_TOO_MANY_REQUESTS, &b,
+				 "Retry-After", ra);
+	}
+	form_get(body, len, "code", code, sizeof(code));
+	err = store_begin(d->st, true, &txn);
+	if (err) {
+		rl_untake(d->voucher_ip, ipk);
+		rl_untake(d->voucher_sub, subk);
+		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "try again\n", "Retry-After", "2");
+	}
+	err = voucher_redeem(txn, d->st, code, sub.id, tt_now(), "customer",
+			     NULL);
+	explicit_bzero(code, sizeof(code));
+	if (!err)
+		err = store_commit(txn);
+	else
+		store_abort(txn);	/* a refused code writes nothing */
+	if (err) {
+		if (err != -ENOENT && err != -EINVAL && err != -EALREADY &&
+		    err != -ECANCELED && err != -EXDEV && err != -ENOTSUP)
+			pr_warn("customer page: voucher for %s: %s", sub.id,
+				strerror(-err));
+		return page_msg(conn, MHD_HTTP_BAD_REQUEST, w, p->v_bad,
+				p->v_bad_text, back);
+	}
+	/* a success is not a failure: give both attempts back */
+	rl_untake(d->voucher_ip, ipk);
+	rl_untake(d->voucher_sub, subk);
+	return page_msg(conn, MHD_HTTP_OK, w, p->v_ok, p->v_ok_text, back);
 }

@@ -40,4 +40,17 @@ enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 			 MDB_txn *txn, const struct sub_rec *sub,
 			 const char *tok, const struct words *w);
 
+/* Is path (after "/c/") TOKEN/voucher? */
+bool page_is_voucher(const char *path);
+/*
+ * POST /c/TOKEN/voucher with code=... (form body): redeem it for the
+ * token's subscriber. 200 with a confirmation; 400 for a wrong, used or
+ * voided code (nothing written); 429 with Retry-After once an address
+ * or a subscriber has had TAGIHD_VOUCHER_FAIL failures in the window;
+ * 404 for an unknown token.
+ */
+enum MHD_Result page_voucher(struct tagihd *d, struct MHD_Connection *conn,
+			     const char *path, const char *method,
+			     const char *body, size_t len);
+
 #endif
