@@ -23,14 +23,17 @@ done
 topo_up 1 || tg_die "topology did not come up"
 tg_reach_all || tg_die "subscribers cannot reach upstream"
 
+DPORT=$((10000 + $$ % 20000))	# tagihd on the host's loopback
+DURL=http://127.0.0.1:$DPORT
 CONF=$TG_TMP/tagih.conf
 cat >"$CONF" <<EOC
 operator_npwp = 01.234.567.8-901.000
 timezone = Asia/Jakarta
 policy_poll_ms = 100
 dunning_interval = 60
-notice_listen =
+notice_listen = 0.0.0.0:8081
 prepaid_reminder_days = 3,1
+public_url = http://127.0.0.1:$DPORT
 EOC
 chmod 600 "$CONF"
 cli() { "$BUILD/tagih" --db "$TG_DB" --config "$CONF" "$@"; }
@@ -42,6 +45,7 @@ cli sub add s1 --name "Satu" --ip 10.77.1.2/32 --plan pra7 \
 	--activated 2026-11-01 >/dev/null || tg_die "sub add s1"
 cli sub add s4 --name "Empat" --ip 10.77.4.2/32 --plan bulanan \
 	--activated 2026-11-01 >/dev/null || tg_die "sub add s4"
+cli garden add 10.77.1.1 --port 8081 >/dev/null || tg_die "garden add (notice page)"
 expires() { cli prepaid show s1 --json | jq -r .expires; }
 epoch() { date -d "$1" +%s; }
 
@@ -120,7 +124,101 @@ echo "prepaid payment -> traffic back: ${DT} ms (tagih pay to first echo reply)"
 	tg_die "after expiry the purchase counts from now: $(expires)"
 cli fsck >/dev/null || tg_die "fsck after the payment"
 
-# VOUCHERS
+# ----------------------------------------------------------- vouchers ---
+cli voucher create --plan pra7 --count 3 --reseller warung1 \
+	--out "$TG_TMP/v.csv" --now 2026-11-16T09:00+07:00 >/dev/null || tg_die "voucher create csv"
+cli voucher create --plan pra7 --count 2 --out "$TG_TMP/v.pdf" \
+	--now 2026-11-16T09:00+07:00 >/dev/null || tg_die "voucher create pdf"
+[ "$(head -c 5 "$TG_TMP/v.pdf")" = "%PDF-" ] || tg_die "v.pdf is not a PDF"
+[ "$(stat -c %a "$TG_TMP/v.csv")" = 600 ] || tg_die "the sheet is not private (0600)"
+mapfile -t CODES < <(tail -n +2 "$TG_TMP/v.csv" | cut -d, -f2)
+[ "${#CODES[@]}" = 3 ] || tg_die "v.csv holds ${#CODES[@]} codes, want 3"
+for c in "${CODES[@]}"; do
+	[[ $c =~ ^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$ ]] ||
+		tg_die "code '$c' is not 12 of the look-alike-free alphabet"
+done
+cli voucher list --json | jq -e 'tostring | contains("'"${CODES[0]//-/}"'") | not' >/dev/null ||
+	tg_die "voucher list shows a code"
+
+# s1's masa aktif (until 2026-11-22T10:01) ends; the agent's clock moves on
+tg_agent_stop || true
+TAGIH_NOW=2026-11-23T10:00:30+07:00 tg_agent_start --config "$CONF" ||
+	tg_die "agent did not restart"
+cli dunning run --now 2026-11-23T10:00+07:00 >/dev/null || tg_die "dunning 11-23"
+tg_wait_until 3 "s1 isolated again" cant_ping s1 $TG_UP4 ||
+	tg_die "s1 online after its masa aktif ended again"
+# the notice page (garden) takes the voucher from the isolated line
+notice() { tg_in s1 curl -s -o "$TG_TMP/notice.html" -w '%{http_code}' \
+	--max-time 5 --data-urlencode "code=$1" http://10.77.1.1:8081/voucher; }
+T0=$(tg_ms)
+[ "$(notice "${CODES[0],,}")" = 200 ] || tg_die "notice page refused a good code: $(cat "$TG_TMP/notice.html")"
+for (( i = 0; i < 40; i++ )); do
+	tg_ping1 s1 $TG_UP4 0.05 && break
+done
+T1=$(tg_ms)
+tg_ping1 s1 $TG_UP4 1 || tg_die "s1 still isolated after its voucher"
+echo "voucher on the isolir notice page -> traffic back: $((T1 - T0)) ms"
+[ $((T1 - T0)) -le 1000 ] || tg_die "traffic came back after $((T1 - T0)) ms (> 1 s)"
+[ "$(expires)" = "$(epoch 2026-11-30T10:00:30+07:00)" ] ||
+	tg_die "voucher: expiry $(expires), want 7 days from the agent's now"
+[ "$(notice "${CODES[0]}")" = 400 ] || tg_die "a used code was not refused on the notice page"
+WRONG=${CODES[1]:0:13}$( [ "${CODES[1]:13:1}" = A ] && echo B || echo A )
+n400=0
+for (( i = 0; i < 8; i++ )); do
+	rc=$(notice "$WRONG")
+	[ "$rc" = 429 ] && break
+	[ "$rc" = 400 ] || tg_die "notice page answered $rc to a wrong code"
+	n400=$((n400 + 1))
+done
+[ "$rc" = 429 ] && [ $n400 = 4 ] ||
+	tg_die "notice page: 429 after $n400 more wrong codes (want 429 after 5 failures in all)"
+tg_log "notice page: good code 200 (traffic back), used code 400, wrong codes 400 x4 then 429"
+
+# the customer page (tagihd, no capabilities) takes them too
+TAGIH_NOW=2026-11-23T10:01+07:00 tg_bg "$BUILD/tagihd" --db "$TG_DB" --config "$CONF" \
+	--listen 127.0.0.1:$DPORT
+DPID=$TG_LAST_PID
+tg_wait_until 5 "tagihd /healthz" curl -sf "$DURL/healthz" || tg_die "tagihd did not start"
+URL=$(cli sub link s1 --json | jq -r .url)
+page() { curl -s -o "$TG_TMP/page.html" -w '%{http_code}' --max-time 5 \
+	--data-urlencode "code=$1" "$URL/voucher"; }
+curl -sf "$URL" -o "$TG_TMP/cp.html" || tg_die "customer page"
+grep -q 'id="expires"' "$TG_TMP/cp.html" || tg_die "the customer page shows no expiry"
+grep -q '30 November 2026' "$TG_TMP/cp.html" || tg_die "the customer page shows the wrong expiry"
+grep -q 'id="buy-cashier"\|id="buy"' "$TG_TMP/cp.html" || tg_die "no buy-again on the customer page"
+[ "$(page "${CODES[1]}")" = 200 ] || tg_die "customer page refused a good code"
+[ "$(expires)" = "$(epoch 2026-12-07T10:00:30+07:00)" ] ||
+	tg_die "page voucher: expiry $(expires), want from the current expiry"
+[ "$(page "${CODES[1]}")" = 400 ] || tg_die "customer page took a used code"
+n400=1
+for (( i = 0; i < 8; i++ )); do
+	rc=$(page "$WRONG")
+	[ "$rc" = 429 ] && break
+	[ "$rc" = 400 ] || tg_die "customer page answered $rc to a wrong code"
+	n400=$((n400 + 1))
+done
+[ "$rc" = 429 ] && [ $n400 = 5 ] ||
+	tg_die "customer page: 429 after $n400 failures (want after 5)"
+tg_log "customer page: expiry shown, good code 200, used 400, 429 after 5 failures"
+
+# a wrong or used code writes nothing: data.mdb byte-identical
+tg_agent_stop || true
+kill "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; tg_forget "$DPID"
+cp "$TG_DB/data.mdb" "$TG_TMP/before.mdb"
+cli voucher redeem "$WRONG" --sub s1 --now 2026-11-24T10:00+07:00 2>/dev/null &&
+	tg_die "a wrong code was accepted"
+cli voucher redeem "${CODES[0]}" --sub s1 --now 2026-11-24T10:00+07:00 2>/dev/null &&
+	tg_die "a used code was accepted twice"
+cmp -s "$TG_DB/data.mdb" "$TG_TMP/before.mdb" || tg_die "a refused code changed data.mdb"
+cli voucher redeem "${CODES[2]}" --sub s1 --now 2026-11-24T10:00+07:00 >/dev/null ||
+	tg_die "the third code"
+cmp -s "$TG_DB/data.mdb" "$TG_TMP/before.mdb" && tg_die "cmp cannot see a change (the check is void)"
+cli report vouchers --json >"$TG_TMP/rep.json" || tg_die "report vouchers"
+jq -e '.[] | select(.reseller == "warung1") | .sold == 3 and .redeemed == 3' "$TG_TMP/rep.json" >/dev/null &&
+jq -e '.[] | select(.reseller == "") | .sold == 2 and .redeemed == 0' "$TG_TMP/rep.json" >/dev/null ||
+	tg_die "report vouchers: $(cat "$TG_TMP/rep.json")"
+cli fsck >/dev/null || tg_die "fsck at the end"
+tg_log "refused codes leave data.mdb byte-identical; report: warung1 sold 3, redeemed 3"
 
 tg_log "PASS"
 echo "1 passed, 0 failed"
