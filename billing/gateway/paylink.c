@@ -613,6 +613,19 @@ static int pl_configured(const struct tagih_conf *c, int gw, char *why,
 	return -ENOKEY;
 }
 
+bool paylink_ready(const struct tagih_conf *conf)
+{
+	const char *g = nz(conf->paylink_gateway) ? conf->paylink_gateway :
+						    "midtrans";
+	char why[8];
+	int gw;
+
+	for (gw = 0; gw < PL__MAX; gw++)
+		if (!strcmp(g, pl_names[gw]))
+			return pl_configured(conf, gw, why, sizeof(why)) == 0;
+	return false;
+}
+
 /*
  * DB_META "paylink:" + number: the attempt counter (u64 BE), then the
  * last link: time it was started (i64 BE, 0 = none usable), amount (i64

@@ -81,8 +81,13 @@ int paylink_get(struct store *st, const struct tagih_conf *conf,
 /* The order id as Midtrans gets it: '/' -> '~', in place. */
 void paylink_midtrans_order(char *order_id);
 
-/* The oldest open (issued or partial) invoice of sub: the one a payment
- * would go to first. Returns 0, -ENOENT (none) or -errno. */
+/* Would paylink_create try (the conf's paylink_gateway is known and its
+ * keys are set)? For showing a button only where it can work. */
+bool paylink_ready(const struct tagih_conf *conf);
+
+/* The oldest open (issued or partial) invoice of sub that is a bill (not
+ * an unpaid prepaid order): the one a payment would go to first.
+ * Returns 0, -ENOENT (none) or -errno. */
 int paylink_open_invoice(MDB_txn *txn, struct store *st, const char *sub,
 			 struct inv_rec *inv);
 

@@ -146,7 +146,7 @@ void page_prepaid_body(struct html *b, const struct tagih_conf *conf,
 		html_text(b, w->html_lang[0] == 'e' ? "days" : "hari");
 		html_printf(b, " &middot; <span id=\"price\">%s</span></p>",
 			    money_fmt(pp->price_total, m, sizeof(m)));
-		if (conf->paylink_gateway && *conf->paylink_gateway) {
+		if (paylink_ready(conf)) {
 			html_puts(b, "<form method=\"post\" action=\"/c/");
 			html_puts(b, tok);	/* checked: base64url only */
 			html_printf(b, "/buy?lang=%s\"><button type=\"submit\" "
@@ -189,7 +189,7 @@ enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 
 	store_abort(txn);
 	snprintf(back, sizeof(back), "/c/%s?lang=%s", tok, w->html_lang);
-	if (!d->conf.paylink_gateway || !*d->conf.paylink_gateway)
+	if (!paylink_ready(&d->conf))
 		return page_msg(conn, MHD_HTTP_CONFLICT, w, ppw(w)->buy,
 				ppw(w)->cashier, back);
 	err = store_begin(d->st, true, &txn);
