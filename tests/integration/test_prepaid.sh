@@ -174,6 +174,34 @@ done
 	tg_die "notice page: 429 after $n400 more wrong codes (want 429 after 5 failures in all)"
 tg_log "notice page: good code 200 (traffic back), used code 400, wrong codes 400 x4 then 429"
 
+# --------------------------------------- quota drawn down by the drain ---
+# s3 on a 1 GB prepaid plan downloads past it: the agent's drain takes the
+# bytes off in its txn, isolates s3 at zero; a pack brings it back.
+cli plan add kuota1 --type prepaid --price 10000 --days 30 --quota-gb 1 >/dev/null ||
+	tg_die "plan add kuota1"
+cli pack add extra1 --gb 1 --price 5000 --days 7 >/dev/null || tg_die "pack add"
+cli sub add s3 --name "Tiga" --ip 10.77.3.2/32 --plan kuota1 >/dev/null || tg_die "sub add s3"
+at 2026-11-23T10:00:40+07:00 cli pay s3 --amount 11100 --method cash --ref q1 >/dev/null ||
+	tg_die "s3 buys kuota1"
+tg_wait_until 3 "s3 online" tg_ping1 s3 $TG_UP4 1 || tg_die "s3 offline after buying"
+TG_IPERF_TIMEOUT=15 tg_iperf s3 "$TG_TMP/q.json" -c $TG_UP4 -p 5201 -t 6 -R || true
+tg_wait_until 5 "s3 isolated at zero quota" cant_ping s3 $TG_UP4 ||
+	tg_die "s3 still online past its quota: $(cli prepaid show s3 --json)"
+cli prepaid show s3 --json >"$TG_TMP/q3.json"
+jq -e '.quota.left_bytes == 0 and .quota.exhausted and .quota.used_bytes >= 1000000000 and .status == "suspended"' \
+	"$TG_TMP/q3.json" >/dev/null || tg_die "s3's quota state: $(cat "$TG_TMP/q3.json")"
+tg_ping1 s4 $TG_UP4 1 || tg_die "s4 affected by s3's quota"
+T0=$(tg_ms)
+at 2026-11-23T10:05+07:00 cli pack buy s3 extra1 --method cash --ref q2 >/dev/null ||
+	tg_die "pack buy"
+for (( i = 0; i < 40; i++ )); do
+	tg_ping1 s3 $TG_UP4 0.05 && break
+done
+T1=$(tg_ms)
+tg_ping1 s3 $TG_UP4 1 || tg_die "s3 still isolated after the pack"
+echo "quota used up after $(jq .quota.used_bytes "$TG_TMP/q3.json") bytes -> isolir; pack bought -> traffic back: $((T1 - T0)) ms"
+[ $((T1 - T0)) -le 1000 ] || tg_die "pack: traffic came back after $((T1 - T0)) ms (> 1 s)"
+
 # the customer page (tagihd, no capabilities) takes them too
 TAGIH_NOW=2026-11-23T10:01+07:00 tg_bg "$BUILD/tagihd" --db "$TG_DB" --config "$CONF" \
 	--listen 127.0.0.1:$DPORT
