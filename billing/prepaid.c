@@ -633,8 +633,9 @@ int prepaid_run(MDB_txn *txn, struct store *st,
 		struct dunning_report *r)
 {
 	struct pp_subs subs = {};
-	struct plan_rec plan;
-	size_t i;
+	/* plans are few and never change: each is looked up once per run */
+	struct plan_rec plan, *cache = NULL;
+	size_t i, j, ncache = 0;
 	int err;
 
 	err = sub_foreach(txn, st, pp_sub_cb, &subs);
@@ -643,12 +644,28 @@ int prepaid_run(MDB_txn *txn, struct store *st,
 		struct prepaid_rec pr;
 		struct sub_rec rec;
 
-		err = plan_get(txn, st, s->plan, &plan);
-		if (err == -ENOENT) {
-			err = 0;
-			continue;
+		for (j = 0; j < ncache; j++)
+			if (!strcmp(cache[j].name, s->plan))
+				break;
+		if (j == ncache) {
+			void *np;
+
+			err = plan_get(txn, st, s->plan, &plan);
+			if (err == -ENOENT) {
+				err = 0;
+				continue;	/* the invoice run reports it */
+			}
+			if (err)
+				break;
+			if (ncache < 256 &&
+			    (np = realloc(cache, (ncache + 1) * sizeof(*cache)))) {
+				cache = np;
+				cache[ncache++] = plan;
+			}
+		} else {
+			plan = cache[j];
 		}
-		if (err || plan.terms.type != PLAN_PREPAID)
+		if (plan.terms.type != PLAN_PREPAID)
 			continue;
 		err = prepaid_get(txn, st, s->id, &pr);
 		if (err)
@@ -681,6 +698,7 @@ int prepaid_run(MDB_txn *txn, struct store *st,
 		if (!err)
 			r->suspended++;
 	}
+	free(cache);
 	free(subs.v);
 	return err;
 }
