@@ -8,6 +8,7 @@
 #include "billing/audit.h"
 #include "billing/dunning.h"
 #include "billing/pack.h"
+#include "billing/prepaid.h"
 #include "billing/tblscan.h"
 #include "lib/log.h"
 
@@ -149,8 +150,9 @@ static int quota_out(MDB_txn *txn, struct store *st, uint32_t uid,
 	json_decref(d);
 	if (!err)
 		err = store_meta_bump(txn, st, "policy_gen", NULL);
-	if (err || rec.status != SUB_ACTIVE || rec.hold)
-		return err;
+	if (err || rec.status != SUB_ACTIVE || rec.hold ||
+	    prepaid_plan_of(txn, st, &rec, NULL) != 1)
+		return err;	/* a quota holds only a prepaid line */
 	/* no FUP rate in the data plane yet: isolir until a top-up */
 	return dunning_suspend(txn, st, &rec, now, "agent:drain",
 			       "kuota habis", true);

@@ -130,10 +130,12 @@ bool prepaid_blocked(MDB_txn *txn, struct store *st,
 {
 	struct prepaid_rec pr;
 
-	if (quota_exhausted(txn, st, rec->uid, now))
-		return true;
+	/* only a prepaid line is held by its masa aktif or its quota (one
+	 * moved to a postpaid plan keeps old records that mean nothing) */
 	if (prepaid_plan_of(txn, st, rec, NULL) != 1)
 		return false;
+	if (quota_exhausted(txn, st, rec->uid, now))
+		return true;
 	if (prepaid_get(txn, st, rec->id, &pr))
 		return true;	/* unreadable: keep what the wire has */
 	return pr.expires <= now;

@@ -88,9 +88,9 @@ int prepaid_plan_of(MDB_txn *txn, struct store *st,
 
 /*
  * Must this subscriber stay suspended at now, whatever its invoices say?
- * True for a prepaid subscriber whose masa aktif has ended and for one
- * whose quota is used up (billing/pack.h). Dunning's restore paths ask
- * this first.
+ * True for a subscriber on a prepaid plan whose masa aktif has ended or
+ * whose quota is used up (billing/pack.h); never for another plan's.
+ * Dunning's restore paths ask this first.
  */
 bool prepaid_blocked(MDB_txn *txn, struct store *st,
 		     const struct sub_rec *rec, int64_t now);

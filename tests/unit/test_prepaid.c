@@ -471,6 +471,23 @@ START_TEST(test_quota_and_pack)
 	ck_assert_uint_eq(q.left, 2 * GB);
 	ck_assert_int_eq(q.state, QUOTA_OK);
 	ck_assert_int_eq(fsck_violations(), 0);
+
+	/* moved to a postpaid plan: old quota records hold it no more */
+	ck_assert_int_eq(draw(uid, 3 * GB, "2026-11-02T13:00+07:00"), 1);
+	ck_assert_int_eq(subrec("gita").status, SUB_SUSPENDED);
+	add_plan("bulanan", PLAN_FLAT, 100000, 0, 0, 0, 0);
+	{
+		struct sub_rec r = subrec("gita");
+
+		snprintf(r.plan, sizeof(r.plan), "bulanan");
+		ck_assert_int_eq(store_begin(st, true, &txn), 0);
+		ck_assert_int_eq(sub_put(txn, st, &r), 0);
+		ck_assert_int_eq(store_commit(txn), 0);
+	}
+	ck_assert_int_eq(dun("2026-11-02T14:00+07:00").restored, 1);
+	ck_assert_int_eq(subrec("gita").status, SUB_ACTIVE);
+	ck_assert_int_eq(draw(uid, 10 * GB, "2026-11-02T15:00+07:00"), 0);
+	ck_assert_int_eq(subrec("gita").status, SUB_ACTIVE);
 }
 END_TEST
 
