@@ -29,6 +29,7 @@ for t in curl jq python3 sha512sum; do
 done
 PORT=$((10000 + $$ % 20000))
 MPORT=$((PORT + 1))
+WPORT=$((PORT + 2))
 URL=http://127.0.0.1:$PORT
 MOCK=http://127.0.0.1:$MPORT
 MID_KEY=SB-Mid-server-pp-$$
@@ -68,6 +69,27 @@ class H(http.server.BaseHTTPRequestHandler):
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 EOP
 python3 "$tmp/mock.py" $MPORT "$tmp/mock.log" &
+pids+=($!)
+# a WhatsApp HTTP gateway that keeps every message
+mkdir -p "$tmp/wa"
+cat >"$tmp/wa.py" <<'EOP'
+import sys, itertools, http.server
+out, port = sys.argv[1], int(sys.argv[2])
+n = itertools.count()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(f"{out}/{next(n)}.req", "wb") as f:
+            f.write(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"status":true}')
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+EOP
+python3 "$tmp/wa.py" "$tmp/wa" $WPORT &
 pids+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null "$MOCK/" && break; sleep 0.1; done
 
@@ -120,4 +142,27 @@ tg invoice list --json | jq -e '[.[] | select(.number == "'"$ORDER"'")][0].statu
 [ "$(tg prepaid show andi --json | jq -r .purchases)" = 2 ] || die "granted twice"
 tg fsck >/dev/null || die "fsck"
 ok "paid webhook (twice): extended once by 30 days from the current expiry, receipt paid, fsck clean"
-echo "3 passed, 0 failed"
+
+# ---------------------------------- the reminder, sent once by tagihd ---
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'	# tagihd
+cat >>"$CONF" <<EOC
+wa_gateway_url = http://127.0.0.1:$WPORT/send
+prepaid_reminder_days = 3
+EOC
+# masa aktif now ends 2027-01-19T10:00+07:00
+r1=$(tg dunning run --now 2027-01-16T09:00+07:00 --json | jq .reminders)
+r2=$(tg dunning run --now 2027-01-16T09:30+07:00 --json | jq .reminders)
+[ "$r1 $r2" = "1 0" ] || die "reminders per run: $r1 $r2, want 1 0"
+TAGIH_NOW=2027-01-16T09:31+07:00 "$TAGIHD" --db "$DB" --config "$CONF" \
+	--listen 127.0.0.1:$PORT 2>"$tmp/tagihd2.log" &
+pids+=($!)
+nrem() { grep -l "masa aktif internet Anda habis 3 hari lagi" "$tmp"/wa/*.req 2>/dev/null | wc -l; }
+for _ in $(seq 100); do [ "$(nrem)" -ge 1 ] && break; sleep 0.1; done
+[ "$(nrem)" = 1 ] || die "no WhatsApp 'masa aktif habis 3 hari lagi' ($(cat "$tmp"/wa/*.req 2>/dev/null))"
+tg dunning run --now 2027-01-16T10:00+07:00 >/dev/null || die "dunning again"
+sleep 3	# every chance for a duplicate
+[ "$(nrem)" = 1 ] || die "the reminder went out $(nrem) times"
+tg notify list --json | jq -e '[.[] | select(.event == "prepaid_expiring")] | length == 1 and .[0].status == "sent"' >/dev/null ||
+	die "outbox: $(tg notify list --json | jq -c '[.[] | select(.event == "prepaid_expiring")]')"
+ok "reminder 'masa aktif habis 3 hari lagi' sent once over three dunning runs"
+echo "4 passed, 0 failed"
