@@ -19,7 +19,8 @@
 static const struct pp_words {
 	const char *title, *until, *never, *ended, *buy, *price, *quota,
 		*quota_out, *cashier, *voucher, *code, *redeem, *v_ok,
-		*v_ok_text, *v_bad, *v_bad_text, *v_locked, *v_locked_text;
+		*v_ok_text, *v_bad, *v_bad_text, *v_locked, *v_locked_text,
+		*packs;
 } pp_words[2] = {
 	[LANG_ID] = {
 		.title = "Masa aktif", .until = "Aktif sampai",
@@ -27,6 +28,7 @@ static const struct pp_words {
 		.ended = "Masa aktif sudah habis.",
 		.buy = "Beli lagi", .price = "Harga",
 		.quota = "Sisa kuota", .quota_out = "Kuota habis",
+		.packs = "Tambah kuota",
 		.cashier = "Beli lagi di kasir atau dengan voucher.",
 		.voucher = "Punya voucher?", .code = "Kode voucher",
 		.redeem = "Pakai voucher",
@@ -45,6 +47,7 @@ static const struct pp_words {
 		.ended = "Your active period has ended.",
 		.buy = "Buy again", .price = "Price",
 		.quota = "Quota left", .quota_out = "Quota used up",
+		.packs = "Add quota",
 		.cashier = "Buy again at the cashier or with a voucher.",
 		.voucher = "Have a voucher?", .code = "Voucher code",
 		.redeem = "Use voucher",
@@ -62,6 +65,18 @@ static const struct pp_words {
 static const struct pp_words *ppw(const struct words *w)
 {
 	return &pp_words[w->html_lang[0] == 'e' ? LANG_EN : LANG_ID];
+}
+
+static int pp_pack_cb(const struct pack_rec *k, void *ctx)
+{
+	struct page_prepaid *pp = ctx;
+
+	if (pp->npacks == PAGE_PACKS_MAX)
+		return 1;
+	if (prepaid_price_total(k->price, &pp->pack_total[pp->npacks]))
+		pp->pack_total[pp->npacks] = k->price;
+	pp->packs[pp->npacks++] = *k;
+	return 0;
 }
 
 int page_prepaid_load(MDB_txn *txn, struct store *st,
@@ -88,6 +103,11 @@ int page_prepaid_load(MDB_txn *txn, struct store *st,
 	    rate_tax(mode, conf->ppn_bp, pp->plan.terms.price, &sub_total,
 		     &tax, &pp->price_total))
 		pp->price_total = pp->plan.terms.price;
+	if (pp->prepaid && pp->quota) {
+		err = pack_foreach(txn, st, pp_pack_cb, pp);
+		if (err < 0)
+			return err;
+	}
 	return 0;
 }
 
@@ -163,6 +183,29 @@ void page_prepaid_body(struct html *b, const struct tagih_conf *conf,
 			html_puts(b, "</p>");
 		}
 	}
+	if (pp->npacks && paylink_ready(conf)) {
+		int i;
+
+		html_puts(b, "<p><b>");
+		html_text(b, p->packs);
+		html_puts(b, "</b></p>");
+		for (i = 0; i < pp->npacks; i++) {
+			const struct pack_rec *k = &pp->packs[i];
+
+			html_puts(b, "<form method=\"post\" action=\"/c/");
+			html_puts(b, tok);
+			html_puts(b, "/pack/");
+			html_urlpath(b, k->name);	/* [A-Za-z0-9._-] */
+			html_printf(b, "?lang=%s\"><button type=\"submit\" "
+				    "class=\"pack\">", w->html_lang);
+			html_text(b, k->name);
+			html_printf(b, " &middot; %s &middot; %u ",
+				    fmt_gb(w, k->bytes, g, sizeof(g)), k->days);
+			html_text(b, w->html_lang[0] == 'e' ? "days" : "hari");
+			html_printf(b, " &middot; %s</button></form>",
+				    money_fmt(pp->pack_total[i], m, sizeof(m)));
+		}
+	}
 	html_puts(b, "<form method=\"post\" action=\"/c/");
 	html_puts(b, tok);
 	html_printf(b, "/voucher?lang=%s\"><label for=\"code\">",
@@ -179,7 +222,8 @@ void page_prepaid_body(struct html *b, const struct tagih_conf *conf,
 
 enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 			 MDB_txn *txn, const struct sub_rec *sub,
-			 const char *tok, const struct words *w)
+			 const char *tok, const struct words *w,
+			 const char *pack)
 {
 	const char *base = d->conf.public_url;
 	char back[128], ret_url[600], why[256], number[INV_NUM_MAX];
@@ -197,13 +241,15 @@ enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 				 "try again\n", "Retry-After", "2");
 	/* the open order again when pressed again: one receipt number */
-	err = prepaid_order(txn, d->st, sub->id, ORDER_PLAN, sub->plan,
-			    tt_now(), number, &total);
+	err = prepaid_order(txn, d->st, sub->id, pack ? ORDER_PACK : ORDER_PLAN,
+			    pack ? pack : sub->plan, tt_now(), number, &total);
 	if (!err)
 		err = store_commit(txn);
 	else
 		store_abort(txn);
-	if (err == -ENOENT || err == -EINVAL)
+	if (err == -ENOENT && pack)
+		return page_404(conn, w);
+	if (err == -ENOENT || err == -EINVAL || err == -ENOTSUP)
 		return page_msg(conn, MHD_HTTP_CONFLICT, w, ppw(w)->buy,
 				ppw(w)->cashier, back);
 	if (err) {

@@ -12,6 +12,8 @@
 #include "tagihd/page/words.h"
 #include "tagihd/tagihd.h"
 
+#define PAGE_PACKS_MAX 8
+
 struct page_prepaid {
 	bool prepaid;		/* on a prepaid plan */
 	bool quota;		/* has a quota (DB_QUOTA) */
@@ -20,6 +22,10 @@ struct page_prepaid {
 	struct quota_rec q;
 	rp_t price_total;	/* one period with PPN */
 	int64_t now;
+	/* packs for sale (a subscriber with a quota), with PPN */
+	int npacks;
+	struct pack_rec packs[PAGE_PACKS_MAX];
+	rp_t pack_total[PAGE_PACKS_MAX];
 };
 
 /* Read in the page's read txn. 0 or -errno. */
@@ -34,11 +40,13 @@ int page_prepaid_load(MDB_txn *txn, struct store *st,
 void page_prepaid_body(struct html *b, const struct tagih_conf *conf,
 		       const struct words *w, const char *tok,
 		       const struct page_prepaid *pp);
-/* POST /c/tok/buy: the open order for the plan (or a new one), then a
- * 303 to its payment link. Ends txn (a read txn). */
+/* POST /c/tok/buy (the plan: pack NULL) or /c/tok/pack/NAME: the open
+ * order for it (or a new one), then a 303 to its payment link. Ends txn
+ * (a read txn). */
 enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 			 MDB_txn *txn, const struct sub_rec *sub,
-			 const char *tok, const struct words *w);
+			 const char *tok, const struct words *w,
+			 const char *pack);
 
 /* Is path (after "/c/") TOKEN/voucher? */
 bool page_is_voucher(const char *path);

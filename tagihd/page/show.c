@@ -275,7 +275,15 @@ enum MHD_Result page_handle(struct tagihd *d, struct MHD_Connection *conn,
 			ret = page_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 					"POST\n", "Allow", "POST");
 		} else {
-			ret = page_buy(d, conn, txn, &p->sub, tok, w);
+			ret = page_buy(d, conn, txn, &p->sub, tok, w, NULL);
+			txn = NULL;	/* page_buy ended it */
+		}
+	} else if (!strncmp(rest, "/pack/", 6)) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST)) {
+			ret = page_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+					"POST\n", "Allow", "POST");
+		} else {
+			ret = page_buy(d, conn, txn, &p->sub, tok, w, rest + 6);
 			txn = NULL;	/* page_buy ended it */
 		}
 	} else {

@@ -143,6 +143,33 @@ tg invoice list --json | jq -e '[.[] | select(.number == "'"$ORDER"'")][0].statu
 tg fsck >/dev/null || die "fsck"
 ok "paid webhook (twice): extended once by 30 days from the current expiry, receipt paid, fsck clean"
 
+# ------------------------------- a quota pack bought through the page ---
+tg plan add kuota5 --type prepaid --price 50000 --days 30 --quota-gb 5 >/dev/null || die "plan kuota5"
+tg pack add extra2 --gb 2 --price 10000 --days 7 >/dev/null || die "pack add"
+tg sub add bela --name Bela --plan kuota5 >/dev/null || die "sub add bela"
+tg pay bela --amount 55500 --method cash --ref b1 >/dev/null || die "bela buys"
+BTOK=$(tg sub link bela --json | jq -r .url | sed 's|.*/c/||')
+curl -sf "$URL/c/$BTOK" -o "$tmp/bpage.html" || die "bela's page"
+grep -q 'action="/c/'"$BTOK"'/pack/extra2' "$tmp/bpage.html" && grep -q 'Rp 11.100' "$tmp/bpage.html" ||
+	die "no pack button (extra2, Rp 11.100) on a quota subscriber's page"
+r=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$URL/c/$BTOK/pack/extra2")
+[ "$r" = 303 ] || die "pack buy: HTTP $r"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$URL/c/$BTOK/pack/nope")" = 404 ] ||
+	die "an unknown pack is not a 404"
+OID=$(tail -1 "$tmp/mock.log" | jq -r .transaction_details.order_id)
+GROSS=$(tail -1 "$tmp/mock.log" | jq -r .transaction_details.gross_amount)
+[ "$GROSS" = 11100 ] || die "pack order for $GROSS"
+SIG=$(printf '%s' "${OID}200${GROSS}.00${MID_KEY}" | sha512sum | cut -d' ' -f1)
+BODY=$(jq -cn --arg o "$OID" --arg g "$GROSS.00" --arg s "$SIG" \
+	'{transaction_status:"settlement",transaction_id:"pp-txn-2",status_code:"200",
+	  signature_key:$s,order_id:$o,gross_amount:$g,fraud_status:"accept",currency:"IDR"}')
+st=$(curl -s -o "$tmp/wh" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary "$BODY" "$URL/webhooks/midtrans")
+[ "$st" = 200 ] || die "pack webhook: HTTP $st $(cat "$tmp/wh")"
+tg prepaid show bela --json | jq -e '.quota.left_bytes == 7000000000' >/dev/null ||
+	die "quota after the pack: $(tg prepaid show bela --json | jq -c .quota)"
+ok "pack bought on the page through the gateway: quota 5 GB + 2 GB"
+
 # ---------------------------------- the reminder, sent once by tagihd ---
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'	# tagihd
 cat >>"$CONF" <<EOC
@@ -165,4 +192,4 @@ sleep 3	# every chance for a duplicate
 tg notify list --json | jq -e '[.[] | select(.event == "prepaid_expiring")] | length == 1 and .[0].status == "sent"' >/dev/null ||
 	die "outbox: $(tg notify list --json | jq -c '[.[] | select(.event == "prepaid_expiring")]')"
 ok "reminder 'masa aktif habis 3 hari lagi' sent once over three dunning runs"
-echo "4 passed, 0 failed"
+echo "5 passed, 0 failed"
