@@ -399,6 +399,21 @@ START_TEST(test_order_paid_for)
 	ck_assert_int_eq(store_commit(txn), 0);
 	ck_assert_int_eq(dun("2026-11-25T10:00+07:00").suspended, 0);
 	ck_assert_int_eq(fsck_violations(), 0);
+	/* fsck sees a paid order that was never granted, and a stray one */
+	{
+		struct prepaid_order o = { .version = 1, .kind = ORDER_PLAN,
+					   .days = 30 };
+		char k[64];
+
+		ck_assert_int_eq(store_begin(st, true, &txn), 0);
+		snprintf(k, sizeof(k), "order/%s", p.alloc[0].number);
+		ck_assert_int_eq(store_put(txn, st, DB_META, k, strlen(k), &o,
+					   sizeof(o), 0), 0);
+		ck_assert_int_eq(store_put(txn, st, DB_META, "order/KW/x", 10,
+					   &o, sizeof(o), 0), 0);
+		ck_assert_int_eq(store_commit(txn), 0);
+	}
+	ck_assert_int_eq(fsck_violations(), 2);
 }
 END_TEST
 
