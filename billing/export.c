@@ -10,6 +10,7 @@
 #include <cairo-pdf.h>
 
 #include "billing/export.h"
+#include "billing/prepaid.h"
 #include "lib/outfile.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
@@ -177,13 +178,16 @@ static void pdf_page(cairo_t *cr, MDB_txn *txn, struct store *st,
 	}
 
 	pdf_font(cr, true, 20);
-	pdf_rtext(cr, PDF_W - PDF_M, PDF_M + 10, "FAKTUR");
+	/* a prepaid purchase is a receipt (kuitansi), not a bill */
+	pdf_rtext(cr, PDF_W - PDF_M, PDF_M + 10,
+		  prepaid_is_receipt(inv) ? "KUITANSI" : "FAKTUR");
 	pdf_font(cr, false, 10);
 	pdf_rtext(cr, PDF_W - PDF_M, PDF_M + 26, inv->number);
 
 	y = 150;
 	pdf_font(cr, false, 10);
-	snprintf(b, sizeof(b), "Faktur: %s", inv->number);
+	snprintf(b, sizeof(b), "%s: %s",
+		 prepaid_is_receipt(inv) ? "Kuitansi" : "Faktur", inv->number);
 	pdf_text(cr, PDF_M, y, b);
 	if (!sub_get(txn, st, inv->sub, &r) && r.name[0])
 		snprintf(b, sizeof(b), "Pelanggan: %s (%s)", r.name, inv->sub);

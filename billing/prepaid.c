@@ -342,8 +342,19 @@ static int order_build(MDB_txn *txn, struct store *st, const char *sub,
 	inv->created = now;
 	tt_civil_from_days(inv->issued, &y, &m, &d);
 	snprintf(inv->period, sizeof(inv->period), "%04d-%02d", y, m);
+	/* the days it buys as they stand now: from the current expiry if
+	 * that is later (an order paid later starts where masa aktif is) */
 	inv->period_from = inv->issued;
-	inv->period_to = inv->issued + (int32_t)o->days;
+	if (kind == ORDER_PLAN) {
+		struct prepaid_rec pr;
+
+		err = prepaid_get(txn, st, sub, &pr);
+		if (err)
+			return err;
+		if (pr.expires > now)
+			inv->period_from = tt_local_day(pr.expires);
+	}
+	inv->period_to = inv->period_from + (int32_t)o->days;
 	err = invoice_totals(inv, pp_conf.tax_mode, pp_conf.ppn_bp);
 	if (err)
 		return err;
