@@ -45,6 +45,14 @@ struct mhd_deadline;
 #define TAGIHD_LOGIN_WORKERS 2
 #define TAGIHD_LOGIN_QUEUE 64
 #define TAGIHD_LOGIN_NICE 10
+/*
+ * Each webhook is confirmed with the gateway's status API (up to
+ * gateway_timeout seconds) on one of these workers, never on the HTTP
+ * threads; at most TAGIHD_WEBHOOK_QUEUE wait, more are answered 503 (the
+ * gateway retries).
+ */
+#define TAGIHD_WEBHOOK_WORKERS 8
+#define TAGIHD_WEBHOOK_QUEUE 128
 
 struct tagihd {
 	struct tagih_conf conf;
@@ -57,6 +65,7 @@ struct tagihd {
 	struct rl *voucher_ip;	/* voucher failures by client address */
 	struct rl *voucher_sub;	/* voucher failures by subscriber */
 	struct workers *login_pool;	/* PIN checks (page/login.c) */
+	struct workers *wh_pool;	/* webhook confirmations (http.c) */
 	struct mhd_deadline *deadline;	/* per-request read deadline */
 };
 

@@ -148,7 +148,8 @@ static int pack_cmd_buy(struct cli *c, struct cli_args *a)
 	ret = prepaid_order(txn, st, r.id, ORDER_PACK, name, now, number,
 			    &total);
 	if (!ret)
-		ret = pay_apply_for(txn, st, r.id, number, total, method, ref,
+		ret = pay_apply_for(txn, st, r.id, number, total, method,
+				    PAY_KIND_PAYMENT, ref,
 				    NULL, 0, now,
 				    audit_cli_actor(actor, sizeof(actor)), &p);
 	if (ret < 0) {

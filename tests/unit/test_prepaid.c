@@ -382,7 +382,8 @@ START_TEST(test_order_paid_for)
 				       T("2026-11-01T10:01+07:00"), again,
 				       &total), -EINVAL);
 	ck_assert_int_eq(pay_apply_for(txn, st, "fani", number, 111000,
-				       PAY_GATEWAY, "midtrans:t1", NULL, 0,
+				       PAY_GATEWAY, PAY_KIND_PAYMENT,
+				       "midtrans:t1", NULL, 0,
 				       T("2026-11-01T10:05+07:00"), "webhook",
 				       &p), 1);
 	ck_assert_int_eq(store_commit(txn), 0);
@@ -475,7 +476,7 @@ START_TEST(test_quota_and_pack)
 				       &total), 0);
 	ck_assert_int_eq(total, 11100);
 	ck_assert_int_eq(pay_apply_for(txn, st, "gita", number, total,
-				       PAY_CASH, "g2", NULL, 0,
+				       PAY_CASH, PAY_KIND_PAYMENT, "g2", NULL, 0,
 				       T("2026-11-02T12:01+07:00"), "test", &p),
 			 1);
 	ck_assert_int_eq(store_commit(txn), 0);
