@@ -7,6 +7,7 @@
 # the same one; the paid webhook extends masa aktif from the current
 # expiry once (a retry of the same notification changes nothing).
 set -u -o pipefail
+. "$(dirname "$0")/gwmock.sh"	# the gateways' status APIs (confirmation)
 BUILD=${BUILD:-build}
 TAGIH=$BUILD/tagih
 TAGIHD=$BUILD/tagihd
@@ -15,6 +16,7 @@ pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	gwmock_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -30,6 +32,7 @@ done
 PORT=$((10000 + $$ % 20000))
 MPORT=$((PORT + 1))
 WPORT=$((PORT + 2))
+SPORT=$((PORT + 3))
 URL=http://127.0.0.1:$PORT
 MOCK=http://127.0.0.1:$MPORT
 MID_KEY=SB-Mid-server-pp-$$
@@ -44,6 +47,7 @@ public_url = $URL
 paylink_gateway = midtrans
 midtrans_server_key = $MID_KEY
 midtrans_api_url = $MOCK/midtrans
+midtrans_status_url = http://127.0.0.1:$SPORT
 EOC
 tg() { "$TAGIH" --db "$DB" --config "$CONF" "$@"; }
 
@@ -93,6 +97,8 @@ python3 "$tmp/wa.py" "$tmp/wa" $WPORT &
 pids+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null "$MOCK/" && break; sleep 0.1; done
 
+GWM_DIR=$tmp
+gwmock_start $SPORT || die "the status API mock did not start"
 mkdir -p "$DB"
 tg plan add pra30 --type prepaid --price 100000 --days 30 >/dev/null || die "plan add"
 tg sub add andi --name Andi --plan pra30 --phone 081234567890 >/dev/null || die "sub add"
@@ -126,6 +132,7 @@ GROSS=$(head -1 "$tmp/mock.log" | jq -r .transaction_details.gross_amount)
 tg balance andi --json | jq -e '.open == 0' >/dev/null || die "an unpaid order counts as owed"
 ok "buy -> 303 to the gateway; order $ORDER (Rp $GROSS), the same link when pressed again"
 
+truth_midtrans "$OID" "$GROSS" pp-txn-1	# what the status API confirms
 SIG=$(printf '%s' "${OID}200${GROSS}.00${MID_KEY}" | sha512sum | cut -d' ' -f1)
 BODY=$(jq -cn --arg o "$OID" --arg g "$GROSS.00" --arg s "$SIG" \
 	'{transaction_status:"settlement",transaction_id:"pp-txn-1",status_code:"200",
@@ -159,6 +166,7 @@ r=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$URL/c/$BTOK/pack/extra2")
 OID=$(tail -1 "$tmp/mock.log" | jq -r .transaction_details.order_id)
 GROSS=$(tail -1 "$tmp/mock.log" | jq -r .transaction_details.gross_amount)
 [ "$GROSS" = 11100 ] || die "pack order for $GROSS"
+truth_midtrans "$OID" "$GROSS" pp-txn-2
 SIG=$(printf '%s' "${OID}200${GROSS}.00${MID_KEY}" | sha512sum | cut -d' ' -f1)
 BODY=$(jq -cn --arg o "$OID" --arg g "$GROSS.00" --arg s "$SIG" \
 	'{transaction_status:"settlement",transaction_id:"pp-txn-2",status_code:"200",
