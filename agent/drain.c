@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "agent/drain.h"
+#include "billing/pack.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
 
@@ -406,6 +407,15 @@ int drain_run(struct drain *d, int64_t now)
 				"refused", d->uids[0], d->uids[m - 1]);
 		if (err)
 			goto out;
+		/* quotas (billing/pack.h) drawn down in the same txn as the
+		 * usage: exact to the drain, and exactly once */
+		err = quota_draw_batch(txn, d->st, now, d->uids, d->deltas, m);
+		if (err > 0)
+			pr_info("drain: %d subscriber(s) used up their quota",
+				err);
+		if (err < 0)
+			goto out;
+		err = 0;
 		changed += m;
 		pending += m;
 		pipe_put(&pipe, ck);

@@ -34,6 +34,10 @@ struct dunning_policy {
 	int fee_kind;		/* enum dunning_fee_kind */
 	int64_t fee;		/* Rupiah (FIXED) or basis points (PERCENT) */
 	bool auto_suspend;
+	/* prepaid (billing/prepaid.h): reminders N days before masa aktif
+	 * ends, ascending (prepaid_reminder_days) */
+	int n_prepaid_reminders;
+	int prepaid_reminder_days[DUNNING_MAX_REMINDERS];
 };
 
 /* "-3,0,1" -> ascending, duplicates removed; "" = none. -EINVAL on junk or

@@ -11,6 +11,7 @@
 
 #include "billing/export.h"
 #include "billing/invdoc.h"
+#include "billing/prepaid.h"
 #include "lib/outfile.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
@@ -57,8 +58,10 @@ static const char *line_unit(const struct inv_line *l)
 	switch (l->kind) {
 	case LINE_FEE:
 	case LINE_ADDON:
+	case LINE_PREPAID:
 		return "days";
 	case LINE_USAGE:
+	case LINE_PACK:
 		return "bytes";
 	}
 	return "each";

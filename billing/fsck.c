@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "billing/fsck.h"
+#include "billing/prepaid.h"
+#include "billing/tblscan.h"
 #include "billing/invoice.h"
 #include "billing/pay.h"
 #include "billing/rate.h"
@@ -310,6 +312,30 @@ static int fsck_counters(struct fsck_ctx *fc)
 	return err;
 }
 
+/* Prepaid orders (billing/prepaid.h): each names an unpaid receipt; a
+ * paid one still there would be a purchase never granted. */
+static int fsck_order_cb(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	static __thread struct inv_rec inv;
+	struct fsck_ctx *fc = ctx;
+	char num[INV_NUM_MAX];
+	size_t n = k->mv_size - 6;	/* "order/" */
+	int err;
+
+	if (n < 1 || n >= sizeof(num)) {
+		fsck_bad(fc, "prepaid order: malformed key");
+		return 0;
+	}
+	memcpy(num, (const char *)k->mv_data + 6, n);
+	num[n] = '\0';
+	err = invoice_get(fc->txn, fc->st, num, &inv);
+	if (err == -ENOENT || (!err && !prepaid_is_receipt(&inv)))
+		fsck_bad(fc, "prepaid order %s: no such receipt", num);
+	else if (!err && inv.status == INV_PAID)
+		fsck_bad(fc, "prepaid order %s: paid but never granted", num);
+	return err == -ENOENT ? 0 : err;
+}
+
 int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 	     struct fsck_report *r)
 {
@@ -329,6 +355,9 @@ int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 		err = fsck_periods(&fc);
 	if (!err)
 		err = fsck_counters(&fc);
+	if (!err)
+		err = tbl_scan(txn, st, DB_META, "order/", 6, fsck_order_cb,
+			       &fc);
 	if (err)
 		return err;
 	sum = r->allocated;

@@ -7,6 +7,7 @@
 
 #include "billing/invdoc.h"
 #include "billing/pdfdoc.h"
+#include "billing/prepaid.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
 #include "lib/datefmt.h"
@@ -270,6 +271,15 @@ static double total_row(cairo_t *cr, double y, const char *k, rp_t v,
 }
 
 /* A page after the first: the title and number again; returns where to go on. */
+/* A prepaid purchase is a receipt (kuitansi), not a bill. */
+static const char *doc_title(const struct inv_rec *inv,
+			     const struct labels *L, bool en)
+{
+	if (prepaid_is_receipt(inv))
+		return en ? "RECEIPT" : "KUITANSI";
+	return L->title;
+}
+
 static double next_page(cairo_t *cr, const struct inv_rec *inv,
 			const struct labels *L)
 {
@@ -278,7 +288,8 @@ static double next_page(cairo_t *cr, const struct inv_rec *inv,
 	cairo_show_page(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	pdfdoc_font(cr, true, 12);
-	snprintf(b, sizeof(b), "%s %.*s", L->title, (int)sizeof(inv->number),
+	snprintf(b, sizeof(b), "%s %.*s", doc_title(inv, L, L == &lab[1]),
+		 (int)sizeof(inv->number),
 		 inv->number);
 	pdfdoc_text(cr, M, 60, b);
 	return 80;
@@ -315,7 +326,7 @@ void invdoc_page(cairo_t *cr, MDB_txn *txn, struct store *st,
 		pdfdoc_text(cr, M, y += 12, b);
 	}
 	pdfdoc_font(cr, true, 22);
-	pdfdoc_rtext(cr, RIGHT, 62, L->title);
+	pdfdoc_rtext(cr, RIGHT, 62, doc_title(inv, L, en));
 	pdfdoc_font(cr, false, 10);
 	pdfdoc_rtext(cr, RIGHT, 78, inv->number);
 

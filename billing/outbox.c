@@ -24,6 +24,7 @@ static const char *const obx_events[OBX__EVENTS] = {
 	[OBX_SUSPENDED] = "suspended",
 	[OBX_PAYMENT] = "payment_received",
 	[OBX_RESTORED] = "restored",
+	[OBX_PREPAID_EXPIRING] = "prepaid_expiring",
 };
 
 static const char *const obx_channels[OBX__CHANNELS] = {
@@ -233,6 +234,13 @@ static int obx_from_audit(MDB_txn *txn, struct store *st, unsigned channels,
 		return obx_fan_out(txn, st, channels, event, sub, inv, amt,
 				   (int32_t)due, now);
 	}
+	if (!strcmp(action, "prepaid_remind"))	/* billing/prepaid.c */
+		return obx_fan_out(txn, st, channels, OBX_PREPAID_EXPIRING,
+			sub, json_string_value(json_object_get(d, "ref")),
+			json_integer_value(json_object_get(d, "price")),
+			(int32_t)json_integer_value(json_object_get(d,
+							"expiry_day")),
+			now);
 	if (!strcmp(action, "overdue"))
 		return obx_fan_out(txn, st, channels, OBX_OVERDUE, sub, inv,
 				   amt, 0, now);

@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "billing/dunning.h"
 #include "billing/pay.h"
+#include "billing/prepaid.h"
 
 #define PAY_SCAN_MAX 256	/* open invoices considered per payment */
 
@@ -89,9 +90,13 @@ static int collect_cb(const char *number, void *ctx)
 	return 0;
 }
 
-/* Allocate *left to open invoices of sub, oldest first. */
+/*
+ * Allocate *left to open invoices of sub: first (an order the payer
+ * chose, may be NULL) first, then the rest oldest first. Unpaid orders
+ * (prepaid receipts) other than first are not debts: skipped.
+ */
 static int pay_allocate(MDB_txn *txn, struct store *st, struct pay_rec *p,
-			rp_t *left)
+			rp_t *left, const char *first)
 {
 	static __thread struct inv_rec inv;
 	struct numbers ns = { .max = PAY_SCAN_MAX };
@@ -100,17 +105,26 @@ static int pay_allocate(MDB_txn *txn, struct store *st, struct pay_rec *p,
 	ns.num = calloc(PAY_SCAN_MAX, INV_NUM_MAX);
 	if (!ns.num)
 		return -ENOMEM;
+	if (first)
+		collect_cb(first, &ns);
 	err = invoice_foreach_sub(txn, st, p->sub, collect_cb, &ns);
 	if (err < 0)
 		goto out;
 	err = 0;
 	for (i = 0; i < ns.n && *left > 0 && p->nalloc < PAY_ALLOC_MAX; i++) {
+		bool chosen = first && i == 0;
 		rp_t x;
 
+		if (first && i && !strcmp(ns.num[i], first))
+			continue;
 		err = invoice_get(txn, st, ns.num[i], &inv);
+		if (err == -ENOENT && chosen)
+			continue;
 		if (err)
 			goto out;
 		if (inv.status != INV_ISSUED && inv.status != INV_PARTIAL)
+			continue;
+		if (chosen ? strcmp(inv.sub, p->sub) : prepaid_is_receipt(&inv))
 			continue;
 		x = inv.total;
 		if (money_sub(&x, inv.paid)) {
@@ -189,6 +203,15 @@ int pay_apply_kind(MDB_txn *txn, struct store *st, const char *sub,
 		   const void *raw, size_t raw_len, int64_t now,
 		   const char *actor, struct pay_rec *out)
 {
+	return pay_apply_for(txn, st, sub, NULL, amount, method, kind, ref,
+			     raw, raw_len, now, actor, out);
+}
+
+int pay_apply_for(MDB_txn *txn, struct store *st, const char *sub,
+		  const char *first, rp_t amount, int method, int kind,
+		  const char *ref, const void *raw, size_t raw_len,
+		  int64_t now, const char *actor, struct pay_rec *out)
+{
 	struct pay_rec *p = NULL;
 	struct sub_rec r;
 	rp_t left = amount;
@@ -218,7 +241,14 @@ int pay_apply_kind(MDB_txn *txn, struct store *st, const char *sub,
 	if (!p)
 		return -ENOMEM;
 	p->amount = amount;
-	err = pay_allocate(txn, st, p, &left);
+	err = pay_allocate(txn, st, p, &left, first);
+	if (err)
+		goto out;
+	/* prepaid: grant the orders it paid, buy periods with the rest */
+	err = prepaid_after_payment(txn, st, p, &left, now, actor);
+	if (err < 0)
+		goto out;
+	err = sub_get(txn, st, sub, &r);	/* the hook may have moved it */
 	if (err)
 		goto out;
 	p->to_balance = left;
@@ -500,7 +530,9 @@ static int open_cb(const char *number, void *ctx)
 
 	if (err)
 		return err;
-	if (inv.status == INV_ISSUED || inv.status == INV_PARTIAL) {
+	/* an unpaid prepaid order is an offer, not a debt */
+	if ((inv.status == INV_ISSUED || inv.status == INV_PARTIAL) &&
+	    !prepaid_is_receipt(&inv)) {
 		rp_t open = inv.total;
 
 		if (money_sub(&open, inv.paid) || money_add(&oc->open, open))

@@ -99,6 +99,16 @@ int pay_apply_kind(MDB_txn *txn, struct store *st, const char *sub,
 		   const char *actor, struct pay_rec *out);
 
 /*
+ * As pay_apply_kind, but the invoice `first` (NULL: none) is paid before
+ * the oldest-first walk: the webhook of a prepaid order's payment link
+ * pays that order (billing/prepaid.h), which the walk alone skips.
+ */
+int pay_apply_for(MDB_txn *txn, struct store *st, const char *sub,
+		  const char *first, rp_t amount, int method, int kind,
+		  const char *ref, const void *raw, size_t raw_len,
+		  int64_t now, const char *actor, struct pay_rec *out);
+
+/*
  * Record that amount (> 0) of payment orig_ref was given back: a
  * PAY_KIND_REVERSAL record under ref with -amount, taken back from the
  * invoices the payment went to (latest first, reopening them: dunning

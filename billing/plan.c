@@ -10,11 +10,25 @@ int plan_name_check(const char *name)
 	return store_name_check(name, PLAN_NAME_MAX);
 }
 
+/* Any layout from the first one up to ours; missing fields read 0. */
+static int plan_decode(const MDB_val *v, struct plan_rec *p)
+{
+	if (v->mv_size < PLAN_REC_V1_SIZE)
+		return -EIO;
+	memset(p, 0, sizeof(*p));
+	memcpy(p, v->mv_data,
+	       v->mv_size < sizeof(*p) ? v->mv_size : sizeof(*p));
+	return 0;
+}
+
 int plan_add(MDB_txn *txn, struct store *st, const struct plan_rec *p)
 {
 	int err;
 
 	if (plan_name_check(p->name) || rate_plan_check(&p->terms, NULL))
+		return -EINVAL;
+	if ((p->terms.type == PLAN_PREPAID) !=
+	    (p->days >= 1 && p->days <= PLAN_DAYS_MAX))
 		return -EINVAL;
 	err = store_put(txn, st, DB_PLANS, p->name, strlen(p->name), p,
 			sizeof(*p), MDB_NOOVERWRITE);
@@ -32,10 +46,7 @@ int plan_get(MDB_txn *txn, struct store *st, const char *name,
 	err = store_get(txn, st, DB_PLANS, name, strlen(name), &v);
 	if (err)
 		return err;
-	if (v.mv_size != sizeof(*p))
-		return -EIO;
-	memcpy(p, v.mv_data, sizeof(*p));
-	return 0;
+	return plan_decode(&v, p);
 }
 
 /* Walk the keys of db starting with prefix (plen bytes). */
@@ -76,11 +87,9 @@ static int plan_each_cb(MDB_val *k, MDB_val *v, void *ctx)
 {
 	struct plan_each *pe = ctx;
 	struct plan_rec p;
+	int err = plan_decode(v, &p);
 
-	if (v->mv_size != sizeof(p))
-		return -EIO;
-	memcpy(&p, v->mv_data, sizeof(p));
-	return pe->cb(&p, pe->ctx);
+	return err ? err : pe->cb(&p, pe->ctx);
 }
 
 int plan_foreach(MDB_txn *txn, struct store *st,

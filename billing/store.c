@@ -38,6 +38,11 @@ static const char *const store_names[DB__MAX] = {
 	[DB_OUTBOX] = "outbox",
 	[DB_GARDEN] = "garden",
 	[DB_WEBHOOKS] = "webhooks",
+	[DB_PREPAID] = "prepaid",
+	[DB_PACKS] = "packs",
+	[DB_QUOTA] = "quota",
+	[DB_CHARGES] = "charges",
+	[DB_VOUCHERS] = "vouchers",
 };
 
 #define STORE_MAXDBS 64

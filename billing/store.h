@@ -33,6 +33,11 @@ enum store_db {
 	DB_OUTBOX,	/* event id (u64 BE) -> notification record */
 	DB_GARDEN,	/* struct prefix -> port (u16) */
 	DB_WEBHOOKS,	/* gateway + ':' + transaction id -> raw payload record */
+	DB_PREPAID,	/* sub id -> struct prepaid_rec: masa aktif, reminders */
+	DB_PACKS,	/* pack name -> struct pack_rec (quota packs) */
+	DB_QUOTA,	/* uid (u32 BE) -> struct quota_rec: quota left */
+	DB_CHARGES,	/* sub id + '\0' + id (u64 BE) -> struct charge_rec */
+	DB_VOUCHERS,	/* SHA-256 of the code -> struct voucher_rec */
 	DB__MAX
 };
 

@@ -126,6 +126,15 @@ static const struct conf_opt conf_opts[] = {
 	STR(invoice_lang, "billing", "id",
 	    "Language of invoice and receipt PDFs: id (TAGIHAN, KUITANSI) "
 	    "or en (INVOICE, RECEIPT).", .choices = "id|en"),
+	/* prepaid (billing/prepaid.h) */
+	STR(receipt_prefix, "billing", "KW",
+	    "Prepaid receipts (kuitansi) are numbered like invoices, "
+	    "PREFIX/2026/11/000123, gap-free from their own counter; 1..20 of "
+	    "A-Z a-z 0-9 . _ -, not the invoice_prefix."),
+	STR(prepaid_reminder_days, "billing", "3,1",
+	    "Prepaid reminders: days before masa aktif ends, comma separated "
+	    "(\"3,1\": \"masa aktif habis 3 hari lagi\", then 1); each is sent "
+	    "once per expiry; empty = none."),
 	/* tagihd */
 	STR(public_listen, "tagihd", "0.0.0.0:8080",
 	    "Address:port of the customer portal and payment webhooks."),
@@ -284,7 +293,8 @@ static int conf_check(const struct conf_opt *o, const char *val,
 	}
 	/* the prefix is part of every invoice number: a key, a file name,
 	 * a URL path and a gateway order id, so it stays plain ASCII */
-	if (!strcmp(o->key, "invoice_prefix") &&
+	if ((!strcmp(o->key, "invoice_prefix") ||
+	     !strcmp(o->key, "receipt_prefix")) &&
 	    (!*val || strlen(val) > 20 ||
 	     strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			 "0123456789._-") != strlen(val))) {

@@ -59,6 +59,8 @@ struct tagih_conf {
 	bool auto_suspend;
 	char *bank_transfer;
 	char *invoice_lang;
+	char *receipt_prefix;	/* prepaid receipts (billing/prepaid.h) */
+	char *prepaid_reminder_days;
 	/* tagihd */
 	char *public_listen;
 	char *public_url;

@@ -15,6 +15,7 @@
 #include "lib/ttime.h"
 #include "tagihd/tagihd.h"
 #include "tagihd/page.h"
+#include "tagihd/page/prepaid.h"
 #include "tagihd/workers.h"
 
 #define HTTP_MAX_HEADERS 48
@@ -313,6 +314,10 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 		return page_login(d, conn, method, req->body, req->len,
 				  &req->login);
 	/* the customer page; /p/ is the form older reminders carry */
+	/* the voucher form is the one /c/ route with a body */
+	if (!strncmp(url, "/c/", 3) && page_is_voucher(url + 3))
+		return page_voucher(d, conn, url + 3, method, req->body,
+				    req->len);
 	if (!strncmp(url, "/c/", 3) || !strncmp(url, "/p/", 3))
 		return page_handle(d, conn, url + 3, method);
 	return mhd_error(conn, MHD_HTTP_NOT_FOUND, "not found", NULL);

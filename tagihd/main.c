@@ -14,6 +14,7 @@
 #include "lib/net.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/ttime.h"
+#include "billing/prepaid.h"
 #include "tagihd/caps.h"
 #include "tagihd/tagihd.h"
 #include "tagihd/notify.h"
@@ -238,6 +239,15 @@ static int setup(struct tagihd *d, struct args *a)
 		pr_warn("unknown timezone '%s'", d->conf.timezone);
 		return -EINVAL;
 	}
+	{
+		const char *why;
+
+		/* receipts of prepaid purchases paid through webhooks */
+		if (prepaid_configure(&d->conf, &why)) {
+			pr_warn("config: %s", why);
+			return -EINVAL;
+		}
+	}
 	if (!a->db)
 		a->db = nz(d->conf.db);
 	if (!a->db) {
@@ -257,7 +267,12 @@ static int setup(struct tagihd *d, struct args *a)
 				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
 	d->login_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_IP,
 			     TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
-	if (!d->login_phone || !d->login_ip) {
+	d->voucher_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_VOUCHER_FAIL,
+			       TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	d->voucher_sub = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_VOUCHER_FAIL,
+				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	if (!d->login_phone || !d->login_ip || !d->voucher_ip ||
+	    !d->voucher_sub) {
 		pr_warn("cannot set up the login limits");
 		return -ENOMEM;
 	}
@@ -382,6 +397,8 @@ out:
 	free(cert);
 	rl_free(d.login_phone);
 	rl_free(d.login_ip);
+	rl_free(d.voucher_ip);
+	rl_free(d.voucher_sub);
 	conf_free(&d.conf);
 	return rc;
 }

@@ -66,6 +66,9 @@ static const struct tpl tpl_id[OBX__EVENTS] = {
 	[OBX_RESTORED] = { "Layanan internet aktif kembali",
 		"Halo {name}, layanan internet Anda sudah aktif kembali. "
 		"Terima kasih!\n{operator}" },
+	[OBX_PREPAID_EXPIRING] = { "Masa aktif habis {days} hari lagi",
+		"Halo {name}, masa aktif internet Anda habis {days} hari lagi "
+		"({due}). Beli lagi ({amount}) di {link}\n{operator}" },
 };
 
 static const struct tpl tpl_en[OBX__EVENTS] = {
@@ -91,20 +94,26 @@ static const struct tpl tpl_en[OBX__EVENTS] = {
 	[OBX_RESTORED] = { "Internet service restored",
 		"Hello {name}, your internet service is active again. "
 		"Thank you!\n{operator}" },
+	[OBX_PREPAID_EXPIRING] = { "Your plan ends in {days} days",
+		"Hello {name}, your prepaid internet ends in {days} days "
+		"({due}). Buy again ({amount}) at {link}\n{operator}" },
 };
 
 struct vars {
 	const char *name, *invoice, *amount, *due, *link, *op;
+	const char *days;	/* prepaid: days until {due} */
 };
 
-/* Fill {name} {invoice} {amount} {due} {link} {operator}; unknown
+/* Fill {name} {invoice} {amount} {due} {link} {operator} {days}; unknown
  * placeholders are kept as written. Returns a malloc'd string. */
 static char *render(const char *t, const struct vars *v)
 {
 	static const char *const keys[] = { "{name}", "{invoice}", "{amount}",
-					    "{due}", "{link}", "{operator}" };
+					    "{due}", "{link}", "{operator}",
+					    "{days}" };
 	const char *vals[] = { v->name, v->invoice, v->amount, v->due, v->link,
-			       v->op };
+			       v->op, v->days };
+	const size_t nkeys = sizeof(keys) / sizeof(keys[0]);
 	char *out = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&out, &len);
@@ -112,7 +121,7 @@ static char *render(const char *t, const struct vars *v)
 	if (!f)
 		return NULL;
 	while (*t) {
-		for (i = 0; i < 6; i++) {
+		for (i = 0; i < nkeys; i++) {
 			size_t kl = strlen(keys[i]);
 
 			if (!strncmp(t, keys[i], kl)) {
@@ -121,7 +130,7 @@ static char *render(const char *t, const struct vars *v)
 				break;
 			}
 		}
-		if (i == 6)
+		if (i == nkeys)
 			fputc(*t++, f);
 	}
 	fclose(f);
@@ -530,6 +539,7 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 			   "en" : "id";
 	const struct tpl *t = (lang[0] == 'e' ? tpl_en : tpl_id) + m->r.event;
 	char amount[32], due[32] = "-", link[512], phone[32], pdf[512];
+	char days[16] = "";
 	char *subject = NULL, *tbody = NULL, *s = NULL, *b = NULL;
 	struct vars v;
 	int ret = -EINVAL;
@@ -543,8 +553,13 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 	else
 		snprintf(link, sizeof(link), "%s",
 			 c->public_url ? c->public_url : "");
+	if (m->r.due) {
+		int left = m->r.due - tt_local_day(tt_now());
+
+		snprintf(days, sizeof(days), "%d", left > 0 ? left : 0);
+	}
 	v = (struct vars){ m->sub.name, m->r.ref, amount, due, link,
-			   c->operator_name ? c->operator_name : "" };
+			   c->operator_name ? c->operator_name : "", days };
 	if (!tpl_load(c->notify_templates, lang, m->r.event, &subject,
 		      &tbody)) {
 		subject = strdup(t->subject);
@@ -574,7 +589,8 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 		pdf[0] = '\0';
 		if (c->invoice_pdf_dir && *c->invoice_pdf_dir &&
 		    m->r.event != OBX_PAYMENT &&
-		    m->r.event != OBX_SUSPENDED && m->r.event != OBX_RESTORED)
+		    m->r.event != OBX_SUSPENDED && m->r.event != OBX_RESTORED &&
+		    m->r.event != OBX_PREPAID_EXPIRING)
 			invoice_pdf(n, m->r.ref, pdf, sizeof(pdf));
 		else if (c->invoice_pdf_dir && *c->invoice_pdf_dir &&
 			 m->r.event == OBX_PAYMENT)

@@ -124,6 +124,14 @@ extern const struct cli_group cli_audit;
 extern const struct cli_group cli_notify;
 extern const struct cli_group cli_config;
 extern const struct cli_group cli_help;
+extern const struct cli_group cli_prepaid;
+extern const struct cli_group cli_pack;
+extern const struct cli_group cli_charge;
+extern const struct cli_group cli_discount;
+extern const struct cli_group cli_voucher;
+/* `tagih report vouchers` (tools/cmd_voucher.c) */
+struct cli_args;
+int report_cmd_vouchers(struct cli *c, struct cli_args *a);
 
 /*
  * Find the command named by argv (argv[0] is the command word) and run

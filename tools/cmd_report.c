@@ -155,9 +155,13 @@ static const struct cli_cmd report_cmds[] = {
 	{ "usage", "", 0, usage_opts, report_cmd_usage,
 	  "the subscribers who used the most in a month", NULL,
 	  CLI_CMD_JSON },
+	{ "vouchers", "", 0, NULL, report_cmd_vouchers,
+	  "vouchers sold and redeemed per reseller",
+	  "Sold: made and not voided, at face value (the item's price with "
+	  "PPN); redeemed: used by a subscriber.", CLI_CMD_JSON },
 	{}
 };
 
 const struct cli_group cli_report = {
-	"report", "revenue, aging, top usage", NULL, report_cmds
+	"report", "revenue, aging, top usage, vouchers", NULL, report_cmds
 };

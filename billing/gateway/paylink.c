@@ -13,6 +13,7 @@
 
 #include "lib/log.h"
 #include "billing/gateway/paylink.h"
+#include "billing/prepaid.h"
 #include "billing/sub.h"
 #include "lib/text.h"
 #include "lib/ttime.h"
@@ -50,7 +51,10 @@ static int open_cb(const char *number, void *ctx)
 		oc->err = err;
 		return 1;
 	}
-	if (oc->inv->status == INV_ISSUED || oc->inv->status == INV_PARTIAL) {
+	/* an unpaid prepaid order is paid through its own link, not as the
+	 * oldest bill (tagihd/page/prepaid.c) */
+	if ((oc->inv->status == INV_ISSUED || oc->inv->status == INV_PARTIAL) &&
+	    !prepaid_is_receipt(oc->inv)) {
 		oc->found = true;
 		return 1;
 	}
@@ -670,6 +674,19 @@ static int pl_configured(const struct tagih_conf *c, int gw, char *why,
 	return 0;
 }
 
+bool paylink_ready(const struct tagih_conf *conf)
+{
+	const char *g = nz(conf->paylink_gateway) ? conf->paylink_gateway :
+						    "midtrans";
+	char why[8];
+	int gw;
+
+	for (gw = 0; gw < PL__MAX; gw++)
+		if (!strcmp(g, pl_names[gw]))
+			return pl_configured(conf, gw, why, sizeof(why)) == 0;
+	return false;
+}
+
 /*
  * DB_META "paylink:" + number: the attempt counter (u64 BE), then the
  * last link: time it was started (i64 BE, 0 = none usable), amount (i64
@@ -922,17 +939,4 @@ int paylink_get(struct store *st, const struct tagih_conf *conf,
 {
 	return pl_create(st, conf, number, gateway, return_url, window, out,
 			 why, n);
-}
-
-bool paylink_ready(const struct tagih_conf *conf)
-{
-	const char *gateway = nz(conf->paylink_gateway) ?
-			      conf->paylink_gateway : "midtrans";
-	char why[160];
-	int gw;
-
-	for (gw = 0; gw < PL__MAX; gw++)
-		if (!strcmp(gateway, pl_names[gw]))
-			return !pl_configured(conf, gw, why, sizeof(why));
-	return false;
 }

@@ -85,8 +85,9 @@ bool paylink_ready(const struct tagih_conf *conf);
 /* The order id as Midtrans gets it: '/' -> '~', in place. */
 void paylink_midtrans_order(char *order_id);
 
-/* The oldest open (issued or partial) invoice of sub: the one a payment
- * would go to first. Returns 0, -ENOENT (none) or -errno. */
+/* The oldest open (issued or partial) invoice of sub that is a bill (not
+ * an unpaid prepaid order): the one a payment would go to first.
+ * Returns 0, -ENOENT (none) or -errno. */
 int paylink_open_invoice(MDB_txn *txn, struct store *st, const char *sub,
 			 struct inv_rec *inv);
 

@@ -12,6 +12,7 @@
 #include "billing/invoice.h"
 #include "billing/gateway/webhook.h"
 #include "billing/pay.h"
+#include "billing/prepaid.h"
 
 /*
  * DB_WEBHOOKS value: one line of JSON (what we made of it) then '\n' and
@@ -353,9 +354,13 @@ enum wh_result wh_apply(struct store *st, const struct wh_event *ev,
 
 	/* the billing pay path: oldest invoice first, and a dunning
 	 * suspension that no longer applies is lifted there */
-	err = pay_apply_kind(txn, st, inv->sub, ev->amount, PAY_GATEWAY,
-			     credit ? PAY_KIND_CREDIT : PAY_KIND_PAYMENT, key,
-			     raw, rawlen, now, actor, rec);
+	err = pay_apply_for(txn, st, inv->sub,
+			    /* an order's link pays that order (prepaid.h) */
+			    !credit && prepaid_is_receipt(inv) ? inv->number :
+								 NULL,
+			    ev->amount, PAY_GATEWAY,
+			    credit ? PAY_KIND_CREDIT : PAY_KIND_PAYMENT, key,
+			    raw, rawlen, now, actor, rec);
 	if (err == 0) {
 		snprintf(detail, n, "already applied");
 		res = WH_DUPLICATE;

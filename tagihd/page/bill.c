@@ -5,6 +5,7 @@
 #include "billing/gateway/paylink.h"
 #include "tagihd/page/bill.h"
 #include "tagihd/page/chart.h"
+#include "tagihd/page/prepaid.h"
 #include "tagihd/page/render.h"
 
 static const char *badge_class(int status)
@@ -71,8 +72,10 @@ static void bill_now(struct html *b, const struct tagih_conf *conf,
 	int i, st;
 
 	for (i = p->nnums - 1; i >= 0; i--) {
-		if (p->inv[i].status == INV_ISSUED ||
-		    p->inv[i].status == INV_PARTIAL) {
+		/* an unpaid prepaid order is not a bill */
+		if ((p->inv[i].status == INV_ISSUED ||
+		     p->inv[i].status == INV_PARTIAL) &&
+		    !prepaid_is_receipt(&p->inv[i])) {
 			cur = &p->inv[i];
 			break;
 		}
@@ -233,6 +236,8 @@ void page_body(struct html *b, const struct tagih_conf *conf,
 			 conf->operator_name : "Internet";
 
 	bill_top(b, w, op, p);
+	if (p->pp)
+		page_prepaid_body(b, conf, w, tok, p->pp);
 	bill_now(b, conf, w, tok, p);
 	bill_usage(b, w, p);
 	bill_history(b, w, tok, p);

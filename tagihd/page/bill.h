@@ -14,6 +14,8 @@
 #include "lib/money.h"
 #include "tagihd/page/words.h"
 
+struct page_prepaid;
+
 #define PAGE_INV_MAX 24		/* past invoices listed, newest first */
 #define PAGE_DAYS_MAX 32
 
@@ -42,6 +44,7 @@ struct page_data {
 	bool has_billed;
 	char billed_period[8];
 	struct usage_val billed_sum;
+	struct page_prepaid *pp;	/* masa aktif, quota (page/prepaid.h) */
 };
 
 

@@ -17,6 +17,7 @@
 #include "lib/ttime.h"
 #include "tagihd/page.h"
 #include "tagihd/page/bill.h"
+#include "tagihd/page/prepaid.h"
 #include "tagihd/page/render.h"
 
 static int num_cb(const char *number, void *ctx)
@@ -150,6 +151,19 @@ static int page_load(MDB_txn *txn, struct store *st, struct page_data *p)
 	return 0;
 }
 
+/* page_load plus the prepaid card's data. */
+static int page_load_all(MDB_txn *txn, struct tagihd *d, struct page_data *p)
+{
+	int err = page_load(txn, d->st, p);
+
+	if (err)
+		return err;
+	p->pp = calloc(1, sizeof(*p->pp));
+	if (!p->pp)
+		return -ENOMEM;
+	return page_prepaid_load(txn, d->st, &d->conf, &p->sub, p->pp);
+}
+
 /* --- routes ---------------------------------------------------------------- */
 
 static enum MHD_Result page_show(struct tagihd *d, struct MHD_Connection *conn,
@@ -159,7 +173,7 @@ static enum MHD_Result page_show(struct tagihd *d, struct MHD_Connection *conn,
 	struct html b = { 0 };
 	int err;
 
-	err = page_load(txn, d->st, p);
+	err = page_load_all(txn, d, p);
 	if (err) {
 		pr_warn("customer page: cannot read the store: %s",
 			strerror(-err));
@@ -317,12 +331,29 @@ enum MHD_Result page_handle(struct tagihd *d, struct MHD_Connection *conn,
 			ret = page_pay(d, conn, txn, &p->sub, tok, w);
 			txn = NULL;	/* page_pay ended it */
 		}
+	} else if (!strcmp(rest, "/buy")) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST)) {
+			ret = page_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+					"POST\n", "Allow", "POST");
+		} else {
+			ret = page_buy(d, conn, txn, &p->sub, tok, w, NULL);
+			txn = NULL;	/* page_buy ended it */
+		}
+	} else if (!strncmp(rest, "/pack/", 6)) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST)) {
+			ret = page_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+					"POST\n", "Allow", "POST");
+		} else {
+			ret = page_buy(d, conn, txn, &p->sub, tok, w, rest + 6);
+			txn = NULL;	/* page_buy ended it */
+		}
 	} else {
 		ret = page_404(conn, w);
 	}
 out:
 	if (txn)
 		store_abort(txn);
+	free(p->pp);
 	free(p->inv);
 	explicit_bzero(p, sizeof(*p));
 	free(p);
