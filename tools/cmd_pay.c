@@ -218,7 +218,7 @@ static const struct cli_cmd pay_cmds[] = {
 	  "list payments (the cash book)",
 	  "Payments oldest first, with who recorded them (BY: a console "
 	  "user's name, or the actor: cli:USER, tagihd:webhook:GATEWAY). "
-	  "--date is one day in the operator's zone; --from/--to a range of "
+	  "A date is one day in the operator's zone; --from/--to a range of "
 	  "days, both included. Without them: every payment.", CLI_CMD_JSON },
 	{ "", "SUB", 1, pay_opts, cmd_pay, "record a payment",
 	  "A payment goes to the oldest open invoice first; what is left is "

@@ -287,13 +287,12 @@ static int report_cmd_usage(struct cli *c, struct cli_args *a)
 static const struct cli_cmd report_cmds[] = {
 	{ "revenue", "", 0, period_opts, report_cmd_revenue,
 	  "a month's invoices: subtotal, PPN, total, paid, open, void",
-	  "--period YYYY-MM: one month in full. --from YYYY-MM --to YYYY-MM: "
-	  "the trend, one line per month (billed, paid, open), both months "
-	  "included.", CLI_CMD_JSON },
+	  "With --period: one month in full. With --from and --to: the trend, "
+	  "one line per month (billed, paid, open), both months included.", CLI_CMD_JSON },
 	{ "collections", "", 0, coll_opts, report_cmd_collections,
 	  "money taken in a day or month, by method and by who took it",
-	  "Sums the payments recorded in the day (--date) or month "
-	  "(--period), in the operator's zone: the total, each method, and "
+	  "Sums the payments recorded in one day or one month, in the "
+	  "operator's zone: the total, each method, and "
 	  "with --by-kasir each person (console user or actor) with the cash "
 	  "they hand over (setoran). --json gives {\"date\", \"total\", "
 	  "\"count\", \"by_method\", \"by_user\"} as the console's API.",
