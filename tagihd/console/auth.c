@@ -306,7 +306,18 @@ enum MHD_Result con_login_form(struct con_ctx *c, unsigned status,
 				     { NULL, NULL } };
 	enum MHD_Result ret;
 
-	if (sess_random_hex(pre, CON_SID_LEN / 2))
+	const char *have = MHD_lookup_connection_value(c->conn, MHD_COOKIE_KIND,
+						       CON_PRE_COOKIE);
+	size_t i;
+
+	/* one pair per browser: a second form (another tab, a favicon that
+	 * drew a 401) must not void the first */
+	for (i = 0; have && i < CON_SID_LEN; i++)
+		if (!strchr("0123456789abcdef", have[i]))
+			break;
+	if (have && i == CON_SID_LEN && !have[i])
+		memcpy(pre, have, CON_SID_LEN + 1);
+	else if (sess_random_hex(pre, CON_SID_LEN / 2))
 		return MHD_NO;
 	snprintf(cookie, sizeof(cookie), CON_PRE_COOKIE "=%s; Path=/login; "
 		 "HttpOnly; SameSite=Strict%s", pre,

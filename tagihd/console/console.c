@@ -255,6 +255,9 @@ static enum MHD_Result con_route(struct con_ctx *c, struct con_req *req)
 	}
 	if (!strcmp(url, "/console.css"))
 		return ui_css(c);
+	if (!strcmp(url, "/favicon.ico"))
+		return con_reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "", 0,
+				 NULL);
 	if (!strcmp(url, "/api/v1/session")) {
 		if (c->is_post)
 			return con_login(c, req, true);

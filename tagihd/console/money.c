@@ -425,9 +425,10 @@ static enum MHD_Result receipt(struct con_ctx *c, const char *ref)
 	html_printf(&b, "<hr><p><b>%s</b></p><p>No: ", L(c, "KUITANSI",
 							 "RECEIPT"));
 	html_text(&b, p.ref);
-	html_printf(&b, "</p><p>%s: %.16s</p><p>%s: ", L(c, "Tanggal", "Date"),
-		    tt_fmt_time_local(p.time, t, sizeof(t)),
-		    L(c, "Terima dari", "Received from"));
+	tt_fmt_time_local(p.time, t, sizeof(t));
+	html_printf(&b, "</p><p>%s: %s %.5s</p><p>%s: ", L(c, "Tanggal", "Date"),
+		    fmt_day(con_words(c), tt_local_day(p.time), u, sizeof(u)),
+		    t + 11, L(c, "Terima dari", "Received from"));
 	html_text(&b, r.name);
 	html_printf(&b, " (%s)</p><hr><p class=\"amt\" id=\"receipt-amount\">"
 		    "%s</p><p>%s: %s</p>", p.sub, ui_rp(p.amount, x, sizeof(x)),
