@@ -250,8 +250,14 @@ static enum MHD_Result con_route(struct con_ctx *c, struct con_req *req)
 
 	c->lang = con_lang(c, &setlang);
 	if (setlang && !strcmp(c->method, MHD_HTTP_METHOD_GET) && !api) {
-		/* the choice is a cookie: back to the page without ?lang */
-		return con_redirect(c, url, setlang);
+		/* the choice is a cookie: back to the page without ?lang;
+		 * only a plain local path, never "//host" or a header */
+		bool plain = url[0] == '/' && url[1] != '/' &&
+			     strspn(url, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+				    "klmnopqrstuvwxyz0123456789/._-") ==
+				     strlen(url);
+
+		return con_redirect(c, plain ? url : "/", setlang);
 	}
 	if (!strcmp(url, "/console.css"))
 		return ui_css(c);

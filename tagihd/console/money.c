@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "billing/audit.h"
+#include "billing/export.h"
 #include "billing/rate.h"
 #include "lib/log.h"
 #include "lib/text.h"
@@ -19,6 +20,7 @@ struct inv_list {
 	struct html *b;
 	const char *period;
 	int status;
+	int late;		/* at least this many days past due, -1 any */
 	int32_t today;
 	int n;
 	rp_t open;
@@ -34,6 +36,8 @@ static int inv_list_cb(const struct inv_rec *inv, void *ctx)
 	if (l->period && strcmp(inv->period, l->period))
 		return 0;
 	if (l->status >= 0 && s != l->status)
+		return 0;
+	if (l->late >= 0 && (s != INV_OVERDUE || l->today - inv->due < l->late))
 		return 0;
 	if (++l->n > 1000)
 		return 1;
@@ -64,9 +68,10 @@ static int inv_list_cb(const struct inv_rec *inv, void *ctx)
 static enum MHD_Result inv_list(struct con_ctx *c, const char *flash)
 {
 	struct html b = { 0 };
-	struct inv_list l = { c, &b, con_arg(c, "period"), -1,
+	struct inv_list l = { c, &b, con_arg(c, "period"), -1, -1,
 			      tt_local_day(tt_now()), 0, 0 };
-	const char *st = con_arg(c, "status");
+	const char *st = con_arg(c, "status"), *late = con_arg(c, "late");
+	char *end;
 	MDB_txn *txn;
 	char x[40];
 	int y, m, i;
@@ -76,6 +81,12 @@ static enum MHD_Result inv_list(struct con_ctx *c, const char *flash)
 		l.period = NULL;
 	if (st && invoice_status_parse(st, &l.status))
 		l.status = -1;
+	if (late) {
+		long v = strtol(late, &end, 10);
+
+		if (!*end && v >= 0 && v <= 3650)
+			l.late = (int)v;
+	}
 	ui_head(c, &b, L(c, "Tagihan", "Invoices"), "inv");
 	html_printf(&b, "<h1>%s</h1>", L(c, "Tagihan", "Invoices"));
 	if (flash) {
@@ -96,7 +107,13 @@ static enum MHD_Result inv_list(struct con_ctx *c, const char *flash)
 			    invoice_status_str(i),
 			    l.status == i ? " selected" : "",
 			    con_words(c)->status[i]);
-	html_printf(&b, "</select></div><button type=\"submit\" id=\"filter\">"
+	html_printf(&b, "</select></div><div><label for=\"late\">%s</label>"
+		    "<input id=\"late\" name=\"late\" inputmode=\"numeric\" "
+		    "value=\"", L(c, "Lewat jatuh tempo, minimal hari",
+				  "Days overdue, at least"));
+	if (l.late >= 0)
+		html_printf(&b, "%d", l.late);
+	html_printf(&b, "\"></div><button type=\"submit\" id=\"filter\">"
 		    "%s</button></form></section>", L(c, "Saring", "Filter"));
 	html_printf(&b, "<section class=\"card\"><table id=\"invoices\"><tr>"
 		    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>Status</th>"
@@ -188,6 +205,9 @@ static enum MHD_Result inv_show(struct con_ctx *c, const char *number,
 		    ui_rp(inv.subtotal, x, sizeof(x)),
 		    ui_rp(inv.tax, y, sizeof(y)), ui_rp(inv.total, d, sizeof(d)),
 		    L(c, "Dibayar", "Paid"), ui_rp(inv.paid, e, sizeof(e)));
+	html_puts(&b, "<p><a id=\"pdf\" href=\"/invoices/");
+	html_urlpath(&b, inv.number);
+	html_printf(&b, ".pdf\">%s</a></p>", L(c, "Unduh PDF", "Download PDF"));
 	if (inv.status == INV_VOID) {
 		html_printf(&b, "<p class=\"warn\">%s: ", L(c, "Dibatalkan",
 							   "Voided"));
@@ -294,8 +314,46 @@ static enum MHD_Result inv_run(struct con_ctx *c)
 	return inv_list(c, msg);
 }
 
+/* The invoice's PDF (billing/export.c, as the customer page serves it). */
+static enum MHD_Result inv_pdf(struct con_ctx *c, const char *num, size_t l)
+{
+	static __thread struct inv_rec inv;
+	char number[INV_NUM_MAX], disp[INV_NUM_MAX + 40], *q;
+	const struct mhd_hdr h[] = { { "Content-Disposition", disp },
+				     { NULL, NULL } };
+	unsigned char *pdf = NULL;
+	enum MHD_Result ret;
+	MDB_txn *txn;
+	size_t len = 0;
+	int err;
+
+	if (l >= INV_NUM_MAX)
+		return ui_msg(c, 404, L(c, "Tidak ada", "Not found"), "");
+	memcpy(number, num, l);
+	number[l] = '\0';
+	if (store_begin(c->d->st, false, &txn))
+		return ui_msg(c, 503, "tagih", "store");
+	err = invoice_get(txn, c->d->st, number, &inv);
+	if (!err)
+		err = export_inv_pdf(txn, c->d->st, &inv, &c->d->conf,
+				     tt_local_day(tt_now()), &pdf, &len);
+	store_abort(txn);
+	if (err)
+		return ui_msg(c, err == -ENOENT ? 404 : 500,
+			      L(c, "Tidak ada", "Not found"), "");
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.pdf\"", number);
+	for (q = disp + 22; *q && q[1]; q++)
+		if (*q == '/' || *q == '"' || *q == '\\')
+			*q = '-';
+	ret = con_reply(c, MHD_HTTP_OK, "application/pdf", pdf, len, h);
+	free(pdf);
+	return ret;
+}
+
 enum MHD_Result ui_invoices(struct con_ctx *c, const char *path)
 {
+	size_t pl = strlen(path);
+
 	if (!con_can(c, PERM_MONEY_VIEW))
 		return ui_403(c);
 	if (c->is_post && !strcmp(path, "/void"))
@@ -306,6 +364,8 @@ enum MHD_Result ui_invoices(struct con_ctx *c, const char *path)
 		return ui_msg(c, 405, "405", "");
 	if (!*path)
 		return inv_list(c, NULL);
+	if (*path == '/' && pl > 5 && !strcmp(path + pl - 4, ".pdf"))
+		return inv_pdf(c, path + 1, pl - 5);
 	if (*path == '/' && strlen(path + 1) < INV_NUM_MAX)
 		return inv_show(c, path + 1, NULL);
 	return ui_msg(c, 404, L(c, "Tidak ada", "Not found"), "");
@@ -380,7 +440,7 @@ static enum MHD_Result pay_form(struct con_ctx *c, unsigned status,
 			    tt_fmt_time_local(v[i].time, t, sizeof(t)) + 11);
 		html_text(&b, v[i].sub);
 		html_puts(&b, "</td><td><a href=\"/payments/receipt?ref=");
-		html_text(&b, v[i].ref);
+		html_urlpath(&b, v[i].ref);
 		html_puts(&b, "\">");
 		html_text(&b, v[i].ref);
 		html_printf(&b, "</a></td><td>%s</td><td class=\"n\">%s</td>"
@@ -483,12 +543,23 @@ static enum MHD_Result pay_post(struct con_ctx *c)
 	rc = data_pay(c, sub, amount, m, ref, &p, &why);
 	if (rc != 0 && rc != 1)
 		return pay_form(c, rc, why, sub);
-	snprintf(loc, sizeof(loc), "/payments/receipt?ref=%s", p.ref);
-	/* refs are printable ASCII without spaces; '&', '#', '%' and '+'
-	 * would still cut the query: the receipt is looked up exactly */
-	if (strpbrk(p.ref, "&#%+?"))
-		return receipt(c, p.ref);
-	return con_redirect(c, loc, NULL);
+	{
+		struct html q = { 0 };
+		enum MHD_Result ret;
+
+		/* the receipt's address, the ref %-encoded (refs may hold
+		 * '&', '#', '+' ...) */
+		html_puts(&q, "/payments/receipt?ref=");
+		html_urlpath(&q, p.ref);
+		if (q.oom) {
+			html_free(&q);
+			return receipt(c, p.ref);
+		}
+		snprintf(loc, sizeof(loc), "%s", q.p);
+		html_free(&q);
+		ret = con_redirect(c, loc, NULL);
+		return ret;
+	}
 }
 
 enum MHD_Result ui_payments(struct con_ctx *c, const char *path)

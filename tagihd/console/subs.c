@@ -4,8 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 
 #include "billing/audit.h"
+#include "billing/custlink.h"
+#include "billing/custpin.h"
+#include "billing/pdp.h"
+#include "billing/plan.h"
 #include "billing/dunning.h"
 #include "billing/usage.h"
 #include "lib/log.h"
@@ -88,7 +93,12 @@ static enum MHD_Result subs_list(struct con_ctx *c)
 		      "Search name, id, phone, address or IP"));
 	html_text(&b, l.q ? l.q : "");
 	html_printf(&b, "\"></div><button type=\"submit\" id=\"search\">%s"
-		    "</button></form></section>", L(c, "Cari", "Search"));
+		    "</button></form>", L(c, "Cari", "Search"));
+	if (con_can(c, PERM_SUB_EDIT))
+		html_printf(&b, "<p><a href=\"/subscribers/new\" id=\"new-sub\">"
+			    "%s</a></p>", L(c, "Tambah pelanggan",
+					    "Add a subscriber"));
+	html_puts(&b, "</section>");
 	html_printf(&b, "<section class=\"card\"><table id=\"subs\"><tr>"
 		    "<th>Id</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>",
 		    L(c, "Nama", "Name"), L(c, "Telepon", "Phone"),
@@ -202,7 +212,7 @@ static int pay_row_cb(const struct pay_rec *p, void *ctx)
 
 	html_printf(pr->b, "<tr><td>%.16s</td><td><a href=\"/payments/receipt?ref=",
 		    tt_fmt_time_local(p->time, t, sizeof(t)));
-	html_text(pr->b, p->ref);
+	html_urlpath(pr->b, p->ref);
 	html_puts(pr->b, "\">");
 	html_text(pr->b, p->ref);
 	html_printf(pr->b, "</a></td><td>%s</td><td>", pay_method_str(p->method));
@@ -250,6 +260,98 @@ static void action_form(struct con_ctx *c, struct html *b, const char *id,
 		    "</button></form>", verb, L(c, "Alasan", "Reason"), verb,
 		    verb, danger ? " class=\"danger\"" : "", label);
 }
+
+
+struct plan_opts {
+	struct html *b;
+	const char *cur;
+};
+
+static int plan_opt_cb(const struct plan_rec *p, void *ctx)
+{
+	struct plan_opts *po = ctx;
+
+	html_puts(po->b, "<option value=\"");
+	html_text(po->b, p->name);
+	html_printf(po->b, "\"%s>", po->cur && !strcmp(po->cur, p->name) ?
+		    " selected" : "");
+	html_text(po->b, p->name);
+	html_puts(po->b, "</option>");
+	return 0;
+}
+
+/* <select name=plan> of every plan. */
+static void plan_select(struct con_ctx *c, struct html *b, const char *id,
+			const char *cur)
+{
+	struct plan_opts po = { b, cur };
+	MDB_txn *txn;
+
+	html_printf(b, "<select id=\"%s\" name=\"plan\">", id);
+	if (!store_begin(c->d->st, false, &txn)) {
+		plan_foreach(txn, c->d->st, plan_opt_cb, &po);
+		store_abort(txn);
+	}
+	html_puts(b, "</select>");
+}
+
+static void form_open(struct con_ctx *c, struct html *b, const char *id,
+		      const char *verb)
+{
+	html_puts(b, "<form method=\"post\" action=\"/subscribers/");
+	html_urlpath(b, id);
+	html_printf(b, "/%s\">", verb);
+	ui_csrf(c, b);
+}
+
+/* Change plan, hold, customer link and PIN (owner, admin). */
+static void admin_forms(struct con_ctx *c, struct html *b,
+			const struct sub_rec *r)
+{
+	char today[16];
+
+	tt_fmt_date(tt_local_day(tt_now()), today, sizeof(today));
+	html_printf(b, "<div class=\"grid\"><section class=\"card\"><h2>%s</h2>",
+		    L(c, "Ganti paket", "Change plan"));
+	form_open(c, b, r->id, "plan");
+	html_printf(b, "<label for=\"p-plan\">%s</label>", L(c, "Paket", "Plan"));
+	plan_select(c, b, "p-plan", r->plan);
+	html_printf(b, "<label for=\"p-from\">%s</label><input id=\"p-from\" "
+		    "name=\"from\" type=\"date\" value=\"%s\" required><button "
+		    "type=\"submit\" id=\"do-plan\">%s</button></form></section>",
+		    L(c, "Mulai tanggal", "From"), today,
+		    L(c, "Ganti paket", "Change plan"));
+	html_printf(b, "<section class=\"card\"><h2>%s</h2>",
+		    L(c, "Tahan isolir otomatis", "Hold (no automatic isolir)"));
+	form_open(c, b, r->id, "hold");
+	html_printf(b, "<input type=\"hidden\" name=\"on\" value=\"%s\">"
+		    "<label for=\"h-reason\">%s</label><input id=\"h-reason\" "
+		    "name=\"reason\" maxlength=\"63\"%s><button type=\"submit\" "
+		    "id=\"do-hold\">%s</button></form></section></div>",
+		    r->hold ? "no" : "yes", L(c, "Alasan", "Reason"),
+		    r->hold ? "" : " required",
+		    r->hold ? L(c, "Lepas penahanan", "Release the hold") :
+		    L(c, "Tahan", "Hold"));
+	html_printf(b, "<div class=\"grid\"><section class=\"card\"><h2>%s</h2>",
+		    L(c, "Tautan halaman pelanggan", "Customer page link"));
+	form_open(c, b, r->id, "link");
+	html_printf(b, "<button type=\"submit\" id=\"do-link\">%s</button>"
+		    "</form></section><section class=\"card\"><h2>%s</h2>",
+		    r->link_token[0] ? L(c, "Tampilkan tautan", "Show the link") :
+		    L(c, "Buat tautan", "Make a link"),
+		    L(c, "PIN halaman pelanggan", "Customer page PIN"));
+	form_open(c, b, r->id, "pin");
+	html_printf(b, "<label for=\"pin\">%s</label><input id=\"pin\" "
+		    "name=\"pin\" inputmode=\"numeric\" pattern=\"[0-9]{4,8}\" "
+		    "minlength=\"4\" maxlength=\"8\" autocomplete=\"off\" "
+		    "required><button type=\"submit\" id=\"do-pin\">%s</button>"
+		    "</form></section></div>", L(c, "PIN baru (4-8 angka)",
+						 "New PIN (4-8 digits)"),
+		    L(c, "Simpan PIN", "Set the PIN"));
+}
+
+static enum MHD_Result sub_show(struct con_ctx *c, const char *id,
+				const char *flash);
 
 static enum MHD_Result sub_show(struct con_ctx *c, const char *id,
 				const char *flash)
@@ -374,6 +476,32 @@ static enum MHD_Result sub_show(struct con_ctx *c, const char *id,
 		html_printf(&b, "<button type=\"submit\" id=\"save\">%s</button>"
 			    "</form></section></div>", L(c, "Simpan", "Save"));
 	}
+	if (con_can(c, PERM_SUB_EDIT))
+		admin_forms(c, &b, &r);
+	if (con_can(c, PERM_PDP)) {
+		html_printf(&b, "<section class=\"card\"><h2>%s</h2><p><a "
+			    "id=\"pdp-export\" href=\"/subscribers/",
+			    L(c, "Data pribadi (UU PDP)",
+			      "Personal data (UU PDP)"));
+		html_urlpath(&b, r.id);
+		html_printf(&b, "/export.json\">%s</a></p><form method=\"post\" "
+			    "action=\"/subscribers/", L(c, "Ekspor semua data "
+							 "(JSON)",
+							 "Export everything "
+							 "(JSON)"));
+		html_urlpath(&b, r.id);
+		html_puts(&b, "/erase\">");
+		ui_csrf(c, &b);
+		html_printf(&b, "<label><input type=\"checkbox\" name=\"confirm\" "
+			    "value=\"yes\" id=\"erase-confirm\" required> %s"
+			    "</label><button type=\"submit\" class=\"danger\" "
+			    "id=\"erase\">%s</button></form></section>",
+			    L(c, "Hapus nama, telepon, alamat, NIK; tagihan dan "
+				 "pembayaran tetap",
+			      "Erase name, phone, address, NIK; invoices and "
+			      "payments stay"),
+			    L(c, "Hapus data pribadi", "Erase personal data"));
+	}
 	{
 		struct audit_rows ar = { &b, 0, json_array() };
 
@@ -426,6 +554,9 @@ static int take_text(struct con_ctx *c, const char *name, char *field,
 	return 0;
 }
 
+static enum MHD_Result sub_admin_post(struct con_ctx *c, const char *id,
+				      const char *verb);
+
 static enum MHD_Result sub_post(struct con_ctx *c, const char *id,
 				const char *verb)
 {
@@ -436,6 +567,9 @@ static enum MHD_Result sub_post(struct con_ctx *c, const char *id,
 	bool changed = false;
 	int err;
 
+	if (strcmp(verb, "suspend") && strcmp(verb, "restore") &&
+	    strcmp(verb, "edit"))
+		return sub_admin_post(c, id, verb);
 	if (!con_can(c, PERM_SUB_TECH))
 		return ui_403(c);
 	if (strcmp(verb, "edit") &&
@@ -493,6 +627,260 @@ static enum MHD_Result sub_post(struct con_ctx *c, const char *id,
 			L(c, "Disimpan.", "Saved."));
 }
 
+
+/* Plan, hold, link, PIN (PERM_SUB_EDIT) and erase (PERM_PDP). */
+static enum MHD_Result sub_admin_post(struct con_ctx *c, const char *id,
+				      const char *verb)
+{
+	char plan[40], from[16], reason[128], on[8], pin[16], yes[8];
+	char flash[256], tok[CUSTLINK_TOKEN_LEN + 1];
+	struct pdp_erase_res er;
+	struct sub_rec r;
+	const char *why, *msg = NULL;
+	int32_t day;
+	MDB_txn *txn;
+	int err;
+
+	if (!strcmp(verb, "erase") ? !con_can(c, PERM_PDP) :
+				     !con_can(c, PERM_SUB_EDIT))
+		return ui_403(c);
+	flash[0] = '\0';
+	/* input first, then one write txn */
+	if (!strcmp(verb, "plan") &&
+	    (con_form(c, "plan", plan, sizeof(plan)) ||
+	     con_form(c, "from", from, sizeof(from)) ||
+	     tt_parse_date(from, &day)))
+		goto bad;
+	if (!strcmp(verb, "hold")) {
+		if (con_form(c, "on", on, sizeof(on)))
+			goto bad;
+		if (con_form(c, "reason", reason, sizeof(reason)))
+			reason[0] = '\0';
+		if (text_check(reason, strlen(reason), &why) ||
+		    (!strcmp(on, "yes") && !*reason))
+			goto bad;
+	}
+	if (!strcmp(verb, "pin") && con_form(c, "pin", pin, sizeof(pin)))
+		goto bad;
+	if (!strcmp(verb, "erase") &&
+	    (con_form(c, "confirm", yes, sizeof(yes)) || strcmp(yes, "yes")))
+		goto bad;
+	if (store_begin(c->d->st, true, &txn))
+		return ui_msg(c, 503, "tagih", "store");
+	err = sub_get(txn, c->d->st, id, &r);
+	if (err)
+		goto abort;
+	if (!strcmp(verb, "plan")) {
+		err = plan_change(txn, c->d->st, &r, plan, day,
+				  tt_local_day(tt_now()));
+		if (!err)
+			err = audit_write(txn, c->d->st, tt_now(), c->actor,
+					  "sub_plan", r.id, plan, NULL);
+		msg = L(c, "Paket diganti.", "Plan changed.");
+	} else if (!strcmp(verb, "hold")) {
+		r.hold = !strcmp(on, "yes");
+		text_copy(r.hold_reason, sizeof(r.hold_reason),
+			  r.hold ? reason : "");
+		err = sub_put(txn, c->d->st, &r);
+		if (!err)
+			err = audit_write(txn, c->d->st, tt_now(), c->actor,
+					  r.hold ? "hold" : "hold_off", r.id,
+					  r.hold ? reason : NULL, NULL);
+		msg = r.hold ? L(c, "Ditahan.", "On hold.") :
+			       L(c, "Penahanan dilepas.", "Hold released.");
+	} else if (!strcmp(verb, "link")) {
+		if (!custlink_token_check(r.link_token))
+			memcpy(tok, r.link_token, sizeof(tok));
+		else
+			err = custlink_issue(txn, c->d->st, r.id, tt_now(),
+					     c->actor, tok);
+		snprintf(flash, sizeof(flash), "%s/c/%s",
+			 c->d->conf.public_url && *c->d->conf.public_url ?
+			 c->d->conf.public_url : "", tok);
+		OPENSSL_cleanse(tok, sizeof(tok));
+	} else if (!strcmp(verb, "pin")) {
+		/* PBKDF2 here, on a console thread: a rare admin action */
+		err = custpin_set(txn, c->d->st, r.id, pin, tt_now(), c->actor);
+		OPENSSL_cleanse(pin, sizeof(pin));
+		msg = L(c, "PIN disimpan.", "PIN set.");
+	} else if (!strcmp(verb, "erase")) {
+		err = pdp_erase(txn, c->d->st, r.id, tt_now(), c->actor, &er);
+		msg = L(c, "Data pribadi dihapus.", "Personal data erased.");
+	} else {
+		err = -ENOENT;
+	}
+	explicit_bzero(&r, sizeof(r));
+	if (err)
+		goto abort;
+	if (store_commit(txn)) {
+		OPENSSL_cleanse(flash, sizeof(flash));
+		return ui_msg(c, 500, L(c, "Tidak disimpan", "Not saved"), "");
+	}
+	{
+		enum MHD_Result ret = sub_show(c, id, flash[0] ? flash : msg);
+
+		OPENSSL_cleanse(flash, sizeof(flash));
+		return ret;
+	}
+abort:
+	store_abort(txn);
+	explicit_bzero(&r, sizeof(r));
+	return ui_msg(c, err == -ENOENT ? MHD_HTTP_NOT_FOUND :
+		      MHD_HTTP_BAD_REQUEST, L(c, "Tidak disimpan", "Not saved"),
+		      err == -ENOENT ? L(c, "Pelanggan atau paket tidak ada.",
+					 "No such subscriber or plan.") :
+		      L(c, "Periksa isiannya (PIN 4-8 angka dan telepon "
+			   "pelanggan; tanggal tidak sebelum aktivasi).",
+			"Check the values (a PIN of 4-8 digits and the "
+			"subscriber's phone; a date not before activation)."));
+bad:
+	return ui_msg(c, MHD_HTTP_BAD_REQUEST, L(c, "Tidak disimpan",
+						 "Not saved"),
+		      L(c, "Periksa isiannya lalu coba lagi.",
+			"Check the values and try again."));
+}
+
+static enum MHD_Result sub_export(struct con_ctx *c, const char *id)
+{
+	char disp[96];
+	const struct mhd_hdr h[] = { { "Content-Disposition", disp },
+				     { NULL, NULL } };
+	MDB_txn *txn;
+	json_t *o = NULL;
+	char *s;
+	enum MHD_Result ret;
+	int err;
+
+	if (!con_can(c, PERM_PDP))
+		return ui_403(c);
+	if (store_begin(c->d->st, false, &txn))
+		return ui_msg(c, 503, "tagih", "store");
+	err = pdp_export(txn, c->d->st, id, tt_now(), &o);
+	store_abort(txn);
+	if (err)
+		return ui_msg(c, err == -ENOENT ? 404 : 500,
+			      L(c, "Tidak ada", "Not found"), "");
+	s = json_dumps(o, JSON_INDENT(2));
+	json_decref(o);
+	if (!s)
+		return MHD_NO;
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.json\"", id);
+	ret = con_reply(c, MHD_HTTP_OK, "application/json", s, strlen(s), h);
+	explicit_bzero(s, strlen(s));
+	free(s);
+	if (ret == MHD_YES) {
+		/* an access request is itself worth a line in the audit */
+		if (!store_begin(c->d->st, true, &txn) &&
+		    (audit_write(txn, c->d->st, tt_now(), c->actor, "export",
+				 id, NULL, NULL) || store_commit(txn)))
+			store_abort(txn);
+	}
+	return ret;
+}
+
+static enum MHD_Result sub_new_form(struct con_ctx *c, unsigned status,
+				    const char *err)
+{
+	struct html b = { 0 };
+	char today[16];
+
+	tt_fmt_date(tt_local_day(tt_now()), today, sizeof(today));
+	ui_head(c, &b, L(c, "Pelanggan baru", "New subscriber"), "subs");
+	html_printf(&b, "<h1>%s</h1>", L(c, "Pelanggan baru", "New subscriber"));
+	if (err) {
+		html_puts(&b, "<p class=\"warn\" id=\"error\">");
+		html_text(&b, err);
+		html_puts(&b, "</p>");
+	}
+	html_puts(&b, "<section class=\"card\"><form method=\"post\" "
+		  "action=\"/subscribers/new\">");
+	ui_csrf(c, &b);
+	html_printf(&b, "<label for=\"n-id\">Id</label><input id=\"n-id\" "
+		    "name=\"id\" required maxlength=\"32\" pattern="
+		    "\"[A-Za-z0-9._-]{1,32}\"><label for=\"n-name\">%s</label>"
+		    "<input id=\"n-name\" name=\"name\" required maxlength="
+		    "\"95\"><label for=\"n-phone\">%s</label><input id="
+		    "\"n-phone\" name=\"phone\" type=\"tel\" maxlength=\"23\">"
+		    "<label for=\"n-address\">%s</label><input id=\"n-address\" "
+		    "name=\"address\" maxlength=\"159\"><label for=\"n-ip\">%s"
+		    "</label><input id=\"n-ip\" name=\"ip\" placeholder="
+		    "\"10.0.0.5 / 2001:db8:1::/56\"><label for=\"n-plan\">%s"
+		    "</label>", L(c, "Nama", "Name"), L(c, "Telepon", "Phone"),
+		    L(c, "Alamat", "Address"), L(c, "Alamat IP", "IP address"),
+		    L(c, "Paket", "Plan"));
+	plan_select(c, &b, "n-plan", NULL);
+	html_printf(&b, "<label for=\"n-act\">%s</label><input id=\"n-act\" "
+		    "name=\"activated\" type=\"date\" value=\"%s\"><button "
+		    "type=\"submit\" id=\"add\">%s</button></form></section>",
+		    L(c, "Tanggal aktif", "Activated"), today,
+		    L(c, "Tambah", "Add"));
+	ui_foot(c, &b);
+	return ui_page(c, status, &b);
+}
+
+static enum MHD_Result sub_new_post(struct con_ctx *c)
+{
+	struct sub_rec r = { 0 };
+	struct prefix px;
+	char id[SUB_ID_MAX + 2], ip[64], act[16];
+	const char *why;
+	MDB_txn *txn;
+	bool ch = false;
+	int npx = 0, conflict = -1, err;
+
+	if (con_form(c, "id", id, sizeof(id)) || sub_id_check(id))
+		return sub_new_form(c, 400, L(c, "Id: 1-32 huruf, angka, . _ -",
+					      "Id: 1-32 letters, digits, . _ -"));
+	memcpy(r.id, id, strlen(id) + 1);	/* checked: at most SUB_ID_MAX */
+	if (take_text(c, "name", r.name, sizeof(r.name), &ch) || !r.name[0] ||
+	    take_text(c, "phone", r.phone, sizeof(r.phone), &ch) ||
+	    take_text(c, "address", r.address, sizeof(r.address), &ch) ||
+	    take_text(c, "plan", r.plan, sizeof(r.plan), &ch))
+		return sub_new_form(c, 400, L(c, "Nama wajib; teks biasa saja.",
+					      "A name is required; plain text "
+					      "only."));
+	if (!con_form(c, "ip", ip, sizeof(ip)) && *ip) {
+		if (prefix_parse(ip, &px, &why))
+			return sub_new_form(c, 400, L(c, "Alamat IP tidak sah.",
+						      "Not an IP address."));
+		npx = 1;
+	}
+	r.status = SUB_ACTIVE;
+	r.created = tt_now();
+	r.activated = tt_local_day(r.created);
+	if (!con_form(c, "activated", act, sizeof(act)) && *act &&
+	    tt_parse_date(act, &r.activated))
+		return sub_new_form(c, 400, L(c, "Tanggal: YYYY-MM-DD.",
+					      "Date: YYYY-MM-DD."));
+	if (store_begin(c->d->st, true, &txn))
+		return ui_msg(c, 503, "tagih", "store");
+	err = sub_add(txn, c->d->st, &r, &px, npx, &conflict);
+	if (!err && r.plan[0])
+		err = plan_hist_set(txn, c->d->st, r.id, r.activated, r.plan);
+	if (!err)
+		err = audit_write(txn, c->d->st, tt_now(), c->actor, "sub_add",
+				  r.id, NULL, NULL);
+	explicit_bzero(&r, sizeof(r));
+	if (err) {
+		store_abort(txn);
+		return sub_new_form(c, err == -EEXIST || err == -EADDRINUSE ?
+				    409 : 400,
+				    err == -EEXIST ? L(c, "Id itu sudah ada.",
+						       "That id exists.") :
+				    err == -EADDRINUSE ?
+				    L(c, "Alamat IP itu milik pelanggan lain.",
+				      "That address belongs to another "
+				      "subscriber.") :
+				    err == -ENOENT ? L(c, "Paket tidak ada.",
+						       "No such plan.") :
+				    L(c, "Tidak disimpan.", "Not saved."));
+	}
+	if (store_commit(txn))
+		return ui_msg(c, 500, L(c, "Tidak disimpan", "Not saved"), "");
+	return sub_show(c, id, L(c, "Pelanggan ditambahkan.",
+				 "Subscriber added."));
+}
+
 enum MHD_Result ui_subs(struct con_ctx *c, const char *path)
 {
 	char id[SUB_ID_MAX + 1];
@@ -503,6 +891,12 @@ enum MHD_Result ui_subs(struct con_ctx *c, const char *path)
 		return ui_403(c);
 	if (!*path)
 		return subs_list(c);
+	if (!strcmp(path, "/new")) {
+		if (!con_can(c, PERM_SUB_EDIT))
+			return ui_403(c);
+		return c->is_post ? sub_new_post(c) :
+				    sub_new_form(c, MHD_HTTP_OK, NULL);
+	}
 	if (*path != '/')
 		return ui_msg(c, 404, L(c, "Tidak ada", "Not found"), "");
 	path++;
@@ -514,6 +908,8 @@ enum MHD_Result ui_subs(struct con_ctx *c, const char *path)
 	id[n] = '\0';
 	if (!slash && !c->is_post)
 		return sub_show(c, id, NULL);
+	if (slash && !c->is_post && !strcmp(slash, "/export.json"))
+		return sub_export(c, id);
 	if (slash && c->is_post)
 		return sub_post(c, id, slash + 1);
 	return ui_msg(c, MHD_HTTP_METHOD_NOT_ALLOWED, "405", "");

@@ -173,7 +173,7 @@ def http(method, path, sid=None, body=None, ctype=None):
         r.add_header("Content-Type", ctype)
     try:
         with urllib.request.urlopen(r, timeout=10) as f:
-            return f.status, f.read().decode()
+            return f.status, f.read().decode("latin-1")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
 
@@ -232,6 +232,42 @@ for t in ("revenue", "plans", "aging", "collections", "usage"):
                     sid=cookie())
     check(st == 200 and body.count("\n") >= 1 and "," in body.splitlines()[0],
           "reports: %s.csv downloads (%d lines)" % (t, body.count("\n")))
+
+# --- the owner adds a subscriber, links it, sets a PIN, exports and erases it
+def flash():
+    f = d.find_elements(By.ID, "flash")
+    return f[0].text if f else ""
+d.get(U + "/subscribers/new")
+shots("owner", [("subscriber-new", "/subscribers/new")])
+d.get(U + "/subscribers/new")
+for k, v in (("n-id", "dewi"), ("n-name", "Dewi Lestari"),
+             ("n-phone", "081377778888"), ("n-ip", "10.0.0.9")):
+    d.find_element(By.ID, k).send_keys(v)
+d.find_element(By.ID, "add").click()
+wait.until(lambda d: d.find_elements(By.ID, "flash") or d.find_elements(By.ID, "error"))
+check("ditambahkan" in flash() and "10.0.0.9/32" in text("ips"),
+      "the owner adds a subscriber through the form", d.page_source[:300])
+d.find_element(By.ID, "do-link").click()
+wait.until(lambda d: "/c/" in flash())
+check(len(flash().split("/c/")[1]) == 43, "the customer link is shown")
+d.find_element(By.ID, "pin").send_keys("246810")
+d.find_element(By.ID, "do-pin").click()
+wait.until(lambda d: flash())
+check("PIN" in flash(), "the PIN is set", flash())
+d.find_element(By.ID, "h-reason").send_keys("janji bayar")
+d.find_element(By.ID, "do-hold").click()
+wait.until(lambda d: flash())
+check("Ditahan" in flash(), "the hold is set", flash())
+st, body = http("GET", "/subscribers/dewi/export.json", cookie())
+check(st == 200 and json.loads(body).get("subscriber", {}).get("name") == "Dewi Lestari"
+      or (st == 200 and "Dewi Lestari" in body), "UU PDP export (owner)", str(st))
+d.get(U + "/subscribers/dewi")
+d.find_element(By.ID, "erase-confirm").click()
+d.find_element(By.ID, "erase").click()
+wait.until(lambda d: flash())
+check("dihapus" in flash() and "Dewi" not in d.page_source, "UU PDP erase (owner)")
+st, body = http("GET", "/invoices/" + inv + ".pdf", cookie())
+check(st == 200 and body.startswith("%PDF"), "the invoice PDF downloads", str(st))
 
 # --- a kasir records cash ---------------------------------------------------------
 login("kas")
@@ -321,6 +357,14 @@ check(d.find_elements(By.ID, "do-suspend") and not d.find_elements(By.ID, "owes"
 login("adm")
 shots("admin", [("dashboard", "/"), ("invoice", "/invoices/" + inv)])
 check(d.find_elements(By.ID, "void"), "admin: the invoice page offers a void")
+d.find_element(By.ID, "reason").send_keys("salah tagih")
+d.find_element(By.ID, "void").click()
+wait.until(lambda d: d.find_elements(By.ID, "flash"))
+check(d.find_element(By.ID, "inv-status").text in ("Batal", "Dibatalkan", "Void") or
+      "void" in d.find_element(By.ID, "inv-status").get_attribute("class"),
+      "admin voids the invoice", d.find_element(By.ID, "inv-status").text)
+st, _ = http("GET", "/subscribers/budi/export.json", cookie())
+check(st == 403, "admin: UU PDP export is the owner's (403)", str(st))
 for i in range(5):
     login("adm", "salah-salah-%d" % i)
     if not d.find_elements(By.ID, "error"):
