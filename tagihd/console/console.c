@@ -14,6 +14,7 @@
 #include "lib/mhd_deadline.h"
 #include "lib/net.h"
 #include "tagihd/console/console.h"
+#include "tagihd/console/run.h"
 #include "tagihd/ratelimit.h"
 #include "tagihd/workers.h"
 
@@ -430,7 +431,8 @@ int console_start(struct tagihd *d, int fd, const char *cert,
 	k->sess = sess_new(CON_SESSIONS, (unsigned)d->conf.admin_idle_timeout);
 	k->fail_user = rl_new(1024, CON_FAIL_USER, CON_WINDOW, CON_LOCK);
 	k->fail_ip = rl_new(1024, CON_FAIL_IP, CON_WINDOW, CON_LOCK);
-	if (!k->sess || !k->fail_user || !k->fail_ip)
+	k->run = run_new(d->st);
+	if (!k->sess || !k->fail_user || !k->fail_ip || !k->run)
 		goto fail;
 	err = workers_new(CON_WORKERS, CON_QUEUE, TAGIHD_LOGIN_NICE, &k->pool);
 	if (!err)
@@ -478,6 +480,7 @@ void console_stop(struct console *k)
 	if (k->mhd)
 		MHD_stop_daemon(k->mhd);
 	mhd_deadline_free(k->deadline);
+	run_free(k->run);
 	rl_free(k->fail_user);
 	rl_free(k->fail_ip);
 	sess_free(k->sess);

@@ -82,6 +82,7 @@ struct console {
 	struct rl *fail_user, *fail_ip;
 	struct workers *pool;
 	struct mhd_deadline *deadline;
+	struct con_run *run;	/* the invoice run (run.c) */
 };
 
 /* One request between the calls of the access handler. */

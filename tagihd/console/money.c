@@ -12,6 +12,7 @@
 #include "lib/text.h"
 #include "lib/ttime.h"
 #include "tagihd/console/data.h"
+#include "tagihd/console/run.h"
 
 /* --- invoices ------------------------------------------------------------ */
 
@@ -265,10 +266,7 @@ static enum MHD_Result inv_void(struct con_ctx *c)
 static enum MHD_Result inv_run(struct con_ctx *c)
 {
 	struct inv_run_opts o = { .now = tt_now() };
-	struct inv_run_stats s;
-	char period[16], msg[200], tot[40];
-	MDB_txn *txn;
-	json_t *d;
+	char period[16];
 	int err;
 
 	if (!con_can(c, PERM_INVOICE_ADMIN))
@@ -289,29 +287,75 @@ static enum MHD_Result inv_run(struct con_ctx *c)
 				"none or operator_npwp."));
 	o.prefix = c->d->conf.invoice_prefix;
 	o.due_days = c->d->conf.due_days;
-	err = invoice_run(c->d->st, &o, &s);
-	if (err == -EAGAIN)
-		return ui_msg(c, 409, L(c, "Tidak dijalankan", "Not run"),
-			      L(c, "Periode itu belum selesai.",
-				"That period has not ended yet."));
+	err = run_start(c->k->run, &o, period, c->actor);
+	if (err == -EBUSY)
+		return ui_msg(c, 409, L(c, "Sedang berjalan", "Running"),
+			      L(c, "Satu pembuatan tagihan sedang berjalan.",
+				"An invoice run is in progress."));
 	if (err)
 		return ui_msg(c, 500, L(c, "Gagal", "Failed"), strerror(-err));
-	d = json_pack("{s:s, s:I, s:I}", "period", period, "created",
-		      (json_int_t)s.created, "existing",
-		      (json_int_t)s.existing);
-	if (!store_begin(c->d->st, true, &txn)) {
-		if (audit_write(txn, c->d->st, tt_now(), c->actor,
-				"invoice_run", NULL, NULL, d) ||
-		    store_commit(txn))
-			store_abort(txn);
+	return con_redirect(c, "/invoices/run", NULL);
+}
+
+/* GET /invoices/run: the run's progress, refreshed every second while it
+ * runs (a <meta> refresh: no script). */
+static enum MHD_Result inv_run_page(struct con_ctx *c)
+{
+	struct run_view v;
+	struct html b = { 0 };
+	char tot[40];
+
+	if (!con_can(c, PERM_INVOICE_ADMIN))
+		return ui_403(c);
+	run_get(c->k->run, &v);
+	ui_head(c, &b, L(c, "Pembuatan tagihan", "Invoice run"), "inv");
+	html_printf(&b, "<h1>%s %s</h1><section class=\"card\" id=\"run-state\">",
+		    L(c, "Pembuatan tagihan", "Invoice run"), v.period);
+	if (!v.running && !v.finished) {
+		html_printf(&b, "<p>%s</p>", L(c, "Belum ada yang dijalankan.",
+					       "Nothing has run yet."));
+	} else if (v.running) {
+		html_printf(&b, "<p id=\"run-progress\">%s: %llu / %llu %s</p>"
+			    "<progress max=\"%llu\" value=\"%llu\"></progress>",
+			    L(c, "Berjalan", "Running"),
+			    (unsigned long long)v.done,
+			    (unsigned long long)v.total,
+			    L(c, "pelanggan", "subscribers"),
+			    (unsigned long long)(v.total ? v.total : 1),
+			    (unsigned long long)v.done);
+	} else if (v.err == -EAGAIN) {
+		html_printf(&b, "<p class=\"warn\" id=\"run-done\">%s</p>",
+			    L(c, "Periode itu belum selesai: tidak ada yang "
+				 "dibuat.",
+			      "That period has not ended: nothing was made."));
+	} else if (v.err) {
+		html_printf(&b, "<p class=\"warn\" id=\"run-done\">%s: %s</p>",
+			    L(c, "Gagal", "Failed"), strerror(-v.err));
+	} else {
+		html_printf(&b, "<p class=\"okmsg\" id=\"run-done\">%s: %llu %s, "
+			    "%llu %s, %llu %s, %s %s</p>", L(c, "Selesai", "Done"),
+			    (unsigned long long)v.stats.created,
+			    L(c, "baru", "new"),
+			    (unsigned long long)v.stats.existing,
+			    L(c, "sudah ada", "already there"),
+			    (unsigned long long)v.stats.skipped,
+			    L(c, "dilewati", "skipped"), L(c, "total", "total"),
+			    ui_rp(v.stats.total, tot, sizeof(tot)));
 	}
-	json_decref(d);
-	snprintf(msg, sizeof(msg), "%s %s: %llu %s, %llu %s, %s %s", period,
-		 L(c, "selesai", "done"), (unsigned long long)s.created,
-		 L(c, "baru", "new"), (unsigned long long)s.existing,
-		 L(c, "sudah ada", "already there"), L(c, "total", "total"),
-		 ui_rp(s.total, tot, sizeof(tot)));
-	return inv_list(c, msg);
+	html_printf(&b, "<p><a href=\"/invoices\">%s</a></p></section>",
+		    L(c, "Ke daftar tagihan", "To the invoices"));
+	ui_foot(c, &b);
+	if (v.running && !b.oom) {
+		const struct mhd_hdr h[] = { { "Refresh", "1" },
+					     { NULL, NULL } };
+		enum MHD_Result ret = con_reply(c, MHD_HTTP_OK,
+						"text/html; charset=utf-8",
+						b.p, b.len, h);
+
+		html_free(&b);
+		return ret;
+	}
+	return ui_page(c, MHD_HTTP_OK, &b);
 }
 
 /* The invoice's PDF (billing/export.c, as the customer page serves it). */
@@ -362,6 +406,8 @@ enum MHD_Result ui_invoices(struct con_ctx *c, const char *path)
 		return inv_run(c);
 	if (c->is_post)
 		return ui_msg(c, 405, "405", "");
+	if (!strcmp(path, "/run"))
+		return inv_run_page(c);
 	if (!*path)
 		return inv_list(c, NULL);
 	if (*path == '/' && pl > 5 && !strcmp(path + pl - 4, ".pdf"))

@@ -365,6 +365,14 @@ check(d.find_element(By.ID, "inv-status").text in ("Batal", "Dibatalkan", "Void"
       "admin voids the invoice", d.find_element(By.ID, "inv-status").text)
 st, _ = http("GET", "/subscribers/budi/export.json", cookie())
 check(st == 403, "admin: UU PDP export is the owner's (403)", str(st))
+d.get(U + "/invoices")
+d.find_element(By.ID, "run-period").send_keys("2026-10")
+d.find_element(By.ID, "run").click()
+WebDriverWait(d, 30).until(lambda d: d.find_elements(By.ID, "run-done"))
+check("2 sudah ada" in text("run-done") and "0 baru" in text("run-done"),
+      "admin: an invoice run for 2026-10 again makes nothing new (idempotent)",
+      text("run-done"))
+shots("admin", [("invoice-run", "/invoices/run")])
 for i in range(5):
     login("adm", "salah-salah-%d" % i)
     if not d.find_elements(By.ID, "error"):
