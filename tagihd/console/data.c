@@ -226,3 +226,33 @@ int data_day_arg(struct con_ctx *c, const char *arg, int32_t *day)
 	}
 	return tt_parse_date(arg, day) ? -EINVAL : 0;
 }
+
+int data_addr_history(MDB_txn *txn, struct store *st, uint32_t uid, int max,
+		      void (*cb)(const struct prefix *p, int64_t since,
+				 int64_t until, void *ctx), void *ctx)
+{
+	const size_t klen = sizeof(struct prefix) + 8;
+	struct prefix_span span;
+	struct prefix p;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int err, n = 0;
+
+	err = store_cursor_open(txn, st, DB_PREFIX_HIST, &cur);
+	if (err)
+		return err;
+	for (err = store_cursor_get(cur, &k, &v, MDB_FIRST); !err && n < max;
+	     err = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != klen || v.mv_size < sizeof(span))
+			continue;
+		memcpy(&span, v.mv_data, sizeof(span));
+		if (span.uid != uid)
+			continue;
+		memcpy(&p, k.mv_data, sizeof(p));
+		cb(&p, bei64_get((const uint8_t *)k.mv_data + sizeof(p)),
+		   span.until, ctx);
+		n++;
+	}
+	mdb_cursor_close(cur);
+	return err == -ENOENT ? 0 : err;
+}

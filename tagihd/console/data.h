@@ -7,6 +7,7 @@
 #include "billing/invoice.h"
 #include "billing/pay.h"
 #include "billing/sub.h"
+#include "lib/prefix.h"
 #include "tagihd/console/console.h"
 
 /* Does r match q (id, name, phone, address: case-insensitive substring;
@@ -28,6 +29,13 @@ json_t *data_pay_json(const struct pay_rec *p, bool dup);
  */
 int data_pay(struct con_ctx *c, const char *sub, rp_t amount, int method,
 	     const char *ref, struct pay_rec *p, const char **why);
+
+/* The address history of uid (DB_PREFIX_HIST, a walk of the table):
+ * cb(prefix, since, until (0 = still), ctx) for each span, at most max.
+ * 0 or -errno. */
+int data_addr_history(MDB_txn *txn, struct store *st, uint32_t uid, int max,
+		      void (*cb)(const struct prefix *p, int64_t since,
+				 int64_t until, void *ctx), void *ctx);
 
 /* Today's civil day and the day range of a ?date= (or today). 0 or -EINVAL. */
 int data_day_arg(struct con_ctx *c, const char *arg, int32_t *day);

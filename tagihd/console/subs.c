@@ -240,6 +240,18 @@ static int audit_cb(int64_t t, uint32_t seq, json_t *e, void *ctx)
 	return 0;
 }
 
+static void hist_row(const struct prefix *p, int64_t since, int64_t until,
+		     void *ctx)
+{
+	struct html *b = ctx;
+	char pb[64], t1[40], t2[40];
+
+	html_printf(b, "<tr><td>%s</td><td>%.16s</td><td>%.16s</td></tr>",
+		    prefix_fmt(p, pb, sizeof(pb)),
+		    tt_fmt_time_local(since, t1, sizeof(t1)),
+		    until ? tt_fmt_time_local(until, t2, sizeof(t2)) : "-");
+}
+
 static void kv(struct html *b, const char *k, const char *v, const char *id)
 {
 	html_printf(b, "<tr><th>%s</th><td id=\"%s\">", k, id);
@@ -407,7 +419,13 @@ static enum MHD_Result sub_show(struct con_ctx *c, const char *id,
 	n = sub_prefixes(txn, c->d->st, r.uid, px, SUB_MAX_PREFIXES);
 	for (i = 0; i < n; i++)
 		html_printf(&b, "%s<br>", prefix_fmt(&px[i], pb, sizeof(pb)));
-	html_puts(&b, "</td></tr></table>");
+	html_printf(&b, "</td></tr></table><h2>%s</h2><table id=\"addr-history\">"
+		    "<tr><th>%s</th><th>%s</th><th>%s</th></tr>",
+		    L(c, "Riwayat alamat", "Address history"),
+		    L(c, "Alamat", "Address"), L(c, "Sejak", "Since"),
+		    L(c, "Sampai", "Until"));
+	data_addr_history(txn, c->d->st, r.uid, 50, hist_row, &b);
+	html_puts(&b, "</table>");
 	if (con_can(c, PERM_PAY_RECORD)) {
 		html_puts(&b, "<p><a id=\"pay-link\" href=\"/payments?sub=");
 		html_urlpath(&b, r.id);

@@ -281,6 +281,11 @@ st=$(curl -s -D "$tmp/h" -o "$tmp/out" -w '%{http_code}' -X POST "$U/api/v1/sess
 	bad "lockout: $st $(cat "$tmp/out")"
 same "failed and locked logins"
 
+# --- the language switch redirects to a local path only ---------------------------
+loc=$(curl -s -o /dev/null -w '%{redirect_url}' "$U//evil.example/x?lang=en")
+[ "$loc" = "$U/" ] && ok "?lang= never redirects off the console ('//host' -> /)" ||
+	bad "lang redirect to '$loc'"
+
 # --- the log ---------------------------------------------------------------------
 leak=
 for s in "Budi" "Santoso" "Sari" "Wulandari" "081234567890" "085711112222" \

@@ -221,6 +221,7 @@ check("sari" in text("isolated"), "the dashboard lists the isolated subscriber")
 d.get(U + "/subscribers/budi")
 check(d.find_elements(By.ID, "chart"), "the subscriber page has the usage chart")
 check("10.0.0.5/32" in text("ips"), "the subscriber page lists the address")
+check("10.0.0.5/32" in text("addr-history"), "... and its address history")
 d.get(U + "/reports")
 for t in ("revenue", "plans", "aging", "collections", "usage"):
     link = d.find_elements(By.ID, "csv-" + t)
