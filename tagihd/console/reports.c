@@ -340,12 +340,22 @@ enum MHD_Result ui_reports(struct con_ctx *c, const char *path)
 	html_puts(&b, "</table>");
 	csv_link(c, &b, "aging", r);
 	html_printf(&b, "</section></div><div class=\"grid\"><section "
-		    "class=\"card\"><h2>%s %s</h2><p class=\"big\">%s</p><table "
-		    "id=\"collections\"><tr><th>%s</th><th class=\"n\">%s</th>"
-		    "<th class=\"n\">%s</th></tr>",
+		    "class=\"card\"><h2>%s %s</h2><p class=\"big\">%s</p>",
 		    L(c, "Penerimaan", "Collections"), r->period,
-		    ui_rp(r->coll.total, z, sizeof(z)), L(c, "Oleh", "By"),
-		    L(c, "Jumlah", "Amount"), L(c, "Tunai", "Cash"));
+		    ui_rp(r->coll.total, z, sizeof(z)));
+	for (i = 0; i < r->coll.nusers && i < BOOKS_MONTHS_MAX; i++) {
+		labels[i] = r->coll.users[i].user;
+		billed[i] = r->coll.users[i].amount;
+		paid[i] = r->coll.users[i].cash;
+	}
+	ui_bars(&b, "collections-chart", L(c, "Penerimaan per kasir",
+					   "Collections per cashier"),
+		i, labels, billed, paid, L(c, "Jumlah", "Amount"),
+		L(c, "Tunai", "Cash"));
+	html_printf(&b, "<table id=\"collections\"><tr><th>%s</th><th "
+		    "class=\"n\">%s</th><th class=\"n\">%s</th></tr>",
+		    L(c, "Oleh", "By"), L(c, "Jumlah", "Amount"),
+		    L(c, "Tunai", "Cash"));
 	for (i = 0; i < r->coll.nusers; i++) {
 		html_puts(&b, "<tr><td>");
 		html_text(&b, r->coll.users[i].user);

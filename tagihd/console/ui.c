@@ -213,22 +213,24 @@ void ui_bars(struct html *b, const char *id, const char *title, int n,
 		    "fill=\"#64748b\">", BT + 4);
 	html_text(b, money_fmt(max, mx, sizeof(mx)));
 	html_puts(b, "</text>");
-	if (n <= 0)
-		n = 1;
-	slot = (double)(BR - BL) / n;
+	slot = (double)(BR - BL) / (n > 0 ? n : 1);
 	bw = v2 ? slot * 0.38 : slot * 0.7;
 	scale = max ? (double)(BB - BT) / (double)max : 0;
 	for (i = 0; labels && i < n; i++) {
 		x = BL + i * slot + slot * 0.12;
 		h = v[i] * scale;
-		html_printf(b, "<g><title>%s: ", labels[i]);
+		html_puts(b, "<g><title>");
+		html_text(b, labels[i]);
+		html_puts(b, ": ");
 		html_text(b, money_fmt(v[i], mx, sizeof(mx)));
 		html_printf(b, "</title><rect x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"#1d4ed8\"/>"
 			    "</g>", x, BB - h, bw, h);
 		if (v2) {
 			h = v2[i] * scale;
-			html_printf(b, "<g><title>%s: ", labels[i]);
+			html_puts(b, "<g><title>");
+			html_text(b, labels[i]);
+			html_puts(b, ": ");
 			html_text(b, money_fmt(v2[i], mx, sizeof(mx)));
 			html_printf(b, "</title><rect x=\"%.1f\" y=\"%.1f\" "
 				    "width=\"%.1f\" height=\"%.1f\" "
@@ -236,8 +238,10 @@ void ui_bars(struct html *b, const char *id, const char *title, int n,
 				    bw, h);
 		}
 		html_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
-			    "text-anchor=\"middle\" fill=\"#64748b\">%s</text>",
-			    x + (v2 ? bw : bw / 2), BB + 14, labels[i]);
+			    "text-anchor=\"middle\" fill=\"#64748b\">",
+			    x + (v2 ? bw : bw / 2), BB + 14);
+		html_text(b, labels[i]);
+		html_puts(b, "</text>");
 	}
 	html_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" "
 		    "fill=\"#1d4ed8\"/><text x=\"%d\" y=\"%d\" font-size=\"11\""
