@@ -295,6 +295,32 @@ done
 [ -z "$leak" ] && ok "no names, phones, addresses, passwords or tokens in the log" ||
 	bad "the log holds:$leak"
 
+# --- under TLS the console is HTTPS and its cookie Secure ------------------------
+if command -v openssl >/dev/null && openssl req -x509 -newkey rsa:2048 -nodes \
+	-days 1 -subj /CN=localhost -keyout "$tmp/tls.key" -out "$tmp/tls.crt" \
+	2>/dev/null; then
+	TPORT=$((PORT + 2)) TAPORT=$((PORT + 3))
+	cat "$CONF" >"$tmp/tls.conf"
+	printf 'tls_cert = %s\ntls_key = %s\n' "$tmp/tls.crt" "$tmp/tls.key" >>"$tmp/tls.conf"
+	"$TAGIHD" --config "$tmp/tls.conf" --listen 127.0.0.1:$TPORT \
+		--admin-listen 127.0.0.1:$TAPORT >"$tmp/tls.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 50); do
+		curl -sk -o /dev/null "https://127.0.0.1:$TAPORT/console.css" && break
+		sleep 0.1
+	done
+	st=$(curl -sk -D "$tmp/h" -o "$tmp/out" -w '%{http_code}' -X POST \
+		"https://127.0.0.1:$TAPORT/api/v1/session" \
+		-d "{\"user\":\"own\",\"password\":\"$(cat "$tmp/pw.own")\"}")
+	[ "$st" = 200 ] && grep -i '^set-cookie: tagih_sid=' "$tmp/h" | grep -qi '; Secure' &&
+		ok "under TLS: the console answers HTTPS and the cookie is Secure" ||
+		bad "TLS console: $st $(grep -i set-cookie "$tmp/h") $(cat "$tmp/tls.log")"
+	st=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TAPORT/login")
+	[ "$st" != 200 ] && ok "under TLS: no plain HTTP console" || bad "plain HTTP answered $st"
+else
+	echo "SKIP part: openssl cannot make a certificate"
+fi
+
 # --- defaults: the console is on loopback only ---------------------------------
 if [ "$(id -u)" != 0 ] || ! ip netns add "$NS" 2>/dev/null; then
 	echo "SKIP part: no network namespace (not root)"
