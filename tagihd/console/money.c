@@ -441,7 +441,13 @@ static enum MHD_Result pay_form(struct con_ctx *c, unsigned status,
 		/* a fresh receipt number; the kasir may type the bank's */
 		if (sess_random_hex(x, 4))
 			snprintf(x, sizeof(x), "0");
-		snprintf(ref, sizeof(ref), "KW-%d-%s", (int)today, x);
+		{
+			int yy, mm, dd;
+
+			tt_civil_from_days(today, &yy, &mm, &dd);
+			snprintf(ref, sizeof(ref), "KW-%04d%02d%02d-%s", yy, mm,
+				 dd, x);
+		}
 		html_printf(&b, "<section class=\"card\"><h2>%s</h2><form "
 			    "method=\"post\" action=\"/payments\">",
 			    L(c, "Catat pembayaran", "Record a payment"));

@@ -57,7 +57,7 @@ static const char ui_sheet[] =
 	"border-radius:999px;background:#e2e8f0}"
 	".b-overdue,.b-suspended{background:#fee2e2;color:#991b1b}"
 	".b-paid,.b-active{background:#dcfce7;color:#166534}"
-	"svg{width:100%;height:auto;display:block}"
+	"svg{width:100%;max-width:760px;height:auto;display:block}"
 	"footer{color:#64748b;font-size:.8rem;text-align:center;margin:16px}"
 	/* the kuitansi: 58 mm thermal roll (~48 mm printable) */
 	".receipt{max-width:58mm;margin:12px auto;background:#fff;padding:3mm;"

@@ -97,6 +97,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 U, ART, DB, TMP, INV = sys.argv[1:6]
@@ -129,6 +130,12 @@ except WebDriverException as e:
 d.set_page_load_timeout(20)
 wait = WebDriverWait(d, 10)
 
+def click(id_, timeout=10):
+    """click a submit button and wait for the next page to replace this one"""
+    old = d.find_element(By.TAG_NAME, "html")
+    d.find_element(By.ID, id_).click()
+    WebDriverWait(d, timeout).until(EC.staleness_of(old))
+
 def text(id_):
     return d.find_element(By.ID, id_).text
 
@@ -153,7 +160,7 @@ def login(user, password=None):
     d.get(U + "/login")
     d.find_element(By.ID, "user").send_keys(user)
     d.find_element(By.ID, "password").send_keys(password or pw(user))
-    d.find_element(By.ID, "login").click()
+    click("login")
     wait.until(lambda d: d.find_elements(By.ID, "whoami") or
                d.find_elements(By.ID, "error") or
                d.find_elements(By.ID, "locked"))
@@ -244,19 +251,19 @@ d.get(U + "/subscribers/new")
 for k, v in (("n-id", "dewi"), ("n-name", "Dewi Lestari"),
              ("n-phone", "081377778888"), ("n-ip", "10.0.0.9")):
     d.find_element(By.ID, k).send_keys(v)
-d.find_element(By.ID, "add").click()
+click("add")
 wait.until(lambda d: d.find_elements(By.ID, "flash") or d.find_elements(By.ID, "error"))
 check("ditambahkan" in flash() and "10.0.0.9/32" in text("ips"),
       "the owner adds a subscriber through the form", d.page_source[:300])
-d.find_element(By.ID, "do-link").click()
-wait.until(lambda d: "/c/" in flash())
+click("do-link")
+wait.until(lambda d: d.find_elements(By.ID, "flash"))
 check(len(flash().split("/c/")[1]) == 43, "the customer link is shown")
 d.find_element(By.ID, "pin").send_keys("246810")
-d.find_element(By.ID, "do-pin").click()
+click("do-pin")
 wait.until(lambda d: flash())
 check("PIN" in flash(), "the PIN is set", flash())
 d.find_element(By.ID, "h-reason").send_keys("janji bayar")
-d.find_element(By.ID, "do-hold").click()
+click("do-hold")
 wait.until(lambda d: flash())
 check("Ditahan" in flash(), "the hold is set", flash())
 st, body = http("GET", "/subscribers/dewi/export.json", cookie())
@@ -264,7 +271,7 @@ check(st == 200 and json.loads(body).get("subscriber", {}).get("name") == "Dewi 
       or (st == 200 and "Dewi Lestari" in body), "UU PDP export (owner)", str(st))
 d.get(U + "/subscribers/dewi")
 d.find_element(By.ID, "erase-confirm").click()
-d.find_element(By.ID, "erase").click()
+click("erase")
 wait.until(lambda d: flash())
 check("dihapus" in flash() and "Dewi" not in d.page_source, "UU PDP erase (owner)")
 st, body = http("GET", "/invoices/" + inv + ".pdf", cookie())
@@ -283,7 +290,7 @@ Select(d.find_element(By.ID, "method")).select_by_value("cash")
 ref = d.find_element(By.ID, "ref")
 ref.clear()
 ref.send_keys("KW-T1")
-d.find_element(By.ID, "record").click()
+click("record")
 wait.until(lambda d: d.find_elements(By.ID, "receipt") or
            d.find_elements(By.ID, "error"))
 check(d.find_elements(By.ID, "receipt") and
@@ -319,7 +326,7 @@ check(mdb() == before, "... and data.mdb is byte-identical")
 
 # --- logout: the old cookie is 401 ---------------------------------------------
 d.get(U + "/")
-d.find_element(By.ID, "logout").click()
+click("logout")
 wait.until(lambda d: d.find_elements(By.ID, "login"))
 st, _ = http("GET", "/", sid)
 st2, body = http("GET", "/api/v1/payments", sid)
@@ -359,7 +366,7 @@ login("adm")
 shots("admin", [("dashboard", "/"), ("invoice", "/invoices/" + inv)])
 check(d.find_elements(By.ID, "void"), "admin: the invoice page offers a void")
 d.find_element(By.ID, "reason").send_keys("salah tagih")
-d.find_element(By.ID, "void").click()
+click("void")
 wait.until(lambda d: d.find_elements(By.ID, "flash"))
 check(d.find_element(By.ID, "inv-status").text in ("Batal", "Dibatalkan", "Void") or
       "void" in d.find_element(By.ID, "inv-status").get_attribute("class"),
@@ -368,7 +375,7 @@ st, _ = http("GET", "/subscribers/budi/export.json", cookie())
 check(st == 403, "admin: UU PDP export is the owner's (403)", str(st))
 d.get(U + "/invoices")
 d.find_element(By.ID, "run-period").send_keys("2026-10")
-d.find_element(By.ID, "run").click()
+click("run")
 WebDriverWait(d, 30).until(lambda d: d.find_elements(By.ID, "run-done"))
 check("2 sudah ada" in text("run-done") and "0 baru" in text("run-done"),
       "admin: an invoice run for 2026-10 again makes nothing new (idempotent)",
