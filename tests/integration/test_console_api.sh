@@ -71,6 +71,35 @@ for u in own:owner adm:admin kas:kasir kas2:kasir tek:teknisi; do
 	tg user add "$n" --role "${u##*:}" --password-file "$tmp/pw.$n" \
 		>/dev/null || die "user add $n"
 done
+# on a terminal the password is asked twice, not echoed
+cat >"$tmp/term.py" <<'EOF'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+def read(t):
+    global out
+    end = time.time() + t
+    while time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                out += os.read(fd, 1024)
+            except OSError:
+                return
+read(1); os.write(fd, b"sandi-tty-12345\n"); read(1)
+os.write(fd, b"sandi-tty-12345\n"); read(2)
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.WEXITSTATUS(st))
+EOF
+if /usr/bin/python3 "$tmp/term.py" "$TAGIH" --config "$CONF" user add tty --role kasir >"$tmp/pty.out" 2>&1; then
+	grep -q "Password again" "$tmp/pty.out" && ! grep -q "sandi-tty" "$tmp/pty.out" &&
+		ok "user add on a terminal: asked twice, never echoed" ||
+		bad "terminal prompt: $(cat -v "$tmp/pty.out")"
+else
+	bad "user add on a terminal failed: $(cat -v "$tmp/pty.out")"
+fi
 TOKEN=$(tg user token adm) || die "user token"
 TEKTOK=$(tg user token tek) || die "user token tek"
 [ ${#TOKEN} = 68 ] && ok "user token prints a 68-character token" ||
