@@ -324,6 +324,8 @@ static enum MHD_Result con_route(struct con_ctx *c, struct con_req *req)
 		return ui_cashbook(c);
 	if (!strncmp(url, "/reports", 8))
 		return ui_reports(c, url + 8);
+	if (!strncmp(url, "/users", 6))
+		return ui_users(c, url + 6);
 	return ui_msg(c, MHD_HTTP_NOT_FOUND, L(c, "Tidak ada", "Not found"),
 		      L(c, "Halaman ini tidak ada.", "There is no such page."));
 }
@@ -376,6 +378,7 @@ static enum MHD_Result con_handler(void *cls, struct MHD_Connection *conn,
 	c.body = req->body;
 	c.len = req->len;
 	c.is_post = !strcmp(method, MHD_HTTP_METHOD_POST);
+	c.req = req;
 	return con_route(&c, req);
 }
 
@@ -390,6 +393,7 @@ static void con_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!req)
 		return;
 	con_login_free(req->login);
+	con_users_free(req->job);
 	if (req->body)	/* a login body holds a password */
 		OPENSSL_cleanse(req->body, req->len);
 	free(req->body);

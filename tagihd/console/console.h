@@ -91,6 +91,7 @@ struct con_req {
 	size_t len;
 	bool too_big;
 	void *login;		/* the login job while a worker has it */
+	void *job;		/* users.c: a password to hash, likewise */
 };
 
 /* What a request is, once its body is in and who sent it is known. */
@@ -107,6 +108,7 @@ struct con_ctx {
 	char actor[64];		/* console:NAME */
 	enum lang lang;
 	bool is_post;
+	struct con_req *req;	/* for handlers that suspend (users.c) */
 };
 
 /* Words: Bahasa Indonesia, or English after ?lang=en. */
@@ -173,5 +175,8 @@ enum MHD_Result ui_invoices(struct con_ctx *c, const char *path);
 enum MHD_Result ui_payments(struct con_ctx *c, const char *path);
 enum MHD_Result ui_cashbook(struct con_ctx *c);
 enum MHD_Result ui_reports(struct con_ctx *c, const char *path);
+/* The owner's users page (users.c); con_users_free for con_done. */
+enum MHD_Result ui_users(struct con_ctx *c, const char *path);
+void con_users_free(void *job);
 
 #endif

@@ -50,6 +50,9 @@ static const char ui_sheet[] =
 	"font-weight:600;color:#fff;background:#1d4ed8;border:0;"
 	"border-radius:8px}"
 	"button.danger{background:#b91c1c}"
+	"td form{display:inline-flex;gap:4px;margin:2px 4px 2px 0}"
+	"td form button{width:auto;margin:0;padding:6px 10px;font-weight:500}"
+	"td form select{width:auto;padding:5px}"
 	".row{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}"
 	".row>*{flex:1 1 140px}"
 	".row button{flex:0 0 auto;width:auto}"
@@ -123,6 +126,9 @@ void ui_head(struct con_ctx *c, struct html *b, const char *title,
 		if (con_can(c, PERM_REPORTS))
 			nav_link(c, b, nav, "rep", "/reports",
 				 L(c, "Laporan", "Reports"));
+		if (con_can(c, PERM_USERS))
+			nav_link(c, b, nav, "users", "/users",
+				 L(c, "Pengguna", "Users"));
 	}
 	html_printf(b, "<a href=\"?lang=%s\" id=\"lang\" hreflang=\"%s\">%s</a>",
 		    c->lang == LANG_EN ? "id" : "en",

@@ -277,6 +277,33 @@ check("dihapus" in flash() and "Dewi" not in d.page_source, "UU PDP erase (owner
 st, body = http("GET", "/invoices/" + inv + ".pdf", cookie())
 check(st == 200 and body.startswith("%PDF"), "the invoice PDF downloads", str(st))
 
+# --- the owner manages users: add (hashed on a worker), token, disable ---------
+d.get(U + "/users")
+d.find_element(By.ID, "u-name").send_keys("kas3")
+Select(d.find_element(By.ID, "u-role")).select_by_value("kasir")
+d.find_element(By.ID, "u-pw").send_keys("sandi-kas3-xyz")
+click("u-add")
+check("ditambahkan" in flash() and d.find_elements(By.ID, "user-kas3"),
+      "the owner adds a kasir on the users page", flash())
+check(not d.find_elements(By.ID, "disable-own"),
+      "the owner cannot disable their own account")
+click("token-kas3")
+tok = flash().split(": ")[-1]
+check(tok.startswith("tgh_") and len(tok) == 68, "a new API token is shown once")
+req = urllib.request.Request(U + "/api/v1/subscribers")
+req.add_header("Authorization", "Bearer " + tok)
+with urllib.request.urlopen(req, timeout=10) as f:
+    check(f.status == 200, "... and it works on the API")
+shots("owner", [("users", "/users")])
+d.get(U + "/users")
+click("disable-kas3")
+check("nonaktif" in text("user-kas3"), "the owner disables kas3")
+owner_sid = cookie()
+login("kas3", "sandi-kas3-xyz")
+check(d.find_elements(By.ID, "error"), "a disabled user cannot sign in")
+st, _ = http("GET", "/users", owner_sid)
+check(st == 200, "the owner's users page", str(st))
+
 # --- a kasir records cash ---------------------------------------------------------
 login("kas")
 d.get(U + "/")
@@ -331,6 +358,8 @@ check(text("cash-total") == "Rp 75.000" and text("cash-setoran") == "Rp 75.000"
       "the cash book has the payment and the setoran total")
 d.get(U + "/reports")
 check("Tidak diizinkan" in d.title, "a kasir may not open the reports")
+d.get(U + "/users")
+check("Tidak diizinkan" in d.title, "a kasir may not open the users page")
 
 # --- CSRF: a form post without its token -------------------------------------------
 sid = cookie()
