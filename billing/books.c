@@ -20,8 +20,7 @@ const char *books_pay_user(const struct pay_rec *p, char *buf, size_t n)
 
 const char *books_pay_kind(const struct pay_rec *p)
 {
-	(void)p;
-	return "payment";
+	return pay_kind_str(p->kind);
 }
 
 bool books_pay_match(const struct pay_rec *p, const struct pay_filter *f)

@@ -24,7 +24,7 @@ struct pay_filter {
  * "tagihd:webhook:midtrans"). Returns buf.
  */
 const char *books_pay_user(const struct pay_rec *p, char *buf, size_t n);
-/* What the payment was for ("payment" until pay records carry a kind). */
+/* "payment", "credit" or "reversal" (billing/pay.h pay_kind_str). */
 const char *books_pay_kind(const struct pay_rec *p);
 bool books_pay_match(const struct pay_rec *p, const struct pay_filter *f);
 

@@ -97,7 +97,6 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 U, ART, DB, TMP, INV = sys.argv[1:6]
@@ -134,7 +133,14 @@ def click(id_, timeout=10):
     """click a submit button and wait for the next page to replace this one"""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.ID, id_).click()
-    WebDriverWait(d, timeout).until(EC.staleness_of(old))
+
+    def gone(_):
+        try:
+            old.is_enabled()
+            return False
+        except Exception:	# stale, or the page is between documents
+            return True
+    WebDriverWait(d, timeout).until(gone)
 
 def text(id_):
     return d.find_element(By.ID, id_).text

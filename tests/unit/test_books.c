@@ -88,9 +88,13 @@ START_TEST(collections)
 	ck_assert_str_eq(v[0].ref, "A");
 	ck_assert_str_eq(v[4].ref, "D");
 	free(v);
-	f.kind = "voucher";
+	f.kind = "credit";
 	ck_assert_int_eq(books_pay_list(txn, tmp_st, &f, &v, &n), 0);
 	ck_assert_int_eq(n, 0);
+	free(v);
+	f.kind = "payment";
+	ck_assert_int_eq(books_pay_list(txn, tmp_st, &f, &v, &n), 0);
+	ck_assert_int_eq(n, 5);
 	free(v);
 }
 END_TEST
