@@ -636,3 +636,47 @@ out:
 	free(subs.v);
 	return err;
 }
+
+int dunning_lift_amount(MDB_txn *txn, struct store *st, const char *sub,
+			int32_t today, rp_t *amount, int *n, char *first)
+{
+	struct dun_invs a = {};
+	struct dunning_policy p;
+	struct sub_rec rec;
+	uint64_t grace;
+	size_t i, last = SIZE_MAX;
+	int err;
+
+	*amount = 0;
+	*n = 0;
+	if (first)
+		first[0] = '\0';
+	err = sub_get(txn, st, sub, &rec);
+	if (err)
+		return err;
+	if (rec.status != SUB_SUSPENDED ||
+	    !dunning_suspended_by_dunning(txn, st, sub))
+		return 0;
+	dun_policy_default(&p);
+	if (store_meta_get_u64(txn, st, DUN_GRACE_KEY, &grace) == 0 && grace)
+		p.grace_days = (int)(grace - 1);	/* stored + 1 */
+	err = dun_open_invoices(txn, st, sub, &a);
+	if (err)
+		goto out;
+	for (i = 0; i < a.n; i++)
+		if (dunning_past_grace(&p, a.v[i].due, today))
+			last = i;
+	for (i = 0; last != SIZE_MAX && i <= last; i++) {
+		err = money_add(amount, a.v[i].total - a.v[i].paid);
+		if (err) {
+			*amount = 0;
+			goto out;
+		}
+		if (!*n && first)
+			snprintf(first, INV_NUM_MAX, "%s", a.v[i].number);
+		(*n)++;
+	}
+out:
+	free(a.v);
+	return err;
+}

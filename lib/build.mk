@@ -5,6 +5,6 @@
 # never linked, so the CLI does not need it).
 LIB_SRCS := lib/log.c lib/conf.c lib/ttime.c lib/money.c lib/prefix.c \
 	lib/outfile.c lib/net.c lib/html.c lib/mailbox.c lib/mhd.c \
-	lib/mhd_deadline.c lib/text.c
+	lib/mhd_deadline.c lib/text.c lib/terbilang.c lib/datefmt.c
 LIB_A := $(BUILD)/libtagih-lib.a
 $(LIB_A): $(call obj,$(LIB_SRCS))

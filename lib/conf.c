@@ -120,7 +120,12 @@ static const struct conf_opt conf_opts[] = {
 	BOOL(auto_suspend, "billing", "yes",
 	     "Isolir unpaid subscribers automatically after the grace period."),
 	STR(bank_transfer, "billing", NULL,
-	    "Bank transfer instructions printed on invoices."),
+	    "Bank transfer instructions printed on invoices (with the "
+	    "invoice number as the reference) and shown on the customer "
+	    "page when no payment gateway is configured."),
+	STR(invoice_lang, "billing", "id",
+	    "Language of invoice and receipt PDFs: id (TAGIHAN, KUITANSI) "
+	    "or en (INVOICE, RECEIPT).", .choices = "id|en"),
 	/* tagihd */
 	STR(public_listen, "tagihd", "0.0.0.0:8080",
 	    "Address:port of the customer portal and payment webhooks."),
@@ -186,8 +191,11 @@ static const struct conf_opt conf_opts[] = {
 	SECRET(smtp_password, "tagihd", "SMTP password."),
 	STR(smtp_from, "tagihd", NULL, "Sender address of e-mails."),
 	STR(invoice_pdf_dir, "tagihd", NULL,
-	    "Directory of invoice PDFs (number with '/' as '-', .pdf), "
-	    "attached to invoice e-mails when present."),
+	    "Directory where tagihd writes invoice PDFs (number with '/' as "
+	    "'-', .pdf, mode 0600) and attaches them to invoice and reminder "
+	    "e-mails, and receipts (kuitansi-REF.pdf) for payment e-mails; "
+	    "each e-mail gets its PDF made afresh (status as of then). It "
+	    "must be writable by tagihd's user; unset = no attachment."),
 	/* payment links: `tagih invoice paylink` and the customer page */
 	STR(paylink_gateway, "tagihd", "midtrans",
 	    "Gateway of payment links unless one is asked for.",

@@ -58,6 +58,7 @@ struct tagih_conf {
 	char *late_fee;
 	bool auto_suspend;
 	char *bank_transfer;
+	char *invoice_lang;
 	/* tagihd */
 	char *public_listen;
 	char *public_url;

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # tests/build.mk - unit suites (check), BPF_PROG_TEST_RUN suites, fuzzers.
 UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime test_net \
-	test_html test_mailbox test_text
+	test_html test_mailbox test_text test_terbilang
 UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 	test_pay test_dunning test_pdp test_custpin test_webhooks test_wh_verify \
 	test_user test_books

@@ -11,6 +11,7 @@
 #include "billing/dunning.h"
 #include "billing/pay.h"
 #include "lib/ttime.h"
+#include "tools/cmd_receipt.h"
 
 static json_t *pay_json(const struct pay_rec *p, bool dup)
 {
@@ -295,6 +296,9 @@ static const struct cli_cmd pay_cmds[] = {
 	  "receipt or transfer reference) makes it idempotent: the same ref "
 	  "twice is recorded once. RP is whole Rupiah (150000 or 150.000), "
 	  "1 to 1.000.000.000.000.", CLI_CMD_JSON },
+	{ "receipt", "REF", 1, pay_receipt_opts, pay_cmd_receipt,
+	  "the receipt (kuitansi) of a payment: PDF or 58 mm thermal",
+	  PAY_RECEIPT_DOC, CLI_CMD_JSON },
 	{ "flagged", "", 0, NULL, cmd_pay_flagged,
 	  "credits and reversals for the operator to review",
 	  "Lists the payment records that are not plain payments, oldest "

@@ -923,3 +923,16 @@ int paylink_get(struct store *st, const struct tagih_conf *conf,
 	return pl_create(st, conf, number, gateway, return_url, window, out,
 			 why, n);
 }
+
+bool paylink_ready(const struct tagih_conf *conf)
+{
+	const char *gateway = nz(conf->paylink_gateway) ?
+			      conf->paylink_gateway : "midtrans";
+	char why[160];
+	int gw;
+
+	for (gw = 0; gw < PL__MAX; gw++)
+		if (!strcmp(gateway, pl_names[gw]))
+			return !pl_configured(conf, gw, why, sizeof(why));
+	return false;
+}

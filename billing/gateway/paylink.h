@@ -78,6 +78,10 @@ int paylink_get(struct store *st, const struct tagih_conf *conf,
 		const char *return_url, int64_t window, struct paylink *out,
 		char *why, size_t n);
 
+/* Can a payment link be made: are paylink_gateway's keys and URL set?
+ * (The customer page shows its pay button only then.) */
+bool paylink_ready(const struct tagih_conf *conf);
+
 /* The order id as Midtrans gets it: '/' -> '~', in place. */
 void paylink_midtrans_order(char *order_id);
 

@@ -7,6 +7,7 @@
 
 #include "billing/audit.h"
 #include "billing/export.h"
+#include "billing/receipt.h"
 #include "billing/rate.h"
 #include "lib/log.h"
 #include "lib/text.h"
@@ -561,9 +562,68 @@ static enum MHD_Result receipt(struct con_ctx *c, const char *ref)
 		    L(c, "Terima kasih.", "Thank you."),
 		    L(c, "Cetak halaman ini (Ctrl+P) ke printer struk 58 mm.",
 		      "Print this page (Ctrl+P) on a 58 mm receipt printer."));
+	html_puts(&b, "<p class=\"noprint\"><a id=\"receipt-pdf\" "
+		  "href=\"/payments/receipt.pdf?ref=");
+	html_urlpath(&b, p.ref);
+	html_printf(&b, "\">%s</a> · <a id=\"receipt-txt\" "
+		    "href=\"/payments/receipt.txt?ref=", L(c, "Kuitansi PDF",
+						       "Receipt PDF"));
+	html_urlpath(&b, p.ref);
+	html_printf(&b, "\">%s</a></p>", L(c, "Teks printer thermal (32 kolom)",
+					  "Thermal printer text (32 columns)"));
 	explicit_bzero(&r, sizeof(r));
 	ui_foot(c, &b);
 	return ui_page(c, MHD_HTTP_OK, &b);
+}
+
+/* The kuitansi as the A5 PDF or the 32-column thermal text
+ * (billing/receipt.c, the same receipt tagih and the e-mails carry). */
+static enum MHD_Result receipt_doc(struct con_ctx *c, const char *ref,
+				   bool pdf)
+{
+	char disp[160], fn[128];
+	const struct mhd_hdr h[] = { { "Content-Disposition", disp },
+				     { NULL, NULL } };
+	unsigned char *buf = NULL;
+	char *txt = NULL;
+	size_t len = 0;
+	struct pay_rec p;
+	MDB_txn *txn;
+	FILE *f;
+	enum MHD_Result ret;
+	int err;
+
+	if (!ref || store_begin(c->d->st, false, &txn))
+		return ui_msg(c, 404, L(c, "Tidak ada", "Not found"), "");
+	err = pay_get(txn, c->d->st, ref, &p);
+	if (!err && pdf) {
+		err = receipt_pdf_mem(txn, c->d->st, &p, &c->d->conf,
+				      c->lang == LANG_EN, &buf, &len);
+	} else if (!err) {
+		f = open_memstream(&txt, &len);
+		err = f ? receipt_thermal(txn, c->d->st, &p, &c->d->conf,
+					  c->lang == LANG_EN, f) : -ENOMEM;
+		if (f && fclose(f) && !err)
+			err = -EIO;
+	}
+	store_abort(txn);
+	if (err) {
+		free(buf);
+		free(txt);
+		return ui_msg(c, err == -ENOENT ? 404 : 500,
+			      L(c, "Tidak ada", "Not found"), "");
+	}
+	receipt_filename(p.ref, fn, sizeof(fn));
+	if (!pdf && strlen(fn) > 4)
+		strcpy(fn + strlen(fn) - 4, ".txt");
+	snprintf(disp, sizeof(disp), "%s; filename=\"%s\"",
+		 pdf ? "attachment" : "inline", fn);
+	ret = con_reply(c, MHD_HTTP_OK, pdf ? "application/pdf" :
+			"text/plain; charset=utf-8", pdf ? (void *)buf :
+			(void *)txt, len, h);
+	free(buf);
+	free(txt);
+	return ret;
 }
 
 static enum MHD_Result pay_post(struct con_ctx *c)
@@ -620,6 +680,10 @@ enum MHD_Result ui_payments(struct con_ctx *c, const char *path)
 		return ui_403(c);
 	if (!strcmp(path, "/receipt") && !c->is_post)
 		return receipt(c, con_arg(c, "ref"));
+	if (!strcmp(path, "/receipt.pdf") && !c->is_post)
+		return receipt_doc(c, con_arg(c, "ref"), true);
+	if (!strcmp(path, "/receipt.txt") && !c->is_post)
+		return receipt_doc(c, con_arg(c, "ref"), false);
 	if (*path)
 		return ui_msg(c, 404, L(c, "Tidak ada", "Not found"), "");
 	if (c->is_post)

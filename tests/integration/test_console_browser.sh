@@ -332,6 +332,13 @@ check(d.find_elements(By.ID, "receipt") and
       "the payment gives the kuitansi (Rp 75.000, KW-T1, Indonesian date)",
       d.page_source[:400])
 shots("kasir", [("receipt", "/payments/receipt?ref=KW-T1")])
+st, body = http("GET", "/payments/receipt.pdf?ref=KW-T1", cookie())
+check(st == 200 and body.startswith("%PDF"), "the kuitansi as a PDF (billing/receipt.c)", str(st))
+st, body = http("GET", "/payments/receipt.txt?ref=KW-T1", cookie())
+body = body.encode("latin-1").decode("utf-8")
+check(st == 200 and "KUITANSI" in body and "75.000" in body and
+      all(len(l) <= 32 for l in body.splitlines()),
+      "the kuitansi as thermal text, 32 columns at most", body[:200])
 # the kuitansi printed on a 58 mm roll: what the print style keeps
 import base64, subprocess
 from selenium.webdriver.common.print_page_options import PrintOptions

