@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* plan.c - plans, plan history and add-ons in the store. */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "billing/plan.h"
+#include "billing/sub.h"
 
 int plan_name_check(const char *name)
 {
@@ -266,4 +269,35 @@ int addon_foreach(MDB_txn *txn, struct store *st, const char *sub,
 		return -EINVAL;
 	return plan_scan(txn, st, DB_ADDONS, key, plan_sub_key(key, sub),
 			 addon_each_cb, &ae);
+}
+
+int plan_change(MDB_txn *txn, struct store *st, struct sub_rec *r,
+		const char *plan, int32_t from, int32_t today)
+{
+	struct plan_seg seg;
+	struct plan_rec p;
+	int err, n;
+
+	err = plan_get(txn, st, plan, &p);
+	if (err)
+		return err == -ENOENT ? -ENOENT : err;
+	if (from < r->activated)
+		return -EINVAL;
+	/* a subscriber added without history: its plan ran from activation */
+	n = plan_hist_segments(txn, st, r->id, INT32_MIN, INT32_MAX, &seg, 1);
+	if (n < 0)
+		return n;
+	if (n == 0 && r->plan[0] && from > r->activated) {
+		err = plan_hist_set(txn, st, r->id, r->activated, r->plan);
+		if (err)
+			return err;
+	}
+	err = plan_hist_set(txn, st, r->id, from, p.name);
+	if (err)
+		return err;
+	if (from <= today) {
+		snprintf(r->plan, sizeof(r->plan), "%s", p.name);
+		err = sub_put(txn, st, r);
+	}
+	return err;
 }

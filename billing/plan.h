@@ -74,6 +74,18 @@ int plan_foreach(MDB_txn *txn, struct store *st,
 int plan_hist_set(MDB_txn *txn, struct store *st, const char *sub,
 		  int32_t from, const char *plan);
 /*
+ * Move subscriber r to plan from day from (not before its activation):
+ * records the history (and, for a subscriber added without any, its old
+ * plan from activation first), and sets r->plan (written with sub_put)
+ * when from is not after today. Not audited here: the caller writes
+ * "sub_plan" with its actor. 0, -ENOENT (no such plan), -EINVAL (from
+ * before activation) or -errno.
+ */
+struct sub_rec;
+int plan_change(MDB_txn *txn, struct store *st, struct sub_rec *r,
+		const char *plan, int32_t from, int32_t today);
+
+/*
  * The plan segments of sub that overlap [from, to), clipped to it, in
  * day order. Returns the count (<= max), or -E2BIG / -errno. 0 means no
  * history (callers fall back to sub_rec.plan).

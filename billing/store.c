@@ -43,6 +43,7 @@ static const char *const store_names[DB__MAX] = {
 	[DB_QUOTA] = "quota",
 	[DB_CHARGES] = "charges",
 	[DB_VOUCHERS] = "vouchers",
+	[DB_USERS] = "users",
 };
 
 #define STORE_MAXDBS 64

@@ -38,6 +38,7 @@ enum store_db {
 	DB_QUOTA,	/* uid (u32 BE) -> struct quota_rec: quota left */
 	DB_CHARGES,	/* sub id + '\0' + id (u64 BE) -> struct charge_rec */
 	DB_VOUCHERS,	/* SHA-256 of the code -> struct voucher_rec */
+	DB_USERS,	/* user name -> struct user_rec (billing/user.h) */
 	DB__MAX
 };
 

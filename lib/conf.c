@@ -138,6 +138,15 @@ static const struct conf_opt conf_opts[] = {
 	/* tagihd */
 	STR(public_listen, "tagihd", "0.0.0.0:8080",
 	    "Address:port of the customer portal and payment webhooks."),
+	STR(admin_listen, "tagihd", "127.0.0.1:8082",
+	    "Address:port of the operator's console and its JSON API "
+	    "(/api/v1), served by tagihd on a listener of its own, never on "
+	    "public_listen. Loopback by default: open it to the LAN on "
+	    "purpose (e.g. 192.168.88.1:8082), behind TLS (tls_cert) when "
+	    "it leaves the machine. off = no console."),
+	INT(admin_idle_timeout, "tagihd", 60, 86400, "1800",
+	    "Seconds a console session may stay unused before it must sign "
+	    "in again."),
 	STR(public_url, "tagihd", NULL,
 	    "Public base URL of the portal, used in messages and links; "
 	    "Duitku payment links need it (their callbackUrl is "

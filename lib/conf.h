@@ -64,6 +64,8 @@ struct tagih_conf {
 	/* tagihd */
 	char *public_listen;
 	char *public_url;
+	char *admin_listen;	/* the console (tagihd/console/) */
+	int64_t admin_idle_timeout;
 	int64_t public_conn_per_ip;
 	int64_t public_request_timeout;
 	char *tls_cert;

@@ -4,9 +4,10 @@ UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime test_net \
 	test_html test_mailbox test_text test_terbilang
 UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 	test_pay test_dunning test_pdp test_custpin test_webhooks test_wh_verify \
-	test_prepaid test_charge
+	test_prepaid test_charge \
+	test_user test_books
 UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
-UNIT_TAGIHD_TESTS := test_ratelimit test_workers
+UNIT_TAGIHD_TESTS := test_ratelimit test_workers test_session
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
 BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc

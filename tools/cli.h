@@ -121,6 +121,7 @@ extern const struct cli_group cli_fsck;
 extern const struct cli_group cli_dunning;
 extern const struct cli_group cli_garden;
 extern const struct cli_group cli_audit;
+extern const struct cli_group cli_user;
 extern const struct cli_group cli_notify;
 extern const struct cli_group cli_config;
 extern const struct cli_group cli_help;

@@ -2,9 +2,11 @@
 /* cmd_pay.c - `tagih pay`: record a payment (oldest invoice first). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "billing/audit.h"
+#include "billing/books.h"
 #include "tools/billcli.h"
 #include "billing/dunning.h"
 #include "billing/pay.h"
@@ -110,6 +112,113 @@ static int cmd_pay(struct cli *c, struct cli_args *a)
 	return CLI_OK;
 }
 
+
+enum { L_DATE, L_FROM, L_TO, L_METHOD, L_BY, L_KIND };
+static const struct cli_opt list_opts[] = {
+	[L_DATE] = { "date", CLI_DATE, NULL, "one day (operator's zone)" },
+	[L_FROM] = { "from", CLI_DATE, NULL, "first day" },
+	[L_TO] = { "to", CLI_DATE, NULL, "last day (included)" },
+	[L_METHOD] = { "method", CLI_CHOICE, NULL, "only this method",
+		       .choices = "cash|transfer|gateway" },
+	[L_BY] = { "by", CLI_STR, "USER",
+		   "only payments recorded by USER (a console user, or an "
+		   "actor such as cli:root)" },
+	[L_KIND] = { "kind", CLI_CHOICE, NULL,
+		     "only this kind (a credit: paid for an invoice already "
+		     "paid; a reversal: a refund or chargeback)",
+		     .choices = "payment|credit|reversal" },
+	{}
+};
+
+/*
+ * The filter of `pay list` and `report collections` from --date or
+ * --from/--to (days in the operator's zone). 0 or CLI_USAGE.
+ */
+int pay_cli_days(const struct cli_val *date, const struct cli_val *from,
+		 const struct cli_val *to, struct pay_filter *f)
+{
+	if (date->n && (from->n || to->n)) {
+		cli_err("give --date or --from/--to, not both");
+		return CLI_USAGE;
+	}
+	if (date->n) {
+		f->from = tt_day_start(date->day);
+		f->to = tt_day_start(date->day + 1);
+	}
+	if (from->n)
+		f->from = tt_day_start(from->day);
+	if (to->n)
+		f->to = tt_day_start(to->day + 1);
+	if (from->n && to->n && to->day < from->day) {
+		cli_err("--to is before --from");
+		return CLI_USAGE;
+	}
+	return 0;
+}
+
+json_t *pay_list_json(const struct pay_rec *p)
+{
+	char t[40], u[72];
+	json_t *o = pay_json(p, false);
+
+	json_object_del(o, "duplicate");
+	json_object_set_new(o, "time", json_string(tt_fmt_time_local(
+						p->time, t, sizeof(t))));
+	json_object_set_new(o, "by", json_string(books_pay_user(p, u,
+							       sizeof(u))));
+	json_object_set_new(o, "kind", json_string(books_pay_kind(p)));
+	return o;
+}
+
+static int cmd_pay_list(struct cli *c, struct cli_args *a)
+{
+	struct pay_filter f = PAY_FILTER_ANY;
+	struct pay_rec *v = NULL;
+	char t[40], ab[40], u[72];
+	rp_t total = 0;
+	MDB_txn *txn;
+	size_t n, i;
+	int err;
+
+	if ((err = pay_cli_days(&a->o[L_DATE], &a->o[L_FROM], &a->o[L_TO],
+				&f)))
+		return err;
+	if (a->o[L_METHOD].s && pay_method_parse(a->o[L_METHOD].s, &f.method))
+		return CLI_USAGE;
+	f.by = a->o[L_BY].s;
+	f.kind = a->o[L_KIND].s;
+	if (cli_begin(c, false, &txn))
+		return CLI_FAIL;
+	err = books_pay_list(txn, c->st, &f, &v, &n);
+	store_abort(txn);
+	if (err) {
+		cli_err("cannot list payments: %s", strerror(-err));
+		return CLI_FAIL;
+	}
+	if (c->json) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, pay_list_json(&v[i]));
+		bill_json_out(arr);
+		free(v);
+		return CLI_OK;
+	}
+	printf("%-25s %-24s %-20s %-8s %-16s %14s\n", "TIME", "REF",
+	       "SUBSCRIBER", "METHOD", "BY", "AMOUNT");
+	for (i = 0; i < n; i++) {
+		printf("%-25s %-24s %-20s %-8s %-16s %14s\n",
+		       tt_fmt_time_local(v[i].time, t, sizeof(t)),
+		       cli_tx(v[i].ref), v[i].sub, pay_method_str(v[i].method),
+		       cli_tx(books_pay_user(&v[i], u, sizeof(u))),
+		       money_fmt(v[i].amount, ab, sizeof(ab)));
+		money_add(&total, v[i].amount);
+	}
+	printf("%zu payments, %s\n", n, money_fmt(total, ab, sizeof(ab)));
+	free(v);
+	return CLI_OK;
+}
+
 /* --- pay flagged -------------------------------------------------------- */
 
 struct flag_ctx {
@@ -175,6 +284,12 @@ static int cmd_pay_flagged(struct cli *c, struct cli_args *a)
 }
 
 static const struct cli_cmd pay_cmds[] = {
+	{ "list", "", 0, list_opts, cmd_pay_list,
+	  "list payments (the cash book)",
+	  "Payments oldest first, with who recorded them (BY: a console "
+	  "user's name, or the actor: cli:USER, tagihd:webhook:GATEWAY). "
+	  "A date is one day in the operator's zone; --from/--to a range of "
+	  "days, both included. Without them: every payment.", CLI_CMD_JSON },
 	{ "", "SUB", 1, pay_opts, cmd_pay, "record a payment",
 	  "A payment goes to the oldest open invoice first; what is left is "
 	  "balance, which pays the next invoice when it is made. --ref (the "
@@ -201,5 +316,6 @@ static const struct cli_cmd pay_cmds[] = {
 };
 
 const struct cli_group cli_pay = {
-	"pay", "record a payment (oldest invoice first)", NULL, pay_cmds
+	"pay", "record a payment (oldest invoice first), list payments",
+	NULL, pay_cmds
 };

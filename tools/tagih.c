@@ -39,6 +39,7 @@ const struct cli_group *const cli_groups[] = {
 	&cli_dunning,
 	&cli_garden,
 	&cli_audit,
+	&cli_user,
 	&cli_notify,
 	&cli_config,
 	&cli_help,
