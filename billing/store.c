@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* store.c - the LMDB environment: open, named databases, error mapping. */
+/* store.c - the LMDB environment: open (and refuse what is not a store), named databases, error mapping. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "lib/log.h"
@@ -14,6 +17,7 @@ struct store {
 	MDB_dbi dbi[DB__MAX];
 	char *path;
 	unsigned flags;
+	uint64_t format;	/* DB_META "format" (0: before tagih init) */
 };
 
 /* Names are on disk: never rename, only append. */
@@ -88,26 +92,277 @@ int store_name_check(const char *s, size_t max)
 	return 0;
 }
 
-static size_t store_mapsize(void)
+/* The map size in GiB: store_set_mapsize_gb, else 64. TAGIH_MAPSIZE_GB
+ * overrides it (checked in store_open). */
+static uint64_t mapsize_gb = STORE_MAPSIZE_DEF_GB;
+
+void store_set_mapsize_gb(uint64_t gb)
 {
-	const char *e = getenv("TAGIH_MAPSIZE_GB");
-	unsigned long long gb = 64;
+	mapsize_gb = gb;
+}
+
+/* TAGIH_MAPSIZE_GB, checked like the config key store_mapsize_gb: whole
+ * GiB, digits only, within bounds. 0 or -EINVAL (said why). */
+static int env_mapsize(uint64_t *gb)
+{
+	const char *e = getenv("TAGIH_MAPSIZE_GB"), *p;
+	unsigned long long v;
 	char *end;
 
-	if (e && *e) {
-		gb = strtoull(e, &end, 10);
-		if (*end || gb == 0 || gb > 1024 * 1024)
-			gb = 64;
+	*gb = mapsize_gb;
+	if (!e)
+		return 0;
+	for (p = e; *p >= '0' && *p <= '9'; p++)
+		;
+	errno = 0;
+	v = strtoull(e, &end, 10);
+	if (!*e || *p || errno || v < 1 || v > STORE_MAPSIZE_MAX_GB) {
+		pr_warn("TAGIH_MAPSIZE_GB=%s: want whole GiB, 1 to %d "
+			"(store_mapsize_gb in the config)", e,
+			STORE_MAPSIZE_MAX_GB);
+		return -EINVAL;
 	}
-	return (size_t)gb << 30;
+	*gb = v;
+	return 0;
+}
+
+/* Say why DIR holds no store: nothing there, or an empty data.mdb. */
+int store_check_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (stat(dir, &sb)) {
+		if (errno != ENOENT) {
+			pr_warn("store %s: %s", dir, strerror(errno));
+			return -errno;
+		}
+		pr_warn("no store at %s: create one with `tagih init --db %s`",
+			dir, dir);
+		return -ENOENT;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		pr_warn("store %s is not a directory: --db names the "
+			"directory that holds data.mdb", dir);
+		return -ENOTDIR;
+	}
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	if (stat(path, &sb)) {
+		if (errno != ENOENT) {
+			pr_warn("%s: %s", path, strerror(errno));
+			return -errno;
+		}
+		pr_warn("no store in %s (no data.mdb): create one with "
+			"`tagih init --db %s`", dir, dir);
+		return -ENOENT;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		pr_warn("%s is not a regular file: not a store", path);
+		return -EBADMSG;
+	}
+	if (sb.st_size == 0) {
+		pr_warn("%s is empty (0 bytes): not a store, or a truncated "
+			"one; restore it from a backup (`tagih init --db %s` "
+			"makes a new store only where there is no data.mdb)",
+			path, dir);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/*
+ * Right after mdb_env_open, before any page beyond the two meta pages is
+ * touched: the file must hold every page up to the last one in use, or
+ * reading one would be a SIGBUS. 0 or -EBADMSG (said why).
+ */
+static int check_file_size(struct store *st)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	struct stat sb;
+	uint64_t need;
+	int fd;
+
+	if (mdb_env_info(st->env, &info) || mdb_env_stat(st->env, &ms) ||
+	    mdb_env_get_fd(st->env, &fd) || fstat(fd, &sb))
+		return -EIO;
+	need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+	if ((uint64_t)sb.st_size < need) {
+		pr_warn("%s/data.mdb is truncated or damaged: its last page "
+			"in use (%zu) ends at %llu bytes, the file has %llu; "
+			"restore it from a backup", st->path,
+			(size_t)info.me_last_pgno, (unsigned long long)need,
+			(unsigned long long)sb.st_size);
+		return -EBADMSG;
+	}
+	if (info.me_mapsize < need) {
+		pr_warn("%s/data.mdb holds %llu bytes, more than the map size "
+			"(%zu GiB): raise store_mapsize_gb in the config",
+			st->path, (unsigned long long)need,
+			info.me_mapsize >> 30);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* What mdb_env_open said about a file that is there and not empty. */
+static int env_open_failed(const char *dir, int rc)
+{
+	switch (rc) {
+	case MDB_INVALID:
+		pr_warn("%s/data.mdb is not an LMDB file (bad meta pages): "
+			"a foreign file or a damaged store; restore it from a "
+			"backup", dir);
+		return -EBADMSG;
+	case MDB_VERSION_MISMATCH:
+		pr_warn("%s/data.mdb was written by another LMDB version: "
+			"not a store of this tagih", dir);
+		return -EBADMSG;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+		pr_warn("%s/data.mdb is damaged (%s); restore it from a "
+			"backup, `tagih fsck --deep` says more", dir,
+			mdb_strerror(rc));
+		return -EBADMSG;
+	default:
+		pr_warn("cannot open store %s: %s", dir, mdb_strerror(rc));
+		return store_err(rc, NULL);
+	}
+}
+
+/* A fresh store: its identity and format (the tables are made already). */
+static int write_identity(struct store *st, MDB_txn *txn)
+{
+	uint8_t id[STORE_ID_LEN];
+	int err;
+
+	if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id))
+		return -errno;
+	err = store_put(txn, st, DB_META, "store_id", 8, id, sizeof(id), 0);
+	if (!err)
+		err = store_meta_put_u64(txn, st, "format", STORE_FORMAT);
+	return err;
+}
+
+/*
+ * Which store this is: our identity and format in DB_META. A file
+ * without our tables is foreign; one with them but without "format" is a
+ * store of format 0 (before `tagih init`): refused unless upgrading.
+ */
+static int check_identity(struct store *st, MDB_txn *txn, bool upgrade)
+{
+	uint64_t fmt;
+	MDB_val v;
+	int err;
+
+	err = store_get(txn, st, DB_META, "format", 6, &v);
+	if (err == -ENOENT) {
+		fmt = 0;
+	} else if (err) {
+		return err;
+	} else if (v.mv_size != 8) {
+		pr_warn("%s/data.mdb: meta 'format' has %zu bytes, not 8: "
+			"damaged", st->path, v.mv_size);
+		return -EBADMSG;
+	} else {
+		fmt = be64_get(v.mv_data);
+	}
+	st->format = fmt;
+	if (fmt > STORE_FORMAT) {
+		pr_warn("%s/data.mdb has format %llu, newer than this tagih "
+			"knows (%d): use the tagih that wrote it", st->path,
+			(unsigned long long)fmt, STORE_FORMAT);
+		return -EPROTONOSUPPORT;
+	}
+	if (fmt < STORE_FORMAT && !upgrade) {
+		pr_warn("%s/data.mdb is a store of format %llu (this tagih "
+			"uses %d: store identity%s): back it up, then run "
+			"`tagih init --upgrade --db %s`", st->path,
+			(unsigned long long)fmt, STORE_FORMAT,
+			STORE_FORMAT >= 2 ? ", record checksums" : "",
+			st->path);
+		return -EPROTONOSUPPORT;
+	}
+	if (fmt == 0)
+		return 0;	/* upgrading: the identity comes then */
+	err = store_get(txn, st, DB_META, "store_id", 8, &v);
+	if (err == -ENOENT || (!err && v.mv_size != STORE_ID_LEN)) {
+		pr_warn("%s/data.mdb has no valid store identity (meta "
+			"'store_id'): damaged; restore it from a backup",
+			st->path);
+		return -EBADMSG;
+	}
+	return err;
+}
+
+/* Open our tables in txn: all of them (create), or whatever is there.
+ * A file without the meta table is not ours. */
+static int open_tables(struct store *st, MDB_txn *txn, bool create,
+		       bool rdonly)
+{
+	int rc, i;
+
+	rc = mdb_dbi_open(txn, store_names[DB_META], create ? MDB_CREATE : 0,
+			  &st->dbi[DB_META]);
+	if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
+		pr_warn("%s/data.mdb is an LMDB file but not a tagih store "
+			"(no '%s' table)", st->path, store_names[DB_META]);
+		return -EBADMSG;
+	}
+	if (rc)
+		return env_open_failed(st->path, rc);
+	for (i = 1; i < DB__MAX; i++) {
+		rc = mdb_dbi_open(txn, store_names[i],
+				  rdonly ? 0 : MDB_CREATE, &st->dbi[i]);
+		if (rc == MDB_NOTFOUND && rdonly) {
+			/* a table added since: refuse clearly */
+			pr_warn("store %s lacks table '%s' (open it "
+				"read-write once to add it)", st->path,
+				store_names[i]);
+			return -ENOENT;
+		}
+		if (rc == MDB_INCOMPATIBLE) {
+			pr_warn("%s/data.mdb: table '%s' is not one of ours: "
+				"not a tagih store", st->path, store_names[i]);
+			return -EBADMSG;
+		}
+		if (rc)
+			return env_open_failed(st->path, rc);
+	}
+	return 0;
 }
 
 int store_open(struct store **stp, const char *dir, unsigned flags)
 {
-	bool rdonly = flags & STORE_RDONLY;
+	bool rdonly = flags & STORE_RDONLY, create = flags & STORE_CREATE;
+	char path[PATH_MAX];
 	struct store *st;
+	struct stat sb;
+	uint64_t gb;
 	MDB_txn *txn;
-	int rc, err, i;
+	bool fresh = false;
+	int rc, err;
+
+	if (create && rdonly)
+		return -EINVAL;
+	err = env_mapsize(&gb);
+	if (err)
+		return err;
+	if (create) {
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			err = -errno;
+			pr_warn("cannot create %s: %s", dir, strerror(errno));
+			return err;
+		}
+		snprintf(path, sizeof(path), "%s/data.mdb", dir);
+		if (stat(path, &sb) && errno == ENOENT)
+			fresh = true;
+	}
+	if (!fresh) {
+		err = store_check_dir(dir);
+		if (err)
+			return err;
+	}
 
 	st = calloc(1, sizeof(*st));
 	if (!st)
@@ -118,11 +373,6 @@ int store_open(struct store **stp, const char *dir, unsigned flags)
 		err = -ENOMEM;
 		goto free_st;
 	}
-	if (!rdonly && mkdir(dir, 0700) && errno != EEXIST) {
-		err = -errno;
-		pr_warn("cannot create %s: %s", dir, strerror(errno));
-		goto free_st;
-	}
 	rc = mdb_env_create(&st->env);
 	if (rc) {
 		err = store_err(rc, "mdb_env_create");
@@ -130,7 +380,8 @@ int store_open(struct store **stp, const char *dir, unsigned flags)
 	}
 	mdb_env_set_maxdbs(st->env, STORE_MAXDBS);
 	mdb_env_set_maxreaders(st->env, 256);
-	rc = mdb_env_set_mapsize(st->env, store_mapsize());
+	mdb_env_set_userctx(st->env, st);
+	rc = mdb_env_set_mapsize(st->env, (size_t)gb << 30);
 	if (rc) {
 		err = store_err(rc, "mdb_env_set_mapsize");
 		goto env_close;
@@ -144,32 +395,27 @@ int store_open(struct store **stp, const char *dir, unsigned flags)
 	rc = mdb_env_open(st->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0),
 			  0660);
 	if (rc) {
-		err = store_err(rc, NULL);
-		pr_warn("cannot open store %s: %s", dir, mdb_strerror(rc));
+		err = env_open_failed(dir, rc);
 		goto env_close;
 	}
+	err = check_file_size(st);
+	if (err)
+		goto env_close;
 
 	rc = mdb_txn_begin(st->env, NULL, rdonly ? MDB_RDONLY : 0, &txn);
 	if (rc) {
 		err = store_err(rc, "mdb_txn_begin");
 		goto env_close;
 	}
-	for (i = 0; i < DB__MAX; i++) {
-		rc = mdb_dbi_open(txn, store_names[i],
-				  rdonly ? 0 : MDB_CREATE, &st->dbi[i]);
-		if (rc == MDB_NOTFOUND && rdonly) {
-			/* a store from an older version: refuse clearly */
-			pr_warn("store %s lacks database '%s' (open it "
-				"read-write once to upgrade)",
-				dir, store_names[i]);
-			err = -ENOENT;
-			goto txn_abort;
-		}
-		if (rc) {
-			err = store_err(rc, store_names[i]);
-			goto txn_abort;
-		}
+	err = open_tables(st, txn, fresh, rdonly);
+	if (!err && fresh) {
+		err = write_identity(st, txn);
+		st->format = STORE_FORMAT;
+	} else if (!err) {
+		err = check_identity(st, txn, flags & STORE_UPGRADE);
 	}
+	if (err)
+		goto txn_abort;
 	rc = mdb_txn_commit(txn);
 	if (rc) {
 		err = store_err(rc, "mdb_txn_commit");
@@ -185,6 +431,59 @@ env_close:
 free_st:
 	free(st->path);
 	free(st);
+	return err;
+}
+
+int store_upgrade(struct store *st, uint64_t *records)
+{
+	uint8_t id[STORE_ID_LEN];
+	MDB_txn *txn;
+	MDB_val v;
+	int err;
+
+	if (records)
+		*records = 0;
+	if (st->format >= STORE_FORMAT)
+		return 0;
+	err = store_begin(st, true, &txn);
+	if (err)
+		return err;
+	err = store_get(txn, st, DB_META, "store_id", 8, &v);
+	if (err == -ENOENT || (!err && v.mv_size != STORE_ID_LEN)) {
+		/* an agent may have made one already: keep it if sound */
+		if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id))
+			err = -errno;
+		else
+			err = store_put(txn, st, DB_META, "store_id", 8, id,
+					sizeof(id), 0);
+	}
+	if (!err)
+		err = store_meta_put_u64(txn, st, "format", STORE_FORMAT);
+	if (err) {
+		store_abort(txn);
+		return err;
+	}
+	err = store_commit(txn);
+	if (!err)
+		st->format = STORE_FORMAT;
+	return err;
+}
+
+unsigned store_format(struct store *st)
+{
+	return (unsigned)st->format;
+}
+
+int store_id(MDB_txn *txn, struct store *st, uint8_t id[STORE_ID_LEN])
+{
+	MDB_val v;
+	int err;
+
+	err = store_get(txn, st, DB_META, "store_id", 8, &v);
+	if (!err && v.mv_size != STORE_ID_LEN)
+		err = -EBADMSG;
+	if (!err)
+		memcpy(id, v.mv_data, STORE_ID_LEN);
 	return err;
 }
 

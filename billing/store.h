@@ -39,12 +39,50 @@ enum store_db {
 struct store;
 
 #define STORE_RDONLY 0x1	/* open read-only (MDB_RDONLY) */
+#define STORE_CREATE 0x2	/* make a new store (`tagih init`, tests) */
+#define STORE_UPGRADE 0x4	/* accept an older format (store_upgrade) */
+
+/* The on-disk format in DB_META "format" (u64 BE): 0 = a store made
+ * before `tagih init` (no identity), 1 = identity + format. */
+#define STORE_FORMAT 1
+/* DB_META "store_id": random bytes made by `tagih init`. */
+#define STORE_ID_LEN 16
+
+#define STORE_MAPSIZE_DEF_GB 64
+#define STORE_MAPSIZE_MAX_GB 16384
 
 /*
- * Open (creating DIR and the databases if needed) the store at dir.
- * Map size: TAGIH_MAPSIZE_GB env or 64 GiB (sparse). Returns 0 or -errno.
+ * Open the store at dir. Without STORE_CREATE, dir must hold a store:
+ * a missing directory or data.mdb, an empty or truncated data.mdb, a
+ * file that is not LMDB, an LMDB file without our identity, or a store
+ * of an older format (unless STORE_UPGRADE) is refused with a message
+ * naming the file and the problem (and `tagih init` where it helps).
+ * STORE_CREATE: create dir (0700; an existing one keeps its mode) and,
+ * where it holds no data.mdb, a new store with every table, a random
+ * identity and the current format; an existing store is opened as
+ * without it. Map size: TAGIH_MAPSIZE_GB (checked: whole GiB, 1..
+ * STORE_MAPSIZE_MAX_GB), else store_set_mapsize_gb, else 64 (sparse).
+ * Returns 0, -ENOENT (no store), -EBADMSG (damaged or foreign),
+ * -EPROTONOSUPPORT (format), -EINVAL (TAGIH_MAPSIZE_GB) or -errno;
+ * every refusal is logged.
  */
 int store_open(struct store **stp, const char *dir, unsigned flags);
+/* 0 when dir holds a non-empty data.mdb, else -ENOENT / -EBADMSG /
+ * -errno with the reason logged ("create one with `tagih init`"). */
+int store_check_dir(const char *dir);
+/* The map size for stores opened after this (config store_mapsize_gb). */
+void store_set_mapsize_gb(uint64_t gb);
+/* The format the store had when opened (STORE_FORMAT unless upgrading). */
+unsigned store_format(struct store *st);
+/*
+ * Bring a store opened with STORE_UPGRADE to STORE_FORMAT in one write
+ * txn (an identity where it has none). *records gets how many records
+ * were rewritten (may be NULL). Returns 0 or -errno; nothing is written
+ * on error.
+ */
+int store_upgrade(struct store *st, uint64_t *records);
+/* The store's identity (DB_META "store_id"). 0, -ENOENT or -EBADMSG. */
+int store_id(MDB_txn *txn, struct store *st, uint8_t id[STORE_ID_LEN]);
 void store_close(struct store *st);
 MDB_env *store_env(struct store *st);
 MDB_dbi store_dbi(struct store *st, enum store_db db);

@@ -73,6 +73,7 @@ grep -qE '^  config +' "$tmp/help" && ok "tagih --help lists every command word 
 
 # --- a store to work on --------------------------------------------------------
 export TAGIH_DB=$tmp/db
+"$TAGIH" init >/dev/null || bad "tagih init --db $TAGIH_DB"
 CONF=$tmp/ppn.conf
 printf 'ppn_bp = 1100\ntax_mode = exclusive\n' >"$CONF"; chmod 600 "$CONF"
 t() { "$TAGIH" --config "$CONF" "$@"; }
@@ -170,6 +171,7 @@ refused "invoice_prefix =1+2,x" 1 "invoice_prefix: 1..20 of A-Z a-z 0-9 . _ -" \
 	"$TAGIH" --config "$tmp/csv.conf" invoice run --period 2026-11
 printf 'invoice_prefix = QQ1Q2Q\ntax_mode = none\n' >"$tmp/csv.conf"
 export TAGIH_DB=$tmp/db2
+"$TAGIH" init >/dev/null || bad "tagih init --db $TAGIH_DB"
 "$TAGIH" plan add p --type flat --price 100000 >/dev/null
 # a subscriber id may start with '-' (after --, as for any command)
 for s in a -b; do "$TAGIH" sub add --name "$s" --plan p --activated 2026-11-01 -- "$s" >/dev/null; done

@@ -34,6 +34,16 @@ expect() {	# description, want, got
 	else echo "FAIL $1: want '$2' got '$3'"; fails=$((fails + 1)); fi
 }
 
+# No store yet: every command refuses, naming tagih init, and makes none.
+"$TAGIH" sub list >"$dir/out" 2>"$dir/err"; rc=$?
+if [ $rc -eq 1 ] && grep -qF 'tagih init' "$dir/err" && [ ! -e "$TAGIH_DB" ]; then
+	echo "ok   no store: sub list refused, names tagih init, $TAGIH_DB still missing"
+else echo "FAIL no store: rc $rc, $(cat "$dir/err")"; fails=$((fails + 1)); fi
+ok "init" t init
+expect "init mode 0700" "700" "$(stat -c %a "$TAGIH_DB")"
+ok "init again: nothing to do" t init
+grep -q 'nothing to do' "$dir/out" || { echo "FAIL init again"; fails=$((fails + 1)); }
+
 ok "add budi" t sub add budi --name "Budi Santoso" --ip 10.0.0.5 \
 	--ip 2001:db8:100::/56 --phone 081234567890 --nik 3201234567890001
 ok "add ani" t sub add ani --name Ani --ip 10.0.1.0/29

@@ -20,6 +20,7 @@ for t in jq pdftotext md5sum mdb_dump mdb_load python3; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<CONF
 timezone = Asia/Jakarta

@@ -64,6 +64,7 @@ EOF
 $PY "$tmp/smtp.py" "$tmp/mail" $SMTP_PORT & pids+=($!)
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<EOF
 db = $DB

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_store.c - store open/reopen, wrappers, meta counters, error mapping. */
+/* test_store.c - store create/open/refusal, identity and format, wrappers, meta counters, error mapping. */
 #include <errno.h>
 #include <sys/stat.h>
 #include "tests/unit/tmpstore.h"
@@ -17,7 +17,7 @@ START_TEST(open_creates_0700)
 		struct store *st;
 
 		snprintf(sub, sizeof(sub), "%s/inner", tmp_dir);
-		ck_assert_int_eq(store_open(&st, sub, 0), 0);
+		ck_assert_int_eq(store_open(&st, sub, STORE_CREATE), 0);
 		ck_assert_int_eq(stat(sub, &sb), 0);
 		ck_assert_int_eq(sb.st_mode & 0777, 0700);
 		store_close(st);
@@ -113,6 +113,187 @@ START_TEST(keys_order)
 }
 END_TEST
 
+/* a copy of the store's data.mdb cut to n bytes (or replaced by text),
+ * in dir/cut; returns that directory */
+static const char *damaged(size_t n, const char *text)
+{
+	static char d[128];
+	char src[160], dst[160], buf[4096];
+	FILE *in, *out;
+	size_t got, left = n;
+
+	snprintf(d, sizeof(d), "%s/cut", tmp_dir);
+	mkdir(d, 0700);
+	snprintf(src, sizeof(src), "%s/data.mdb", tmp_dir);
+	snprintf(dst, sizeof(dst), "%s/data.mdb", d);
+	out = fopen(dst, "w");
+	ck_assert_ptr_nonnull(out);
+	if (text) {
+		fputs(text, out);
+	} else {
+		in = fopen(src, "r");
+		ck_assert_ptr_nonnull(in);
+		while (left && (got = fread(buf, 1, left < sizeof(buf) ?
+					    left : sizeof(buf), in)) > 0) {
+			fwrite(buf, 1, got, out);
+			left -= got;
+		}
+		fclose(in);
+	}
+	fclose(out);
+	return d;
+}
+
+static void rm_cut(void)
+{
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/cut/data.mdb", tmp_dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/cut/lock.mdb", tmp_dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/cut", tmp_dir);
+	rmdir(p);
+}
+
+START_TEST(refuses_what_is_not_a_store)
+{
+	char p[160];
+	struct store *st;
+	struct stat sb;
+	MDB_txn *txn;
+	off_t size;
+	int i;
+
+	/* a missing directory stays missing; an empty one stays empty */
+	snprintf(p, sizeof(p), "%s/missing", tmp_dir);
+	ck_assert_int_eq(store_open(&st, p, 0), -ENOENT);
+	ck_assert_int_ne(stat(p, &sb), 0);
+	mkdir(p, 0700);
+	ck_assert_int_eq(store_open(&st, p, 0), -ENOENT);
+	snprintf(p, sizeof(p), "%s/missing/lock.mdb", tmp_dir);
+	ck_assert_int_ne(stat(p, &sb), 0);
+	snprintf(p, sizeof(p), "%s/missing", tmp_dir);
+	rmdir(p);
+
+	/* some records, so that the file has pages beyond the metas */
+	ck_assert_int_eq(store_begin(tmp_st, true, &txn), 0);
+	for (i = 0; i < 2000; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "k%05d", i);
+		ck_assert_int_eq(store_put(txn, tmp_st, DB_PLANS, k,
+					   strlen(k), "value", 5, 0), 0);
+	}
+	ck_assert_int_eq(store_commit(txn), 0);
+	snprintf(p, sizeof(p), "%s/data.mdb", tmp_dir);
+	ck_assert_int_eq(stat(p, &sb), 0);
+	size = sb.st_size;
+
+	/* empty, cut short, half, one page short, foreign: refused */
+	ck_assert_int_eq(store_open(&st, damaged(0, NULL), 0), -EBADMSG);
+	/* ... and an empty one is never made a new store, even by init */
+	ck_assert_int_eq(store_open(&st, damaged(0, NULL), STORE_CREATE),
+			 -EBADMSG);
+	snprintf(p, sizeof(p), "%s/cut/data.mdb", tmp_dir);
+	ck_assert_int_eq(stat(p, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 0);
+	ck_assert_int_eq(store_open(&st, damaged(100, NULL), 0), -EBADMSG);
+	ck_assert_int_eq(store_open(&st, damaged((size_t)size / 2, NULL), 0),
+			 -EBADMSG);
+	ck_assert_int_eq(store_open(&st, damaged((size_t)size - 4096, NULL),
+				    0), -EBADMSG);
+	ck_assert_int_eq(store_open(&st, damaged(0, "not a store\n"), 0),
+			 -EBADMSG);
+	/* a whole copy opens */
+	ck_assert_int_eq(store_open(&st, damaged((size_t)size, NULL), 0), 0);
+	store_close(st);
+	rm_cut();
+}
+END_TEST
+
+START_TEST(identity_and_format)
+{
+	uint8_t a[STORE_ID_LEN], b[STORE_ID_LEN];
+	char p[160];
+	struct store *st;
+	MDB_txn *txn;
+	uint64_t v, n;
+
+	ck_assert_int_eq(store_format(tmp_st), STORE_FORMAT);
+	ck_assert_int_eq(store_begin(tmp_st, false, &txn), 0);
+	ck_assert_int_eq(store_id(txn, tmp_st, a), 0);
+	ck_assert_int_eq(store_meta_get_u64(txn, tmp_st, "format", &v), 0);
+	ck_assert_int_eq(v, STORE_FORMAT);
+	store_abort(txn);
+
+	/* another store has another identity */
+	snprintf(p, sizeof(p), "%s/other", tmp_dir);
+	ck_assert_int_eq(store_open(&st, p, STORE_CREATE), 0);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(store_id(txn, st, b), 0);
+	store_abort(txn);
+	ck_assert(memcmp(a, b, sizeof(a)));
+	/* STORE_CREATE on a store opens it as it is */
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, p, STORE_CREATE), 0);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(store_id(txn, st, a), 0);
+	store_abort(txn);
+	ck_assert(!memcmp(a, b, sizeof(a)));
+
+	/* format 0 (a store from before init): refused, then upgraded */
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(store_del(txn, st, DB_META, "format", 6), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, p, 0), -EPROTONOSUPPORT);
+	ck_assert_int_eq(store_open(&st, p, STORE_UPGRADE), 0);
+	ck_assert_int_eq(store_format(st), 0);
+	ck_assert_int_eq(store_upgrade(st, &n), 0);
+	ck_assert_int_eq(store_format(st), STORE_FORMAT);
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, p, 0), 0);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(store_id(txn, st, a), 0);
+	store_abort(txn);
+	ck_assert(!memcmp(a, b, sizeof(a)));	/* the identity is kept */
+	store_close(st);
+
+	/* a newer format is refused */
+	ck_assert_int_eq(store_open(&st, p, 0), 0);
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(store_meta_put_u64(txn, st, "format",
+					    STORE_FORMAT + 1), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, p, 0), -EPROTONOSUPPORT);
+	ck_assert_int_eq(store_open(&st, p, STORE_UPGRADE), -EPROTONOSUPPORT);
+	snprintf(p, sizeof(p), "rm -rf %s/other", tmp_dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
+START_TEST(mapsize_checked)
+{
+	static const char *const bad[] = { "0", "-1", "junk", "1.5",
+					   "99999999999", "", " 5", "+5",
+					   "16385" };
+	struct store *st;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("TAGIH_MAPSIZE_GB", bad[i], 1);
+		ck_assert_msg(store_open(&st, tmp_dir, 0) == -EINVAL,
+			      "TAGIH_MAPSIZE_GB='%s' accepted", bad[i]);
+	}
+	setenv("TAGIH_MAPSIZE_GB", "2", 1);
+	ck_assert_int_eq(store_open(&st, tmp_dir, 0), 0);
+	store_close(st);
+	setenv("TAGIH_MAPSIZE_GB", "1", 1);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -124,6 +305,9 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, meta);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, keys_order);
+	tcase_add_test(tc, refuses_what_is_not_a_store);
+	tcase_add_test(tc, identity_and_format);
+	tcase_add_test(tc, mapsize_checked);
 	suite_add_tcase(s, tc);
 	return s;
 }
