@@ -229,8 +229,7 @@ int pay_foreach(MDB_txn *txn, struct store *st, const char *sub,
 
 	if (n > SUB_ID_MAX)
 		return -EINVAL;
-	rc = mdb_cursor_open(txn, store_dbi(st, sub ? DB_PAY_SUB : DB_PAYMENTS),
-			     &cur);
+	rc = store_cursor_open(txn, st, sub ? DB_PAY_SUB : DB_PAYMENTS, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
 	if (sub) {
@@ -238,11 +237,11 @@ int pay_foreach(MDB_txn *txn, struct store *st, const char *sub,
 		key[n] = '\0';
 		k.mv_size = n + 1;
 		k.mv_data = key;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	} else {
-		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		rc = store_cursor_get(cur, &k, &v, MDB_FIRST);
 	}
-	for (; !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (; !rc; rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (sub) {
 			size_t m;
 
@@ -268,7 +267,7 @@ int pay_foreach(MDB_txn *txn, struct store *st, const char *sub,
 		if (err)
 			break;
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;

@@ -190,6 +190,7 @@ else:
     sys.exit('budi not found')
 open(p, 'w').write('\n'.join(lines))
 PY
+python3 "$(dirname "$0")/store_dump.py" reframe "$tmp/subs.dump" || die "reframe"
 mdb_load -s subs -f "$tmp/subs.dump" "$DB" 2>/dev/null || die "mdb_load"
 FFFD=$'\xef\xbf\xbd'
 must sub list --json

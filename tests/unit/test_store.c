@@ -242,22 +242,52 @@ START_TEST(identity_and_format)
 	store_abort(txn);
 	ck_assert(!memcmp(a, b, sizeof(a)));
 
-	/* format 0 (a store from before init): refused, then upgraded */
-	ck_assert_int_eq(store_begin(st, true, &txn), 0);
-	ck_assert_int_eq(store_del(txn, st, DB_META, "format", 6), 0);
-	ck_assert_int_eq(store_commit(txn), 0);
 	store_close(st);
+	snprintf(p, sizeof(p), "rm -rf %s/other", tmp_dir);
+	ck_assert_int_eq(system(p), 0);
+
+	/* format 0, as main wrote it before tagih init: raw LMDB, values
+	 * without checksums, an identity an agent made: refused, then
+	 * upgraded with its records and identity kept */
+	{
+		MDB_env *env;
+		MDB_txn *t;
+		MDB_dbi meta, subs;
+		MDB_val k = { 8, "store_id" }, v = { sizeof(b), b };
+		MDB_val sk = { 4, "budi" }, sv = { 5, "hello" };
+
+		snprintf(p, sizeof(p), "%s/other", tmp_dir);
+		mkdir(p, 0700);
+		ck_assert_int_eq(mdb_env_create(&env), 0);
+		mdb_env_set_maxdbs(env, 64);
+		ck_assert_int_eq(mdb_env_open(env, p, 0, 0600), 0);
+		ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &t), 0);
+		ck_assert_int_eq(mdb_dbi_open(t, "meta", MDB_CREATE, &meta), 0);
+		ck_assert_int_eq(mdb_dbi_open(t, "subs", MDB_CREATE, &subs), 0);
+		ck_assert_int_eq(mdb_put(t, meta, &k, &v, 0), 0);
+		ck_assert_int_eq(mdb_put(t, subs, &sk, &sv, 0), 0);
+		ck_assert_int_eq(mdb_txn_commit(t), 0);
+		mdb_env_close(env);
+	}
 	ck_assert_int_eq(store_open(&st, p, 0), -EPROTONOSUPPORT);
 	ck_assert_int_eq(store_open(&st, p, STORE_UPGRADE), 0);
 	ck_assert_int_eq(store_format(st), 0);
 	ck_assert_int_eq(store_upgrade(st, &n), 0);
+	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(store_format(st), STORE_FORMAT);
 	store_close(st);
 	ck_assert_int_eq(store_open(&st, p, 0), 0);
 	ck_assert_int_eq(store_begin(st, false, &txn), 0);
 	ck_assert_int_eq(store_id(txn, st, a), 0);
-	store_abort(txn);
 	ck_assert(!memcmp(a, b, sizeof(a)));	/* the identity is kept */
+	{
+		MDB_val v;
+
+		ck_assert_int_eq(store_get(txn, st, DB_SUBS, "budi", 4, &v), 0);
+		ck_assert_int_eq(v.mv_size, 5);
+		ck_assert(!memcmp(v.mv_data, "hello", 5));
+	}
+	store_abort(txn);
 	store_close(st);
 
 	/* a newer format is refused */
@@ -294,6 +324,100 @@ START_TEST(mapsize_checked)
 }
 END_TEST
 
+/* flip one byte of the first occurrence of what in dir/data.mdb */
+static void flip_in_file(const char *dir, const char *what)
+{
+	char p[160];
+	FILE *f;
+	static char d[1 << 20];
+	size_t n, i, w = strlen(what);
+
+	snprintf(p, sizeof(p), "%s/data.mdb", dir);
+	f = fopen(p, "r+");
+	ck_assert_ptr_nonnull(f);
+	n = fread(d, 1, sizeof(d), f);
+	for (i = 0; i + w <= n; i++)
+		if (!memcmp(d + i, what, w))
+			break;
+	ck_assert_msg(i + w <= n, "%s not in %s", what, p);
+	fseek(f, (long)(i + 2), SEEK_SET);
+	fputc(d[i + 2] ^ 0x20, f);
+	fclose(f);
+}
+
+START_TEST(checksums)
+{
+	MDB_cursor *cur;
+	MDB_txn *txn;
+	MDB_val k, v;
+	uint64_t id;
+	int rc, n = 0;
+
+	ck_assert_int_eq(store_begin(tmp_st, true, &txn), 0);
+	ck_assert_int_eq(store_put(txn, tmp_st, DB_PLANS, "a", 1, "apple", 5, 0),
+			 0);
+	ck_assert_int_eq(store_put(txn, tmp_st, DB_PLANS, "b", 1,
+				   "MARKERVALUE", 11, 0), 0);
+	ck_assert_int_eq(store_put(txn, tmp_st, DB_PLANS, "c", 1, "", 0, 0), 0);
+	/* the payload comes back without its checksum */
+	ck_assert_int_eq(store_get(txn, tmp_st, DB_PLANS, "b", 1, &v), 0);
+	ck_assert_int_eq(v.mv_size, 11);
+	ck_assert_int_eq(store_get(txn, tmp_st, DB_PLANS, "c", 1, &v), 0);
+	ck_assert_int_eq(v.mv_size, 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+
+	/* every write txn stamps its id: a reader sees its own */
+	ck_assert_int_eq(store_begin(tmp_st, false, &txn), 0);
+	ck_assert_int_eq(store_meta_get_u64(txn, tmp_st, STORE_TXN_KEY, &id),
+			 0);
+	ck_assert_int_eq(id, mdb_txn_id(txn));
+	store_abort(txn);
+
+	/* a flipped byte in a value: -EBADMSG from get and the cursor */
+	store_close(tmp_st);
+	flip_in_file(tmp_dir, "MARKERVALUE");
+	ck_assert_int_eq(store_open(&tmp_st, tmp_dir, 0), 0);
+	ck_assert_int_eq(store_begin(tmp_st, false, &txn), 0);
+	ck_assert_int_eq(store_get(txn, tmp_st, DB_PLANS, "a", 1, &v), 0);
+	ck_assert_int_eq(store_get(txn, tmp_st, DB_PLANS, "b", 1, &v),
+			 -EBADMSG);
+	ck_assert_int_eq(store_cursor_open(txn, tmp_st, DB_PLANS, &cur), 0);
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT))
+		n++;
+	ck_assert_int_eq(rc, -EBADMSG);
+	ck_assert_int_eq(n, 1);		/* "a", then "b" fails */
+	k.mv_size = 1;
+	k.mv_data = "c";
+	ck_assert_int_eq(store_cursor_get(cur, &k, &v, MDB_SET), 0);
+	ck_assert_int_eq(v.mv_size, 0);
+	mdb_cursor_close(cur);
+	store_abort(txn);
+}
+END_TEST
+
+START_TEST(map_full)
+{
+	MDB_envinfo info;
+	MDB_txn *txn;
+	char key[16], val[1000];
+	int i, err = 0;
+
+	memset(val, 'x', sizeof(val));
+	ck_assert_int_eq(mdb_env_set_mapsize(store_env(tmp_st), 256 << 10), 0);
+	ck_assert_int_eq(mdb_env_info(store_env(tmp_st), &info), 0);
+	ck_assert_int_le(info.me_mapsize, 1 << 20);
+	ck_assert_int_eq(store_begin(tmp_st, true, &txn), 0);
+	for (i = 0; i < 10000 && !err; i++) {
+		snprintf(key, sizeof(key), "k%06d", i);
+		err = store_put(txn, tmp_st, DB_AUDIT, key, strlen(key), val,
+				sizeof(val), 0);
+	}
+	ck_assert_int_eq(err, -ENOSPC);
+	store_abort(txn);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -308,6 +432,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, refuses_what_is_not_a_store);
 	tcase_add_test(tc, identity_and_format);
 	tcase_add_test(tc, mapsize_checked);
+	tcase_add_test(tc, checksums);
+	tcase_add_test(tc, map_full);
 	suite_add_tcase(s, tc);
 	return s;
 }
