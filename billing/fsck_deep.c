@@ -615,6 +615,13 @@ static int deep_table(struct deep *d)
 	const char *w;
 	int rc, err;
 
+	/* its pages first, from the file: LMDB would follow a damaged
+	 * branch page out of the file */
+	if (store_tree_check(d->st, d->txn, d->db, d->why, sizeof(d->why))) {
+		deep_bad(d, NULL, "its pages are damaged: %s; its records "
+			 "are not read", d->why);
+		return 0;
+	}
 	err = store_cursor_open(d->txn, d->st, d->db, &cur);
 	if (err)
 		return err;

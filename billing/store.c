@@ -76,6 +76,12 @@ int store_err(int rc, const char *what)
 	case MDB_MAP_FULL:
 		err = -ENOSPC;
 		break;
+	case MDB_PAGE_NOTFOUND:
+	case MDB_CORRUPTED:
+		/* LMDB found its tree broken: a damaged data.mdb */
+		pr_warn("store damaged (%s%s%s); run `tagih fsck --deep`",
+			what ? what : "", what ? ": " : "", mdb_strerror(rc));
+		return -EBADMSG;
 	default:
 		if (rc > 0)
 			err = -rc;	/* a plain errno from LMDB */
@@ -844,6 +850,198 @@ int store_meta_pages_check(struct store *st, char *msg, size_t n)
 		return -EBADMSG;
 	}
 	return 0;
+}
+
+/*
+ * LMDB 0.9's page layout, for a walk by pread that never touches the map
+ * (fsck --deep runs it before LMDB walks a table, so a damaged branch page
+ * is reported, not followed): a 16-byte header (pgno u64, pad u16, flags
+ * u16, lower u16, upper u16; an overflow page keeps its page count in
+ * lower/upper), then u16 offsets of the nodes. A node: lo u16, hi u16,
+ * flags u16, ksize u16, key, data; in a branch page lo | hi << 16 |
+ * flags << 32 is the child's page number, in a leaf lo | hi << 16 is the
+ * data's size and F_BIGDATA says the data is the page number of an
+ * overflow run.
+ */
+#define PG_HDR 16
+#define P_BRANCH 0x01
+#define P_LEAF 0x02
+#define P_OVERFLOW 0x04
+#define P_LEAF2 0x20
+#define F_BIGDATA 0x01
+#define NODE_HDR 8
+
+struct walk {
+	int fd;
+	size_t psize;
+	uint64_t npages;	/* pages in use: 0 .. last_pgno */
+	uint64_t visited, entries;
+	uint8_t *buf;		/* one page per level */
+	char *msg;
+	size_t n;
+};
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int walk_read(struct walk *w, uint64_t pgno, uint8_t *pg)
+{
+	if (pgno < 2 || pgno >= w->npages) {
+		snprintf(w->msg, w->n, "a page number %llu outside the file's "
+			 "%llu pages in use", (unsigned long long)pgno,
+			 (unsigned long long)w->npages);
+		return -EBADMSG;
+	}
+	if (pread(w->fd, pg, w->psize, (off_t)(pgno * w->psize)) !=
+	    (ssize_t)w->psize) {
+		snprintf(w->msg, w->n, "page %llu cannot be read",
+			 (unsigned long long)pgno);
+		return -EBADMSG;
+	}
+	if (le64(pg) != pgno) {
+		snprintf(w->msg, w->n, "page %llu says it is page %llu",
+			 (unsigned long long)pgno,
+			 (unsigned long long)le64(pg));
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static int walk_page(struct walk *w, uint64_t pgno, int depth)
+{
+	uint8_t *pg = w->buf + (size_t)depth * w->psize;
+	uint16_t flags, lower, upper, off, ks, nf;
+	unsigned i, nkeys;
+	uint64_t dsize, opg;
+	int err;
+
+	if (depth >= 32 || ++w->visited > w->npages) {
+		snprintf(w->msg, w->n, "the tree loops or is too deep (page "
+			 "%llu)", (unsigned long long)pgno);
+		return -EBADMSG;
+	}
+	err = walk_read(w, pgno, pg);
+	if (err)
+		return err;
+	flags = le16(pg + 10);
+	lower = le16(pg + 12);
+	upper = le16(pg + 14);
+	if (!(flags & (P_BRANCH | P_LEAF)) || (flags & P_BRANCH &&
+					       flags & P_LEAF) ||
+	    lower < PG_HDR || lower > upper || upper > w->psize ||
+	    (lower - PG_HDR) % 2) {
+		snprintf(w->msg, w->n, "page %llu: a bad header (flags %#x, "
+			 "lower %u, upper %u)", (unsigned long long)pgno,
+			 flags, lower, upper);
+		return -EBADMSG;
+	}
+	nkeys = (unsigned)(lower - PG_HDR) / 2;
+	if (flags & P_LEAF2) {
+		w->entries += nkeys;	/* dupsort pages: not ours */
+		return 0;
+	}
+	for (i = 0; i < nkeys; i++) {
+		off = le16(pg + PG_HDR + 2 * i);
+		if (off < upper || (size_t)off + NODE_HDR > w->psize)
+			goto bad_node;
+		nf = le16(pg + off + 4);
+		ks = le16(pg + off + 6);
+		if ((size_t)off + NODE_HDR + ks > w->psize)
+			goto bad_node;
+		if (flags & P_BRANCH) {
+			opg = le16(pg + off) | (uint64_t)le16(pg + off + 2) << 16 |
+			      (uint64_t)nf << 32;
+			err = walk_page(w, opg, depth + 1);
+			if (err)
+				return err;
+			continue;
+		}
+		w->entries++;
+		dsize = le16(pg + off) | (uint64_t)le16(pg + off + 2) << 16;
+		if (!(nf & F_BIGDATA)) {
+			if ((size_t)off + NODE_HDR + ks + dsize > w->psize)
+				goto bad_node;
+			continue;
+		}
+		/* an overflow run: its first page, and its length */
+		if ((size_t)off + NODE_HDR + ks + 8 > w->psize)
+			goto bad_node;
+		opg = le64(pg + off + NODE_HDR + ks);
+		err = walk_read(w, opg, w->buf + w->psize * 32);
+		if (err)
+			return err;
+		if (!(le16(w->buf + w->psize * 32 + 10) & P_OVERFLOW) ||
+		    opg + (dsize + PG_HDR + w->psize - 1) / w->psize >
+			    w->npages) {
+			snprintf(w->msg, w->n, "page %llu: node %u: a bad "
+				 "overflow run at page %llu",
+				 (unsigned long long)pgno, i,
+				 (unsigned long long)opg);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+bad_node:
+	snprintf(w->msg, w->n, "page %llu: node %u lies outside the page",
+		 (unsigned long long)pgno, i);
+	return -EBADMSG;
+}
+
+int store_tree_check(struct store *st, MDB_txn *txn, enum store_db db,
+		     char *msg, size_t n)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	MDB_dbi main;
+	MDB_val k, v;
+	struct walk w = { .msg = msg, .n = n };
+	uint64_t root, entries;
+	int err;
+
+	if (mdb_env_info(st->env, &info) || mdb_env_stat(st->env, &ms) ||
+	    mdb_env_get_fd(st->env, &w.fd) || mdb_dbi_open(txn, NULL, 0, &main))
+		return -EIO;
+	/* the table's record in LMDB's main tree: md_entries at 32,
+	 * md_root at 40 (struct MDB_db) */
+	k.mv_size = strlen(store_names[db]);
+	k.mv_data = (void *)store_names[db];
+	if (mdb_get(txn, main, &k, &v) || v.mv_size < 48) {
+		snprintf(msg, n, "no table record");
+		return -EBADMSG;
+	}
+	entries = le64((const uint8_t *)v.mv_data + 32);
+	root = le64((const uint8_t *)v.mv_data + 40);
+	if (root == (uint64_t)-1)
+		return entries ? (snprintf(msg, n, "empty, but says %llu "
+						   "records",
+					   (unsigned long long)entries),
+				  -EBADMSG) : 0;
+	w.psize = ms.ms_psize;
+	w.npages = (uint64_t)info.me_last_pgno + 1;
+	w.buf = malloc(w.psize * 33);
+	if (!w.buf)
+		return -ENOMEM;
+	err = walk_page(&w, root, 0);
+	free(w.buf);
+	if (!err && w.entries != entries) {
+		snprintf(msg, n, "%llu records in its pages, it says %llu",
+			 (unsigned long long)w.entries,
+			 (unsigned long long)entries);
+		err = -EBADMSG;
+	}
+	return err;
 }
 
 unsigned store_format(struct store *st)

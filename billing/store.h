@@ -103,7 +103,8 @@ void store_abort(MDB_txn *txn);
 
 /*
  * The one place LMDB codes become our errors: MDB_NOTFOUND -> -ENOENT,
- * MDB_KEYEXIST -> -EEXIST, MDB_MAP_FULL -> -ENOSPC, MDB_* -> -EIO,
+ * MDB_KEYEXIST -> -EEXIST, MDB_MAP_FULL -> -ENOSPC, MDB_PAGE_NOTFOUND and
+ * MDB_CORRUPTED -> -EBADMSG (damage, said so), MDB_* -> -EIO,
  * errno values -> -errno. what: context for the log (NULL: don't log).
  */
 int store_err(int mdb_rc, const char *what);
@@ -155,6 +156,12 @@ int store_unframe(struct store *st, enum store_db db, const MDB_val *k,
  * txn ids must be consecutive, the even one in page 0. 0, or -EBADMSG
  * with why in msg. */
 int store_meta_pages_check(struct store *st, char *msg, size_t n);
+/* Table db's pages walked from the file by pread (never the map): every
+ * child page number inside the file and naming itself, every node inside
+ * its page, every overflow run inside the file, the record count as the
+ * table says. 0, or -EBADMSG with the first problem in msg. */
+int store_tree_check(struct store *st, MDB_txn *txn, enum store_db db,
+		     char *msg, size_t n);
 /* The table's name on disk ("subs"); a key as text or hex for messages. */
 const char *store_table_name(enum store_db db);
 void store_key_fmt(const void *key, size_t klen, char *buf, size_t n);

@@ -82,7 +82,8 @@ static int cmd_fsck(struct cli *c, struct cli_args *a)
 static const struct cli_cmd fsck_cmds[] = {
 	{ "", "", 0, fsck_opts, cmd_fsck, "check the billing ledger's invariants",
 	  "Checks invoice totals, payment allocations, balances and gap-free "
-	  "numbers; exits 1 on any violation. --deep first decodes every "
+	  "numbers; exits 1 on any violation. --deep first walks every "
+	  "table's pages from the file, then decodes every "
 	  "record of every table (its checksum, sizes, versions, enums, "
 	  "text, the records it names, key order, a lookup by its key, the "
 	  "table's count) and the meta pages, and lists each that does not "

@@ -93,7 +93,7 @@ START_TEST(errors)
 	ck_assert_int_eq(store_err(MDB_NOTFOUND, NULL), -ENOENT);
 	ck_assert_int_eq(store_err(MDB_KEYEXIST, NULL), -EEXIST);
 	ck_assert_int_eq(store_err(MDB_MAP_FULL, NULL), -ENOSPC);
-	ck_assert_int_eq(store_err(MDB_CORRUPTED, NULL), -EIO);
+	ck_assert_int_eq(store_err(MDB_CORRUPTED, NULL), -EBADMSG);
 	ck_assert_int_eq(store_err(EACCES, NULL), -EACCES);
 	ck_assert_int_eq(store_open(&st, "/nonexistent/x/y", STORE_RDONLY),
 			 -ENOENT);
