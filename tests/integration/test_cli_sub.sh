@@ -106,5 +106,20 @@ refused "csv header" "bad4.csv:1:" t usage import "$dir/bad4.csv"
 t sub add x --ip 10.0.0.9 >/dev/null 2>&1; expect "usage error exit 2" 2 $?
 t nosuch >/dev/null 2>&1; expect "unknown command exit 2" 2 $?
 
+# the map size: the config key and TAGIH_MAPSIZE_GB refuse what is not
+# whole GiB in 1..16384 (they once became 64 GiB silently)
+for v in 0 -1 junk 1.5 99999999999 ""; do
+	printf 'store_mapsize_gb = %s\n' "$v" >"$dir/ms.conf"; chmod 600 "$dir/ms.conf"
+	t --config "$dir/ms.conf" sub list >/dev/null 2>"$dir/err"; rc=$?
+	[ $rc -ne 0 ] && grep -q 'store_mapsize_gb' "$dir/err" && echo "ok   store_mapsize_gb = '$v' refused" ||
+		{ echo "FAIL store_mapsize_gb = '$v': rc $rc"; fails=$((fails + 1)); }
+	TAGIH_MAPSIZE_GB=$v t sub list >/dev/null 2>"$dir/err"; rc=$?
+	[ $rc -eq 1 ] && grep -q 'TAGIH_MAPSIZE_GB' "$dir/err" && echo "ok   TAGIH_MAPSIZE_GB='$v' refused" ||
+		{ echo "FAIL TAGIH_MAPSIZE_GB='$v': rc $rc"; fails=$((fails + 1)); }
+done
+printf 'store_mapsize_gb = 2\n' >"$dir/ms.conf"
+env -u TAGIH_MAPSIZE_GB "$TAGIH" --config "$dir/ms.conf" sub list >/dev/null && echo "ok   store_mapsize_gb = 2 works" ||
+	{ echo "FAIL store_mapsize_gb = 2"; fails=$((fails + 1)); }
+
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 [ $fails -eq 0 ]
