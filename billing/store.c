@@ -11,8 +11,7 @@
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
-#include <zlib.h>
-
+#include "lib/crc32c.h"
 #include "lib/log.h"
 #include "billing/store.h"
 
@@ -151,18 +150,14 @@ static int env_mapsize(uint64_t *gb)
 }
 
 /*
- * Record framing (format >= 2): every value is payload + CRC-32 (zlib,
+ * Record framing (format >= 2): every value is payload + CRC-32C (lib/crc32c,
  * big endian) of key and payload, so a flipped byte in a data page is
  * found when the record is read, not billed as something else.
  */
 static uint32_t rec_crc(const void *key, size_t klen, const void *val,
 			size_t vlen)
 {
-	uLong c = crc32_z(0L, Z_NULL, 0);
-
-	c = crc32_z(c, key, klen);
-	c = crc32_z(c, val, vlen);
-	return (uint32_t)c;
+	return crc32c(crc32c(0, key, klen), val, vlen);
 }
 
 const char *store_table_name(enum store_db db)

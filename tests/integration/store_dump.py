@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-# store_dump.py - edit an mdb_dump of a tagih store (format 2: value = payload + CRC-32 of key and payload) and keep its checksums right.
+# store_dump.py - edit an mdb_dump of a tagih store (format 2: value = payload + CRC-32C of key and payload) and keep its checksums right.
 #
 # Tests plant bytes that today's input checks refuse (a name that is not
 # UTF-8, a control character) as an older tagih could have written them:
@@ -11,7 +11,21 @@
 # payload (the value less its last 4 bytes), so only planted bytes differ.
 import os
 import sys
-import zlib
+
+# CRC-32C (Castagnoli, reflected 0x82f63b78), as lib/crc32c.c
+TAB = []
+for i in range(256):
+    c = i
+    for _ in range(8):
+        c = (c >> 1) ^ 0x82f63b78 if c & 1 else c >> 1
+    TAB.append(c)
+
+
+def crc32c(data, crc=0):
+    crc ^= 0xffffffff
+    for b in data:
+        crc = TAB[(crc ^ b) & 0xff] ^ (crc >> 8)
+    return crc ^ 0xffffffff
 
 
 def records(lines):
@@ -27,7 +41,7 @@ def records(lines):
 
 
 def frame(key, payload):
-    return payload + zlib.crc32(key + payload).to_bytes(4, 'big')
+    return payload + crc32c(key + payload).to_bytes(4, 'big')
 
 
 def main():

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include "tests/unit/tmpstore.h"
+#include "lib/crc32c.h"
 
 START_TEST(open_creates_0700)
 {
@@ -97,6 +98,26 @@ START_TEST(errors)
 	ck_assert_int_eq(store_err(EACCES, NULL), -EACCES);
 	ck_assert_int_eq(store_open(&st, "/nonexistent/x/y", STORE_RDONLY),
 			 -ENOENT);
+}
+END_TEST
+
+START_TEST(crc32c_vectors)
+{
+	static uint8_t buf[1000];
+	uint32_t one;
+	size_t i, cut;
+
+	ck_assert_uint_eq(crc32c(0, "123456789", 9), 0xe3069283u);
+	ck_assert_uint_eq(crc32c(0, "", 0), 0);
+	memset(buf, 0, 32);
+	ck_assert_uint_eq(crc32c(0, buf, 32), 0x8a9136aau);	/* RFC 3720 */
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+	one = crc32c(0, buf, sizeof(buf));
+	/* chained at any cut, aligned or not, is the same */
+	for (cut = 0; cut <= 17; cut++)
+		ck_assert_uint_eq(crc32c(crc32c(0, buf, cut), buf + cut,
+					 sizeof(buf) - cut), one);
 }
 END_TEST
 
@@ -429,6 +450,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, meta);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, keys_order);
+	tcase_add_test(tc, crc32c_vectors);
 	tcase_add_test(tc, refuses_what_is_not_a_store);
 	tcase_add_test(tc, identity_and_format);
 	tcase_add_test(tc, mapsize_checked);
