@@ -2,6 +2,7 @@
 /* fsck_deep.c - `tagih fsck --deep`: decode every record of every table, report each that does not. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,9 +429,10 @@ static const char *chk_inv_period(struct deep *d, const MDB_val *k,
 		return "invoice number not terminated";
 	if (!has(d, DB_INVOICES, num, strlen(num), &iv))
 		return why(d, "invoice %s does not exist", num);
+	/* (LMDB aligns values to 2 bytes only: no struct access in place) */
 	if (iv.mv_size >= inv_rec_size(0) &&
-	    strncmp(((const struct inv_rec *)iv.mv_data)->sub, id,
-		    SUB_ID_MAX + 1))
+	    strncmp((const char *)iv.mv_data + offsetof(struct inv_rec, sub),
+		    id, SUB_ID_MAX + 1))
 		return why(d, "invoice %s is another subscriber's", num);
 	return NULL;
 }

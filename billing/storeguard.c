@@ -108,6 +108,9 @@ void store_guard_add(uintptr_t lo, size_t len, const char *path)
 	__atomic_store_n(&guards[i].lo, lo, __ATOMIC_RELEASE);
 	if (installed++)
 		return;
+#if defined(__SANITIZE_ADDRESS__)
+	return;		/* ASan's own handler reports faults better */
+#endif
 	lmdb_text();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_fault;
