@@ -3,7 +3,7 @@
 # that writes it). It never links libbpf: the maps are tagih-agent's.
 BILLING_SRCS := billing/store.c billing/sub.c billing/plan.c \
 	billing/usage.c billing/rate.c billing/invoice.c billing/pay.c \
-	billing/audit.c billing/outbox.c billing/report.c billing/fsck.c \
+	billing/audit.c billing/outbox.c billing/report.c billing/fsck.c billing/fsck_deep.c billing/storeguard.c \
 	billing/pdp.c billing/custlink.c billing/custpin.c billing/export.c \
 	billing/dunning.c billing/pdfdoc.c billing/invdoc.c billing/receipt.c \
 	billing/tblscan.c billing/prepaid.c billing/pack.c \

@@ -240,11 +240,11 @@ static int fsck_periods(struct fsck_ctx *fc)
 	char num[INV_NUM_MAX];
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(fc->txn, store_dbi(fc->st, DB_INV_PERIOD), &cur);
+	rc = store_cursor_open(fc->txn, fc->st, DB_INV_PERIOD, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (!v.mv_size || v.mv_size > INV_NUM_MAX) {
 			fsck_bad(fc, "invoice period index: malformed entry");
 			continue;
@@ -261,7 +261,7 @@ static int fsck_periods(struct fsck_ctx *fc)
 			break;
 		}
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;
@@ -277,11 +277,11 @@ static int fsck_counters(struct fsck_ctx *fc)
 	uint64_t n;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(fc->txn, store_dbi(fc->st, DB_META), &cur);
+	rc = store_cursor_open(fc->txn, fc->st, DB_META, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size < sizeof(pfx) - 1 ||
 		    memcmp(k.mv_data, pfx, sizeof(pfx) - 1) ||
 		    k.mv_size >= sizeof(key))
@@ -306,7 +306,7 @@ static int fsck_counters(struct fsck_ctx *fc)
 			break;
 		}
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;

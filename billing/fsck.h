@@ -37,4 +37,23 @@ struct fsck_report {
 int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 	     struct fsck_report *r);
 
+struct fsck_deep_report {
+	uint64_t tables;	/* tables walked to their end */
+	uint64_t records;	/* records looked at */
+	int bad;		/* records and structures that do not decode */
+};
+
+/*
+ * `fsck --deep`: walk every record of every table and report each that
+ * does not decode (one line per record to out, may be NULL: "table T,
+ * key K: why"): its checksum, key order, a lookup by its key (branch
+ * pages), the table's record count, sizes, versions, enums, text fields
+ * (terminated, valid UTF-8) and cross-references (a subscriber, plan,
+ * invoice or payment a record names exists). Also the two meta pages
+ * (alternating txn ids) and meta "txn_id" against the snapshot's.
+ * Returns 0 (check r->bad) or -errno.
+ */
+int fsck_deep(MDB_txn *txn, struct store *st, FILE *out,
+	      struct fsck_deep_report *r);
+
 #endif

@@ -317,13 +317,13 @@ static int inv_late_fees(MDB_txn *txn, struct store *st, const char *sub,
 	if (plen < 0 || (size_t)plen + 1 >= sizeof(pfx))
 		return -ENAMETOOLONG;
 	pfx[plen++] = '\0';
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_META), &cur);
+	rc = store_cursor_open(txn, st, DB_META, &cur);
 	if (rc)
 		return store_err(rc, "late fees");
 	k.mv_data = pfx;
 	k.mv_size = plen;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		struct late_pending lp;
 		struct inv_line *l;
 
@@ -354,7 +354,7 @@ static int inv_late_fees(MDB_txn *txn, struct store *st, const char *sub,
 			break;
 		}
 	}
-	if (!err && rc && rc != MDB_NOTFOUND)
+	if (!err && rc && rc != -ENOENT)
 		err = store_err(rc, "late fees");
 	mdb_cursor_close(cur);
 	return err;
@@ -571,18 +571,18 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 			goto out;
 		if (!total && !mdb_stat(txn, store_dbi(st, DB_SUBS), &ms))
 			total = ms.ms_entries;
-		rc = mdb_cursor_open(txn, store_dbi(st, DB_SUBS), &cur);
+		rc = store_cursor_open(txn, st, DB_SUBS, &cur);
 		if (rc) {
 			err = store_err(rc, "cursor");
 			goto out;
 		}
 		k.mv_size = strlen(last);
 		k.mv_data = last;
-		rc = k.mv_size ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
-				 mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		rc = k.mv_size ? store_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
+				 store_cursor_get(cur, &k, &v, MDB_FIRST);
 		if (!rc && k.mv_size == strlen(last) &&
 		    !memcmp(k.mv_data, last, k.mv_size))
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+			rc = store_cursor_get(cur, &k, &v, MDB_NEXT);
 		while (!rc && n < batch) {
 			struct sub_rec r;
 
@@ -599,9 +599,9 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 			err = inv_one(txn, run, &r, &inv);
 			if (err < 0)
 				goto out;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+			rc = store_cursor_get(cur, &k, &v, MDB_NEXT);
 		}
-		if (rc == MDB_NOTFOUND)
+		if (rc == -ENOENT)
 			more = false;
 		else if (rc) {
 			err = store_err(rc, "cursor");
@@ -613,6 +613,7 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 		txn = NULL;
 		if (err)
 			goto out;
+		stats->committed = stats->created;
 		if (o->progress)
 			o->progress(stats->subs, total, o->ctx);
 	}
@@ -697,11 +698,11 @@ int invoice_foreach(MDB_txn *txn, struct store *st,
 	MDB_val k, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_INVOICES), &cur);
+	rc = store_cursor_open(txn, st, DB_INVOICES, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (v.mv_size < hdr || v.mv_size > sizeof(inv)) {
 			err = -EIO;
 			break;
@@ -716,7 +717,7 @@ int invoice_foreach(MDB_txn *txn, struct store *st,
 		if (err)
 			break;
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;
@@ -736,13 +737,13 @@ int invoice_foreach_sub(MDB_txn *txn, struct store *st, const char *sub,
 		return -EINVAL;
 	memcpy(key, sub, n);
 	key[n] = '\0';
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_INV_SUB), &cur);
+	rc = store_cursor_open(txn, st, DB_INV_SUB, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
 	k.mv_size = n + 1;
 	k.mv_data = key;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		size_t m;
 
 		if (k.mv_size <= n + 5 || memcmp(k.mv_data, key, n + 1))
@@ -758,7 +759,7 @@ int invoice_foreach_sub(MDB_txn *txn, struct store *st, const char *sub,
 		if (err)
 			break;
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;

@@ -92,6 +92,7 @@ struct inv_run_opts {
 struct inv_run_stats {
 	uint64_t subs;		/* subscribers looked at */
 	uint64_t created;
+	uint64_t committed;	/* of those, in batches already committed */
 	uint64_t existing;	/* already invoiced for this period */
 	uint64_t not_due;	/* their period has not ended yet */
 	uint64_t skipped;	/* not active in the period, or nothing to bill */

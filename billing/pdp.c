@@ -104,11 +104,11 @@ static int exp_prefix_hist(struct exp_ctx *e, uint32_t uid)
 	MDB_val k, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(e->txn, store_dbi(e->st, DB_PREFIX_HIST), &cur);
+	rc = store_cursor_open(e->txn, e->st, DB_PREFIX_HIST, &cur);
 	if (rc)
 		return store_err(rc, "pdp: prefix_hist cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !err;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !err;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		struct prefix_span sp;
 		struct prefix p;
 		char b[64];
@@ -126,7 +126,7 @@ static int exp_prefix_hist(struct exp_ctx *e, uint32_t uid)
 			"until", jtime(sp.until)));
 	}
 	mdb_cursor_close(cur);
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		return store_err(rc, "pdp: prefix_hist walk");
 	return err;
 }
@@ -139,11 +139,11 @@ static int exp_plan_hist(struct exp_ctx *e)
 	MDB_val k = { n, (void *)e->id }, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(e->txn, store_dbi(e->st, DB_PLAN_HIST), &cur);
+	rc = store_cursor_open(e->txn, e->st, DB_PLAN_HIST, &cur);
 	if (rc)
 		return store_err(rc, "pdp: plan_hist cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc && !err;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc && !err;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != n + 4 || memcmp(k.mv_data, e->id, n))
 			break;
 		err = arr_add(e->arr, json_pack(
@@ -152,7 +152,7 @@ static int exp_plan_hist(struct exp_ctx *e)
 			(const char *)v.mv_data, strnlen(v.mv_data, v.mv_size)));
 	}
 	mdb_cursor_close(cur);
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		return store_err(rc, "pdp: plan_hist walk");
 	return err;
 }

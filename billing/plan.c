@@ -61,11 +61,11 @@ static int plan_scan(MDB_txn *txn, struct store *st, enum store_db db,
 	MDB_val k = { plen, (void *)prefix }, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, db), &cur);
+	rc = store_cursor_open(txn, st, db, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	rc = plen ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
-		    mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	rc = plen ? store_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
+		    store_cursor_get(cur, &k, &v, MDB_FIRST);
 	while (!rc) {
 		if (plen && (k.mv_size < plen ||
 			     memcmp(k.mv_data, prefix, plen)))
@@ -73,9 +73,9 @@ static int plan_scan(MDB_txn *txn, struct store *st, enum store_db db,
 		err = cb(&k, &v, ctx);
 		if (err)
 			break;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+		rc = store_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;

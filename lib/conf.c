@@ -41,6 +41,11 @@ static const struct conf_opt conf_opts[] = {
 	INT(gateway_id, "common", 1, 65535, "1",
 	    "This gateway's id; usage records are merged per gateway, so "
 	    "every gateway sharing a store needs its own."),
+	INT(store_mapsize_gb, "common", 1, 16384, "64",
+	    "The largest the store (data.mdb) may grow, in whole GiB; the "
+	    "file is sparse and grows as it fills. A store that reaches it "
+	    "refuses writes (\"store full\") until this is raised. "
+	    "TAGIH_MAPSIZE_GB overrides it."),
 	STR(log_level, "common", "info", "Log verbosity.",
 	    .choices = "warn|info|debug"),
 	/* agent */

@@ -26,6 +26,7 @@ struct tagih_conf {
 	char *db;
 	char *timezone;
 	int64_t gateway_id;
+	int64_t store_mapsize_gb;
 	char *log_level;
 	/* tagih-agent */
 	char *lan[CONF_MAX_IFACES];

@@ -392,6 +392,7 @@ int main(int argc, char **argv)
 	if (setup(&d, &a))
 		goto out;
 	fd = privileged(&d, &a, &cert, &key, &cfd);
+	store_set_mapsize_gb((uint64_t)d.conf.store_mapsize_gb);
 	if (fd < 0 || store_open(&d.st, a.db, 0))
 		goto out;
 

@@ -4,7 +4,7 @@
 CLI_SRCS := tools/tagih.c tools/cli.c tools/cliout.c tools/clitab.c tools/clidoc.c \
 	tools/billcli.c tools/cmd_audit.c tools/cmd_balance.c \
 	tools/cmd_config.c tools/cmd_dunning.c tools/cmd_fsck.c \
-	tools/cmd_garden.c tools/cmd_help.c tools/cmd_invoice.c \
+	tools/cmd_garden.c tools/cmd_help.c tools/cmd_init.c tools/cmd_invoice.c \
 	tools/cmd_notify.c tools/cmd_pay.c tools/cmd_receipt.c tools/cmd_plan.c \
 	tools/cmd_report.c tools/cmd_usage.c tools/cmd_user.c \
 	tools/cmd_prepaid.c tools/cmd_pack.c tools/cmd_charge.c \

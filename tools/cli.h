@@ -110,6 +110,7 @@ struct cli_group {
 extern const struct cli_group *const cli_groups[];
 
 /* The command words, one per file (tools/cmd_WORD.c, tools/sub/). */
+extern const struct cli_group cli_init;
 extern const struct cli_group cli_sub;
 extern const struct cli_group cli_usage;
 extern const struct cli_group cli_plan;

@@ -79,10 +79,17 @@ static int inv_cmd_run(struct cli *c, struct cli_args *a)
 		return CLI_FAIL;
 	}
 	if (err) {
-		cli_err("invoice run for %s failed: %s%s", period,
-			strerror(-err),
-			s.created ? " (earlier batches were committed; "
-				    "run it again to finish)" : "");
+		/* only committed batches count: the failed one was aborted */
+		if (s.committed)
+			cli_err("invoice run for %s stopped: %s (%llu invoices "
+				"of earlier batches were committed; run it "
+				"again to finish)", period, err == -ENOSPC ?
+				"store full" : strerror(-err),
+				(unsigned long long)s.committed);
+		else
+			cli_err("invoice run for %s failed: %s; nothing was "
+				"written", period, err == -ENOSPC ?
+				"store full (see above)" : strerror(-err));
 		return CLI_FAIL;
 	}
 	if (c->json) {

@@ -22,7 +22,7 @@
  * link: nothing is dropped silently.
  */
 const struct cli_group *const cli_groups[] = {
-	/* &cli_init, */	/* `tagih init`: tools/cmd_init.c */
+	&cli_init,
 	&cli_sub,
 	&cli_usage,
 	&cli_plan,

@@ -44,6 +44,7 @@ for t in curl jq python3 openssl; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 PORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 MPORT=$((PORT + 1))

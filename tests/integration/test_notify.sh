@@ -77,6 +77,7 @@ $PY "$tmp/smtp.py" "$tmp/mail" $SMTP_PORT & pids+=($!)
 $PY "$tmp/wa.py" "$tmp/wa" $WA_PORT & pids+=($!)
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<EOF
 operator_npwp = 01.234.567.8-901.000

@@ -40,6 +40,7 @@ if ! "$TAGIH" plan --help >/dev/null 2>&1 ||
 fi
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 PORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 URL=http://127.0.0.1:$PORT
@@ -84,6 +85,20 @@ else
 	bad "0644 config: unclear message: $(cat "$tmp/refuse.log")"
 fi
 chmod 0600 "$CONF"
+
+# --- refuses a directory without a store, and an empty data.mdb ------------
+mkdir -p "$tmp/empty"; : >"$tmp/empty/data.mdb"
+for d in "$tmp/nostore" "$tmp/empty"; do
+	if timeout 10 "$TAGIHD" --db "$d" --config "$CONF" --listen 127.0.0.1:$PORT \
+		>"$tmp/refuse.log" 2>&1; then
+		bad "tagihd served $d"
+	elif grep -q "tagih init" "$tmp/refuse.log" && [ ! -e "$tmp/nostore" ] &&
+	     [ ! -s "$tmp/empty/data.mdb" ]; then
+		ok "tagihd refuses $d, naming tagih init: $(head -n 1 "$tmp/refuse.log")"
+	else
+		bad "tagihd on $d: $(cat "$tmp/refuse.log")"
+	fi
+done
 
 # --- billing data: one subscriber and one October invoice per gateway -----
 tg plan add home --type flat --price 150000 >/dev/null || die "plan add"

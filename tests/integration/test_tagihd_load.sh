@@ -58,6 +58,7 @@ curl -s -o /dev/null --interface 127.0.0.2 --max-time 1 http://127.0.0.1:9/ 2>/d
 [ $? = 7 ] || { echo "SKIP: cannot bind 127.0.0.2"; exit 77; }
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 PORT=$((12000 + $$ % 20000))	# below the ephemeral port range
 URL=http://127.0.0.1:$PORT

@@ -35,6 +35,7 @@ for t in curl jq openssl timeout; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 MID_KEY=SB-Mid-server-tls-$$
 
 # pick_port: a loopback port nobody answers on, below the ephemeral range

@@ -168,7 +168,7 @@ static struct store *st;
 static void store_setup(void)
 {
 	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "dun"));
-	ck_assert_int_eq(store_open(&st, dir, 0), 0);
+	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), 0);
 	tt_set_zone("Asia/Jakarta");
 }
 

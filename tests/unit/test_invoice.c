@@ -152,6 +152,60 @@ START_TEST(test_idempotent_and_gap_free)
 }
 END_TEST
 
+/* A full map: the run stops, and says how many invoices were committed
+ * (only those of committed batches, never those of the aborted one). */
+static uint64_t invoices_stored(void)
+{
+	MDB_txn *txn;
+	MDB_stat ms;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(mdb_stat(txn, store_dbi(st, DB_INVOICES), &ms), 0);
+	store_abort(txn);
+	return ms.ms_entries;
+}
+
+START_TEST(test_map_full_counts_committed)
+{
+	struct inv_run_stats s;
+	struct inv_run_opts o = {
+		.year = 2026, .month = 10, .now = T("2026-11-01T09:00"),
+		.prefix = "INV", .due_days = 10, .batch = 1000,
+	};
+	MDB_envinfo info;
+	char id[16];
+	int k, err;
+
+	add_plan("basic", PLAN_FLAT, 150000, 0, 0, 0, 0);
+	for (k = 0; k < 300; k++) {
+		snprintf(id, sizeof(id), "s%03d", k);
+		add_sub(id, "basic", "2026-09-01");
+	}
+	ck_assert_int_eq(mdb_env_info(store_env(st), &info), 0);
+	/* room for a few pages only */
+	ck_assert_int_eq(mdb_env_set_mapsize(store_env(st),
+		(info.me_last_pgno + 12) * 4096), 0);
+	memset(&s, 0, sizeof(s));
+	err = invoice_run(st, &o, &s);
+	ck_assert_int_eq(err, -ENOSPC);
+	ck_assert_uint_eq(s.committed, 0);	/* one batch: all aborted */
+	ck_assert_uint_eq(invoices_stored(), 0);
+	o.batch = 5;
+	memset(&s, 0, sizeof(s));
+	err = invoice_run(st, &o, &s);
+	ck_assert_int_eq(err, -ENOSPC);
+	ck_assert_uint_gt(s.committed, 0);
+	ck_assert_uint_lt(s.committed, 300);
+	ck_assert_uint_eq(invoices_stored(), s.committed);
+	/* room again: the run finishes, gap-free */
+	ck_assert_int_eq(mdb_env_set_mapsize(store_env(st), 1ULL << 30), 0);
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(invoice_run(st, &o, &s), 0);
+	ck_assert_uint_eq(invoices_stored(), 300);
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
 /* A late fee waits for the next invoice, outside PPN, and is billed once. */
 START_TEST(test_late_fee_next_invoice)
 {
@@ -579,6 +633,7 @@ static Suite *invoice_suite(void)
 	tcase_add_test(tc, test_plan_change_mid_cycle);
 	tcase_add_test(tc, test_hybrid_volume_usage);
 	tcase_add_test(tc, test_idempotent_and_gap_free);
+	tcase_add_test(tc, test_map_full_counts_committed);
 	tcase_add_test(tc, test_terminated_and_addon);
 	tcase_add_test(tc, test_void_credit_and_fsck_tamper);
 	tcase_add_test(tc, test_fsck_gap);

@@ -553,7 +553,7 @@ static void store_setup(void)
 	MDB_val v;
 
 	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "wh"));
-	ck_assert_int_eq(store_open(&st, dir, 0), 0);
+	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), 0);
 	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
 
 	snprintf(p.name, sizeof(p.name), "home-20");
