@@ -38,6 +38,9 @@ static const char *const store_names[DB__MAX] = {
 	[DB_OUTBOX] = "outbox",
 	[DB_GARDEN] = "garden",
 	[DB_WEBHOOKS] = "webhooks",
+	[DB_SUB_IDENT] = "sub_ident",
+	[DB_BIND] = "bind",
+	[DB_BIND_EXP] = "bind_exp",
 };
 
 #define STORE_MAXDBS 64

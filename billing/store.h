@@ -33,6 +33,9 @@ enum store_db {
 	DB_OUTBOX,	/* event id (u64 BE) -> notification record */
 	DB_GARDEN,	/* struct prefix -> port (u16) */
 	DB_WEBHOOKS,	/* gateway + ':' + transaction id -> raw payload record */
+	DB_SUB_IDENT,	/* kind (u8) + identifier -> sub id (billing/ident.h) */
+	DB_BIND,	/* struct prefix -> struct addr_bind (billing/addr.h) */
+	DB_BIND_EXP,	/* until (i64 BE) + struct prefix -> "" (expiry order) */
 	DB__MAX
 };
 

@@ -3,7 +3,8 @@
 UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime test_net \
 	test_html test_mailbox test_text
 UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
-	test_pay test_dunning test_pdp test_custpin test_webhooks
+	test_pay test_dunning test_pdp test_custpin test_webhooks \
+	test_addr
 UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
 UNIT_TAGIHD_TESTS := test_ratelimit test_workers
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon

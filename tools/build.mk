@@ -6,7 +6,8 @@ CLI_SRCS := tools/tagih.c tools/cli.c tools/cliout.c tools/clitab.c tools/clidoc
 	tools/cmd_config.c tools/cmd_dunning.c tools/cmd_fsck.c \
 	tools/cmd_garden.c tools/cmd_help.c tools/cmd_invoice.c \
 	tools/cmd_notify.c tools/cmd_pay.c tools/cmd_plan.c \
-	tools/cmd_report.c tools/cmd_usage.c \
+	tools/cmd_report.c tools/cmd_usage.c tools/cmd_address.c \
+	tools/cmd_lease.c \
 	tools/sub/sub.c tools/sub/form.c tools/sub/show.c tools/sub/ip.c \
 	tools/sub/bill.c tools/sub/link.c tools/sub/pdp.c tools/sub/isolir.c
 CLI := $(BUILD)/tagih

@@ -124,6 +124,8 @@ extern const struct cli_group cli_audit;
 extern const struct cli_group cli_notify;
 extern const struct cli_group cli_config;
 extern const struct cli_group cli_help;
+extern const struct cli_group cli_address;
+extern const struct cli_group cli_lease;
 
 /*
  * Find the command named by argv (argv[0] is the command word) and run

@@ -23,6 +23,8 @@
 const struct cli_group *const cli_groups[] = {
 	/* &cli_init, */	/* `tagih init`: tools/cmd_init.c */
 	&cli_sub,
+	&cli_address,
+	&cli_lease,
 	&cli_usage,
 	&cli_plan,
 	&cli_invoice,
