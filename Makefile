@@ -135,6 +135,7 @@ install: all
 	install -d -m 0700 $(DESTDIR)/etc/tagih
 	install -d -m 2770 $(DESTDIR)/var/lib/tagih
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 tools/tagih-dhcp-hook $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tagih

@@ -10,6 +10,7 @@
 
 #include "agent/agent.h"
 #include "agent/http.h"
+#include "billing/addr.h"
 #include "billing/dunning.h"
 #include "billing/store.h"
 #include "lib/log.h"
@@ -81,10 +82,40 @@ int agent_sync_all(struct agent *a, const char *why)
 	return err;
 }
 
+/*
+ * Leases and sessions whose end passed (tagih lease add --until) end
+ * here, within policy_poll_ms, even when no command runs: a read txn
+ * looks at the first end, a write txn only when one is due. The
+ * prefix_gen bump it makes is seen by the poll that follows.
+ */
+static void expire_bindings(struct agent *a)
+{
+	int64_t next, now = tt_now();
+	MDB_txn *txn;
+	int n;
+
+	if (store_begin(a->st, false, &txn))
+		return;
+	n = addr_next_expiry(txn, a->st, &next);
+	store_abort(txn);
+	if (n || !next || next > now || store_begin(a->st, true, &txn))
+		return;
+	n = addr_expire(txn, a->st, now, "agent:expiry");
+	if (n < 0 || store_commit(txn)) {
+		if (n < 0)
+			store_abort(txn);
+		pr_warn("expiring address bindings failed; retried");
+		return;
+	}
+	pr_info("%d address binding%s expired", n, n == 1 ? "" : "s");
+}
+
 /* Reconcile when the CLI or tagihd moved a generation counter. */
 static void poll_gens(struct agent *a)
 {
 	uint64_t gen[GEN__MAX];
+
+	expire_bindings(a);
 
 	if (agent_read_gens(a, gen))
 		return;
