@@ -14,6 +14,7 @@
 
 struct store;
 struct http;
+struct radius;
 
 /* The generation counters the CLI and tagihd bump (meta keys). */
 enum agent_gen { GEN_PREFIX, GEN_POLICY, GEN_GARDEN, GEN__MAX };
@@ -26,6 +27,7 @@ struct agent {
 	struct mapsync *ms;
 	struct drain drain;
 	struct http *http;
+	struct radius *radius;		/* NULL: radius_listen is off */
 	int lock_fd, pin_lock_fd;
 	uint64_t gen[GEN__MAX];
 	pthread_mutex_t lock;		/* guards the fields below (http reads) */

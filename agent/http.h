@@ -8,6 +8,7 @@
 
 #include "bpf/tagih.h"
 #include "billing/store.h"
+#include "agent/radius.h"
 
 #define HTTP_DEF_LISTEN "127.0.0.1:9247"
 
@@ -27,6 +28,7 @@ struct http_stats {
 		int64_t entries;	/* -1 unknown */
 		uint32_t max_entries;
 	} maps[TAGIH_MAP__MAX];
+	struct radius_stats radius;	/* .on false: no listener */
 };
 
 struct http_opts {

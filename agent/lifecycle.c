@@ -15,6 +15,7 @@
 #include "agent/loader.h"
 #include "agent/notice.h"
 #include "agent/pinown.h"
+#include "agent/radius.h"
 #include "billing/store.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
@@ -150,6 +151,9 @@ int agent_setup(struct agent *a)
 	agent_sync_all(a, "start");
 	agent_drain(a);
 
+	err = radius_open(&a->radius, &a->conf, a->st);
+	if (err)
+		return err;
 	ho.st = a->st;
 	err = http_start(&a->http, a->conf.listen, &ho);
 	if (!err && notice_start(&a->conf, a->st))
@@ -174,6 +178,7 @@ void agent_teardown(struct agent *a)
 {
 	http_stop(a->http);
 	notice_stop();
+	radius_close(a->radius);
 	if (a->drain.keys) {
 		pr_info("final drain");
 		agent_drain(a);

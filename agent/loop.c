@@ -10,6 +10,7 @@
 
 #include "agent/agent.h"
 #include "agent/http.h"
+#include "agent/radius.h"
 #include "billing/addr.h"
 #include "billing/dunning.h"
 #include "billing/store.h"
@@ -42,6 +43,7 @@ void agent_stats(struct http_stats *s, void *arg)
 	}
 	s->nmaps = m;
 	pthread_mutex_unlock(&a->lock);
+	radius_get_stats(a->radius, &s->radius);
 	s->have_gstat = drain_gstat(meter_map_fd(&a->meter, TAGIH_MAP_GSTAT),
 				    s->gstat) == 0;
 }
@@ -168,13 +170,50 @@ static int dunning_pass(struct agent *a, int64_t now)
 	return err;
 }
 
+/*
+ * RADIUS requests, as they come: committed and answered by radius_serve,
+ * then the prefix maps repainted at once, so a binding is on the wire
+ * within milliseconds. The counters are per uid, so the repaint itself
+ * is the split of usage between the old and the new holder: what the
+ * meter counted before it is the old holder's, after it the new one's,
+ * and the next drain bills each uid its own delta (nothing to drain
+ * first). Gens are read before the sync, so the poll does not repaint
+ * again for our own bump (a CLI change made meanwhile is in the sync).
+ */
+static void radius_in(struct agent *a)
+{
+	bool changed = false;
+	int n, rounds;
+
+	/* a burst: batches until the socket is empty (bounded) */
+	for (rounds = 0; rounds < 64; rounds++) {
+		bool ch;
+
+		n = radius_serve(a->radius, tt_now(), &ch);
+		changed |= ch;
+		if (n <= 0)
+			break;
+	}
+	if (!changed)
+		return;
+	agent_read_gens(a, a->gen);
+	agent_sync_all(a, "radius");
+}
+
 /* 1: a signal asks us to stop; 0: go on. */
 static int signal_seen(struct agent *a, int sfd, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = sfd, .events = POLLIN },
+		{ .fd = radius_fd(a->radius), .events = POLLIN },
+	};
 	struct signalfd_siginfo si;
 
-	if (poll(&pfd, 1, timeout_ms) <= 0 ||
+	if (poll(pfd, a->radius ? 2 : 1, timeout_ms) <= 0)
+		return 0;
+	if (pfd[1].revents & POLLIN)
+		radius_in(a);
+	if (!(pfd[0].revents & POLLIN) ||
 	    read(sfd, &si, sizeof(si)) != sizeof(si))
 		return 0;
 	if (si.ssi_signo == SIGHUP) {

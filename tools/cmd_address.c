@@ -153,6 +153,72 @@ static int address_show(struct cli *c, struct cli_args *a)
 	return CLI_OK;
 }
 
+/* meta "radius_unknown/" + User-Name -> count u64, last i64 (agent/radius.c) */
+#define UNKNOWN_PFX "radius_unknown/"
+
+static int address_unknown(struct cli *c, struct cli_args *a)
+{
+	json_t *arr = json_array();
+	MDB_cursor *cur;
+	MDB_txn *txn;
+	MDB_val k, v;
+	char name[260], tb[40];
+	size_t pl = strlen(UNKNOWN_PFX), i;
+	json_t *e;
+	int err;
+
+	(void)a;
+	if (cli_begin(c, false, &txn)) {
+		json_decref(arr);
+		return CLI_FAIL;
+	}
+	err = store_cursor_open(txn, c->st, DB_META, &cur);
+	if (err) {
+		store_abort(txn);
+		json_decref(arr);
+		return CLI_FAIL;
+	}
+	k.mv_data = UNKNOWN_PFX;
+	k.mv_size = pl;
+	for (err = store_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     !err; err = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		struct { uint64_t n; int64_t last; } u;
+
+		if (k.mv_size < pl || memcmp(k.mv_data, UNKNOWN_PFX, pl))
+			break;
+		if (v.mv_size != sizeof(u) || k.mv_size - pl >= sizeof(name))
+			continue;
+		memcpy(&u, v.mv_data, sizeof(u));
+		memcpy(name, (const char *)k.mv_data + pl, k.mv_size - pl);
+		name[k.mv_size - pl] = '\0';
+		json_array_append_new(arr, json_pack(
+			"{s:s?, s:I, s:s}", "user", name, "requests",
+			(json_int_t)u.n, "last",
+			tt_fmt_time_local(u.last, tb, sizeof(tb))));
+	}
+	mdb_cursor_close(cur);
+	store_abort(txn);
+	if (err && err != -ENOENT) {
+		json_decref(arr);
+		cli_err("address unknown: %s", strerror(-err));
+		return CLI_FAIL;
+	}
+	if (c->json) {
+		bill_json_out(arr);
+		return CLI_OK;
+	}
+	if (!json_array_size(arr))
+		printf("no unknown RADIUS users\n");
+	json_array_foreach(arr, i, e)
+		printf("%-32s %8lld  last %s\n",
+		       cli_tx(json_string_value(json_object_get(e, "user"))),
+		       (long long)json_integer_value(json_object_get(e,
+							"requests")),
+		       json_string_value(json_object_get(e, "last")));
+	json_decref(arr);
+	return CLI_OK;
+}
+
 static const struct cli_cmd address_cmds[] = {
 	{ "show", "IP", 1, show_opts, address_show,
 	  "who held an address at an instant, and its history",
@@ -163,6 +229,13 @@ static const struct cli_cmd address_cmds[] = {
 	  "of every prefix that contains it: static (sub ip add), DHCP "
 	  "leases (tagih lease add) and RADIUS sessions alike.",
 	  CLI_CMD_JSON },
+	{ "unknown", "", 0, NULL, address_unknown,
+	  "RADIUS user names that are nobody's --pppoe-user",
+	  "Each with its request count and the last time seen (the first "
+	  "4096 distinct names; tagih-agent's /metrics counts them all as "
+	  "tagih_radius_unknown_users_total). Give the subscriber the name "
+	  "with `tagih sub set ID --pppoe-user NAME`; the next Interim-Update "
+	  "binds the address.", CLI_CMD_JSON },
 	{}
 };
 
