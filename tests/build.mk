@@ -7,13 +7,16 @@ UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 	test_addr
 UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
 UNIT_TAGIHD_TESTS := test_ratelimit test_workers
+# the agent's pure parsers alone (RADIUS; fuzzed too)
+UNIT_PARSE_TESTS := test_radius
+PARSE_SRCS := agent/radius_parse.c
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
 BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc
 
 UNIT_BINS := $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) \
 	$(UNIT_BILLING_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_TAGIHD_TESTS) \
-	$(UNIT_MHD_TESTS))
+	$(UNIT_MHD_TESTS) $(UNIT_PARSE_TESTS))
 BPFT_BINS := $(addprefix $(BUILD)/tests/,$(BPF_TESTS))
 TEST_BINS := $(UNIT_BINS) $(BPFT_BINS)
 
@@ -21,6 +24,11 @@ $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) $(UNIT_BILLING_TESTS) \
 		$(UNIT_TAGIHD_TESTS)): \
 		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
+
+$(addprefix $(BUILD)/tests/,$(UNIT_PARSE_TESTS)): \
+		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o \
+		$(call obj,$(PARSE_SRCS)) $(LIB_A)
+	$(call link_cmd,$(call pc_libs,libcrypto) $(LIBS_LIB) $(LIBS_CHECK))
 
 $(addprefix $(BUILD)/tests/,$(UNIT_MHD_TESTS)): \
 		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_A)
@@ -38,11 +46,18 @@ $(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \
 $(call obj,$(addprefix tests/bpf/,$(addsuffix .c,$(BPF_TESTS)))): $(SKEL_METER)
 
 # libFuzzer targets on the pure webhook parsers (clang; only what they need).
-FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku
+FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku fuzz_radius
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I. \
 	$(call pc_cflags,jansson libcrypto)
 FUZZ_LIBS := $(call pc_libs,jansson libcrypto)
+
+# the agent's wire parsers: their own sources only
+$(BUILD)/fuzz/fuzz_radius: tests/fuzz/fuzz_radius.c $(PARSE_SRCS) \
+		agent/radius_parse.h lib/prefix.c
+	@mkdir -p $(@D)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(PARSE_SRCS) lib/prefix.c $(FUZZ_LIBS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h \
 		$(GATEWAY_PARSE_SRCS) billing/gateway/webhook.h
