@@ -15,6 +15,7 @@
 struct store;
 struct http;
 struct radius;
+struct learn;
 
 /* The generation counters the CLI and tagihd bump (meta keys). */
 enum agent_gen { GEN_PREFIX, GEN_POLICY, GEN_GARDEN, GEN__MAX };
@@ -28,6 +29,7 @@ struct agent {
 	struct drain drain;
 	struct http *http;
 	struct radius *radius;		/* NULL: radius_listen is off */
+	struct learn *learn;		/* NULL: learn_addresses = no */
 	int lock_fd, pin_lock_fd;
 	uint64_t gen[GEN__MAX];
 	pthread_mutex_t lock;		/* guards the fields below (http reads) */

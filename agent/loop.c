@@ -10,6 +10,7 @@
 
 #include "agent/agent.h"
 #include "agent/http.h"
+#include "agent/learn.h"
 #include "agent/radius.h"
 #include "billing/addr.h"
 #include "billing/dunning.h"
@@ -44,6 +45,8 @@ void agent_stats(struct http_stats *s, void *arg)
 	s->nmaps = m;
 	pthread_mutex_unlock(&a->lock);
 	radius_get_stats(a->radius, &s->radius);
+	s->learn_on = a->learn != NULL;
+	learn_get_stats(a->learn, &s->learn);
 	s->have_gstat = drain_gstat(meter_map_fd(&a->meter, TAGIH_MAP_GSTAT),
 				    s->gstat) == 0;
 }
@@ -200,19 +203,36 @@ static void radius_in(struct agent *a)
 	agent_sync_all(a, "radius");
 }
 
+/* Copies of PPPoE/DHCP frames from the meter (agent/learn.c): bindings
+ * committed, then the maps repainted as for RADIUS. */
+static void learn_in(struct agent *a)
+{
+	bool changed = false;
+
+	learn_poll(a->learn, tt_now(), &changed);
+	if (!changed)
+		return;
+	agent_read_gens(a, a->gen);
+	agent_sync_all(a, "learned");
+}
+
 /* 1: a signal asks us to stop; 0: go on. */
 static int signal_seen(struct agent *a, int sfd, int timeout_ms)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ .fd = sfd, .events = POLLIN },
 		{ .fd = radius_fd(a->radius), .events = POLLIN },
+		{ .fd = learn_fd(a->learn), .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
 
-	if (poll(pfd, a->radius ? 2 : 1, timeout_ms) <= 0)
+	/* a negative fd is skipped by poll */
+	if (poll(pfd, 3, timeout_ms) <= 0)
 		return 0;
 	if (pfd[1].revents & POLLIN)
 		radius_in(a);
+	if (pfd[2].revents & POLLIN)
+		learn_in(a);
 	if (!(pfd[0].revents & POLLIN) ||
 	    read(sfd, &si, sizeof(si)) != sizeof(si))
 		return 0;

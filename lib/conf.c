@@ -104,6 +104,11 @@ static const struct conf_opt conf_opts[] = {
 	       "holds no ',' and no blank). A request from an address that "
 	       "is neither here nor covered by radius_secret is dropped and "
 	       "counted."),
+	BOOL(learn_addresses, "agent", "yes",
+	     "Learn who holds an address from the PPPoE sessions (PAP/CHAP "
+	     "user + IPCP address) and DHCP ACKs the meter sees, matched to "
+	     "subscribers by --pppoe-user, --mac, --circuit-id, --remote-id "
+	     "or --vlan; only those frames are copied, never session data."),
 	/* billing */
 	STR(operator_name, "billing", NULL,
 	    "Operator name printed on invoices."),
