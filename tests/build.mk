@@ -8,8 +8,8 @@ UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
 UNIT_TAGIHD_TESTS := test_ratelimit test_workers
 # the agent's pure parsers alone (RADIUS; fuzzed too)
-UNIT_PARSE_TESTS := test_radius
-PARSE_SRCS := agent/radius_parse.c
+UNIT_PARSE_TESTS := test_radius test_learn
+PARSE_SRCS := agent/radius_parse.c agent/learn_parse.c
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
 BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc
@@ -46,13 +46,20 @@ $(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \
 $(call obj,$(addprefix tests/bpf/,$(addsuffix .c,$(BPF_TESTS)))): $(SKEL_METER)
 
 # libFuzzer targets on the pure webhook parsers (clang; only what they need).
-FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku fuzz_radius
+FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku fuzz_radius \
+	fuzz_learn
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I. \
 	$(call pc_cflags,jansson libcrypto)
 FUZZ_LIBS := $(call pc_libs,jansson libcrypto)
 
 # the agent's wire parsers: their own sources only
+$(BUILD)/fuzz/fuzz_learn: tests/fuzz/fuzz_learn.c agent/learn_parse.c \
+		agent/learn_parse.h
+	@mkdir -p $(@D)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< agent/learn_parse.c
+
 $(BUILD)/fuzz/fuzz_radius: tests/fuzz/fuzz_radius.c $(PARSE_SRCS) \
 		agent/radius_parse.h lib/prefix.c
 	@mkdir -p $(@D)

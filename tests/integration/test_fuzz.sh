@@ -27,7 +27,7 @@ make --no-print-directory BUILD="$BUILD" fuzz || exit 1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 rc=0
-for gw in midtrans xendit tripay duitku radius; do
+for gw in midtrans xendit tripay duitku radius learn; do
 	mkdir -p "$tmp/$gw"
 	echo "== fuzz_$gw: $RUNS runs"
 	if ! "$BUILD/fuzz/fuzz_$gw" -runs="$RUNS" -max_len=4096 -timeout=10 \
