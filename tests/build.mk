@@ -12,7 +12,8 @@ UNIT_PARSE_TESTS := test_radius test_learn
 PARSE_SRCS := agent/radius_parse.c agent/learn_parse.c
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
-BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc
+BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc \
+	test_bpf_learn
 
 UNIT_BINS := $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) \
 	$(UNIT_BILLING_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_TAGIHD_TESTS) \
