@@ -121,6 +121,8 @@ static void poll_gens(struct agent *a)
 	uint64_t gen[GEN__MAX];
 
 	expire_bindings(a);
+	if (a->repaint_at)
+		return;	/* a repaint is due soon and reads the gens itself */
 
 	if (agent_read_gens(a, gen))
 		return;
@@ -174,33 +176,55 @@ static int dunning_pass(struct agent *a, int64_t now)
 }
 
 /*
+ * Learned bindings (RADIUS, the ring) are committed and answered at once;
+ * the maps are repainted REPAINT_DELAY_MS after the first of them, so a
+ * burst (a NAS that reboots sends every session's Start) is one repaint
+ * instead of one per batch: a full reconcile of 100k prefixes takes
+ * ~0.25 s, which would otherwise bound the rate. A binding is on the wire
+ * within REPAINT_DELAY_MS + one reconcile.
+ */
+#define REPAINT_DELAY_MS 100
+
+static void repaint_soon(struct agent *a)
+{
+	if (!a->repaint_at)
+		a->repaint_at = tt_mono_ns() + REPAINT_DELAY_MS * 1000000ULL;
+}
+
+static void repaint_due(struct agent *a, uint64_t now)
+{
+	if (!a->repaint_at || now < a->repaint_at)
+		return;
+	a->repaint_at = 0;
+	/* gens first: the poll must not repaint again for our own bumps
+	 * (a CLI change made meanwhile is in this reconcile) */
+	agent_read_gens(a, a->gen);
+	agent_sync_all(a, "learned");
+}
+
+/*
  * RADIUS requests, as they come: committed and answered by radius_serve,
- * then the prefix maps repainted at once, so a binding is on the wire
- * within milliseconds. The counters are per uid, so the repaint itself
+ * then the maps repainted (repaint_soon). The counters are per uid, so the repaint itself
  * is the split of usage between the old and the new holder: what the
  * meter counted before it is the old holder's, after it the new one's,
  * and the next drain bills each uid its own delta (nothing to drain
- * first). Gens are read before the sync, so the poll does not repaint
- * again for our own bump (a CLI change made meanwhile is in the sync).
+ * first).
  */
 static void radius_in(struct agent *a)
 {
-	bool changed = false;
 	int n, rounds;
 
-	/* a burst: batches until the socket is empty (bounded) */
+	/* a burst: batches until the socket is empty, bounded, and never
+	 * past a repaint that is due */
 	for (rounds = 0; rounds < 64; rounds++) {
 		bool ch;
 
 		n = radius_serve(a->radius, tt_now(), &ch);
-		changed |= ch;
-		if (n <= 0)
+		if (ch)
+			repaint_soon(a);
+		if (n <= 0 || (a->repaint_at && tt_mono_ns() >= a->repaint_at))
 			break;
 	}
-	if (!changed)
-		return;
-	agent_read_gens(a, a->gen);
-	agent_sync_all(a, "radius");
 }
 
 /* Copies of PPPoE/DHCP frames from the meter (agent/learn.c): bindings
@@ -210,10 +234,8 @@ static void learn_in(struct agent *a)
 	bool changed = false;
 
 	learn_poll(a->learn, tt_now(), &changed);
-	if (!changed)
-		return;
-	agent_read_gens(a, a->gen);
-	agent_sync_all(a, "learned");
+	if (changed)
+		repaint_soon(a);
 }
 
 /* 1: a signal asks us to stop; 0: go on. */
@@ -261,11 +283,15 @@ int agent_run(struct agent *a, int sfd)
 		uint64_t next = next_poll < next_drain ? next_poll : next_drain;
 		int timeout_ms;
 
+		if (a->repaint_at && a->repaint_at < next)
+			next = a->repaint_at;
+
 		now = tt_mono_ns();
 		timeout_ms = next > now ? (int)((next - now) / 1000000) + 1 : 0;
 		if (signal_seen(a, sfd, timeout_ms))
 			return 0;
 		now = tt_mono_ns();
+		repaint_due(a, now);
 		if (now >= next_drain) {
 			/* a full reconcile after every drain heals wiped maps */
 			if (agent_drain(a) == 0)

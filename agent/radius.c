@@ -21,7 +21,7 @@
 #include "lib/net.h"
 
 #define RADIUS_DEF_PORT "1813"
-#define RADIUS_BATCH 64		/* requests per write txn */
+#define RADIUS_BATCH 256	/* requests per write txn (one fsync) */
 #define RADIUS_SECRET_MAX 128
 #define DEDUP_SLOTS 4096
 #define UNKNOWN_NAMES_MAX 4096	/* distinct unknown users kept in meta */
