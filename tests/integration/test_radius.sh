@@ -159,6 +159,16 @@ dups=$(tg_curl /metrics | sed -n 's/^tagih_radius_requests_total{result="duplica
 [ "${dups:-0}" -ge 9 ] || tg_die "retransmissions not seen as duplicates ($dups)"
 tg_log "ten copies of a Start (radclient -c 10; ten identical datagrams): one binding each, $dups duplicates answered"
 
+# --------------------------------------------------- IPv6 prefixes ---
+printf 'User-Name = "bob"\nAcct-Status-Type = Interim-Update\nAcct-Session-Id = "B-1"\nFramed-IPv6-Prefix = fd77:2::/64\nDelegated-IPv6-Prefix = fd77:100::/56\n' |
+	timeout 10 nsenter --net="$(tg_nspath gw)" radclient -q -r 1 -t 1 \
+		"127.0.0.1:$RPORT" acct "$SECRET" || tg_die "Interim with IPv6 prefixes"
+[ "$(holder fd77:2::2)" = bob ] || tg_die "Framed-IPv6-Prefix not bob's ($(holder fd77:2::2))"
+[ "$(holder fd77:100:0:42::1)" = bob ] || tg_die "Delegated-IPv6-Prefix not bob's"
+cli --json address show fd77:100:0:42::1 | jq -e '.prefix == "fd77:100::/56"' >/dev/null ||
+	tg_die "the delegated /56 is not the holding prefix"
+tg_log "Interim-Update: Framed-IPv6-Prefix /64 and Delegated-IPv6-Prefix /56 bound to bob"
+
 # ----------------------------------------------------- unknown users ---
 acct mallory Start 10.77.9.20 M-1 || tg_die "unknown user's Start not answered"
 cli address unknown | grep -q '^mallory ' || tg_die "address unknown does not list mallory"
