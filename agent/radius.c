@@ -55,6 +55,7 @@ struct radius {
 	int fd;
 	struct store *st;
 	struct client def;	/* radius_secret: slen 0 = none */
+	int64_t stale;		/* radius_stale: seconds, 0 = no end */
 	struct client *clients;
 	int nclients;
 	struct dedup *dd;
@@ -199,6 +200,7 @@ int radius_open(struct radius **rp, const struct tagih_conf *c,
 		return -ENOMEM;
 	r->fd = -1;
 	r->st = st;
+	r->stale = c->radius_stale;
 	pthread_mutex_init(&r->lock, NULL);
 	if (c->radius_secret && *c->radius_secret) {
 		if (strlen(c->radius_secret) >= RADIUS_SECRET_MAX) {
@@ -407,6 +409,7 @@ static int apply(struct radius *r, MDB_txn *txn, const struct radius_acct *a,
 		struct addr_claim c = {
 			.uid = uid, .p = pfx[i], .source = ADDR_SRC_RADIUS,
 			.session = a->session,
+			.until = r->stale ? now + r->stale : 0,
 		};
 
 		err = addr_claim(txn, r->st, &c, now, ACTOR, &other, &ch);

@@ -104,6 +104,11 @@ static const struct conf_opt conf_opts[] = {
 	       "holds no ',' and no blank). A request from an address that "
 	       "is neither here nor covered by radius_secret is dropped and "
 	       "counted."),
+	INT(radius_stale, "agent", 0, 604800, "0",
+	    "Seconds a RADIUS binding lives after its last Start or "
+	    "Interim-Update when no Stop comes (a NAS that lost the session); "
+	    "set it to a few interim intervals. 0 = until Stop or a new "
+	    "claim."),
 	BOOL(learn_addresses, "agent", "yes",
 	     "Learn who holds an address from the PPPoE sessions (PAP/CHAP "
 	     "user + IPCP address) and DHCP ACKs the meter sees, matched to "

@@ -48,6 +48,7 @@ struct tagih_conf {
 	char *radius_listen;
 	char *radius_secret;
 	char *radius_clients;
+	int64_t radius_stale;
 	bool learn_addresses;
 	/* billing */
 	char *operator_name;

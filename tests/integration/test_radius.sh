@@ -193,5 +193,15 @@ tg_in s1 ping -c1 -W1 -q -I 10.77.1.2 $TG_UP4 >/dev/null 2>&1 ||
 	tg_die "bob (10.77.1.2) caught by alice's isolir"
 
 cli sub show alice | grep -q '10.77.1.2/32 .*\.\.' || tg_die "sub show alice lists no address history"
+
+# ------------------------------- radius_stale: no Stop ever comes ---
+tg_agent_stop || true
+echo "radius_stale = 2" >>"$CONF"
+tg_agent_start --config "$CONF" || tg_die "agent restart with radius_stale"
+acct bob Start 10.77.9.30 B-9 || tg_die "Start bob 10.77.9.30"
+[ "$(holder 10.77.9.30)" = bob ] || tg_die "10.77.9.30 not bob's"
+tg_wait_until 5 "a stale session expires" sh -c "[ \"\$('$BUILD/tagih' --db '$TG_DB' --json address show 10.77.9.30 | jq -r '.holder // \"unknown\"')\" = unknown ]" ||
+	tg_die "a session without Stop did not expire after radius_stale"
+tg_log "radius_stale: a session with no Stop ended by the agent"
 cli address show 10.77.1.2 | tail -n 3
 tg_log "PASS (isolir follows in ${DROP_MS} ms)"
