@@ -336,8 +336,61 @@ static int on_rec(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * The PPPoE sessions bound before a restart, back into the table from
+ * their bindings (session "pppoe:SID:MAC"), so a PADT after the restart
+ * still ends them. Returns how many, or -errno.
+ */
+static int sess_restore(struct learn *l)
+{
+	MDB_cursor *cur;
+	MDB_txn *txn;
+	MDB_val k, v;
+	int err, n = 0;
+
+	err = store_begin(l->st, false, &txn);
+	if (err)
+		return err;
+	err = store_cursor_open(txn, l->st, DB_BIND, &cur);
+	if (err) {
+		store_abort(txn);
+		return err;
+	}
+	for (err = store_cursor_get(cur, &k, &v, MDB_FIRST); !err && n < SESS_MAX;
+	     err = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		struct addr_bind b;
+		struct prefix p;
+		unsigned sid, m[6];
+		struct sess *s;
+		int i;
+
+		if (k.mv_size != sizeof(p) || v.mv_size != sizeof(b))
+			continue;
+		memcpy(&p, k.mv_data, sizeof(p));
+		memcpy(&b, v.mv_data, sizeof(b));
+		b.session[ADDR_SESSION_MAX] = '\0';
+		if (b.source != ADDR_SRC_PPPOE || p.family != 4 ||
+		    sscanf(b.session, "pppoe:%u:%x:%x:%x:%x:%x:%x", &sid, &m[0],
+			   &m[1], &m[2], &m[3], &m[4], &m[5]) != 7 ||
+		    sid > 0xffff)
+			continue;
+		s = &l->sess[n++];
+		s->used = s->have_ip = s->bound = true;
+		s->sid = (uint16_t)sid;
+		for (i = 0; i < 6; i++)
+			s->client[i] = (uint8_t)m[i];
+		memcpy(s->ip4, p.addr, 4);
+		s->uid = b.uid;
+		s->seen = b.since;
+	}
+	mdb_cursor_close(cur);
+	store_abort(txn);
+	return err == -ENOENT ? n : err;
+}
+
 int learn_open(struct learn **lp, int map_fd, struct store *st)
 {
+	int n;
 	struct learn *l;
 
 	*lp = NULL;
@@ -359,6 +412,10 @@ int learn_open(struct learn **lp, int map_fd, struct store *st)
 		learn_close(l);
 		return err;
 	}
+	n = sess_restore(l);
+	if (n > 0)
+		pr_info("address learning: %d PPPoE session%s bound before the "
+			"restart", n, n == 1 ? "" : "s");
 	*lp = l;
 	return 0;
 }

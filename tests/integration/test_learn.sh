@@ -81,10 +81,15 @@ f1=$(tg_curl /metrics | sed -n 's/^tagih_learn_frames_total //p')
 [ "$f1" = "$f0" ] || tg_die "session data reached the ring ($f0 -> $f1 copies)"
 tg_log "200 session frames metered to p1 (40000 bytes); none copied to the ring"
 
+# the session table is rebuilt from the store: a PADT after a restart
+tg_agent_stop || true
+tg_agent_start --config "$CONF" || tg_die "agent restart"
+grep -q "1 PPPoE session bound before the restart" "$TG_TMP/agent.log" ||
+	tg_die "the bound session was not restored"
 wan padt $AC $CL $SID
 tg_wait_until 2 "PADT ends 100.64.0.10" is_holder 100.64.0.10 unknown ||
 	tg_die "PADT did not end the binding"
-tg_log "PADT ended it"
+tg_log "PADT (after an agent restart) ended it"
 
 # --------------------------------------------------- PPPoE with CHAP ---
 SID2=0x2222
