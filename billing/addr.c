@@ -219,6 +219,21 @@ int addr_release(MDB_txn *txn, struct store *st, const struct prefix *in,
 	return bind_end(txn, st, &p, &b, now, actor, why);
 }
 
+int addr_forget(MDB_txn *txn, struct store *st, const struct prefix *in)
+{
+	struct addr_bind b;
+	struct prefix p;
+	int err;
+
+	if (norm(in, &p))
+		return -EINVAL;
+	err = addr_bind_get(txn, st, &p, &b);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	err = store_del(txn, st, DB_BIND, &p, sizeof(p));
+	return err ? err : exp_put(txn, st, &p, b.until, true);
+}
+
 int addr_next_expiry(MDB_txn *txn, struct store *st, int64_t *t)
 {
 	MDB_cursor *cur;

@@ -79,6 +79,10 @@ int addr_release(MDB_txn *txn, struct store *st, const struct prefix *p,
 		 uint32_t uid, const char *session, int64_t now,
 		 const char *actor, const char *why);
 
+/* Drop what makes p dynamic (DB_BIND, DB_BIND_EXP), leaving ownership
+ * alone: `sub ip del` of a learned address. 0 or a store error. */
+int addr_forget(MDB_txn *txn, struct store *st, const struct prefix *p);
+
 /* End every binding whose end is at or before now. Returns how many, or
  * a store error. */
 int addr_expire(MDB_txn *txn, struct store *st, int64_t now,

@@ -207,6 +207,27 @@ START_TEST(expiry)
 }
 END_TEST
 
+/* sub ip del of a learned address: ownership ends by hand, the binding
+ * and its expiry go with it (no spurious expiry later). */
+START_TEST(forget)
+{
+	struct prefix p = P("10.6.0.1");
+	struct addr_bind b;
+	int64_t t;
+
+	ck_assert_int_eq(claim(u1, "10.6.0.1", 1000, 2000, "m", NULL), 0);
+	ck_assert_int_eq(sub_prefix_del_uid(txn, tmp_st, u1, &p, 1500), 0);
+	ck_assert_int_eq(addr_forget(txn, tmp_st, &p), 0);
+	ck_assert_int_eq(addr_bind_get(txn, tmp_st, &p, &b), -ENOENT);
+	ck_assert_int_eq(addr_next_expiry(txn, tmp_st, &t), 0);
+	ck_assert_int_eq(t, 0);
+	ck_assert_int_eq(addr_expire(txn, tmp_st, 3000, "t"), 0);
+	ck_assert_uint_eq(owner_at("10.6.0.1", 1200), u1);
+	ck_assert_uint_eq(owner_at("10.6.0.1", 1500), 0);
+	ck_assert_int_eq(addr_forget(txn, tmp_st, &p), 0);	/* idempotent */
+}
+END_TEST
+
 static int count_cb(const struct addr_span *s, void *ctx)
 {
 	(void)s;
@@ -243,6 +264,7 @@ static Suite *addr_suite(void)
 	tcase_add_test(tc, claim_static_refused);
 	tcase_add_test(tc, expiry);
 	tcase_add_test(tc, history);
+	tcase_add_test(tc, forget);
 	suite_add_tcase(s, tc);
 	return s;
 }
