@@ -14,6 +14,7 @@
 #include "agent/radius_parse.h"
 #include "billing/addr.h"
 #include "billing/ident.h"
+#include "billing/radoct.h"
 #include "billing/store.h"
 #include "billing/sub.h"
 #include "lib/conf.h"
@@ -403,6 +404,11 @@ static int apply(struct radius *r, MDB_txn *txn, const struct radius_acct *a,
 	if (err)
 		return err;
 	uid = rec.uid;
+	/* the NAS's counters, for comparison only (never billed) */
+	err = radoct_note(txn, r->st, uid, a->session, (int)a->status,
+			  a->in_octets, a->out_octets, now);
+	if (err)
+		return err;
 	if (a->status == RADIUS_STOP)
 		goto stop;
 	for (i = 0; i < n; i++) {

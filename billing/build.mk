@@ -5,7 +5,8 @@ BILLING_SRCS := billing/store.c billing/sub.c billing/plan.c \
 	billing/usage.c billing/rate.c billing/invoice.c billing/pay.c \
 	billing/audit.c billing/outbox.c billing/report.c billing/fsck.c \
 	billing/pdp.c billing/custlink.c billing/custpin.c billing/export.c \
-	billing/dunning.c billing/ident.c billing/addr.c
+	billing/dunning.c billing/ident.c billing/addr.c \
+	billing/radoct.c
 GATEWAY_SRCS := billing/gateway/wh_common.c billing/gateway/wh_midtrans.c \
 	billing/gateway/wh_xendit.c billing/gateway/wh_tripay.c \
 	billing/gateway/wh_duitku.c billing/gateway/wh_apply.c \

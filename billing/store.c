@@ -41,6 +41,7 @@ static const char *const store_names[DB__MAX] = {
 	[DB_SUB_IDENT] = "sub_ident",
 	[DB_BIND] = "bind",
 	[DB_BIND_EXP] = "bind_exp",
+	[DB_RADIUS_OCT] = "radius_oct",
 };
 
 #define STORE_MAXDBS 64

@@ -36,6 +36,7 @@ enum store_db {
 	DB_SUB_IDENT,	/* kind (u8) + identifier -> sub id (billing/ident.h) */
 	DB_BIND,	/* struct prefix -> struct addr_bind (billing/addr.h) */
 	DB_BIND_EXP,	/* until (i64 BE) + struct prefix -> "" (expiry order) */
+	DB_RADIUS_OCT,	/* uid (u32 BE) + local day (i32 BE) -> RADIUS octets */
 	DB__MAX
 };
 

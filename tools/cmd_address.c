@@ -2,11 +2,14 @@
 /* cmd_address.c - `tagih address show IP [--at TIME]`: who held an address, when. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "billing/addr.h"
+#include "billing/radoct.h"
+#include "billing/usage.h"
 #include "billing/sub.h"
 #include "tools/billcli.h"
 #include "tools/cli.h"
@@ -219,6 +222,128 @@ static int address_unknown(struct cli *c, struct cli_args *a)
 	return CLI_OK;
 }
 
+enum { C_FROM, C_TO };
+static const struct cli_opt compare_opts[] = {
+	[C_FROM] = { "from", CLI_DATE, NULL, "first day (local)", CLI_REQ },
+	[C_TO] = { "to", CLI_DATE, NULL, "last day (local, included)",
+		   CLI_REQ },
+	{}
+};
+
+struct cmp_row {
+	uint32_t uid;
+	struct radoct_val r;
+};
+
+struct cmp_ctx {
+	struct cmp_row *v;
+	size_t n, cap;
+};
+
+static int cmp_cb(uint32_t uid, int32_t day, const struct radoct_val *v,
+		  void *ctx)
+{
+	struct cmp_ctx *c = ctx;
+
+	(void)day;
+	if (!c->n || c->v[c->n - 1].uid != uid) {	/* uid order */
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 64;
+			struct cmp_row *nv = realloc(c->v, cap * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			c->v = nv;
+			c->cap = cap;
+		}
+		c->v[c->n].uid = uid;
+		c->v[c->n].r = (struct radoct_val){ 0, 0 };
+		c->n++;
+	}
+	c->v[c->n - 1].r.in += v->in;
+	c->v[c->n - 1].r.out += v->out;
+	return 0;
+}
+
+/* (radius - tagih) / tagih in per cent; NAN-free: 0 / 0 = 0 */
+static double diff_pct(uint64_t radius, uint64_t tagih)
+{
+	if (!tagih)
+		return radius ? 100.0 : 0.0;
+	return ((double)radius - (double)tagih) * 100.0 / (double)tagih;
+}
+
+static int address_compare(struct cli *c, struct cli_args *a)
+{
+	int32_t from = a->o[C_FROM].day, to = a->o[C_TO].day;
+	struct cmp_ctx cc = { 0 };
+	json_t *arr = json_array();
+	MDB_txn *txn;
+	size_t i;
+	int err;
+
+	if (to < from) {
+		cli_err("--to is before --from");
+		json_decref(arr);
+		return CLI_USAGE;
+	}
+	if (cli_begin(c, false, &txn)) {
+		json_decref(arr);
+		return CLI_FAIL;
+	}
+	err = radoct_foreach(txn, c->st, from, to, cmp_cb, &cc);
+	for (i = 0; !err && i < cc.n; i++) {
+		struct usage_val u = { 0 };
+		char id[SUB_ID_MAX + 8];
+
+		err = usage_sum(txn, c->st, cc.v[i].uid, tt_day_start(from),
+				tt_day_start(to + 1), &u);
+		if (err)
+			break;
+		sub_name(txn, c->st, cc.v[i].uid, id, sizeof(id));
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:I, s:I, s:I, s:I, s:f, s:f}", "sub", id,
+			"tagih_up", (json_int_t)u.up_bytes, "tagih_down",
+			(json_int_t)u.down_bytes, "radius_in",
+			(json_int_t)cc.v[i].r.in, "radius_out",
+			(json_int_t)cc.v[i].r.out, "up_diff_pct",
+			diff_pct(cc.v[i].r.in, u.up_bytes), "down_diff_pct",
+			diff_pct(cc.v[i].r.out, u.down_bytes)));
+	}
+	store_abort(txn);
+	free(cc.v);
+	if (err) {
+		json_decref(arr);
+		cli_err("address compare: %s", strerror(-err));
+		return CLI_FAIL;
+	}
+	if (c->json) {
+		bill_json_out(arr);
+		return CLI_OK;
+	}
+	if (!json_array_size(arr))
+		printf("no RADIUS octets recorded in that time\n");
+	else
+		printf("%-20s %14s %14s %7s %14s %14s %7s\n", "SUB", "TAGIH UP",
+		       "RADIUS IN", "DIFF", "TAGIH DOWN", "RADIUS OUT", "DIFF");
+	{
+		json_t *e;
+
+		json_array_foreach(arr, i, e)
+			printf("%-20s %14lld %14lld %6.1f%% %14lld %14lld "
+			       "%6.1f%%\n",
+			       json_string_value(json_object_get(e, "sub")),
+			       (long long)json_integer_value(json_object_get(e, "tagih_up")),
+			       (long long)json_integer_value(json_object_get(e, "radius_in")),
+			       json_real_value(json_object_get(e, "up_diff_pct")),
+			       (long long)json_integer_value(json_object_get(e, "tagih_down")),
+			       (long long)json_integer_value(json_object_get(e, "radius_out")),
+			       json_real_value(json_object_get(e, "down_diff_pct")));
+	}
+	json_decref(arr);
+	return CLI_OK;
+}
+
 static const struct cli_cmd address_cmds[] = {
 	{ "show", "IP", 1, show_opts, address_show,
 	  "who held an address at an instant, and its history",
@@ -236,6 +361,15 @@ static const struct cli_cmd address_cmds[] = {
 	  "tagih_radius_unknown_users_total). Give the subscriber the name "
 	  "with `tagih sub set ID --pppoe-user NAME`; the next Interim-Update "
 	  "binds the address.", CLI_CMD_JSON },
+	{ "compare", "", 0, compare_opts, address_compare,
+	  "the NAS's RADIUS octets next to tagih's own, per subscriber",
+	  "For every subscriber with RADIUS accounting in [--from, --to]: "
+	  "tagih's metered up/down bytes (the bill) beside the NAS's "
+	  "Acct-Input/Output-Octets (with Gigawords) from Interim-Updates "
+	  "and Stops, and the difference in per cent. RADIUS counts the PPP "
+	  "frames the NAS saw, tagih the IP length, so a few per cent apart "
+	  "is normal; far apart means a session the NAS lost or an address "
+	  "the meter does not see. Never billed.", CLI_CMD_JSON },
 	{}
 };
 

@@ -169,6 +169,22 @@ cli --json address show fd77:100:0:42::1 | jq -e '.prefix == "fd77:100::/56"' >/
 	tg_die "the delegated /56 is not the holding prefix"
 tg_log "Interim-Update: Framed-IPv6-Prefix /64 and Delegated-IPv6-Prefix /56 bound to bob"
 
+# ------------------------------ the NAS's octets beside tagih's own ---
+interim_oct() {	# IN OUT: bob's session B-1 counters
+	printf 'User-Name = "bob"\nAcct-Status-Type = Interim-Update\nAcct-Session-Id = "B-1"\nFramed-IP-Address = 10.77.1.2\nAcct-Input-Octets = %s\nAcct-Output-Octets = %s\n' "$1" "$2" |
+		timeout 10 nsenter --net="$(tg_nspath gw)" radclient -q -r 1 -t 1 \
+			"127.0.0.1:$RPORT" acct "$SECRET"
+}
+interim_oct 1000000 5000 || tg_die "Interim with octets"
+interim_oct 1100000 6000 || tg_die "second Interim"
+interim_oct 1100000 6000 || tg_die "repeated Interim"
+D0=$(date -u -d yesterday +%F); D1=$(date -u -d tomorrow +%F)	# any zone's today
+cli --json address compare --from "$D0" --to "$D1" >"$TG_TMP/cmp.json" || tg_die "address compare"
+jq -e '.[] | select(.sub == "bob") | .radius_in == 1100000 and .radius_out == 6000 and .tagih_up >= 1000000' \
+	"$TG_TMP/cmp.json" >/dev/null || tg_die "compare: $(cat "$TG_TMP/cmp.json")"
+cli address compare --from "$D0" --to "$D1"
+tg_log "address compare: bob's RADIUS octets counted once per Interim delta, next to tagih's"
+
 # ----------------------------------------------------- unknown users ---
 acct mallory Start 10.77.9.20 M-1 || tg_die "unknown user's Start not answered"
 cli address unknown | grep -q '^mallory ' || tg_die "address unknown does not list mallory"
