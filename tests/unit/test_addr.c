@@ -4,6 +4,8 @@
 #include "tests/unit/tmpstore.h"
 #include "billing/addr.h"
 #include "billing/ident.h"
+#include "billing/radoct.h"
+#include "lib/ttime.h"
 #include "billing/sub.h"
 
 static MDB_txn *txn;
@@ -228,6 +230,44 @@ START_TEST(forget)
 }
 END_TEST
 
+static int oct_cb(uint32_t uid, int32_t day, const struct radoct_val *v,
+		  void *ctx)
+{
+	struct radoct_val *sum = ctx;
+
+	(void)uid;
+	(void)day;
+	sum->in += v->in;
+	sum->out += v->out;
+	return 0;
+}
+
+/* RADIUS octets: each Interim adds what is new, a repeat nothing, a
+ * counter that went back counts whole, Stop closes the session. */
+START_TEST(radius_octets)
+{
+	struct radoct_val sum = { 0, 0 };
+	int64_t t = 1700000000;
+	int32_t d = tt_local_day(t);
+
+	ck_assert_int_eq(radoct_note(txn, tmp_st, u1, "S1", 1, 0, 0, t), 0);
+	ck_assert_int_eq(radoct_note(txn, tmp_st, u1, "S1", 3, 1000, 10, t), 0);
+	ck_assert_int_eq(radoct_note(txn, tmp_st, u1, "S1", 3, 1000, 10, t), 0);
+	ck_assert_int_eq(radoct_note(txn, tmp_st, u1, "S1", 3, 1500, 20, t), 0);
+	ck_assert_int_eq(radoct_note(txn, tmp_st, u1, "S1", 3, 100, 5, t), 0);
+	ck_assert_int_eq(radoct_note(txn, tmp_st, u1, "S1", 2, 300, 5, t), 0);
+	/* after Stop the same id is a new session */
+	ck_assert_int_eq(radoct_note(txn, tmp_st, u1, "S1", 3, 50, 0, t), 0);
+	ck_assert_int_eq(radoct_foreach(txn, tmp_st, d, d, oct_cb, &sum), 0);
+	ck_assert_uint_eq(sum.in, 1500 + 100 + 200 + 50);
+	ck_assert_uint_eq(sum.out, 20 + 5 + 0 + 0);
+	sum.in = sum.out = 0;
+	ck_assert_int_eq(radoct_foreach(txn, tmp_st, d + 1, d + 9, oct_cb,
+					&sum), 0);
+	ck_assert_uint_eq(sum.in, 0);
+}
+END_TEST
+
 static int count_cb(const struct addr_span *s, void *ctx)
 {
 	(void)s;
@@ -265,6 +305,7 @@ static Suite *addr_suite(void)
 	tcase_add_test(tc, expiry);
 	tcase_add_test(tc, history);
 	tcase_add_test(tc, forget);
+	tcase_add_test(tc, radius_octets);
 	suite_add_tcase(s, tc);
 	return s;
 }
