@@ -187,7 +187,8 @@ static int sync_lpm(int fd, size_t ksz, struct want_set *s,
 	int err = 0, rc;
 
 	cmp_ksz = ksz;
-	qsort(s->w, s->n, sizeof(*s->w), want_cmp);
+	if (s->n)	/* qsort(NULL, 0) is undefined (UBSan stops the agent) */
+		qsort(s->w, s->n, sizeof(*s->w), want_cmp);
 
 	/* Collect stale keys first: deleting during a trie walk restarts it. */
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
