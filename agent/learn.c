@@ -28,6 +28,8 @@ struct sess {
 	uint32_t uid;		/* when bound */
 	int64_t seen;
 	char user[LEARN_USER_MAX + 1];
+	int n6;				/* DHCPv6 prefixes bound in it */
+	struct prefix v6[LEARN_V6_MAX];
 };
 
 struct learn {
@@ -191,8 +193,17 @@ static void sess_end(struct learn *l, struct sess *s, const char *why)
 	char sess[48];
 
 	if (s->bound) {
+		MDB_txn *txn = txn_of(l);
+		int i;
+
 		sess_session(s, sess, sizeof(sess));
 		release(l, s->ip4, s->uid, sess, why);
+		for (i = 0; txn && i < s->n6; i++)
+			if (!addr_release(txn, l->st, &s->v6[i], s->uid, sess,
+					  l->now, ACTOR, why)) {
+				l->s.ended++;
+				l->changed = true;
+			}
 	}
 	memset(s, 0, sizeof(*s));
 }
@@ -310,6 +321,110 @@ static void on_dhcp(struct learn *l, const struct learn_ev *ev)
 	claim(l, r.uid, ev->ip4, ADDR_SRC_SNOOP, until, mac);
 }
 
+/* --- DHCPv6 --------------------------------------------------------------- */
+
+static void claim6(struct learn *l, uint32_t uid, const struct prefix *p,
+		   int src, uint32_t valid, const char *session)
+{
+	struct addr_claim c = { .uid = uid, .p = *p, .source = src,
+				.session = session };
+	MDB_txn *txn = txn_of(l);
+	uint32_t other = 0;
+	bool ch = false;
+	int err;
+
+	if (!txn || p->len < 32)
+		return;
+	c.until = valid && valid != 0xffffffffu ? l->now + valid : 0;
+	err = addr_claim(txn, l->st, &c, l->now, ACTOR, &other, &ch);
+	if (err == -EADDRINUSE || err == -EINVAL) {
+		l->s.refused++;
+		return;
+	}
+	if (err) {
+		l->err = err;
+		return;
+	}
+	if (ch) {
+		l->s.bound++;
+		l->changed = true;
+	}
+}
+
+/*
+ * A DHCPv6 Reply binds its IA_NA addresses and IA_PD prefixes for their
+ * valid lifetime: inside a PPPoE session to the session's subscriber
+ * (session pppoe:SID:MAC, ended with it by a new claim or the lifetime),
+ * else to the subscriber of the client's MAC. A lifetime of 0 (a Reply
+ * to a Release) ends them, as a Release does.
+ */
+static void on_dhcp6(struct learn *l, const struct learn_ev *ev)
+{
+	const uint8_t *client = ev->type == LEARN_DHCP6_REPLY ? ev->dst :
+								ev->src;
+	char norm[IDENT_MAX + 1], id[SUB_ID_MAX + 1], sess[48], mac[18];
+	struct sub_rec r;
+	uint32_t uid = 0;
+	struct sess *s = NULL;
+	MDB_txn *txn;
+	int i, src = ADDR_SRC_SNOOP;
+
+	mac_fmt(client, mac, sizeof(mac));
+	snprintf(sess, sizeof(sess), "%s", mac);
+	if (ev->sid) {
+		s = sess_find(l, ev->sid, client);
+		if (!s || !s->bound) {
+			l->s.unknown++;
+			return;
+		}
+		sess_session(s, sess, sizeof(sess));
+		uid = s->uid;
+		src = ADDR_SRC_PPPOE;
+	}
+	for (i = 0; i < ev->n6; i++) {
+		if (ev->type == LEARN_DHCP6_RELEASE || !ev->v6_valid[i]) {
+			struct prefix p = ev->v6[i];
+			MDB_txn *t = txn_of(l);
+			int err;
+
+			if (!t)
+				return;
+			err = addr_release(t, l->st, &p, uid, sess, l->now,
+					   ACTOR, "dhcpv6 release");
+			if (!err) {
+				l->s.ended++;
+				l->changed = true;
+			} else if (err != -ENOENT && err != -EINVAL) {
+				l->err = err;
+			}
+			continue;
+		}
+		if (!uid) {
+			txn = txn_of(l);
+			if (!txn)
+				return;
+			if (ident_norm(IDENT_MAC, mac, norm, sizeof(norm), NULL) ||
+			    ident_find(txn, l->st, IDENT_MAC, norm, id) ||
+			    sub_get(txn, l->st, id, &r)) {
+				l->s.unknown++;
+				return;
+			}
+			uid = r.uid;
+		}
+		claim6(l, uid, &ev->v6[i], src, ev->v6_valid[i], sess);
+		if (s && s->n6 < LEARN_V6_MAX) {
+			int j;
+
+			for (j = 0; j < s->n6; j++)
+				if (!memcmp(&s->v6[j], &ev->v6[i],
+					    sizeof(ev->v6[i])))
+					break;
+			if (j == s->n6)
+				s->v6[s->n6++] = ev->v6[i];
+		}
+	}
+}
+
 /* --- the ring --------------------------------------------------------------- */
 
 static int on_rec(void *ctx, void *data, size_t size)
@@ -331,6 +446,8 @@ static int on_rec(void *ctx, void *data, size_t size)
 	}
 	if (t == LEARN_DHCP_ACK || t == LEARN_DHCP_RELEASE)
 		on_dhcp(l, &ev);
+	else if (t == LEARN_DHCP6_REPLY || t == LEARN_DHCP6_RELEASE)
+		on_dhcp6(l, &ev);
 	else if (t != LEARN_NONE)
 		on_pppoe(l, &ev);
 	return 0;
@@ -369,19 +486,33 @@ static int sess_restore(struct learn *l)
 		memcpy(&p, k.mv_data, sizeof(p));
 		memcpy(&b, v.mv_data, sizeof(b));
 		b.session[ADDR_SESSION_MAX] = '\0';
-		if (b.source != ADDR_SRC_PPPOE || p.family != 4 ||
+		if (b.source != ADDR_SRC_PPPOE ||
 		    sscanf(b.session, "pppoe:%u:%x:%x:%x:%x:%x:%x", &sid, &m[0],
 			   &m[1], &m[2], &m[3], &m[4], &m[5]) != 7 ||
 		    sid > 0xffff)
 			continue;
-		s = &l->sess[n++];
-		s->used = s->have_ip = s->bound = true;
-		s->sid = (uint16_t)sid;
-		for (i = 0; i < 6; i++)
-			s->client[i] = (uint8_t)m[i];
-		memcpy(s->ip4, p.addr, 4);
+		{
+			uint8_t mac[6];
+
+			for (i = 0; i < 6; i++)
+				mac[i] = (uint8_t)m[i];
+			s = sess_find(l, (uint16_t)sid, mac);
+			if (!s) {
+				s = &l->sess[n++];
+				s->used = true;
+				s->sid = (uint16_t)sid;
+				memcpy(s->client, mac, 6);
+			}
+		}
+		s->bound = true;
 		s->uid = b.uid;
 		s->seen = b.since;
+		if (p.family == 4) {
+			memcpy(s->ip4, p.addr, 4);
+			s->have_ip = true;
+		} else if (s->n6 < LEARN_V6_MAX) {
+			s->v6[s->n6++] = p;
+		}
 	}
 	mdb_cursor_close(cur);
 	store_abort(txn);

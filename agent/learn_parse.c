@@ -9,6 +9,8 @@
 #define ETH_VLAN	0x8100
 #define ETH_QINQ	0x88a8
 #define ETH_IP		0x0800
+#define ETH_IPV6	0x86dd
+#define PPP_IPV6	0x0057
 #define ETH_PPPOE_DISC	0x8863
 #define ETH_PPPOE_SES	0x8864
 #define PPP_LCP		0xc021
@@ -94,6 +96,8 @@ static int ppp_ctrl(uint16_t proto, const uint8_t *p, size_t n,
 	return LEARN_NONE;
 }
 
+static int ipv6_udp(const uint8_t *p, size_t n, struct learn_ev *ev);
+
 static int pppoe(uint16_t type, const uint8_t *p, size_t n,
 		 struct learn_ev *ev)
 {
@@ -114,6 +118,8 @@ static int pppoe(uint16_t type, const uint8_t *p, size_t n,
 	}
 	if (p[1] != 0 || len < 2)
 		return -EINVAL;
+	if (be16(p + 6) == PPP_IPV6)	/* DHCPv6-PD inside the session */
+		return ipv6_udp(p + 8, len - 2, ev);
 	return ppp_ctrl(be16(p + 6), p + 8, len - 2, ev);
 }
 
@@ -220,6 +226,93 @@ static int ipv4_udp(const uint8_t *p, size_t n, struct learn_ev *ev)
 	return dhcp(p + ihl + 8, be16(p + ihl + 4) - 8, ev);
 }
 
+static void v6_add(struct learn_ev *ev, const uint8_t *a, unsigned plen,
+		   uint32_t valid)
+{
+	struct prefix *p;
+	unsigned i;
+
+	if (ev->n6 >= LEARN_V6_MAX || plen > 128)
+		return;
+	p = &ev->v6[ev->n6];
+	memset(p, 0, sizeof(*p));
+	p->family = 6;
+	p->len = (uint8_t)plen;
+	memcpy(p->addr, a, 16);
+	for (i = 0; i < 16; i++) {
+		int bits = (int)plen - (int)i * 8;
+
+		if (bits < 8)
+			p->addr[i] &= bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+	}
+	ev->v6_valid[ev->n6++] = valid;
+}
+
+/*
+ * The IA_NA (3) / IA_PD (25) options of a DHCPv6 message body: their
+ * IAADDR (5) / IAPREFIX (26) sub-options. -EINVAL for an option that
+ * runs past its container.
+ */
+static int dhcp6_opts(const uint8_t *p, size_t n, struct learn_ev *ev)
+{
+	size_t i = 0;
+
+	while (i + 4 <= n) {
+		uint16_t code = be16(p + i), ol = be16(p + i + 2);
+		const uint8_t *o = p + i + 4;
+		size_t j, skip;
+
+		if (ol > n - i - 4)
+			return -EINVAL;
+		if (code == 3 || code == 25) {
+			/* IAID (4), T1 (4), T2 (4), then sub-options */
+			for (j = 12; j + 4 <= ol;) {
+				uint16_t sc = be16(o + j), sl = be16(o + j + 2);
+				const uint8_t *s = o + j + 4;
+
+				if (sl > ol - j - 4)
+					return -EINVAL;
+				if (code == 3 && sc == 5 && sl >= 24)
+					v6_add(ev, s, 128, be32(s + 20));
+				else if (code == 25 && sc == 26 && sl >= 25)
+					v6_add(ev, s + 9, s[8], be32(s + 4));
+				j += 4 + (size_t)sl;
+			}
+		}
+		skip = 4 + (size_t)ol;
+		i += skip;
+	}
+	return 0;
+}
+
+static int ipv6_udp(const uint8_t *p, size_t n, struct learn_ev *ev)
+{
+	size_t plen, ul;
+	uint16_t sp, dp;
+	int err;
+
+	if (n < 48 || (p[0] >> 4) != 6 || p[6] != 17)
+		return LEARN_NONE;	/* extension headers: not looked into */
+	plen = be16(p + 4);
+	if (plen < 8 || plen > n - 40)
+		return LEARN_NONE;
+	sp = be16(p + 40);
+	dp = be16(p + 42);
+	ul = be16(p + 44);
+	if (!((sp == 547 && dp == 546) || (sp == 546 && dp == 547)))
+		return LEARN_NONE;
+	if (ul < 12 || ul > plen)	/* UDP + msg-type + transaction id */
+		return -EINVAL;
+	err = dhcp6_opts(p + 52, ul - 12, ev);
+	if (err)
+		return err;
+	if (p[48] == 7 && sp == 547)	/* Reply */
+		return LEARN_DHCP6_REPLY;
+	if (p[48] == 8 && sp == 546)	/* Release */
+		return LEARN_DHCP6_RELEASE;
+	return LEARN_NONE;
+}
+
 int learn_parse(const uint8_t *f, size_t n, struct learn_ev *ev)
 {
 	size_t off = 14;
@@ -246,6 +339,9 @@ int learn_parse(const uint8_t *f, size_t n, struct learn_ev *ev)
 		break;
 	case ETH_IP:
 		ev->type = ipv4_udp(f + off, n - off, ev);
+		break;
+	case ETH_IPV6:
+		ev->type = ipv6_udp(f + off, n - off, ev);
 		break;
 	default:
 		ev->type = LEARN_NONE;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/prefix.h"
 
 enum learn_type {
 	LEARN_NONE = 0,		/* nothing to learn from this frame */
@@ -16,7 +17,14 @@ enum learn_type {
 	LEARN_LCP_TERM,		/* LCP Terminate-Request: sid */
 	LEARN_DHCP_ACK,		/* DHCPACK: yiaddr, chaddr, lease, option 82 */
 	LEARN_DHCP_RELEASE,	/* DHCPRELEASE: ciaddr, chaddr */
+	LEARN_DHCP6_REPLY,	/* DHCPv6 Reply (server -> client, dst = the
+				 * client's MAC): IA_NA addresses, IA_PD
+				 * prefixes with valid lifetimes; sid when it
+				 * came inside a PPPoE session */
+	LEARN_DHCP6_RELEASE,	/* DHCPv6 Release (src = the client) */
 };
+
+#define LEARN_V6_MAX 4
 
 #define LEARN_USER_MAX 255
 #define LEARN_O82_MAX 64	/* bytes of text of a sub-option */
@@ -35,6 +43,10 @@ struct learn_ev {
 	 * fit); "" = absent */
 	char circuit[3 * LEARN_O82_MAX + 1];
 	char remote[3 * LEARN_O82_MAX + 1];
+	/* DHCPv6: up to LEARN_V6_MAX addresses (/128) and prefixes */
+	int n6;
+	struct prefix v6[LEARN_V6_MAX];
+	uint32_t v6_valid[LEARN_V6_MAX];	/* seconds; 0xffffffff infinite */
 };
 
 /*

@@ -7,9 +7,10 @@
  * Included by tagih_meter.bpf.c after tagih_parse.h; called once per frame
  * from the XDP and tc wrappers, after the meter, so metering is unchanged.
  * What is copied: frames the parser sorted as PPP control (discovery,
- * LCP, PAP, CHAP, IPCP, IPV6CP) and IPv4 UDP between ports 67 and 68
- * (DHCP, either direction). Session data (PPP IP, any other IP) is never
- * copied. The ring is bounded: when it is full the copy is dropped and
+ * LCP, PAP, CHAP, IPCP, IPV6CP), IPv4 UDP between ports 67 and 68
+ * (DHCP, either direction) and IPv6 UDP between 546 and 547 (DHCPv6,
+ * also inside a PPPoE session: prefix delegation). Any other packet,
+ * session data included, is never copied. The ring is bounded: when it is full the copy is dropped and
  * counted, the frame is not affected.
  */
 struct {
@@ -20,6 +21,8 @@ struct {
 
 #define DHCP_SERVER_PORT 67
 #define DHCP_CLIENT_PORT 68
+#define DHCP6_CLIENT_PORT 546
+#define DHCP6_SERVER_PORT 547
 
 static __always_inline int learn_wanted(const struct tagih_pkt *p, int kind,
 					void *data_end)
@@ -28,11 +31,17 @@ static __always_inline int learn_wanted(const struct tagih_pkt *p, int kind,
 
 	if (kind == TAGIH_K_PPP_CTRL)
 		return 1;
-	if (kind != TAGIH_K_IP || p->v6 || p->l4proto != IPPROTO_UDP ||
-	    p->ppp || !p->l4)
+	if (kind != TAGIH_K_IP || p->l4proto != IPPROTO_UDP || !p->l4)
 		return 0;
 	u = p->l4;
 	if ((void *)(u + 1) > data_end)
+		return 0;
+	if (p->v6)
+		return (u->source == bpf_htons(DHCP6_SERVER_PORT) &&
+			u->dest == bpf_htons(DHCP6_CLIENT_PORT)) ||
+		       (u->source == bpf_htons(DHCP6_CLIENT_PORT) &&
+			u->dest == bpf_htons(DHCP6_SERVER_PORT));
+	if (p->ppp)
 		return 0;
 	return (u->source == bpf_htons(DHCP_SERVER_PORT) &&
 		u->dest == bpf_htons(DHCP_CLIENT_PORT)) ||

@@ -15,8 +15,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	int t = learn_parse(data, n, &ev);
 
 	/* what the parser promises: terminated text, a known type */
-	if (t > LEARN_DHCP_RELEASE || t < -1000)
+	int i;
+
+	if (t > LEARN_DHCP6_RELEASE || t < -1000)
 		abort();
+	if (ev.n6 < 0 || ev.n6 > LEARN_V6_MAX)
+		abort();
+	for (i = 0; i < ev.n6; i++)
+		if (ev.v6[i].family != 6 || ev.v6[i].len > 128)
+			abort();
 	if (strnlen(ev.user, sizeof(ev.user)) == sizeof(ev.user) ||
 	    strnlen(ev.circuit, sizeof(ev.circuit)) == sizeof(ev.circuit) ||
 	    strnlen(ev.remote, sizeof(ev.remote)) == sizeof(ev.remote))

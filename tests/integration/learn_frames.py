@@ -4,7 +4,10 @@
 # CHAP) or DHCP, sent from one side of the gateway, as a bump in the wire
 # sees them.  Usage: learn_frames.py IFACE WHAT [ARGS...]
 import sys
-from scapy.all import (Ether, PPPoED, PPPoE, PPP, PPP_LCP, PPP_PAP_Request,
+from scapy.layers.dhcp6 import (DHCP6_Reply, DHCP6_Release, DHCP6OptIA_PD,
+                                DHCP6OptIAPrefix, DHCP6OptIA_NA,
+                                DHCP6OptIAAddress)
+from scapy.all import (IPv6, Ether, PPPoED, PPPoE, PPP, PPP_LCP, PPP_PAP_Request,
                        PPP_CHAP_ChallengeResponse, PPP_IPCP,
                        PPP_IPCP_Option_IPAddress, IP, UDP, BOOTP, DHCP,
                        Raw, sendp, conf)
@@ -77,5 +80,25 @@ elif what == "dhcp-release":  # client -> server
          UDP(sport=68, dport=67) /
          BOOTP(op=1, ciaddr=ip, chaddr=bytes.fromhex(cl.replace(":", "")) + b"\0" * 10) /
          DHCP(options=[("message-type", "release"), ("server_id", "10.77.0.2"), "end"]))
+elif what == "dhcp6-reply":   # server -> client: IA_NA address + IA_PD prefix
+    cl, addr, pfx, plen, valid = args[:5]
+    sid = int(args[5], 0) if len(args) > 5 else 0
+    l3 = (IPv6(src="fe80::ac", dst="fe80::1") / UDP(sport=547, dport=546) /
+          DHCP6_Reply(trid=0x1234))
+    if addr != "-":
+        l3 = l3 / DHCP6OptIA_NA(iaid=2, ianaopts=[DHCP6OptIAAddress(
+            addr=addr, preflft=int(valid), validlft=int(valid))])
+    l3 = l3 / DHCP6OptIA_PD(iaid=1, iapdopt=[DHCP6OptIAPrefix(
+        preflft=int(valid), validlft=int(valid), plen=int(plen), prefix=pfx)])
+    if sid:   # inside the PPPoE session, PPP protocol 0x0057 as two bytes
+        send(Ether(src=AC, dst=cl) / PPPoE(sessionid=sid) / Raw(b"\x00\x57") / l3)
+    else:
+        send(Ether(src=AC, dst=cl) / l3)
+elif what == "dhcp6-release": # client -> server
+    cl, pfx, plen = args
+    send(Ether(src=cl, dst=AC) / IPv6(src="fe80::1", dst="ff02::1:2") /
+         UDP(sport=546, dport=547) / DHCP6_Release(trid=0x55) /
+         DHCP6OptIA_PD(iaid=1, iapdopt=[DHCP6OptIAPrefix(
+             preflft=0, validlft=0, plen=int(plen), prefix=pfx)]))
 else:
     sys.exit("unknown frame " + what)

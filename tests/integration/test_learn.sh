@@ -81,6 +81,14 @@ f1=$(tg_curl /metrics | sed -n 's/^tagih_learn_frames_total //p')
 [ "$f1" = "$f0" ] || tg_die "session data reached the ring ($f0 -> $f1 copies)"
 tg_log "200 session frames metered to p1 (40000 bytes); none copied to the ring"
 
+# DHCPv6-PD inside the session: the delegated /56 is p1's, ends with it
+wan dhcp6-reply $CL - 2001:db8:200:: 56 3600 $SID
+tg_wait_until 2 "DHCPv6-PD in the session" is_holder 2001:db8:200:42::1 p1 ||
+	tg_die "the delegated prefix was not bound to p1 ($(holder 2001:db8:200:42::1))"
+cli --json address show 2001:db8:200:42::1 | jq -e '.prefix == "2001:db8:200::/56" and .source == "pppoe"' >/dev/null ||
+	tg_die "delegated prefix: $(cli --json address show 2001:db8:200:42::1)"
+tg_log "DHCPv6-PD inside the PPPoE session: 2001:db8:200::/56 bound to p1"
+
 # the session table is rebuilt from the store: a PADT after a restart
 tg_agent_stop || true
 tg_agent_start --config "$CONF" || tg_die "agent restart"
@@ -89,7 +97,9 @@ grep -q "1 PPPoE session bound before the restart" "$TG_TMP/agent.log" ||
 wan padt $AC $CL $SID
 tg_wait_until 2 "PADT ends 100.64.0.10" is_holder 100.64.0.10 unknown ||
 	tg_die "PADT did not end the binding"
-tg_log "PADT (after an agent restart) ended it"
+tg_wait_until 2 "PADT ends the delegated prefix" is_holder 2001:db8:200:42::1 unknown ||
+	tg_die "PADT did not end the session's delegated prefix"
+tg_log "PADT (after an agent restart) ended it, and its delegated prefix"
 
 # --------------------------------------------------- PPPoE with CHAP ---
 SID2=0x2222
@@ -116,6 +126,16 @@ lan dhcp-release $DMAC 100.64.1.5
 tg_wait_until 2 "RELEASE ends it" is_holder 100.64.1.5 unknown ||
 	tg_die "DHCPRELEASE did not end the binding"
 tg_log "DHCPACK bound by MAC and by circuit-id; RELEASE ended it"
+
+# DHCPv6 on plain Ethernet: IA_NA + IA_PD to the subscriber of the MAC
+wan dhcp6-reply $DMAC 2001:db8:1::10 2001:db8:300:: 56 600
+tg_wait_until 2 "DHCPv6 Reply binds by MAC" is_holder 2001:db8:300:1::1 d1 ||
+	tg_die "IA_PD not bound to d1 ($(holder 2001:db8:300:1::1))"
+is_holder 2001:db8:1::10 d1 || tg_die "IA_NA address not bound to d1"
+lan dhcp6-release $DMAC 2001:db8:300:: 56
+tg_wait_until 2 "DHCPv6 Release" is_holder 2001:db8:300:1::1 unknown ||
+	tg_die "DHCPv6 Release did not end the prefix"
+tg_log "DHCPv6 Reply bound IA_NA and IA_PD by MAC; Release ended the prefix"
 
 tg_curl /metrics | grep '^tagih_learn'
 cli audit | grep -c addr_ | xargs -I{} echo "audit: {} addr_ entries"

@@ -61,6 +61,24 @@ static const char pap_hex[] =
 	"02ac000000010200000000018864110012340018c02301000016096275646940"
 	"727472770772616861736961";
 
+static const char dhcp6_reply_hex[] =
+	"02000000000102ac0000000186dd6000000000731140fe800000000000000000"
+	"0000000000acfe800000000000000000000000000001022302220073f96e0700"
+	"12340002000a0003000102ac0000000100190029000000010000000000000000"
+	"001a001900000bb800000e103820010db8010000000000000000000000000300"
+	"280000000200000000000000000005001820010db80001000000000000000000"
+	"1000000bb800000e10";
+static const char dhcp6_pd_pppoe_hex[] =
+	"02000000000102ac00000001886411001234006300576000000000391140fe80"
+	"00000000000000000000000000acfe8000000000000000000000000000010223"
+	"02220039d8e60700123400190029000000010000000000000000001a00190000"
+	"0bb800000e103820010db8020000000000000000000000";
+static const char dhcp6_release_hex[] =
+	"02ac0000000102000000000186dd6000000000391140fe800000000000000000"
+	"000000000001ff02000000000000000000000001000202220223003903b60800"
+	"005500190029000000010000000000000000001a001900000000000000003820"
+	"010db8010000000000000000000000";
+
 static const uint8_t CL[6] = { 2, 0, 0, 0, 0, 1 };
 static const uint8_t AC[6] = { 2, 0xac, 0, 0, 0, 1 };
 
@@ -132,7 +150,8 @@ START_TEST(truncated)
 {
 	static const char *const all[] = { pads_hex, padt_hex, pap_hex,
 		chap_hex, ipcp_ack_hex, lcp_term_hex, dhcp_ack_hex,
-		dhcp_release_hex, dhcp_offer_hex, data_hex };
+		dhcp_release_hex, dhcp_offer_hex, data_hex, dhcp6_reply_hex,
+		dhcp6_pd_pppoe_hex, dhcp6_release_hex };
 	size_t i, n;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -148,7 +167,7 @@ START_TEST(truncated)
 			/* PADS/PADT carry no payload that is read; the rest
 			 * must not be taken from a frame cut inside it */
 			if (t == LEARN_AUTH || t == LEARN_IPCP_ACK ||
-			    t == LEARN_DHCP_ACK)
+			    t == LEARN_DHCP_ACK || t == LEARN_DHCP6_REPLY)
 				ck_abort_msg("frame %zu cut at %zu gave %d", i, n, t);
 		}
 	}
@@ -180,6 +199,31 @@ START_TEST(malformed)
 }
 END_TEST
 
+START_TEST(dhcp6)
+{
+	char b[64];
+
+	ck_assert_int_eq(parse(dhcp6_reply_hex), LEARN_DHCP6_REPLY);
+	ck_assert_mem_eq(ev.dst, CL, 6);
+	ck_assert_uint_eq(ev.sid, 0);
+	ck_assert_int_eq(ev.n6, 2);
+	ck_assert_str_eq(prefix_fmt(&ev.v6[0], b, sizeof(b)), "2001:db8:100::/56");
+	ck_assert_uint_eq(ev.v6_valid[0], 3600);
+	ck_assert_str_eq(prefix_fmt(&ev.v6[1], b, sizeof(b)), "2001:db8:1::10/128");
+	ck_assert_int_eq(parse(dhcp6_pd_pppoe_hex), LEARN_DHCP6_REPLY);
+	ck_assert_uint_eq(ev.sid, 0x1234);
+	ck_assert_int_eq(ev.n6, 1);
+	ck_assert_str_eq(prefix_fmt(&ev.v6[0], b, sizeof(b)), "2001:db8:200::/56");
+	ck_assert_int_eq(parse(dhcp6_release_hex), LEARN_DHCP6_RELEASE);
+	ck_assert_mem_eq(ev.src, CL, 6);
+	ck_assert_int_eq(ev.n6, 1);
+	/* an IA_PD whose length runs past the message */
+	parse(dhcp6_release_hex);
+	buf[blen - 43] = 0xff;	/* IA_PD option-len, high byte */
+	ck_assert_int_eq(learn_parse(buf, blen, &ev), -EINVAL);
+}
+END_TEST
+
 static Suite *learn_suite(void)
 {
 	Suite *s = suite_create("learn");
@@ -187,6 +231,7 @@ static Suite *learn_suite(void)
 
 	tcase_add_test(tc, pppoe_session);
 	tcase_add_test(tc, dhcp);
+	tcase_add_test(tc, dhcp6);
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, malformed);
 	suite_add_tcase(s, tc);
