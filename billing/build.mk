@@ -10,8 +10,9 @@ BILLING_SRCS := billing/store.c billing/sub.c billing/plan.c \
 GATEWAY_SRCS := billing/gateway/wh_common.c billing/gateway/wh_midtrans.c \
 	billing/gateway/wh_xendit.c billing/gateway/wh_tripay.c \
 	billing/gateway/wh_duitku.c billing/gateway/wh_apply.c \
+	billing/gateway/wh_status.c billing/gateway/wh_verify.c \
 	billing/gateway/paylink.c
 # the pure webhook parsers alone (their fuzzers link nothing else)
-GATEWAY_PARSE_SRCS := $(filter-out %/wh_apply.c %/paylink.c,$(GATEWAY_SRCS))
+GATEWAY_PARSE_SRCS := $(filter-out %/wh_apply.c %/wh_verify.c %/paylink.c,$(GATEWAY_SRCS))
 BILLING_A := $(BUILD)/libtagih-billing.a
 $(BILLING_A): $(call obj,$(BILLING_SRCS) $(GATEWAY_SRCS))

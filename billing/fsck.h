@@ -23,7 +23,10 @@ struct fsck_report {
  *  - every invoice: subtotal + tax = total, lines sum to subtotal
  *    (exclusive, none) or to total (inclusive), 0 <= paid <= total,
  *    status agrees with paid;
- *  - every payment: amount = its allocations + what went to balance;
+ *  - every payment: amount = its allocations + what went to balance,
+ *    all >= 0 (a payment or credit) or all <= 0 (a reversal, which
+ *    must name an existing payment of the same subscriber, and a
+ *    payment's reversals never add up to more than it);
  *  - sum of payments = sum allocated on invoices not void + balances
  *    (a void invoice's paid amount became balance);
  *  - numbers gap-free: per "<prefix>/YYYY/MM/" 1, 2, ... up to the

@@ -236,7 +236,9 @@ static int obx_from_audit(MDB_txn *txn, struct store *st, unsigned channels,
 	if (!strcmp(action, "overdue"))
 		return obx_fan_out(txn, st, channels, OBX_OVERDUE, sub, inv,
 				   amt, 0, now);
-	if (!strcmp(action, "payment"))
+	/* a credit (paid again for a paid invoice) is money received too:
+	 * the subscriber gets the same receipt */
+	if (!strcmp(action, "payment") || !strcmp(action, "payment_credit"))
 		return obx_fan_out(txn, st, channels, OBX_PAYMENT, sub,
 			json_string_value(json_object_get(d, "ref")),
 			json_integer_value(json_object_get(d, "amount")), 0,

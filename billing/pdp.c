@@ -211,8 +211,9 @@ static int exp_payment(const struct pay_rec *p, void *ctx)
 	MDB_val v;
 	int err = 0, i;
 
-	o = json_pack("{s:s, s:o, s:s, s:I, s:I, s:s}", "ref", p->ref, "time",
-		      jtime(p->time), "method", pay_method_str(p->method),
+	o = json_pack("{s:s, s:o, s:s, s:s, s:I, s:I, s:s}", "ref", p->ref,
+		      "time", jtime(p->time), "method",
+		      pay_method_str(p->method), "kind", pay_kind_str(p->kind),
 		      "amount", (json_int_t)p->amount, "to_balance",
 		      (json_int_t)p->to_balance, "actor", p->actor);
 	al = json_array();

@@ -151,7 +151,9 @@ static const struct conf_opt conf_opts[] = {
 	STR(public_listen, "tagihd", "0.0.0.0:8080",
 	    "Address:port of the customer portal and payment webhooks."),
 	STR(public_url, "tagihd", NULL,
-	    "Public base URL of the portal, used in messages and links."),
+	    "Public base URL of the portal, used in messages and links; "
+	    "Duitku payment links need it (their callbackUrl is "
+	    "public_url/webhooks/duitku)."),
 	INT(public_conn_per_ip, "tagihd", 0, 512, "32",
 	    "Connections one client address (IPv4 or IPv6) may hold open; "
 	    "more are closed at once, so one address cannot take every slot. "
@@ -212,18 +214,32 @@ static const struct conf_opt conf_opts[] = {
 	STR(xendit_api_url, "tagihd", "https://api.xendit.co",
 	    "Xendit API base URL."),
 	SECRET(xendit_secret_key, "tagihd",
-	       "Xendit secret API key (creates invoices)."),
+	       "Xendit secret API key (creates invoices; confirms each "
+	       "callback with GET /v2/invoices/ID)."),
 	STR(tripay_api_url, "tagihd", "https://tripay.co.id/api",
 	    "Tripay API base URL (sandbox: https://tripay.co.id/api-sandbox)."),
 	SECRET(tripay_api_key, "tagihd",
-	       "Tripay API key (Bearer, creates transactions)."),
+	       "Tripay API key (Bearer, creates transactions; confirms each "
+	       "callback with GET /transaction/detail)."),
 	STR(tripay_merchant_code, "tagihd", NULL, "Tripay merchant code."),
 	STR(tripay_method, "tagihd", "QRIS",
 	    "Tripay closed-payment channel (QRIS, BRIVA, BCAVA, ALFAMART, ...)."),
 	STR(duitku_api_url, "tagihd", "https://passport.duitku.com",
-	    "Duitku base URL (sandbox: https://sandbox.duitku.com)."),
+	    "Duitku base URL (sandbox: https://sandbox.duitku.com); callbacks "
+	    "are confirmed with POST /webapi/api/merchant/transactionStatus."),
 	STR(duitku_method, "tagihd", "SP",
 	    "Duitku payment method code (SP = QRIS ShopeePay, BC = BCA VA, ...)."),
+	/* webhooks: every notification is confirmed with the gateway's
+	 * status API before anything is booked (billing/gateway/wh_verify.c);
+	 * Xendit, Tripay and Duitku are asked at the *_api_url above */
+	STR(midtrans_status_url, "tagihd", "https://api.midtrans.com",
+	    "Midtrans Core API base URL, asked GET /v2/ORDER/status to "
+	    "confirm each notification (sandbox: "
+	    "https://api.sandbox.midtrans.com)."),
+	INT(gateway_timeout, "tagihd", 1, 60, "10",
+	    "Seconds a gateway's status API has to confirm a notification; "
+	    "slower or unreachable, the webhook is answered 503 and nothing "
+	    "is booked (the gateway retries)."),
 };
 
 #define CONF_N (sizeof(conf_opts) / sizeof(conf_opts[0]))

@@ -102,6 +102,9 @@ struct tagih_conf {
 	char *tripay_method;
 	char *duitku_api_url;
 	char *duitku_method;
+	/* tagihd: confirming notifications (billing/gateway/wh_verify.c) */
+	char *midtrans_status_url;
+	int64_t gateway_timeout;
 };
 
 enum conf_type { CONF_STR, CONF_INT, CONF_BOOL, CONF_LIST };

@@ -187,6 +187,39 @@ static int parse_args(int argc, char **argv, struct args *a)
  * listen address, the webhook secrets and the login limiters. Returns 0
  * or -errno (said why).
  */
+
+/*
+ * A gateway whose notifications are checked (its signing secret is set)
+ * but cannot be confirmed with its status API (a key or URL missing):
+ * every notification from it will be answered 503 and never booked, so
+ * say so at start, naming the keys (never their values).
+ */
+static void tagihd_warn_unconfirmable(struct tagihd *d)
+{
+	struct wh_status_req rq;
+	struct wh_event ev = { 0 };
+	char why[128];
+	int gw;
+
+	snprintf(ev.order_id, sizeof(ev.order_id), "probe");
+	snprintf(ev.txn_id, sizeof(ev.txn_id), "probe");
+	for (gw = 0; gw < WH__MAX; gw++) {
+		struct wh_input in = { "", 0, NULL, 0 };
+		struct wh_event tmp;
+
+		/* -ENOKEY: the gateway's webhook is not configured at all */
+		if (wh_parser(gw)(&in, &d->sec, &tmp) == -ENOKEY)
+			continue;
+		ev.gw = gw;
+		if (wh_status_req_make(&d->conf, &ev, &rq, why, sizeof(why))) {
+			pr_warn("%s notifications cannot be confirmed with its "
+				"status API (%s): they will be answered 503 and "
+				"never booked", wh_gateway_name(gw), why);
+			continue;
+		}
+		wh_status_req_free(&rq);
+	}
+}
 static int setup(struct tagihd *d, struct args *a)
 {
 	int err;
@@ -218,6 +251,7 @@ static int setup(struct tagihd *d, struct args *a)
 	d->sec.tripay_private_key = nz(d->conf.tripay_private_key);
 	d->sec.duitku_merchant_code = nz(d->conf.duitku_merchant_code);
 	d->sec.duitku_api_key = nz(d->conf.duitku_api_key);
+	tagihd_warn_unconfirmable(d);
 	d->body_max = TAGIHD_BODY_MAX;
 	d->login_phone = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_PHONE,
 				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);

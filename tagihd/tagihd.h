@@ -42,6 +42,14 @@ struct mhd_deadline;
 #define TAGIHD_LOGIN_WORKERS 2
 #define TAGIHD_LOGIN_QUEUE 64
 #define TAGIHD_LOGIN_NICE 10
+/*
+ * Each webhook is confirmed with the gateway's status API (up to
+ * gateway_timeout seconds) on one of these workers, never on the HTTP
+ * threads; at most TAGIHD_WEBHOOK_QUEUE wait, more are answered 503 (the
+ * gateway retries).
+ */
+#define TAGIHD_WEBHOOK_WORKERS 8
+#define TAGIHD_WEBHOOK_QUEUE 128
 
 struct tagihd {
 	struct tagih_conf conf;
@@ -52,6 +60,7 @@ struct tagihd {
 	struct rl *login_phone;	/* failures by normalised phone */
 	struct rl *login_ip;	/* failures by client address */
 	struct workers *login_pool;	/* PIN checks (page/login.c) */
+	struct workers *wh_pool;	/* webhook confirmations (http.c) */
 	struct mhd_deadline *deadline;	/* per-request read deadline */
 };
 

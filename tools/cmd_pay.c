@@ -19,9 +19,11 @@ static json_t *pay_json(const struct pay_rec *p, bool dup)
 		json_array_append_new(al, json_pack("{s:s, s:I}", "invoice",
 						    p->alloc[i].number, "amount",
 						    (json_int_t)p->alloc[i].amount));
-	return json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:b}", "ref", p->ref,
-			 "subscriber", p->sub, "amount", (json_int_t)p->amount,
-			 "method", pay_method_str(p->method), "allocations", al,
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:I, s:b}", "ref",
+			 p->ref, "subscriber", p->sub, "amount",
+			 (json_int_t)p->amount, "method",
+			 pay_method_str(p->method), "kind",
+			 pay_kind_str(p->kind), "allocations", al,
 			 "to_balance", (json_int_t)p->to_balance, "duplicate",
 			 dup);
 }
@@ -107,6 +109,70 @@ static int cmd_pay(struct cli *c, struct cli_args *a)
 	return CLI_OK;
 }
 
+/* --- pay flagged -------------------------------------------------------- */
+
+struct flag_ctx {
+	json_t *arr;	/* --json */
+	unsigned n;
+};
+
+static int flag_cb(const struct pay_rec *p, void *ctx)
+{
+	struct flag_ctx *f = ctx;
+	char tb[40], ab[40];
+	json_t *o;
+	int i;
+
+	if (p->kind == PAY_KIND_PAYMENT)
+		return 0;
+	f->n++;
+	if (f->arr) {
+		o = pay_json(p, false);
+		json_object_del(o, "duplicate");
+		json_object_set_new(o, "time", json_string(
+			tt_fmt_time_local(p->time, tb, sizeof(tb))));
+		json_object_set_new(o, "actor", json_string(p->actor));
+		return json_array_append_new(f->arr, o) ? -ENOMEM : 0;
+	}
+	printf("%s  %-8s %-16s %14s  %s", tt_fmt_time_local(p->time, tb,
+	       sizeof(tb)), pay_kind_str(p->kind), p->sub,
+	       money_fmt(p->amount, ab, sizeof(ab)), p->ref);
+	for (i = 0; i < p->nalloc && i < PAY_ALLOC_MAX; i++)
+		printf("%s%s", i ? ", " : "  ", p->alloc[i].number);
+	if (p->to_balance)
+		printf("%sbalance %s", p->nalloc ? ", " : "  ",
+		       money_fmt(p->to_balance, ab, sizeof(ab)));
+	putchar('\n');
+	return 0;
+}
+
+static int cmd_pay_flagged(struct cli *c, struct cli_args *a)
+{
+	struct flag_ctx f = { 0 };
+	MDB_txn *txn;
+	int err;
+
+	(void)a;
+	if (c->json && !(f.arr = json_array()))
+		return CLI_FAIL;
+	if (cli_begin(c, false, &txn)) {
+		json_decref(f.arr);
+		return CLI_FAIL;
+	}
+	err = pay_foreach(txn, c->st, NULL, flag_cb, &f);
+	store_abort(txn);
+	if (err) {
+		json_decref(f.arr);
+		cli_err("cannot read the payments: %s", strerror(-err));
+		return CLI_FAIL;
+	}
+	if (f.arr)
+		bill_json_out(f.arr);
+	else if (!f.n)
+		printf("no credits or reversals to review\n");
+	return CLI_OK;
+}
+
 static const struct cli_cmd pay_cmds[] = {
 	{ "", "SUB", 1, pay_opts, cmd_pay, "record a payment",
 	  "A payment goes to the oldest open invoice first; what is left is "
@@ -114,6 +180,19 @@ static const struct cli_cmd pay_cmds[] = {
 	  "receipt or transfer reference) makes it idempotent: the same ref "
 	  "twice is recorded once. RP is whole Rupiah (150000 or 150.000), "
 	  "1 to 1.000.000.000.000.", CLI_CMD_JSON },
+	{ "flagged", "", 0, NULL, cmd_pay_flagged,
+	  "credits and reversals for the operator to review",
+	  "Lists the payment records that are not plain payments, oldest "
+	  "reference first: credits (a gateway payment for an invoice that "
+	  "was already paid or void, such as a second payment link paid or a "
+	  "virtual account paid twice: the money went to the subscriber's "
+	  "balance, which pays the next invoice) and reversals (a refund or "
+	  "chargeback at the gateway: a negative payment that took the money "
+	  "back from the invoices it had paid, which are open again, and "
+	  "from the balance). Each line: time, kind, subscriber, amount, "
+	  "reference, then where the money went. --json gives the same "
+	  "records as `tagih pay --json` does, with time and actor.",
+	  CLI_CMD_JSON },
 	{}
 };
 

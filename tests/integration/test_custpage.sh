@@ -81,6 +81,8 @@ duitku_merchant_code = $DK_CODE
 duitku_api_key = $DK_KEY
 duitku_method = BC
 duitku_api_url = $MOCK/duitku
+midtrans_status_url = $MOCK/midstatus
+gateway_timeout = 3
 EOF
 chmod 0600 "$CONF"
 
@@ -91,6 +93,22 @@ cat >"$tmp/mock.py" <<'EOF'
 import json, re, sys, http.server, urllib.parse
 log = open(sys.argv[2], "a", buffering=1)
 class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        # Midtrans' status API: what truth.json (written by the test) says
+        m = re.fullmatch(r"/midstatus/v2/([^/]+)/status", self.path)
+        truth = {}
+        try:
+            truth = json.load(open(sys.argv[3]))
+        except (OSError, ValueError):
+            pass
+        oid = urllib.parse.unquote(m.group(1)) if m else ""
+        out = truth.get(oid, {"status_code": "404", "status_message": "Transaction doesn't exist."})
+        b = json.dumps(out).encode()
+        self.send_response(200 if m else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
     def do_POST(self):
         n = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(n).decode()
@@ -126,7 +144,7 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 EOF
-python3 "$tmp/mock.py" $MPORT "$tmp/mock.log" &
+python3 "$tmp/mock.py" $MPORT "$tmp/mock.log" "$tmp/truth.json" &
 pids+=($!)
 for _ in $(seq 50); do	# any HTTP answer (501 to a GET) means it listens
 	curl -s -o /dev/null "$MOCK/" && break
@@ -424,6 +442,10 @@ sk=$(printf '%s' "${o2}200${gross}${MID_KEY}" | openssl dgst -sha512 -r | cut -d
 body=$(jq -cn --arg o "$o2" --arg g "$gross" --arg s "$sk" \
 	'{transaction_status:"settlement",transaction_id:"cp-txn-1",status_code:"200",
 	  signature_key:$s,order_id:$o,gross_amount:$g,fraud_status:"accept",currency:"IDR"}')
+# what Midtrans' status API confirms (tagihd asks before booking)
+jq -n --arg o "$o2" --arg g "$gross" '{($o): {status_code:"200",
+	transaction_status:"settlement", transaction_id:"cp-txn-1", order_id:$o,
+	gross_amount:$g, fraud_status:"accept", currency:"IDR"}}' >"$tmp/truth.json"
 st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary "$body" "$URL/webhooks/midtrans")
 fetch "$S_URL" "$tmp/s2.html" >/dev/null
