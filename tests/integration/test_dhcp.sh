@@ -18,7 +18,7 @@ set -u -o pipefail
 
 tg_init
 tg_need_bins
-for t in dnsmasq udhcpc iperf3; do
+for t in dnsmasq udhcpc iperf3 bpftool; do
 	command -v "$t" >/dev/null 2>&1 || tg_skip "$t not installed"
 done
 topo_up 1 || tg_die "topology did not come up"
@@ -82,6 +82,15 @@ lease() {	# NS -> the address udhcpc got
 		tg_die "udhcpc in $1: $(cat "$TG_TMP/udhcpc-$1.log")"
 	tg_in "$1" ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1
 }
+# uid in tagih_pfx4 for IP/32 ("" if none): the binding on the wire
+pfx_uid() {
+	local a=(${1//./ })
+	bpftool -j map lookup pinned "$(tg_pin_dir)/tagih_pfx4" \
+		key 32 0 0 0 "${a[0]}" "${a[1]}" "${a[2]}" "${a[3]}" 2>/dev/null |
+		jq -r '.formatted.value.uid // .value.uid // empty' 2>/dev/null
+}
+sub_uid() { cli --json sub show "$1" | jq -r .uid; }
+on_wire() { [ "$(pfx_uid "$1")" = "$(sub_uid "$2")" ]; }
 holder() { cli --json address show "$1" | jq -r '.holder // "unknown"'; }
 is_holder() { [ "$(holder "$1")" = "$2" ]; }
 
@@ -96,7 +105,10 @@ tg_wait_until 3 "$IP2 bound to d2" is_holder "$IP2" d2 ||
 cli address show "$IP1" --json | jq -e '.source == "dhcp" and .expires != null' >/dev/null ||
 	tg_die "the lease has no source/expiry: $(cli address show "$IP1" --json)"
 
-# traffic per subscriber
+# traffic per subscriber, once the maps say so (the agent repaints within
+# policy_poll_ms of the store change)
+tg_wait_until 3 "$IP1 on the wire for d1" on_wire "$IP1" d1 || tg_die "$IP1 not in tagih_pfx4 for d1"
+tg_wait_until 3 "$IP2 on the wire for d2" on_wire "$IP2" d2 || tg_die "$IP2 not in tagih_pfx4 for d2"
 tg_neigh_flush
 tg_iperf d1 "$TG_TMP/i1.json" -c $TG_UP4 -p 5201 -n 1M || tg_die "iperf d1"
 tg_iperf d2 "$TG_TMP/i2.json" -c $TG_UP4 -p 5201 -n 2M || tg_die "iperf d2"
