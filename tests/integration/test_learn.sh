@@ -24,6 +24,7 @@ PY=/usr/bin/python3
 tg_init
 tg_need_bins
 $PY -c 'import scapy' 2>/dev/null || tg_skip "python3-scapy not installed"
+command -v bpftool >/dev/null 2>&1 || tg_skip "bpftool not installed"
 topo_up 1 || tg_die "topology did not come up"
 tg_reach_all || tg_die "subscribers cannot reach upstream"
 
@@ -44,6 +45,13 @@ tg_agent_start --config "$CONF" || tg_die "agent did not start"
 
 lan() { tg_in s1 $PY "$PWD/tests/integration/learn_frames.py" eth0 "$@" || tg_die "send $1"; }
 wan() { tg_in up $PY "$PWD/tests/integration/learn_frames.py" eth0 "$@" || tg_die "send $1"; }
+pfx_uid() {	# uid in tagih_pfx4 for IP/32, "" if none
+	local a=(${1//./ })
+	bpftool -j map lookup pinned "$(tg_pin_dir)/tagih_pfx4" \
+		key 32 0 0 0 "${a[0]}" "${a[1]}" "${a[2]}" "${a[3]}" 2>/dev/null |
+		jq -r '.formatted.value.uid // .value.uid // empty' 2>/dev/null
+}
+on_wire() { [ "$(pfx_uid "$1")" = "$(cli --json sub show "$2" | jq -r .uid)" ]; }
 holder() { cli --json address show "$1" | jq -r '.holder // "unknown"'; }
 is_holder() { [ "$(holder "$1")" = "$2" ]; }
 ms_until() {
@@ -71,6 +79,9 @@ is_holder 100.64.0.1 unknown || tg_die "the AC's own address was bound"
 cli --json address show 100.64.0.10 | jq -e '.source == "pppoe"' >/dev/null ||
 	tg_die "source is not pppoe"
 
+ms=$(ms_until 1000 on_wire 100.64.0.10 p1) ||
+	tg_die "100.64.0.10 not in tagih_pfx4 for p1 within 1 s of the Ack"
+tg_log "... and in tagih_pfx4 (on the wire) ${ms} ms after that"
 f0=$(tg_curl /metrics | sed -n 's/^tagih_learn_frames_total //p')
 u0=$(tg_usage p1 | cut -d' ' -f1) || u0=0
 lan data $CL $SID 100.64.0.10 $TG_UP4 200 172	# 200 x (20 + 8 + 172) = 40000
