@@ -14,6 +14,8 @@
 
 struct store;
 struct http;
+struct radius;
+struct learn;
 struct shape;
 
 /* The generation counters the CLI and tagihd bump (meta keys). */
@@ -28,6 +30,10 @@ struct agent {
 	struct shape *shape;		/* NULL: not shaping */
 	struct drain drain;
 	struct http *http;
+	struct radius *radius;		/* NULL: radius_listen is off */
+	struct learn *learn;		/* NULL: learn_addresses = no */
+	uint64_t repaint_at;		/* mono ns: learned bindings wait for a
+					 * repaint until then; 0 = none */
 	int lock_fd, pin_lock_fd;
 	uint64_t gen[GEN__MAX];
 	pthread_mutex_t lock;		/* guards the fields below (http reads) */

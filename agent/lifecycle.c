@@ -14,7 +14,9 @@
 #include "agent/http.h"
 #include "agent/loader.h"
 #include "agent/notice.h"
+#include "agent/learn.h"
 #include "agent/pinown.h"
+#include "agent/radius.h"
 #include "agent/shape.h"
 #include "billing/store.h"
 #include "lib/log.h"
@@ -116,23 +118,21 @@ int agent_setup(struct agent *a)
 	struct http_opts ho = { .stats = agent_stats, .arg = a };
 	int err;
 
-	if (mkdir(a->conf.db, 0700) && errno != EEXIST) {
-		err = -errno;
-		pr_warn("store %s: %s", a->conf.db, strerror(-err));
+	/* a store is made by `tagih init`, never here: a misspelt db must
+	 * not become a new empty store */
+	err = store_check_dir(a->conf.db);
+	if (err)
 		return err;
-	}
 	err = locks(a);
 	if (err)
 		return err;
 	if (a->conf.timezone && tt_set_zone(a->conf.timezone))
 		pr_warn("timezone %s unknown; using %s", a->conf.timezone,
 			tt_zone_name());
+	store_set_mapsize_gb((uint64_t)a->conf.store_mapsize_gb);
 	err = store_open(&a->st, a->conf.db, 0);
-	if (err) {
-		pr_warn("cannot open the store %s: %s", a->conf.db,
-			strerror(-err));
-		return err;
-	}
+	if (err)
+		return err;	/* store_open said why */
 	err = meter_up(a);
 	if (!err)
 		err = mapsync_open(&a->ms, &a->meter);
@@ -155,6 +155,13 @@ int agent_setup(struct agent *a)
 	agent_sync_all(a, "start");
 	agent_drain(a);
 
+	err = radius_open(&a->radius, &a->conf, a->st);
+	if (err)
+		return err;
+	if (a->conf.learn_addresses &&
+	    learn_open(&a->learn, meter_map_fd(&a->meter, TAGIH_MAP_LEARN),
+		       a->st))
+		pr_warn("address learning off: the ring buffer cannot be read");
 	ho.st = a->st;
 	err = http_start(&a->http, a->conf.listen, &ho);
 	if (!err && notice_start(&a->conf, a->st))
@@ -179,6 +186,8 @@ void agent_teardown(struct agent *a)
 {
 	http_stop(a->http);
 	notice_stop();
+	radius_close(a->radius);
+	learn_close(a->learn);
 	if (a->drain.keys) {
 		pr_info("final drain");
 		agent_drain(a);

@@ -32,7 +32,7 @@ override LDFLAGS += -pthread $(SANFLAGS)
 
 # What each layer links (and nothing more: the ledger never links libbpf).
 LIBS_LIB     := $(call pc_libs,jansson) -lm
-LIBS_BILLING := $(call pc_libs,jansson libcurl libcrypto cairo) -llmdb -lm
+LIBS_BILLING := $(call pc_libs,jansson libcurl libcrypto cairo libqrencode libargon2) -llmdb -lm
 LIBS_BPF     := $(call pc_libs,libbpf libxdp)
 LIBS_MHD     := $(call pc_libs,libmicrohttpd)
 LIBS_CHECK   := $(call pc_libs,check)
@@ -43,7 +43,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 # --- BPF: clang -> bpftool gen object -> bpftool gen skeleton ---------------
-$(BUILD)/bpf/%.tmp.o: bpf/%.bpf.c bpf/tagih.h bpf/tagih_parse.h
+$(BUILD)/bpf/%.tmp.o: bpf/%.bpf.c bpf/tagih.h bpf/tagih_parse.h bpf/tagih_learn.h
 	@mkdir -p $(@D)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -10,6 +10,24 @@
 #include "billing/rate.h"
 #include "lib/ttime.h"
 
+static json_t *plan_json_base(const struct plan_rec *p)
+{
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "name",
+			 p->name, "type", rate_plan_type_str(p->terms.type),
+			 "price", (json_int_t)p->terms.price, "per_gb",
+			 (json_int_t)p->terms.per_gb, "quota_bytes",
+			 (json_int_t)p->terms.quota_bytes, "min",
+			 (json_int_t)p->terms.min, "cap",
+			 (json_int_t)p->terms.cap);
+}
+
+/* prepaid: masa aktif per purchase */
+static void plan_json_prepaid(json_t *j, const struct plan_rec *p)
+{
+	if (j && p->terms.type == PLAN_PREPAID)
+		json_object_set_new(j, "days", json_integer(p->days));
+}
+
 /* The speed fields of a plan's JSON (added to o). */
 static void plan_speed_json(json_t *o, const struct plan_speed *s)
 {
@@ -22,18 +40,12 @@ static void plan_speed_json(json_t *o, const struct plan_speed *s)
 
 static json_t *plan_json(const struct plan_rec *p)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "name",
-			      p->name, "type",
-			      rate_plan_type_str(p->terms.type), "price",
-			      (json_int_t)p->terms.price, "per_gb",
-			      (json_int_t)p->terms.per_gb, "quota_bytes",
-			      (json_int_t)p->terms.quota_bytes, "min",
-			      (json_int_t)p->terms.min, "cap",
-			      (json_int_t)p->terms.cap);
+	json_t *j = plan_json_base(p);
 
-	if (o)
-		plan_speed_json(o, &p->speed);
-	return o;
+	plan_json_prepaid(j, p);
+	if (j)
+		plan_speed_json(j, &p->speed);
+	return j;
 }
 
 /* "10" or "2.5" Mbit/s, or "-" for none, of kbps. */
@@ -66,6 +78,7 @@ static void plan_speed_print(const struct plan_speed *s)
 		       kbps_fmt(s->fup_down_kbps, a, sizeof(a)),
 		       kbps_fmt(s->fup_up_kbps, b, sizeof(b)));
 }
+
 
 static void plan_print(const struct plan_rec *p)
 {
@@ -101,11 +114,11 @@ static void plan_print(const struct plan_rec *p)
 	[A_FUP_UP] = { "fup-up-mbps", CLI_UINT, NULL,			\
 		       "upload rate past the FUP quota", .max = MBPS_MAX }
 
-enum { A_TYPE, A_PRICE, A_PER_GB, A_QUOTA, A_MIN, A_CAP, A_DOWN, A_UP,
-       A_FUP_GB, A_FUP_DOWN, A_FUP_UP };
+enum { A_TYPE, A_PRICE, A_PER_GB, A_QUOTA, A_MIN, A_CAP, A_DAYS, A_DOWN,
+       A_UP, A_FUP_GB, A_FUP_DOWN, A_FUP_UP };
 static const struct cli_opt add_opts[] = {
 	[A_TYPE] = { "type", CLI_CHOICE, NULL, "how the plan is billed",
-		     CLI_REQ, .choices = "flat|volume|hybrid" },
+		     CLI_REQ, .choices = "flat|volume|hybrid|prepaid" },
 	[A_PRICE] = { "price", CLI_AMOUNT, NULL, "monthly fee (flat, hybrid)" },
 	[A_PER_GB] = { "per-gb", CLI_AMOUNT, NULL,
 		       "price per GB (volume; hybrid overage)" },
@@ -114,6 +127,9 @@ static const struct cli_opt add_opts[] = {
 	[A_MIN] = { "min", CLI_AMOUNT, NULL, "minimum charge (volume)" },
 	[A_CAP] = { "cap", CLI_AMOUNT, NULL,
 		    "most the usage part can cost (volume, hybrid)" },
+	[A_DAYS] = { "days", CLI_UINT, "N",
+		     "masa aktif bought by one purchase (prepaid)", .min = 1,
+		     .max = PLAN_DAYS_MAX },
 	SPEED_OPTS,
 	{}
 };
@@ -121,7 +137,7 @@ static const struct cli_opt add_opts[] = {
 /* `plan set`: every option of `plan add`, none required. */
 static const struct cli_opt set_opts[] = {
 	[A_TYPE] = { "type", CLI_CHOICE, NULL, "how the plan is billed", 0,
-		     .choices = "flat|volume|hybrid" },
+		     .choices = "flat|volume|hybrid|prepaid" },
 	[A_PRICE] = { "price", CLI_AMOUNT, NULL, "monthly fee (flat, hybrid)" },
 	[A_PER_GB] = { "per-gb", CLI_AMOUNT, NULL,
 		       "price per GB (volume; hybrid overage)" },
@@ -130,9 +146,32 @@ static const struct cli_opt set_opts[] = {
 	[A_MIN] = { "min", CLI_AMOUNT, NULL, "minimum charge (volume)" },
 	[A_CAP] = { "cap", CLI_AMOUNT, NULL,
 		    "most the usage part can cost (volume, hybrid)" },
+	[A_DAYS] = { "days", CLI_UINT, "N",
+		     "masa aktif bought by one purchase (prepaid)", .min = 1,
+		     .max = PLAN_DAYS_MAX },
 	SPEED_OPTS,
 	{}
 };
+
+/* The prepaid terms (--days) of plan add; CLI_USAGE when they do not
+ * fit the type. */
+static int plan_add_prepaid(struct plan_rec *p, const struct cli_args *a)
+{
+	if (p->terms.type != PLAN_PREPAID) {
+		if (a->o[A_DAYS].n) {
+			cli_err("--days is for prepaid plans");
+			return CLI_USAGE;
+		}
+		return 0;
+	}
+	if (!a->o[A_DAYS].n) {
+		cli_err("a prepaid plan needs --days (masa aktif per "
+			"purchase)");
+		return CLI_USAGE;
+	}
+	p->days = (uint32_t)a->o[A_DAYS].u;
+	return 0;
+}
 
 /* "0.2", "10", "1.5" GB (at most 9 decimals, at most 10^9 GB) in bytes. */
 static int gb_parse(const char *s, uint64_t *bytes)
@@ -217,6 +256,8 @@ static int plan_cmd_add(struct cli *c, struct cli_args *a)
 	snprintf(p.name, sizeof(p.name), "%s", name);
 	p.terms.type = type;
 	p.created = tt_now();
+	if (plan_add_prepaid(&p, a))
+		return CLI_USAGE;
 	if (rate_plan_check(&p.terms, &why)) {
 		cli_err("plan '%s': %s", p.name, why);
 		return CLI_USAGE;
@@ -262,6 +303,7 @@ static json_t *plan_diff(const struct plan_rec *o, const struct plan_rec *n)
 	       (int64_t)n->terms.quota_bytes);
 	diff_i(d, "min", o->terms.min, n->terms.min);
 	diff_i(d, "cap", o->terms.cap, n->terms.cap);
+	diff_i(d, "days", o->days, n->days);
 	diff_i(d, "down_kbps", o->speed.down_kbps, n->speed.down_kbps);
 	diff_i(d, "up_kbps", o->speed.up_kbps, n->speed.up_kbps);
 	diff_i(d, "fup_bytes", (int64_t)o->speed.fup_bytes,
@@ -310,6 +352,14 @@ static int plan_cmd_set(struct cli *c, struct cli_args *a)
 		p.terms.min = a->o[A_MIN].rp;
 	if (a->o[A_CAP].s)
 		p.terms.cap = a->o[A_CAP].rp;
+	if (a->o[A_DAYS].s)
+		p.days = (uint32_t)a->o[A_DAYS].u;
+	if ((p.terms.type == PLAN_PREPAID) != (p.days > 0)) {
+		store_abort(txn);
+		cli_err(p.days ? "--days is for prepaid plans" :
+				 "a prepaid plan needs --days");
+		return CLI_USAGE;
+	}
 	err = plan_speed_args(a, &p.speed);
 	if (err) {
 		store_abort(txn);
@@ -452,7 +502,10 @@ static const struct cli_cmd plan_cmds[] = {
 	{ "add", "NAME", 1, add_opts, plan_cmd_add, "add a plan",
 	  "flat: --price (monthly fee). volume: --per-gb, optional --min "
 	  "(minimum charge) and --cap. hybrid: --price with --quota-gb "
-	  "included, then --per-gb overage, optional --cap.\n\n"
+	  "included, then --per-gb overage, optional --cap. prepaid: "
+	  "--price per purchase and --days of masa aktif it buys, optional "
+	  "--quota-gb per purchase (used up: isolir until a pack or the next "
+	  "purchase); never invoiced, each purchase gets a receipt.\n\n"
 	  "Amounts in whole Rupiah (150000 or 150.000). GB = 10^9 bytes. Plans "
 	  "are never deleted; `tagih plan set` changes one (its earlier "
 	  "versions are kept), `tagih sub plan ID PLAN --from DATE` moves a "
@@ -468,6 +521,7 @@ static const struct cli_cmd plan_cmds[] = {
 	  "is in the audit log. A new speed reaches the subscribers on the plan "
 	  "within a second (the agent follows policy_gen). A new price applies "
 	  "to invoices made from now on.", CLI_CMD_JSON },
+
 	{ "list", "", 0, NULL, plan_cmd_list, "every plan", NULL,
 	  CLI_CMD_JSON },
 	{ "show", "NAME", 1, NULL, plan_cmd_show, "one plan", NULL,
@@ -476,7 +530,7 @@ static const struct cli_cmd plan_cmds[] = {
 };
 
 const struct cli_group cli_plan = {
-	"plan", "plans: flat, volume, hybrid, with speeds (add, set, list, show)",
-	NULL,
+	"plan", "plans: flat, volume, hybrid, prepaid, with speeds (add, set, "
+	"list, show)", NULL,
 	plan_cmds
 };

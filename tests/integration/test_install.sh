@@ -22,7 +22,7 @@ ok "make install DESTDIR=$R"
 
 # --- what lands where, with which mode ---------------------------------------
 mode() { stat -c %a "$R$1" 2>/dev/null; }
-for f in $P/bin/tagih $P/bin/tagih-agent $P/bin/tagihd \
+for f in $P/bin/tagih $P/bin/tagih-agent $P/bin/tagihd $P/bin/tagih-dhcp-hook \
 	$P/share/man/man8/tagih.8 \
 	$P/share/man/man8/tagih-agent.8 $P/share/man/man8/tagihd.8 \
 	$P/share/man/man5/tagih.conf.5 \
@@ -116,7 +116,7 @@ if [ -n "$tb" ]; then
 	mkdir -p "$tmp/x" && tar -xzf "$tb" -C "$tmp/x"
 	src=$(ls -d "$tmp"/x/tagih-*)
 	dv=$(cat "$src/VERSION")
-	(cd "$src" && GIT_DIR=/nonexistent make --no-print-directory build/lib/version.h >/dev/null 2>&1)
+	(cd "$src" && GIT_DIR=/nonexistent BUILD=build make --no-print-directory build/lib/version.h >/dev/null 2>&1)
 	grep -qF "\"$dv\"" "$src/build/lib/version.h" 2>/dev/null &&
 		ok "tarball $(basename "$tb"): VERSION $dv, and its build says so" ||
 		bad "tarball build version: $(cat "$src/build/lib/version.h" 2>&1)"
