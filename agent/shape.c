@@ -14,6 +14,7 @@
 #include "agent/qdisc.h"
 #include "agent/shape.h"
 #include "billing/fup.h"
+#include "billing/pack.h"
 #include "billing/plan.h"
 #include "billing/store.h"
 #include "billing/sub.h"
@@ -460,6 +461,16 @@ static int sync_sub(const struct sub_rec *r, void *arg)
 	sp = &p.speed;
 	rate.down_Bps = kbps_Bps(sp->down_kbps);
 	rate.up_Bps = kbps_Bps(sp->up_kbps);
+	/* a prepaid quota (packs) used up: the FUP rate (billing/pack.h) */
+	if ((sp->fup_down_kbps || sp->fup_up_kbps) &&
+	    quota_exhausted(c->txn, c->st, r->uid, c->now)) {
+		if (sp->fup_down_kbps)
+			rate.down_Bps = kbps_Bps(sp->fup_down_kbps);
+		if (sp->fup_up_kbps)
+			rate.up_Bps = kbps_Bps(sp->fup_up_kbps);
+		sh->st.fup_active++;
+		sp->fup_bytes = 0;	/* no period quota on top of it */
+	}
 	if (sp->fup_bytes) {
 		w.uid = r->uid;
 		snprintf(w.sub, sizeof(w.sub), "%s", r->id);

@@ -135,6 +135,7 @@ bool quota_exhausted(MDB_txn *txn, struct store *st, uint32_t uid,
 static int quota_out(MDB_txn *txn, struct store *st, uint32_t uid,
 		     int64_t now)
 {
+	struct plan_rec plan;
 	struct sub_rec rec;
 	json_t *d;
 	int err;
@@ -151,9 +152,12 @@ static int quota_out(MDB_txn *txn, struct store *st, uint32_t uid,
 	if (!err)
 		err = store_meta_bump(txn, st, "policy_gen", NULL);
 	if (err || rec.status != SUB_ACTIVE || rec.hold ||
-	    prepaid_plan_of(txn, st, &rec, NULL) != 1)
+	    prepaid_plan_of(txn, st, &rec, &plan) != 1)
 		return err;	/* a quota holds only a prepaid line */
-	/* no FUP rate in the data plane yet: isolir until a top-up */
+	/* a plan with an FUP rate slows down instead (agent/shape.c reads
+	 * the exhausted quota); without one: isolir until a top-up */
+	if (plan.speed.fup_down_kbps || plan.speed.fup_up_kbps)
+		return 0;
 	return dunning_suspend(txn, st, &rec, now, "agent:drain",
 			       "kuota habis", true);
 }

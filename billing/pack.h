@@ -23,8 +23,9 @@
  * When it reaches 0 the record turns QUOTA_EXHAUSTED and policy_gen is
  * bumped in that txn; the subscriber is then suspended by dunning
  * (isolir, behind the walled garden) until a pack or a purchase tops the
- * quota up. A plan with an FUP rate would apply that rate instead: the
- * state is here for the agent to read (quota_get).
+ * quota up. A plan with an FUP rate (--fup-down-mbps / --fup-up-mbps)
+ * is not suspended: tagih-agent shapes an exhausted quota to the plan's
+ * FUP rate instead (agent/shape.c, quota_exhausted()) until the top-up.
  */
 
 /* DB_PACKS: name -> struct pack_rec. Packs are never changed or deleted. */

@@ -29,8 +29,6 @@ int plan_speed_check(const struct plan_speed *s, const char **why)
 	if (s->down_kbps > PLAN_KBPS_MAX || s->up_kbps > PLAN_KBPS_MAX ||
 	    s->fup_down_kbps > PLAN_KBPS_MAX || s->fup_up_kbps > PLAN_KBPS_MAX)
 		w = "a rate is above 100000 Mbit/s";
-	else if (!s->fup_bytes && (s->fup_down_kbps || s->fup_up_kbps))
-		w = "--fup-down-mbps/--fup-up-mbps need --fup-gb";
 	else if (s->fup_bytes && !s->fup_down_kbps && !s->fup_up_kbps)
 		w = "--fup-gb needs --fup-down-mbps or --fup-up-mbps";
 	if (w && why)

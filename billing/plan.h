@@ -15,7 +15,9 @@
  * version 1 fields). Rates in kbit/s (1 Mbit/s = 1000 kbit/s), 0 = not
  * shaped in that direction. FUP: past fup_bytes of up + down in the
  * subscriber's period, fup_down_kbps / fup_up_kbps apply (0 = that
- * direction keeps its rate); fup_bytes 0 = no FUP.
+ * direction keeps its rate); fup_bytes 0 = no period quota. The FUP
+ * rates also apply when a prepaid quota (billing/pack.h) runs out,
+ * instead of isolir.
  */
 struct plan_speed {
 	uint32_t down_kbps;

@@ -513,7 +513,10 @@ static const struct cli_cmd plan_cmds[] = {
 	  "Speed: --down-mbps and --up-mbps shape every subscriber on the plan "
 	  "in the gateway (0 or absent = not shaped). FUP: past --fup-gb G "
 	  "(up + down, in the subscriber's period) the rates drop to "
-	  "--fup-down-mbps / --fup-up-mbps until the next period.",
+	  "--fup-down-mbps / --fup-up-mbps until the next period or a "
+	  "top-up (`tagih sub fup ID --topup-gb G`); on a prepaid plan with "
+	  "a quota, the FUP rates apply when the quota runs out, instead of "
+	  "isolir.",
 	  CLI_CMD_JSON },
 	{ "set", "NAME", 1, set_opts, plan_cmd_set, "change a plan",
 	  "Changes only the options given; the plan as it was is kept "

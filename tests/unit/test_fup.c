@@ -90,15 +90,17 @@ START_TEST(test_plan_set_keeps_history_and_bumps)
 	ck_assert_int_eq(plan_set(txn, st, &p, T("2026-11-12T10:00:00Z")),
 			 -ENOENT);
 	snprintf(p.name, sizeof(p.name), "p10");
+	/* FUP rates alone: for a prepaid quota that runs out */
 	p.speed.fup_bytes = 0;
 	p.speed.fup_down_kbps = 1000;
+	ck_assert_int_eq(plan_speed_check(&p.speed, NULL), 0);
+	/* a period quota without a rate to drop to */
+	p.speed.fup_down_kbps = 0;
+	p.speed.fup_bytes = 1000;
 	ck_assert_int_eq(plan_set(txn, st, &p, T("2026-11-12T10:00:00Z")),
 			 -EINVAL);
 	ck_assert_int_eq(plan_speed_check(&p.speed, &why), -EINVAL);
 	ck_assert_ptr_nonnull(why);
-	p.speed.fup_down_kbps = 0;
-	p.speed.fup_bytes = 1000;
-	ck_assert_int_eq(plan_speed_check(&p.speed, NULL), -EINVAL);
 	p.speed.down_kbps = PLAN_KBPS_MAX + 1;
 	p.speed.fup_bytes = 0;
 	ck_assert_int_eq(plan_speed_check(&p.speed, NULL), -EINVAL);

@@ -443,6 +443,37 @@ static int draw(uint32_t uid, uint64_t bytes, const char *when)
 	return n;
 }
 
+START_TEST(test_quota_fup_rate)
+{
+	/* a prepaid quota plan with an FUP rate slows down at zero: the
+	 * quota turns exhausted (the agent shapes it), no isolir */
+	struct plan_rec pl = { .version = PLAN_REC_VERSION, .days = 30 };
+	struct quota_rec q;
+	struct pay_rec p;
+	MDB_txn *txn;
+	uint32_t uid;
+
+	snprintf(pl.name, sizeof(pl.name), "kuota5fup");
+	pl.terms = (struct rate_plan){ .type = PLAN_PREPAID, .price = 50000,
+				       .quota_bytes = 5 * GB };
+	pl.speed.down_kbps = pl.speed.up_kbps = 20000;
+	pl.speed.fup_down_kbps = pl.speed.fup_up_kbps = 1000;
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(plan_add(txn, st, &pl), 0);
+	ck_assert_int_eq(store_commit(txn), 0);
+	uid = add_sub("hadi", "kuota5fup", "2026-11-01");
+	ck_assert_int_eq(pay_at("hadi", 55500, "h1", "2026-11-01T10:00+07:00",
+				&p), 1);
+	ck_assert_int_eq(draw(uid, 5 * GB + 1, "2026-11-02T11:00+07:00"), 1);
+	ck_assert_int_eq(subrec("hadi").status, SUB_ACTIVE);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(quota_get(txn, st, uid, &q), 0);
+	ck_assert(quota_exhausted(txn, st, uid, T("2026-11-02T11:00+07:00")));
+	store_abort(txn);
+	ck_assert_int_eq(q.state, QUOTA_EXHAUSTED);
+}
+END_TEST
+
 START_TEST(test_quota_and_pack)
 {
 	struct quota_rec q;
@@ -637,6 +668,7 @@ static Suite *prepaid_suite(void)
 	tcase_add_test(tc, test_tax_guard);
 	tcase_add_test(tc, test_order_paid_for);
 	tcase_add_test(tc, test_quota_and_pack);
+	tcase_add_test(tc, test_quota_fup_rate);
 	tcase_add_test(tc, test_voucher_codes);
 	tcase_add_test(tc, test_voucher_redeem_once);
 	suite_add_tcase(s, tc);
