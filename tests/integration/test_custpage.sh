@@ -526,6 +526,7 @@ o5=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.or
 # kiki is on a 10 GB quota plan: quota left, and November's (billed)
 # usage beside December's.
 DB3=$tmp/db3
+"$TAGIH" init --db "$DB3" >/dev/null || die "tagih init --db $DB3"
 CONF3=$tmp/tagih3.conf
 PORT3=$((PORT + 3))
 URL3=http://127.0.0.1:$PORT3
