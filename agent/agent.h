@@ -21,6 +21,7 @@ enum agent_gen { GEN_PREFIX, GEN_POLICY, GEN_GARDEN, GEN__MAX };
 struct agent {
 	struct tagih_conf conf;
 	bool detach;			/* --detach: unpin on the way out */
+	bool download_lan;		/* downloads on the lan egress (hooks.c) */
 	struct store *st;
 	struct meter meter;		/* the loaded meter: its maps, pinned */
 	struct mapsync *ms;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "agent/agent.h"
+#include "agent/hooks.h"
 #include "agent/http.h"
 #include "agent/loader.h"
 #include "agent/notice.h"
@@ -90,23 +91,15 @@ static int meter_up(struct agent *a)
 		.v4_blocks = a->conf.v4_blocks,
 		.v6_hash_entries = a->conf.v6_hash_entries,
 	};
-	enum loader_mode mode;
-	int i, err;
+	int err;
 
-	if (loader_parse_mode(a->conf.xdp_mode, &mode)) {
-		pr_warn("xdp_mode %s: want auto, native or skb",
-			a->conf.xdp_mode);
-		return -EINVAL;
-	}
 	err = pinown_claim(a->st, a->conf.bpf_pin_dir);
 	if (!err)
 		err = meter_check_pins(a->conf.bpf_pin_dir, &sz);
 	if (!err)
 		err = meter_load(&a->meter, a->conf.bpf_pin_dir, &sz);
-	for (i = 0; !err && i < a->conf.n_lan; i++)
-		err = loader_attach(&a->meter, mode, a->conf.lan[i], LOADER_LAN);
-	for (i = 0; !err && i < a->conf.n_wan; i++)
-		err = loader_attach(&a->meter, mode, a->conf.wan[i], LOADER_WAN);
+	if (!err)
+		err = hooks_up(a);
 	return err;
 }
 
@@ -159,12 +152,7 @@ int agent_setup(struct agent *a)
 
 static void detach_all(struct agent *a)
 {
-	int i;
-
-	for (i = 0; i < a->conf.n_lan; i++)
-		loader_detach(a->conf.lan[i]);
-	for (i = 0; i < a->conf.n_wan; i++)
-		loader_detach(a->conf.wan[i]);
+	hooks_down(a);
 	if (pinown_unpin(a->conf.bpf_pin_dir) == 0 &&
 	    meter_unpin(a->conf.bpf_pin_dir) == 0)
 		pr_info("detached and removed %s", a->conf.bpf_pin_dir);

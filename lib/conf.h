@@ -35,6 +35,7 @@ struct tagih_conf {
 	char *listen;
 	int64_t interval;
 	char *xdp_mode;
+	char *download_hook;
 	char *bpf_object;	/* ignored (older configs) */
 	char *bpf_pin_dir;
 	int64_t max_subscribers;

@@ -4,7 +4,7 @@ UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime test_net \
 	test_html test_mailbox test_text
 UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 	test_pay test_dunning test_pdp test_custpin test_webhooks
-UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
+UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain test_nat
 UNIT_TAGIHD_TESTS := test_ratelimit test_workers
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
@@ -27,7 +27,7 @@ $(addprefix $(BUILD)/tests/,$(UNIT_MHD_TESTS)): \
 
 $(addprefix $(BUILD)/tests/,$(UNIT_AGENT_TESTS)): \
 		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o \
-		$(call obj,$(PAINT_SRCS)) $(BILLING_A) $(LIB_A)
+		$(call obj,$(PAINT_SRCS) agent/nat.c) $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
 
 $(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \
