@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
 
 #include "agent/agent.h"
@@ -17,7 +18,8 @@
 static bool download_on_lan(struct agent *a)
 {
 	const char *h = a->conf.download_hook;
-	char why[160];
+	char why[160], path[128];
+	int i;
 
 	if (h && !strcmp(h, "lan"))
 		return true;
@@ -25,6 +27,16 @@ static bool download_on_lan(struct agent *a)
 		return false;
 	if (!a->conf.n_lan)
 		return false;
+	for (i = 0; i < a->conf.n_lan; i++) {
+		snprintf(path, sizeof(path), "/sys/class/net/%s/brport",
+			 a->conf.lan[i]);
+		if (access(path, F_OK) == 0) {
+			pr_info("download_hook auto: %s is a bridge port (bump "
+				"in the wire): downloads are billed on the wan "
+				"port's ingress", a->conf.lan[i]);
+			return false;
+		}
+	}
 	if (nat_present(a->conf.wan, a->conf.n_wan, why, sizeof(why))) {
 		pr_info("download_hook auto: this box does NAT (%s): downloads "
 			"are billed on the lan egress", why);
@@ -70,7 +82,7 @@ static int ingress_up(struct agent *a, enum loader_mode mode,
 		err = loader_detach_ours(&a->meter, iface);
 		if (err && err != -ENOENT && err != -EBUSY)
 			return err;
-		return tc_attach(&a->meter, iface, p);
+		return tc_attach(&a->meter, iface, p, a->tc_link);
 	}
 	tc_detach(a->conf.bpf_pin_dir, iface, TC_INGRESS);
 	return loader_attach(&a->meter, mode, iface, role);
@@ -113,6 +125,7 @@ static int load_wanif(struct agent *a)
 int hooks_up(struct agent *a)
 {
 	enum loader_mode mode;
+	enum tc_link link;
 	bool lan_down;
 	int i, err;
 
@@ -121,6 +134,11 @@ int hooks_up(struct agent *a)
 			a->conf.xdp_mode);
 		return -EINVAL;
 	}
+	if (tc_parse_link(a->conf.tc_link, &link)) {
+		pr_warn("tc_link %s: want auto, tcx or clsact", a->conf.tc_link);
+		return -EINVAL;
+	}
+	a->tc_link = link;
 	lan_down = download_on_lan(a);
 	a->download_lan = lan_down;
 	/* the wans first: tagih_lan_down must know them before it runs */
@@ -137,7 +155,7 @@ int hooks_up(struct agent *a)
 				 TC_LAN_UP);
 		if (!err && lan_down)
 			err = tc_attach(&a->meter, a->conf.lan[i],
-					TC_LAN_DOWN);
+					TC_LAN_DOWN, a->tc_link);
 		else if (!err && tc_detach(a->conf.bpf_pin_dir,
 					   a->conf.lan[i], TC_EGRESS) == 0)
 			pr_info("%s: downloads are billed on the wan ingress",

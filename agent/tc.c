@@ -321,7 +321,52 @@ static int clsact_attach(const struct meter *m, const char *iface,
 
 /* --- both ------------------------------------------------------------------ */
 
-int tc_attach(const struct meter *m, const char *iface, enum tc_prog p)
+int tc_parse_link(const char *s, enum tc_link *l)
+{
+	if (!s || !*s || !strcmp(s, "auto"))
+		*l = TC_LINK_AUTO;
+	else if (!strcmp(s, "tcx"))
+		*l = TC_LINK_TCX;
+	else if (!strcmp(s, "clsact"))
+		*l = TC_LINK_CLSACT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int tcx_unpin(const char *pin_dir, const char *iface,
+		     enum tc_hook hook)
+{
+	char path[512];
+	int fd;
+
+	pin_path(path, sizeof(path), pin_dir, iface, hook);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (bpf_link_detach(fd))
+		pr_debug("%s: link detach: %s", iface, strerror(errno));
+	close(fd);
+	if (unlink(path))
+		return -errno;
+	pr_info("%s: detached the tc %s program (tcx)", iface,
+		hook_names[hook]);
+	return 0;
+}
+
+static int clsact_detach(int ifindex, const char *iface, enum tc_hook hook);
+
+/* Does the kernel know tcx (a query of the hook is not refused)? */
+static bool tcx_supported(int ifindex, enum tc_hook hook)
+{
+	__u32 cnt = 0, flags = 0;
+
+	return bpf_prog_query(ifindex, tcx_type(hook), 0, &flags, NULL,
+			      &cnt) == 0 || errno != EINVAL;
+}
+
+int tc_attach(const struct meter *m, const char *iface, enum tc_prog p,
+	      enum tc_link how)
 {
 	int ifindex, err;
 
@@ -333,8 +378,16 @@ int tc_attach(const struct meter *m, const char *iface, enum tc_prog p)
 		pr_warn("interface %s: %s", iface, strerror(-err));
 		return err;
 	}
+	if (how == TC_LINK_CLSACT) {
+		/* taken off first: never two of ours on one hook */
+		tcx_unpin(m->pin_dir, iface, tc_prog_hook(p));
+		return clsact_attach(m, iface, ifindex, p);
+	}
+	if (tcx_supported(ifindex, tc_prog_hook(p)))
+		/* one of ours left on the clsact: off first, never two */
+		clsact_detach(ifindex, iface, tc_prog_hook(p));
 	err = tcx_attach(m, iface, ifindex, p);
-	if (err != -EOPNOTSUPP) {
+	if (err != -EOPNOTSUPP || how == TC_LINK_TCX) {
 		if (err)
 			pr_warn("%s: cannot attach %s: %s", iface,
 				prog_names[p], strerror(-err));
@@ -369,50 +422,42 @@ bool tc_ours(const struct meter *m, const char *iface, enum tc_hook hook)
 	       prog_seen(m, q.prog_id, &s) == 0 && s.ours;
 }
 
-int tc_detach(const char *pin_dir, const char *iface, enum tc_hook hook)
+static int clsact_detach(int ifindex, const char *iface, enum tc_hook hook)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, q, .handle = TC_HANDLE,
 			    .priority = TC_PRIO);
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
 	struct bpf_tc_hook h;
-	int ifindex, fd, err = -ENOENT;
-	char path[512];
+	bool tagih = false;
+	int pfd, err;
 
-	ifindex = if_nametoindex(iface);
-	pin_path(path, sizeof(path), pin_dir, iface, hook);
-	fd = bpf_obj_get(path);
-	if (fd >= 0) {
-		/* detach now: another fd (bpftool) must not keep it going */
-		if (bpf_link_detach(fd))
-			pr_debug("%s: link detach: %s", iface, strerror(errno));
-		close(fd);
-		err = unlink(path) ? -errno : 0;
-		if (!err)
-			pr_info("%s: detached the tc %s program (tcx)", iface,
-				hook_names[hook]);
-	}
-	if (!ifindex)
-		return err;
 	tc_hook_of(&h, ifindex, hook);
-	if (bpf_tc_query(&h, &q) == 0 && q.prog_id) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int pfd = bpf_prog_get_fd_by_id(q.prog_id);
-		bool tagih = false;
-
-		memset(&info, 0, sizeof(info));
-		if (pfd >= 0 && !bpf_obj_get_info_by_fd(pfd, &info, &len))
-			tagih = !strncmp(info.name, "tagih_", 6);
-		if (pfd >= 0)
-			close(pfd);
-		if (tagih) {
-			q.prog_id = 0;	/* detach wants only handle+prio */
-			q.prog_fd = 0;
-			q.flags = 0;
-			err = bpf_tc_detach(&h, &q);
-			if (!err)
-				pr_info("%s: detached the tc %s program "
-					"(clsact)", iface, hook_names[hook]);
-		}
-	}
+	if (bpf_tc_query(&h, &q) || !q.prog_id)
+		return -ENOENT;
+	pfd = bpf_prog_get_fd_by_id(q.prog_id);
+	memset(&info, 0, sizeof(info));
+	if (pfd >= 0 && !bpf_obj_get_info_by_fd(pfd, &info, &len))
+		tagih = !strncmp(info.name, "tagih_", 6);
+	if (pfd >= 0)
+		close(pfd);
+	if (!tagih)
+		return -ENOENT;
+	q.prog_id = 0;	/* detach wants only handle+prio */
+	q.prog_fd = 0;
+	q.flags = 0;
+	err = bpf_tc_detach(&h, &q);
+	if (!err)
+		pr_info("%s: detached the tc %s program (clsact)", iface,
+			hook_names[hook]);
 	return err;
+}
+
+int tc_detach(const char *pin_dir, const char *iface, enum tc_hook hook)
+{
+	int ifindex = if_nametoindex(iface);
+	int a = tcx_unpin(pin_dir, iface, hook);
+	int b = ifindex ? clsact_detach(ifindex, iface, hook) : -ENOENT;
+
+	return a == 0 || b == 0 ? 0 : a != -ENOENT ? a : b;
 }

@@ -16,6 +16,11 @@ enum tc_prog {
 };
 enum tc_hook { TC_INGRESS = 0, TC_EGRESS = 1 };
 
+/* How: tc_link = auto (tcx, else clsact), tcx or clsact. */
+enum tc_link { TC_LINK_AUTO = 0, TC_LINK_TCX, TC_LINK_CLSACT };
+/* "auto", "tcx", "clsact" (NULL or "" = auto). 0 or -EINVAL. */
+int tc_parse_link(const char *s, enum tc_link *l);
+
 enum tc_hook tc_prog_hook(enum tc_prog p);
 const char *tc_prog_name(enum tc_prog p);
 
@@ -29,10 +34,13 @@ const char *tc_prog_name(enum tc_prog p);
  *    tc_IFACE_ingress / tc_IFACE_egress, so it outlives the agent like
  *    the XDP programs; a kernel without tcx gets a clsact qdisc (made if
  *    missing, shared with other users) and a direct-action filter, handle
- *    TC_HANDLE, priority TC_PRIO.
+ *    TC_HANDLE, priority TC_PRIO. how = TC_LINK_CLSACT goes there
+ *    directly (and takes off a tcx link of ours: one hook, one program);
+ *    TC_LINK_TCX fails rather than fall back.
  * Returns 0 or -errno (logged).
  */
-int tc_attach(const struct meter *m, const char *iface, enum tc_prog p);
+int tc_attach(const struct meter *m, const char *iface, enum tc_prog p,
+	      enum tc_link how);
 
 /* Does iface's hook run a tagih tc program counting into m's maps? */
 bool tc_ours(const struct meter *m, const char *iface, enum tc_hook hook);

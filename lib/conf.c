@@ -67,8 +67,15 @@ static const struct conf_opt conf_opts[] = {
 	    "the subscriber's private address back; only packets that came in "
 	    "on a wan interface, and the wan ingress then bills nothing, so "
 	    "each download is billed once. auto: lan when nftables or "
-	    "iptables masquerade/SNAT is set up at start, else wan.",
+	    "iptables masquerade/SNAT is set up at start (and no lan is a "
+	    "bridge port), else wan.",
 	    .choices = "auto|wan|lan"),
+	STR(tc_link, "agent", "auto",
+	    "How tc programs are attached. auto: tcx links (Linux 6.6+), "
+	    "else a clsact qdisc; tcx: tcx only; clsact: a direct-action "
+	    "filter (handle 0x7467, priority 1) on a clsact qdisc, for "
+	    "kernels or tools that want the old hook.",
+	    .choices = "auto|tcx|clsact"),
 	STR(bpf_pin_dir, "agent", "/sys/fs/bpf/tagih",
 	    "Folder on the bpffs where the agent pins the meter's maps. Each "
 	    "store needs its own: the folder records the store that owns it "
