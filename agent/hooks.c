@@ -9,6 +9,7 @@
 
 #include "agent/agent.h"
 #include "agent/hooks.h"
+#include "agent/ifinfo.h"
 #include "agent/loader.h"
 #include "agent/maps/wanif.h"
 #include "agent/nat.h"
@@ -18,7 +19,7 @@
 static bool download_on_lan(struct agent *a)
 {
 	const char *h = a->conf.download_hook;
-	char why[160], path[128];
+	char why[160], kind[32], slave[32];
 	int i;
 
 	if (h && !strcmp(h, "lan"))
@@ -28,9 +29,9 @@ static bool download_on_lan(struct agent *a)
 	if (!a->conf.n_lan)
 		return false;
 	for (i = 0; i < a->conf.n_lan; i++) {
-		snprintf(path, sizeof(path), "/sys/class/net/%s/brport",
-			 a->conf.lan[i]);
-		if (access(path, F_OK) == 0) {
+		if (ifinfo_kinds(a->conf.lan[i], kind, sizeof(kind), slave,
+				 sizeof(slave)) == 0 &&
+		    !strcmp(slave, "bridge")) {
 			pr_info("download_hook auto: %s is a bridge port (bump "
 				"in the wire): downloads are billed on the wan "
 				"port's ingress", a->conf.lan[i]);

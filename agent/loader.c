@@ -21,6 +21,7 @@
 
 #include "bpf/tagih.h"
 #include "lib/log.h"
+#include "agent/ifinfo.h"
 #include "agent/loader.h"
 #include "agent/meter.h"
 #include "bpf/tagih_meter.skel.h"
@@ -140,12 +141,13 @@ static int iface_driver(const char *iface, char *buf, size_t n)
 }
 
 /*
- * A virtual device, by its driver (ETHTOOL_GDRVINFO) or, failing that, by
- * having no parent device in sysfs: on veth, native XDP turns GRO off and
- * TCP through the gateway fell from ~13 to ~4.4 Gbit/s here
- * (docs/BENCHMARKS.md), and generic XDP linearises GRO packets, so auto
- * meters virtual devices with tc. Real NICs with an XDP driver are the
- * other way round.
+ * A virtual device, by its driver (ETHTOOL_GDRVINFO) or by having an
+ * rtnetlink link kind (veth, bridge, vlan, macvlan, ...: a physical NIC
+ * has none; asked in our own namespace, which /sys/class/net need not
+ * be): on veth, native XDP turns GRO off and TCP through the gateway fell
+ * from ~13 to ~4.4 Gbit/s here (docs/BENCHMARKS.md), and generic XDP
+ * linearises GRO packets, so auto meters virtual devices with tc. Real
+ * NICs with an XDP driver are the other way round.
  */
 bool loader_is_virtual(const char *iface)
 {
@@ -153,7 +155,7 @@ bool loader_is_virtual(const char *iface)
 					    "bonding", "macvlan", "ipvlan",
 					    "vxlan", "dummy", "team",
 					    "8021q" };
-	char drv[64], path[128];
+	char drv[64], kind[32];
 	size_t i;
 
 	if (iface_driver(iface, drv, sizeof(drv)) == 0)
@@ -161,8 +163,8 @@ bool loader_is_virtual(const char *iface)
 			if (!strcmp(drv, virt[i]) ||
 			    !strncmp(drv, "802.1Q", 6))
 				return true;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device", iface);
-	return access(path, F_OK) != 0;
+	return ifinfo_kinds(iface, kind, sizeof(kind), NULL, 0) == 0 &&
+	       kind[0];
 }
 
 static int attach_new(const struct meter *m, enum loader_mode mode,

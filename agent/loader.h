@@ -39,8 +39,8 @@ bool loader_ours(const struct meter *m, const char *iface);
 
 /*
  * A virtual device (veth, bridge, VLAN, macvlan, tun, bond, ...: by the
- * ethtool driver name, or no /sys/class/net/IFACE/device), where auto
- * meters with tc rather than XDP.
+ * ethtool driver name, or an rtnetlink link kind, which a physical NIC
+ * does not have), where auto meters with tc rather than XDP.
  */
 bool loader_is_virtual(const char *iface);
 
