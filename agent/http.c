@@ -347,11 +347,17 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 			"# HELP tagih_bad_uid_packets_total Packets whose "
 			"prefix points past the counter map.\n"
 			"# TYPE tagih_bad_uid_packets_total counter\n"
-			"tagih_bad_uid_packets_total %llu\n",
+			"tagih_bad_uid_packets_total %llu\n"
+			"# HELP tagih_ppp_control_packets_total PPPoE "
+			"discovery and PPP control (LCP, PAP, CHAP, IPCP, "
+			"IPV6CP) frames passed, never billed.\n"
+			"# TYPE tagih_ppp_control_packets_total counter\n"
+			"tagih_ppp_control_packets_total %llu\n",
 			(unsigned long long)s.gstat[TAGIH_G_UNKNOWN_UP].bytes,
 			(unsigned long long)s.gstat[TAGIH_G_UNKNOWN_DOWN].bytes,
 			(unsigned long long)s.gstat[TAGIH_G_NOT_METERED].pkts,
-			(unsigned long long)s.gstat[TAGIH_G_BAD_UID].pkts);
+			(unsigned long long)s.gstat[TAGIH_G_BAD_UID].pkts,
+			(unsigned long long)s.gstat[TAGIH_G_PPP_CTRL].pkts);
 	}
 	fputs("# HELP tagih_map_entries Entries in each XDP map (cnt: "
 	      "subscribers; policy: in isolir).\n"

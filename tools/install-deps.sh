@@ -8,7 +8,7 @@ linux-libc-dev libelf-dev zlib1g-dev liblmdb-dev lmdb-utils libmicrohttpd-dev
 libjansson-dev check libcurl4-openssl-dev libssl-dev openssl libcairo2-dev
 poppler-utils iproute2 iperf3 curl jq nftables dnsmasq-base dnsutils
 python3 python3-aiosmtpd wrk util-linux procps psmisc libcap2-bin iputils-ping faketime
-fonts-dejavu-core libclang-rt-14-dev chromium scdoc man-db"
+fonts-dejavu-core libclang-rt-14-dev chromium scdoc man-db python3-scapy"
 
 missing=""
 for p in $PKGS; do
