@@ -145,7 +145,9 @@ static enum MHD_Result h_sub_usage(struct http *h, struct MHD_Connection *c,
 		return mhd_error(c, MHD_HTTP_NOT_FOUND, "unknown subscriber",
 				 id);
 	}
-	if (!err)
+	if (!err && !r.has_from && !r.has_to)
+		err = usage_total(txn, h->o.st, rec.uid, &sum);
+	else if (!err)
 		err = usage_sum(txn, h->o.st, rec.uid, r.from, r.to, &sum);
 	if (err)
 		goto fail;
@@ -189,8 +191,11 @@ static int all_cb(const struct sub_rec *rec, void *ctx)
 	json_t *o;
 	int err;
 
-	err = usage_sum(a->txn, a->h->o.st, rec->uid, a->r.from, a->r.to,
-			&sum);
+	if (!a->r.has_from && !a->r.has_to)
+		err = usage_total(a->txn, a->h->o.st, rec->uid, &sum);
+	else
+		err = usage_sum(a->txn, a->h->o.st, rec->uid, a->r.from,
+				a->r.to, &sum);
 	if (err) {
 		a->err = err;
 		return 1;
@@ -253,8 +258,8 @@ static int met_cb(const struct sub_rec *rec, void *ctx)
 	struct usage_val v;
 	int err;
 
-	err = usage_sum(m->txn, m->h->o.st, rec->uid, INT64_MIN, INT64_MAX,
-			&v);
+	/* the running total: one get, however long the history */
+	err = usage_total(m->txn, m->h->o.st, rec->uid, &v);
 	if (err) {
 		m->err = err;
 		return 1;

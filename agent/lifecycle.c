@@ -17,6 +17,7 @@
 #include "agent/notice.h"
 #include "agent/pinown.h"
 #include "billing/store.h"
+#include "billing/usage.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
 
@@ -123,6 +124,12 @@ int agent_setup(struct agent *a)
 	if (err) {
 		pr_warn("cannot open the store %s: %s", a->conf.db,
 			strerror(-err));
+		return err;
+	}
+	/* running totals (/metrics): built once for a store from before them */
+	err = usage_totals_ensure(a->st);
+	if (err) {
+		pr_warn("usage totals: %s", strerror(-err));
 		return err;
 	}
 	err = meter_up(a);

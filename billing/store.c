@@ -38,6 +38,7 @@ static const char *const store_names[DB__MAX] = {
 	[DB_OUTBOX] = "outbox",
 	[DB_GARDEN] = "garden",
 	[DB_WEBHOOKS] = "webhooks",
+	[DB_USAGE_TOTAL] = "usage_total",
 };
 
 #define STORE_MAXDBS 64

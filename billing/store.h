@@ -33,6 +33,7 @@ enum store_db {
 	DB_OUTBOX,	/* event id (u64 BE) -> notification record */
 	DB_GARDEN,	/* struct prefix -> port (u16) */
 	DB_WEBHOOKS,	/* gateway + ':' + transaction id -> raw payload record */
+	DB_USAGE_TOTAL,	/* uid (u32 BE) -> struct usage_val: whole history */
 	DB__MAX
 };
 

@@ -23,13 +23,16 @@ static int cmd_fsck(struct cli *c, struct cli_args *a)
 		return CLI_FAIL;
 	}
 	if (c->json)
-		bill_json_out(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+		bill_json_out(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+					"s:i}",
 					"invoices", (json_int_t)r.invoices,
 					"payments", (json_int_t)r.payments,
 					"subscribers", (json_int_t)r.subs,
 					"paid_in", (json_int_t)r.paid_in,
 					"allocated", (json_int_t)r.allocated,
 					"balances", (json_int_t)r.balances,
+					"usage_totals",
+					(json_int_t)r.usage_totals,
 					"violations", r.violations));
 	else
 		printf("fsck: %llu invoices, %llu payments, %llu subscribers: "
@@ -42,8 +45,10 @@ static int cmd_fsck(struct cli *c, struct cli_args *a)
 
 static const struct cli_cmd fsck_cmds[] = {
 	{ "", "", 0, NULL, cmd_fsck, "check the billing ledger's invariants",
-	  "Checks invoice totals, payment allocations, balances and gap-free "
-	  "numbers; exits 1 on any violation.", CLI_CMD_JSON },
+	  "Checks invoice totals, payment allocations, balances, gap-free "
+	  "numbers and that each subscriber's running usage total equals "
+	  "the sum of its hourly usage; exits 1 on any violation.",
+	  CLI_CMD_JSON },
 	{}
 };
 

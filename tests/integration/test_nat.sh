@@ -18,7 +18,8 @@
 # "unknown" stays near 0 (<= 8 KiB: MLD from link-local addresses); s4
 # reads exactly 0; kill -9 of the agent mid-transfer changes nothing of
 # that; a suspended subscriber's UDP download stream stops at the lan
-# egress and is counted as dropped.  Runs in about 30 s.
+# egress and is counted as dropped; `tagih fsck` finds the running totals
+# the endpoint answers from equal to the hourly history.  Runs in about 30 s.
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/meterck.sh"
@@ -199,5 +200,9 @@ else
 fi
 
 tg_agent_stop TERM || { echo "  FAIL  agent exit status $? on SIGTERM"; FAILS=$((FAILS + 1)); }
+# the running totals the endpoint answered from equal the hourly history
+FJ=$(tg_cli fsck --json) && [ "$(jq -r '"\(.violations) \(.usage_totals)"' <<<"$FJ")" = "0 3" ] &&
+	echo "  ok    tagih fsck: running totals of 3 subscribers = their hourly history" ||
+	{ echo "  FAIL  tagih fsck: $FJ"; FAILS=$((FAILS + 1)); }
 [ $FAILS -eq 0 ] || tg_die "$FAILS check(s) failed"
 echo "PASS: downloads after de-NAT billed once on the lan egress, within bounds and equal to the interface counters, unknown ~0, kill -9 exact, isolir drops downloads"
