@@ -1,7 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/build.mk - the benchmark helpers (see docs/BENCHMARKS.md for their commands).
 BENCH_BINS := $(BUILD)/bench/bench_invoice $(BUILD)/bench/drain_bench \
-	$(BUILD)/bench/meter_cost $(BUILD)/bench/nat_cost
+	$(BUILD)/bench/meter_cost $(BUILD)/bench/nat_cost \
+	$(BUILD)/bench/history_store
+
+$(BUILD)/bench/history_store: $(BUILD)/obj/bench/history_store.o \
+		$(BILLING_A) $(LIB_A)
+	$(call link_cmd,$(LIBS_BILLING) $(LIBS_LIB))
 
 $(BUILD)/bench/bench_invoice: $(BUILD)/obj/bench/bench_invoice.o \
 		$(BILLING_A) $(LIB_A)
