@@ -55,8 +55,8 @@ static const struct conf_opt conf_opts[] = {
 	STR(xdp_mode, "agent", "auto",
 	    "How the meter is attached to each interface. auto: native XDP on "
 	    "real NICs (tc if the driver refuses), tc on virtual devices "
-	    "(veth, bridge, VLAN, macvlan, tun, bond; any device without "
-	    "/sys/class/net/IFACE/device), where XDP would run generic and "
+	    "(veth, bridge, VLAN, macvlan, tun, bond: by the ethtool driver "
+	    "or the rtnetlink link kind), where XDP would run generic and "
 	    "linearise GRO packets; native: native XDP only; skb: generic XDP; "
 	    "tc: tc ingress (tcx on Linux 6.6+, else a clsact qdisc).",
 	    .choices = "auto|native|skb|tc"),
