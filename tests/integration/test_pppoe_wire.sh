@@ -11,7 +11,8 @@
 # subscriber and direction, exactly (bytes and packets); discovery (PADI)
 # and PPP control (LCP echo, IPCP) are never billed and show in
 # tagih_ppp_control_packets_total; a suspended subscriber's PPPoE frames
-# are dropped both ways, counted as dropped, billed nothing.
+# are dropped both ways, counted as dropped, billed nothing.  The agent
+# runs with tc_link = clsact (the path of kernels before 6.6).
 # With CONFIG_PPP (pppd can open /dev/ppp) it also runs pppoe-server +
 # pppd across the bridge; without, it prints a SKIP line for that part.
 set -u -o pipefail
@@ -33,9 +34,16 @@ tg_cli sub add s1 --name "Satu" --ip 10.77.1.2/32 >/dev/null || tg_die "sub add 
 tg_cli sub add s2 --name "Dua" --ip fd77:1::2/128 >/dev/null || tg_die "sub add s2"
 tg_cli sub add s3 --name "Tiga" --ip 10.77.1.3/32 >/dev/null || tg_die "sub add s3"
 CONF=$TG_TMP/tagih.conf
-echo "policy_poll_ms = 100" >"$CONF"; chmod 600 "$CONF"
+# tc_link = clsact: this suite runs the meter the way Debian 12's kernel
+# (no tcx) gets it, a direct-action filter on a clsact qdisc
+printf 'policy_poll_ms = 100\ntc_link = clsact\n' >"$CONF"; chmod 600 "$CONF"
 TG_INTERVAL=1 TG_XDP_MODE=auto tg_agent_start --config "$CONF" ||
 	tg_die "agent did not start"
+for p in lan0:tagih_lan_tc wan0:tagih_wan_tc; do
+	tg_in gw tc filter show dev ${p%%:*} ingress | grep -q "${p#*:}.*direct-action" ||
+		tg_die "no clsact filter ${p#*:} on ${p%%:*}"
+done
+echo "agent: clsact filters on the bridge ports (tc_link = clsact)"
 
 MAC_UP=$(tg_in up ip -j link show eth0 | jq -r '.[0].address')
 MAC_S1=$(tg_in s1 ip -j link show eth0 | jq -r '.[0].address')
