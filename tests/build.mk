@@ -4,10 +4,12 @@ UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime test_net \
 	test_html test_mailbox test_text
 UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
 	test_pay test_dunning test_pdp test_custpin test_webhooks
-UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain test_nat
+UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
 UNIT_TAGIHD_TESTS := test_ratelimit test_workers
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
+# download_hook auto's masquerade detection (agent/nat.c)
+UNIT_AGENT_TESTS += test_nat
 BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc
 
 UNIT_BINS := $(addprefix $(BUILD)/tests/,$(UNIT_LIB_TESTS) \
