@@ -133,18 +133,17 @@ int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
  * in place, MDB_APPEND adds past the last key (a fresh hour), and only a
  * key between two others costs the put's own search.
  */
-static int bucket_add_cur(MDB_cursor *cur, const struct usage_key *uk,
+static int bucket_add_cur(MDB_cursor *cur, const void *uk, size_t klen,
 			  const struct usage_val *d)
 {
-	MDB_val k = { .mv_size = sizeof(*uk), .mv_data = (void *)uk };
+	MDB_val k = { .mv_size = klen, .mv_data = (void *)uk };
 	struct usage_val v = { 0 };
 	unsigned flags = 0;
 	MDB_val old;
 	int rc;
 
 	rc = mdb_cursor_get(cur, &k, &old, MDB_SET_RANGE);
-	if (rc == 0 && k.mv_size == sizeof(*uk) && !memcmp(k.mv_data, uk,
-							   sizeof(*uk))) {
+	if (rc == 0 && k.mv_size == klen && !memcmp(k.mv_data, uk, klen)) {
 		/* a record of another size counts as zero, as in usage_add */
 		if (old.mv_size == sizeof(v)) {
 			memcpy(&v, old.mv_data, sizeof(v));
@@ -157,7 +156,7 @@ static int bucket_add_cur(MDB_cursor *cur, const struct usage_key *uk,
 	}
 	if (usage_val_add(&v, d))
 		return -EOVERFLOW;
-	k.mv_size = sizeof(*uk);
+	k.mv_size = klen;
 	k.mv_data = (void *)uk;
 	old.mv_size = sizeof(v);
 	old.mv_data = &v;
@@ -179,7 +178,27 @@ static int batch_db(MDB_txn *txn, struct store *st, enum store_db db,
 		return store_err(rc, "usage: cursor open");
 	for (i = 0; i < n && !err; i++) {
 		usage_key_make(&k, uids[i], bucket, gw);
-		err = bucket_add_cur(cur, &k, &deltas[i]);
+		err = bucket_add_cur(cur, &k, sizeof(k), &deltas[i]);
+	}
+	mdb_cursor_close(cur);
+	return err;
+}
+
+/* The running totals of a batch: one cursor, uids ascending, as above. */
+static int batch_totals(MDB_txn *txn, struct store *st, const uint32_t *uids,
+			const struct usage_val *deltas, size_t n)
+{
+	MDB_cursor *cur;
+	uint8_t k[4];
+	int rc, err = 0;
+	size_t i;
+
+	rc = mdb_cursor_open(txn, store_dbi(st, DB_USAGE_TOTAL), &cur);
+	if (rc)
+		return store_err(rc, "usage: cursor open");
+	for (i = 0; i < n && !err; i++) {
+		be32_put(k, uids[i]);
+		err = bucket_add_cur(cur, k, sizeof(k), &deltas[i]);
 	}
 	mdb_cursor_close(cur);
 	return err;
@@ -203,9 +222,7 @@ int usage_add_batch(MDB_txn *txn, struct store *st, uint16_t gw, int64_t t,
 	if (!err)
 		err = batch_db(txn, st, DB_USAGE_DAY, (uint32_t)tt_local_day(t),
 			       gw, uids, deltas, n);
-	for (i = 0; i < n && !err; i++)
-		err = total_add(txn, st, uids[i], &deltas[i]);
-	return err;
+	return err ? err : batch_totals(txn, st, uids, deltas, n);
 }
 
 /*
