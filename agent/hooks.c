@@ -66,6 +66,8 @@ static int ingress_up(struct agent *a, enum loader_mode mode,
 			/* chosen before (no native XDP): keep it, no gap */
 			mode = LOADER_MODE_TC;
 		} else {
+			if (tc_foreign(&a->meter, iface, TC_INGRESS))
+				return -EBUSY;
 			err = loader_attach(&a->meter, LOADER_MODE_NATIVE,
 					    iface, role);
 			if (!err) {
@@ -81,10 +83,16 @@ static int ingress_up(struct agent *a, enum loader_mode mode,
 	}
 	if (mode == LOADER_MODE_TC) {
 		err = loader_detach_ours(&a->meter, iface);
-		if (err && err != -ENOENT && err != -EBUSY)
+		if (err == -EBUSY)	/* never meter beside another agent */
+			pr_warn("%s: another tagih-agent's XDP program is "
+				"attached: stop that agent with --detach "
+				"first", iface);
+		if (err && err != -ENOENT)
 			return err;
 		return tc_attach(&a->meter, iface, p, a->tc_link);
 	}
+	if (tc_foreign(&a->meter, iface, TC_INGRESS))
+		return -EBUSY;
 	tc_detach(a->conf.bpf_pin_dir, iface, TC_INGRESS);
 	return loader_attach(&a->meter, mode, iface, role);
 }

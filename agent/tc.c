@@ -422,6 +422,30 @@ bool tc_ours(const struct meter *m, const char *iface, enum tc_hook hook)
 	       prog_seen(m, q.prog_id, &s) == 0 && s.ours;
 }
 
+bool tc_foreign(const struct meter *m, const char *iface, enum tc_hook hook)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, q, .handle = TC_HANDLE,
+			    .priority = TC_PRIO);
+	__u32 ids[64], cnt = sizeof(ids) / sizeof(ids[0]), flags = 0, i;
+	struct bpf_tc_hook h;
+	struct tc_seen s;
+	int ifindex;
+
+	ifindex = if_nametoindex(iface);
+	if (!ifindex)
+		return false;
+	if (bpf_prog_query(ifindex, tcx_type(hook), 0, &flags, ids, &cnt))
+		cnt = 0;
+	for (i = 0; i < cnt; i++)
+		if (prog_seen(m, ids[i], &s) == 0 && s.tagih && !s.ours)
+			return refuse(m, iface, hook, s.name) != 0;
+	tc_hook_of(&h, ifindex, hook);
+	if (bpf_tc_query(&h, &q) == 0 && q.prog_id &&
+	    prog_seen(m, q.prog_id, &s) == 0 && s.tagih && !s.ours)
+		return refuse(m, iface, hook, s.name) != 0;
+	return false;
+}
+
 static int clsact_detach(int ifindex, const char *iface, enum tc_hook hook)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, q, .handle = TC_HANDLE,

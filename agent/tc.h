@@ -46,6 +46,12 @@ int tc_attach(const struct meter *m, const char *iface, enum tc_prog p,
 bool tc_ours(const struct meter *m, const char *iface, enum tc_hook hook);
 
 /*
+ * Does iface's hook run a tagih tc program that counts into other maps
+ * than m's (another agent's)? Logged as a refusal when it does.
+ */
+bool tc_foreign(const struct meter *m, const char *iface, enum tc_hook hook);
+
+/*
  * Remove tagih's program from iface's hook, whichever way it was attached
  * (the clsact qdisc stays: others may use it). 0, -ENOENT (none) or
  * -errno.

@@ -204,6 +204,15 @@ out=$(nsenter --net="$(tg_nspath gw)" unshare --mount --propagation private \
 rc=$?; [ $rc -ne 0 ] && [ $rc -ne 124 ] || { echo "$out" >&2; tg_die "agent B took over lanA, metered by agent A's maps (rc $rc)"; }
 echo "$out" | grep -q "another tagih-agent meters this interface" || { echo "$out" >&2; tg_die "no takeover message"; }
 ok "agent B refused lanA, which runs agent A's meter"
+# ... nor beside it with the other kind of hook (tc beside XDP, or XDP beside tc)
+other=tc; [ "${TG_XDP_MODE:-skb}" = tc ] && other=skb
+out=$(nsenter --net="$(tg_nspath gw)" unshare --mount --propagation private \
+	timeout 20 sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TG_BPFFS_DIR" \
+	"$BUILD/tagih-agent" --db "$DBB" --config "$CONF" --listen 127.0.0.1:9298 \
+	--lan lanA --wan wanB --xdp-mode $other --bpf-pin-dir /sys/fs/bpf/tagihB 2>&1)
+rc=$?; [ $rc -ne 0 ] && [ $rc -ne 124 ] || { echo "$out" >&2; tg_die "agent B metered lanA with $other beside agent A's meter (rc $rc)"; }
+echo "$out" | grep -q "another tagih-agent" || { echo "$out" >&2; tg_die "no refusal message ($other)"; }
+ok "agent B refused lanA with --xdp-mode $other too (no meter beside another agent's)"
 
 # B restarts on its own folder and keeps its programs (restart, no gap)
 agent_start B tagihB || { tail "$TG_TMP/agentB.log"; tg_die "agent B restart"; }
