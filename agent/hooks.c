@@ -106,7 +106,13 @@ static void ingress_off(struct agent *a, const char *iface)
 			"program on this wan", iface);
 }
 
-static int load_wanif(struct agent *a)
+/*
+ * tagih_wanif = the wans' current ifindexes. At start a missing wan is an
+ * error; later (every full reconcile) it is skipped: a PPPoE uplink's ppp0
+ * comes back after a redial with a new ifindex, and the next reconcile
+ * picks it up.
+ */
+static int load_wanif(struct agent *a, bool start)
 {
 	uint32_t ifx[TAGIH_MAX_WANIF];
 	int i, n = 0, err;
@@ -119,6 +125,11 @@ static int load_wanif(struct agent *a)
 		ifx[n] = if_nametoindex(a->conf.wan[i]);
 		if (!ifx[n]) {
 			err = -errno;
+			if (!start) {
+				pr_debug("wan %s: %s", a->conf.wan[i],
+					 strerror(-err));
+				continue;
+			}
 			pr_warn("interface %s: %s", a->conf.wan[i],
 				strerror(-err));
 			return err;
@@ -129,6 +140,11 @@ static int load_wanif(struct agent *a)
 	if (err)
 		pr_warn("tagih_wanif: %s", strerror(-err));
 	return err;
+}
+
+int hooks_wanif(struct agent *a)
+{
+	return a->download_lan ? load_wanif(a, false) : 0;
 }
 
 int hooks_up(struct agent *a)
@@ -151,7 +167,7 @@ int hooks_up(struct agent *a)
 	lan_down = download_on_lan(a);
 	a->download_lan = lan_down;
 	/* the wans first: tagih_lan_down must know them before it runs */
-	err = load_wanif(a);
+	err = load_wanif(a, true);
 	for (i = 0; !err && i < a->conf.n_wan; i++) {
 		if (lan_down)
 			ingress_off(a, a->conf.wan[i]);

@@ -22,6 +22,14 @@ struct agent;
  */
 int hooks_up(struct agent *a);
 
+/*
+ * With downloads on the lan egress: load tagih_wanif with the wans'
+ * ifindexes as they are now (a wan recreated since, as ppp0 after a
+ * redial, has a new one; a missing wan is skipped). Called at every full
+ * reconcile. 0 or -errno.
+ */
+int hooks_wanif(struct agent *a);
+
 /* --detach: take every tagih program off the configured interfaces. */
 void hooks_down(struct agent *a);
 

@@ -18,7 +18,9 @@
 # "unknown" stays near 0 (<= 8 KiB: MLD from link-local addresses); s4
 # reads exactly 0; kill -9 of the agent mid-transfer changes nothing of
 # that; a suspended subscriber's UDP download stream stops at the lan
-# egress and is counted as dropped; `tagih fsck` finds the running totals
+# egress and is counted as dropped; a wan0 deleted and made anew (a new
+# ifindex, as ppp0 after a redial) is billed again after the next
+# reconcile without a restart; `tagih fsck` finds the running totals
 # the endpoint answers from equal to the hourly history.  Runs in about 30 s.
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
@@ -198,6 +200,29 @@ else
 	echo "  FAIL  isolir did not stop the download (before $before, after $after, dropped +$((D1 - D0)))"
 	FAILS=$((FAILS + 1))
 fi
+
+# ------------------------- phase 4: the wan is recreated (a new ifindex)
+# As ppp0 after a PPPoE redial: the agent reloads tagih_wanif at its next
+# reconcile, so downloads through the new wan0 are billed again.
+echo "phase 4: wan0 deleted and made anew (new ifindex), agent left running"
+tg_cli sub restore s1 --reason "lunas" >/dev/null || tg_die "sub restore"
+tg_in gw ip link del wan0
+ip link add wan0 netns "${TG_ID}gw" type veth peer name eth0 netns "${TG_ID}up" ||
+	tg_die "veth wan0"
+tg_in gw ip addr add 10.77.0.1/24 dev wan0
+tg_in gw ip -6 addr add fd77:ff::1/64 dev wan0 nodad
+tg_in up ip addr add $TG_UP4/24 dev eth0
+tg_in up ip -6 addr add $TG_UP6/64 dev eth0 nodad
+tg_in gw ip link set wan0 up
+tg_in up ip link set eth0 up
+tg_wait_until 10 "s1 -> $TG_UP4 over the new wan0" tg_reach s1 $TG_UP4 || tg_die "no path over the new wan0"
+tg_wait_drained 20 s1 || tg_die "no drain"	# a drain, then its reconcile
+snap base
+mc_reset s1 s2 s3 s4
+mc_xfer s1 down $SIZE 5201 $TG_UP4
+tg_wait_drained 20 s1 || tg_die "usage did not settle"
+snap now
+mc_check s1 "${BASE[s1]}" "${NOW[s1]}" "${LB[s1]}" "${LN[s1]}"
 
 tg_agent_stop TERM || { echo "  FAIL  agent exit status $? on SIGTERM"; FAILS=$((FAILS + 1)); }
 # the running totals the endpoint answered from equal the hourly history
