@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "agent/drain.h"
+#include "billing/pack.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
 
@@ -277,9 +278,9 @@ static int snap_seek(MDB_cursor *cur, int *rc, MDB_val *k, MDB_val *v,
 		     uint32_t uid)
 {
 	while (*rc == 0 && (k->mv_size != 4 || be32_get(k->mv_data) < uid))
-		*rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
-	if (*rc && *rc != MDB_NOTFOUND)
-		return store_err(*rc, "drain: snapshot walk");
+		*rc = store_cursor_get(cur, k, v, MDB_NEXT);
+	if (*rc && *rc != -ENOENT)
+		return *rc;	/* -EBADMSG: said by the store */
 	return 0;
 }
 
@@ -330,12 +331,10 @@ int drain_run(struct drain *d, int64_t now)
 		fresh = true;
 	}
 
-	rc = mdb_cursor_open(txn, snap_dbi, &cur);
-	if (rc) {
-		err = store_err(rc, "drain: snapshot cursor");
+	err = store_cursor_open(txn, d->st, DB_SNAP, &cur);
+	if (err)
 		goto out;
-	}
-	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	rc = store_cursor_get(cur, &k, &v, MDB_FIRST);
 
 	/* none started: pipe_get reads inline */
 	while (nthreads < d->readers &&
@@ -361,7 +360,7 @@ int drain_run(struct drain *d, int64_t now)
 			struct tagih_cnt now_c, snap_c;
 			bool have_snap;
 			uint8_t key[4];
-			MDB_val nk, nv;
+			MDB_val nk;
 
 			drain_sum_cpus(pc, d->ncpus, &now_c);
 			err = snap_seek(cur, &rc, &k, &v, uid);
@@ -380,20 +379,16 @@ int drain_run(struct drain *d, int64_t now)
 			be32_put(key, uid);
 			nk.mv_size = sizeof(key);
 			nk.mv_data = key;
-			nv.mv_size = sizeof(now_c);
-			nv.mv_data = &now_c;
 			/* same size: MDB_CURRENT rewrites in place; past the
 			 * last snapshot key, new keys come in order: append */
-			rc = mdb_cursor_put(cur, &nk, &nv,
-					    have_snap		? MDB_CURRENT :
-					    rc == MDB_NOTFOUND	? MDB_APPEND :
+			err = store_cursor_put(cur, &nk, &now_c, sizeof(now_c),
+					       have_snap	? MDB_CURRENT :
+					       rc == -ENOENT	? MDB_APPEND :
 								  0);
-			if (rc) {
-				err = store_err(rc, "drain: snapshot put");
+			if (err)
 				goto out;
-			}
 			/* the cursor now sits on uid: re-read for the seek */
-			rc = mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT);
+			rc = store_cursor_get(cur, &k, &v, MDB_GET_CURRENT);
 		}
 		/* keys ascend within a chunk (the map is read in slot order) */
 		err = usage_add_batch(txn, d->st, d->gw, now, d->uids, d->deltas,
@@ -406,6 +401,15 @@ int drain_run(struct drain *d, int64_t now)
 				"refused", d->uids[0], d->uids[m - 1]);
 		if (err)
 			goto out;
+		/* quotas (billing/pack.h) drawn down in the same txn as the
+		 * usage: exact to the drain, and exactly once */
+		err = quota_draw_batch(txn, d->st, now, d->uids, d->deltas, m);
+		if (err > 0)
+			pr_info("drain: %d subscriber(s) used up their quota",
+				err);
+		if (err < 0)
+			goto out;
+		err = 0;
 		changed += m;
 		pending += m;
 		pipe_put(&pipe, ck);
@@ -427,15 +431,13 @@ int drain_run(struct drain *d, int64_t now)
 				err = store_begin(d->st, true, &txn);
 			if (err)
 				goto out;
-			rc = mdb_cursor_open(txn, snap_dbi, &cur);
-			if (rc) {
-				err = store_err(rc, "drain: snapshot cursor");
+			err = store_cursor_open(txn, d->st, DB_SNAP, &cur);
+			if (err)
 				goto out;
-			}
 			be32_put(key, (ck + 1) * d->chunk);
 			k.mv_size = sizeof(key);
 			k.mv_data = key;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 			pending = 0;
 			commits++;
 		}

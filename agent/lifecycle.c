@@ -109,23 +109,21 @@ int agent_setup(struct agent *a)
 	struct http_opts ho = { .stats = agent_stats, .arg = a };
 	int err;
 
-	if (mkdir(a->conf.db, 0700) && errno != EEXIST) {
-		err = -errno;
-		pr_warn("store %s: %s", a->conf.db, strerror(-err));
+	/* a store is made by `tagih init`, never here: a misspelt db must
+	 * not become a new empty store */
+	err = store_check_dir(a->conf.db);
+	if (err)
 		return err;
-	}
 	err = locks(a);
 	if (err)
 		return err;
 	if (a->conf.timezone && tt_set_zone(a->conf.timezone))
 		pr_warn("timezone %s unknown; using %s", a->conf.timezone,
 			tt_zone_name());
+	store_set_mapsize_gb((uint64_t)a->conf.store_mapsize_gb);
 	err = store_open(&a->st, a->conf.db, 0);
-	if (err) {
-		pr_warn("cannot open the store %s: %s", a->conf.db,
-			strerror(-err));
-		return err;
-	}
+	if (err)
+		return err;	/* store_open said why */
 	/* running totals (/metrics): built once for a store from before them */
 	err = usage_totals_ensure(a->st);
 	if (err) {

@@ -11,6 +11,9 @@
 #include <microhttpd.h>
 
 #include "agent/notice.h"
+#include "billing/voucher.h"
+#include "lib/form.h"
+#include "tagihd/ratelimit.h"
 #include "billing/invoice.h"
 #include "billing/pay.h"
 #include "billing/sub.h"
@@ -27,13 +30,29 @@
 #define NOTICE_MAX_CONN 256
 #define NOTICE_PAGE_MAX (256 * 1024)
 
+/* Voucher codes typed on the page: failures per client address, as the
+ * customer page counts them (tagihd/ratelimit.c): 5 in 15 minutes lock
+ * the address for 15 minutes (429). */
+#define NOTICE_VOUCHER_FAIL 5
+#define NOTICE_VOUCHER_WINDOW 900
+#define NOTICE_VOUCHER_SLOTS 4096
+#define NOTICE_BODY_MAX 512
+
 static struct {
 	struct MHD_Daemon *d;
 	struct mhd_deadline *deadline;
 	struct store *st;
 	char *operator_name;
 	char *bank_transfer;
+	struct rl *vrl;
 } nt;
+
+/* A POST /voucher in flight: its body. */
+struct notice_req {
+	char body[NOTICE_BODY_MAX];
+	size_t len;
+	bool over;
+};
 
 /* The client's address as a host prefix (/32, /128; v4-mapped as v4).
  * Returns 0 or -ENOENT. */
@@ -171,6 +190,13 @@ static void render(struct html *pg, const struct sockaddr *sa, bool en)
 		if (oc.n)
 			html_puts(pg, "</table>");
 	}
+	/* a voucher bought at the warung brings the line back from here */
+	html_printf(pg, "<h2>%s</h2><form method=post action=\"/voucher?"
+		    "lang=%s\"><input name=code autocomplete=off "
+		    "autocapitalize=characters placeholder=\"XXXX-XXXX-XXXX\">"
+		    " <button type=submit>%s</button></form>",
+		    en ? "Have a voucher?" : "Punya voucher?", en ? "en" : "id",
+		    en ? "Use voucher" : "Pakai voucher");
 	if (nt.bank_transfer && due > 0) {
 		html_printf(pg, "<h2>%s</h2><div class=box>",
 		    en ? "How to pay" : "Cara membayar");
@@ -185,6 +211,104 @@ tail:
 	store_abort(txn);
 }
 
+/* A short page: heading and one line, in the notice page's style. */
+static enum MHD_Result notice_msg(struct MHD_Connection *conn,
+				  unsigned status, bool en, const char *h,
+				  const char *text, const char *hn,
+				  const char *hv)
+{
+	struct html pg = { .max = NOTICE_PAGE_MAX };
+
+	html_printf(&pg, "<!doctype html><html lang=%s><head><meta "
+		    "charset=utf-8><meta name=viewport content=\"width="
+		    "device-width,initial-scale=1\"><title>%s</title></head>"
+		    "<body style=\"font-family:sans-serif;max-width:34em;"
+		    "margin:1em auto;padding:0 1em\"><h1>%s</h1><p>%s</p>"
+		    "<p><a href=\"/?lang=%s\">%s</a></p></body></html>\n",
+		    en ? "en" : "id", h, h, text, en ? "en" : "id",
+		    en ? "Back" : "Kembali");
+	if (pg.oom) {
+		html_free(&pg);
+		return mhd_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				"try again\n", NULL);
+	}
+	{
+		struct mhd_hdr h[2] = { { hn, hv }, { NULL, NULL } };
+
+		return mhd_reply_take(conn, status, "text/html; charset=utf-8",
+				      pg.p, pg.len, hn ? h : NULL);
+	}
+}
+
+/*
+ * POST /voucher: the code for whoever holds the client's address. 200
+ * redeemed (the agent restores the line at its next poll), 400 refused
+ * (nothing written), 429 after NOTICE_VOUCHER_FAIL failures.
+ */
+static enum MHD_Result notice_voucher(struct MHD_Connection *conn,
+				      struct notice_req *r)
+{
+	const char *lang = MHD_lookup_connection_value(conn,
+				MHD_GET_ARGUMENT_KIND, "lang");
+	bool en = lang && !strcmp(lang, "en");
+	char key[64], code[VOUCHER_TEXT_MAX + 1] = "", ra[16];
+	const union MHD_ConnectionInfo *ci;
+	struct sub_rec rec;
+	struct prefix addr;
+	MDB_txn *txn = NULL;
+	unsigned wait;
+	uint32_t uid;
+	int err;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr || addr_prefix(ci->client_addr, &addr))
+		return mhd_text(conn, MHD_HTTP_BAD_REQUEST, "no address\n",
+				NULL);
+	prefix_fmt(&addr, key, sizeof(key));
+	wait = nt.vrl ? rl_take(nt.vrl, key) : 0;
+	if (wait) {
+		snprintf(ra, sizeof(ra), "%u", wait);
+		return notice_msg(conn, MHD_HTTP_TOO_MANY_REQUESTS, en,
+				  en ? "Too many attempts" :
+				       "Terlalu banyak percobaan",
+				  en ? "Please try again in 15 minutes." :
+				       "Silakan coba lagi dalam 15 menit.",
+				  "Retry-After", ra);
+	}
+	if (!r->over)
+		form_get(r->body, r->len, "code", code, sizeof(code));
+	err = store_begin(nt.st, true, &txn);
+	if (!err)
+		err = sub_prefix_owner(txn, nt.st, &addr, &uid);
+	if (!err)
+		err = sub_get_by_uid(txn, nt.st, uid, &rec);
+	if (!err)
+		err = voucher_redeem(txn, nt.st, code, rec.id, tt_now(),
+				     "notice", NULL);
+	explicit_bzero(code, sizeof(code));
+	if (!err) {
+		err = store_commit(txn);
+		txn = NULL;
+	}
+	if (txn)
+		store_abort(txn);	/* a refused code writes nothing */
+	if (err)
+		return notice_msg(conn, MHD_HTTP_BAD_REQUEST, en,
+				  en ? "This voucher cannot be used" :
+				       "Voucher tidak bisa dipakai",
+				  en ? "The code is wrong, used already, or "
+				       "not for your plan." :
+				       "Kode salah, sudah dipakai, atau bukan "
+				       "untuk paket Anda.", NULL, NULL);
+	if (nt.vrl)
+		rl_untake(nt.vrl, key);	/* a success is no failure */
+	return notice_msg(conn, MHD_HTTP_OK, en,
+			  en ? "Voucher accepted" : "Voucher diterima",
+			  en ? "Your internet comes back within seconds." :
+			       "Internet Anda aktif kembali dalam hitungan "
+			       "detik.", NULL, NULL);
+}
+
 static enum MHD_Result notice_route(void *cls, struct MHD_Connection *conn,
 				    const char *url, const char *method,
 				    const char *version, const char *body,
@@ -195,12 +319,30 @@ static enum MHD_Result notice_route(void *cls, struct MHD_Connection *conn,
 	const char *lang;
 
 	if (!*con_cls) {	/* first call: headers only */
-		*con_cls = (void *)1;
-		return MHD_YES;
+		bool vpost = !strcmp(method, MHD_HTTP_METHOD_POST) &&
+			     !strcmp(url, "/voucher");
+
+		*con_cls = vpost ? calloc(1, sizeof(struct notice_req)) :
+				   (void *)1;
+		return *con_cls ? MHD_YES : MHD_NO;
 	}
-	if (*body_len) {	/* we take no bodies: drop them */
+	if (*body_len) {	/* only the voucher form has a body */
+		struct notice_req *r = *con_cls;
+
+		if (r != (void *)1) {
+			if (r->len + *body_len >= sizeof(r->body))
+				r->over = true;
+			else {
+				memcpy(r->body + r->len, body, *body_len);
+				r->len += *body_len;
+			}
+		}
 		*body_len = 0;
 		return MHD_YES;
+	}
+	if (*con_cls != (void *)1) {
+		mhd_deadline_stop(conn);
+		return notice_voucher(conn, *con_cls);
 	}
 	mhd_deadline_stop(conn);	/* the request is in */
 	lang = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang");
@@ -222,8 +364,10 @@ static enum MHD_Result notice_route(void *cls, struct MHD_Connection *conn,
 static void notice_done(void *cls, struct MHD_Connection *conn,
 			void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)con_cls;
 	(void)toe;
+	if (*con_cls && *con_cls != (void *)1)
+		free(*con_cls);
+	*con_cls = NULL;
 	mhd_deadline_rearm(cls, conn);
 }
 
@@ -247,6 +391,8 @@ int notice_start(const struct tagih_conf *c, struct store *st)
 	nt.st = st;
 	nt.operator_name = c->operator_name ? strdup(c->operator_name) : NULL;
 	nt.bank_transfer = c->bank_transfer ? strdup(c->bank_transfer) : NULL;
+	nt.vrl = rl_new(NOTICE_VOUCHER_SLOTS, NOTICE_VOUCHER_FAIL,
+			NOTICE_VOUCHER_WINDOW, NOTICE_VOUCHER_WINDOW);
 	/* the notice page is reached by every subscriber in isolir: one of
 	 * them must not hold its slots (slowloris), hence the per-address
 	 * limit and a deadline that a trickle of bytes does not extend */
@@ -285,5 +431,6 @@ void notice_stop(void)
 	mhd_deadline_free(nt.deadline);
 	free(nt.operator_name);
 	free(nt.bank_transfer);
+	rl_free(nt.vrl);
 	memset(&nt, 0, sizeof(nt));
 }

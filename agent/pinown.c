@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 
@@ -14,7 +13,7 @@
 #include "billing/store.h"
 #include "lib/log.h"
 
-#define ID_LEN 16
+#define ID_LEN STORE_ID_LEN
 
 /* The owner record: who pinned the maps in this directory. */
 struct pinown_rec {
@@ -30,8 +29,8 @@ static void hex(const uint8_t *id, char *out)
 		sprintf(out + 2 * i, "%02x", id[i]);
 }
 
-/* The store's identity and recorded pin directory; the identity is made
- * (and committed) on first use. */
+/* The store's identity (made by `tagih init`) and recorded pin
+ * directory. */
 static int store_side(struct store *st, uint8_t id[ID_LEN], char *pin,
 		      size_t n)
 {
@@ -39,26 +38,12 @@ static int store_side(struct store *st, uint8_t id[ID_LEN], char *pin,
 	MDB_val v;
 	int err;
 
-	err = store_begin(st, true, &txn);
+	err = store_begin(st, false, &txn);
 	if (err)
 		return err;
-	err = store_get(txn, st, DB_META, "store_id", 8, &v);
-	if (!err && v.mv_size == ID_LEN) {
-		memcpy(id, v.mv_data, ID_LEN);
-	} else if (err == -ENOENT) {
-		if (getrandom(id, ID_LEN, 0) != ID_LEN) {
-			err = -errno;
-			goto abort;
-		}
-		err = store_put(txn, st, DB_META, "store_id", 8, id, ID_LEN,
-				0);
-	} else if (!err) {
-		pr_warn("store %s: meta store_id has %zu bytes, not %d",
-			store_path(st), v.mv_size, ID_LEN);
-		err = -EINVAL;
-	}
+	err = store_id(txn, st, id);
 	if (err)
-		goto abort;
+		goto out;
 	pin[0] = '\0';
 	err = store_get(txn, st, DB_META, "pin_dir", 7, &v);
 	if (!err && v.mv_size < n) {
@@ -67,10 +52,7 @@ static int store_side(struct store *st, uint8_t id[ID_LEN], char *pin,
 	}
 	if (err == -ENOENT)
 		err = 0;
-	if (err)
-		goto abort;
-	return store_commit(txn);
-abort:
+out:
 	store_abort(txn);
 	return err;
 }

@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	}
 	tt_set_zone("Asia/Jakarta");
 	sub_set_max_uid(n + 10);
-	err = store_open(&st, argv[1], 0);
+	err = store_open(&st, argv[1], STORE_CREATE);
 	if (err) {
 		fprintf(stderr, "store_open: %s\n", strerror(-err));
 		return 1;

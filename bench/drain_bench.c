@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 		perror("mkdtemp");
 		return 1;
 	}
-	err = store_open(&st, keep ? keep : dir, 0);
+	err = store_open(&st, keep ? keep : dir, STORE_CREATE);
 	if (err || drain_init(&d, st, fd, 1)) {
 		fprintf(stderr, "drain_bench: setup failed\n");
 		return 1;

@@ -58,11 +58,11 @@ int audit_foreach(MDB_txn *txn, struct store *st, const char *sub,
 	MDB_val k, v;
 	int rc, ret = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_AUDIT), &cur);
+	rc = store_cursor_open(txn, st, DB_AUDIT, &cur);
 	if (rc)
 		return store_err(rc, "mdb_cursor_open");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		json_error_t jerr;
 		const char *es;
 		json_t *e;
@@ -86,7 +86,7 @@ int audit_foreach(MDB_txn *txn, struct store *st, const char *sub,
 	mdb_cursor_close(cur);
 	if (ret)
 		return ret;
-	if (rc != MDB_NOTFOUND)
+	if (rc != -ENOENT)
 		return store_err(rc, "audit cursor");
 	return 0;
 }

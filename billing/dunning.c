@@ -12,6 +12,7 @@
 #include "billing/audit.h"
 #include "billing/dunning.h"
 #include "billing/invoice.h"
+#include "billing/prepaid.h"
 #include "bpf/tagih.h"
 #include "lib/ttime.h"
 
@@ -126,6 +127,16 @@ int dunning_policy_from_conf(const struct tagih_conf *c,
 				   &p->fee_kind, &p->fee)) {
 		*why = "late_fee: \"0\", a Rupiah amount (\"5000\") or a "
 		       "percentage of the invoice total (\"2%\", \"2.5%\")";
+		return -EINVAL;
+	}
+	if (dunning_parse_reminders(c->prepaid_reminder_days ?
+				    c->prepaid_reminder_days : "",
+				    p->prepaid_reminder_days,
+				    DUNNING_MAX_REMINDERS,
+				    &p->n_prepaid_reminders) ||
+	    (p->n_prepaid_reminders && p->prepaid_reminder_days[0] < 0)) {
+		*why = "prepaid_reminder_days: comma-separated days before "
+		       "masa aktif ends, e.g. \"3,1\" (at most 8)";
 		return -EINVAL;
 	}
 	return 0;
@@ -333,8 +344,9 @@ static int dun_collect(const struct inv_rec *inv, void *ctx)
 	struct dun_invs *a = ctx;
 	struct dun_inv *d;
 
-	if (!inv_open(inv) || (a->sub && strcmp(a->sub, inv->sub)))
-		return 0;
+	if (!inv_open(inv) || (a->sub && strcmp(a->sub, inv->sub)) ||
+	    prepaid_is_receipt(inv))
+		return 0;	/* an unpaid order is not a debt */
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 64;
 		void *p = realloc(a->v, cap * sizeof(*a->v));
@@ -420,8 +432,10 @@ int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 	if (err)
 		return err;
 	if (rec.status != SUB_SUSPENDED ||
-	    !dunning_suspended_by_dunning(txn, st, sub))
-		return 0;
+	    !dunning_suspended_by_dunning(txn, st, sub) ||
+	    prepaid_blocked(txn, st, &rec, now))
+		return 0;	/* masa aktif over or quota used up: a purchase
+				 * restores it (billing/prepaid.c) */
 	dun_policy_default(&p);
 	if (store_meta_get_u64(txn, st, DUN_GRACE_KEY, &grace) == 0 && grace)
 		p.grace_days = (int)(grace - 1);	/* stored + 1 */
@@ -587,6 +601,10 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 		}
 	}
 
+	/* prepaid: masa aktif ended -> isolir, reminders before it ends */
+	err = prepaid_run(txn, st, p, now, actor, r);
+	if (err)
+		goto abort;
 	err = sub_foreach(txn, st, dun_sub_cb, &subs);
 	if (err)
 		goto abort;
@@ -617,6 +635,8 @@ int dunning_run(struct store *st, const struct dunning_policy *p, int64_t now,
 			err = sub_get(txn, st, s->id, &rec);
 			if (err)
 				goto abort;
+			if (!s->hold && prepaid_blocked(txn, st, &rec, now))
+				continue;	/* waits for a purchase */
 			err = dunning_restore(txn, st, &rec, now, actor,
 					      owe ? "on hold"
 						  : "nothing overdue");
@@ -634,5 +654,49 @@ abort:
 out:
 	free(invs.v);
 	free(subs.v);
+	return err;
+}
+
+int dunning_lift_amount(MDB_txn *txn, struct store *st, const char *sub,
+			int32_t today, rp_t *amount, int *n, char *first)
+{
+	struct dun_invs a = {};
+	struct dunning_policy p;
+	struct sub_rec rec;
+	uint64_t grace;
+	size_t i, last = SIZE_MAX;
+	int err;
+
+	*amount = 0;
+	*n = 0;
+	if (first)
+		first[0] = '\0';
+	err = sub_get(txn, st, sub, &rec);
+	if (err)
+		return err;
+	if (rec.status != SUB_SUSPENDED ||
+	    !dunning_suspended_by_dunning(txn, st, sub))
+		return 0;
+	dun_policy_default(&p);
+	if (store_meta_get_u64(txn, st, DUN_GRACE_KEY, &grace) == 0 && grace)
+		p.grace_days = (int)(grace - 1);	/* stored + 1 */
+	err = dun_open_invoices(txn, st, sub, &a);
+	if (err)
+		goto out;
+	for (i = 0; i < a.n; i++)
+		if (dunning_past_grace(&p, a.v[i].due, today))
+			last = i;
+	for (i = 0; last != SIZE_MAX && i <= last; i++) {
+		err = money_add(amount, a.v[i].total - a.v[i].paid);
+		if (err) {
+			*amount = 0;
+			goto out;
+		}
+		if (!*n && first)
+			snprintf(first, INV_NUM_MAX, "%s", a.v[i].number);
+		(*n)++;
+	}
+out:
+	free(a.v);
 	return err;
 }

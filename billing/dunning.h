@@ -34,6 +34,10 @@ struct dunning_policy {
 	int fee_kind;		/* enum dunning_fee_kind */
 	int64_t fee;		/* Rupiah (FIXED) or basis points (PERCENT) */
 	bool auto_suspend;
+	/* prepaid (billing/prepaid.h): reminders N days before masa aktif
+	 * ends, ascending (prepaid_reminder_days) */
+	int n_prepaid_reminders;
+	int prepaid_reminder_days[DUNNING_MAX_REMINDERS];
 };
 
 /* "-3,0,1" -> ascending, duplicates removed; "" = none. -EINVAL on junk or
@@ -128,5 +132,18 @@ bool dunning_suspended_by_dunning(MDB_txn *txn, struct store *st,
  */
 int dunning_after_payment(MDB_txn *txn, struct store *st, const char *sub,
 			  int64_t now, const char *actor);
+
+/*
+ * What sub must pay for dunning to lift the isolir at today: the open
+ * amounts of its invoices, oldest issue first (the order payments are
+ * allocated in), up to and including the last one past grace. 0 when
+ * sub is not suspended by dunning or owes nothing past grace (a
+ * suspension by hand is lifted by hand only). *n gets the invoices it
+ * covers and first (INV_NUM_MAX, may be NULL) the oldest of them. The
+ * grace is the one the last dunning run used (as dunning_after_payment).
+ * Returns 0, -ERANGE (a sum that does not fit) or -errno.
+ */
+int dunning_lift_amount(MDB_txn *txn, struct store *st, const char *sub,
+			int32_t today, rp_t *amount, int *n, char *first);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* export.c - invoices as CSV, JSON and PDF (one A4 page each, cairo). */
+/* export.c - invoices as CSV, JSON and PDF (one A4 page each, billing/invdoc.c): one file for a period, or one file per invoice. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,8 @@
 #include <cairo-pdf.h>
 
 #include "billing/export.h"
+#include "billing/invdoc.h"
+#include "billing/prepaid.h"
 #include "lib/outfile.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
@@ -56,8 +58,10 @@ static const char *line_unit(const struct inv_line *l)
 	switch (l->kind) {
 	case LINE_FEE:
 	case LINE_ADDON:
+	case LINE_PREPAID:
 		return "days";
 	case LINE_USAGE:
+	case LINE_PACK:
 		return "bytes";
 	}
 	return "each";
@@ -103,167 +107,6 @@ json_t *export_inv_json(const struct inv_rec *inv, int32_t today)
 				    text_json(inv->void_reason,
 					      sizeof(inv->void_reason)));
 	return o;
-}
-
-/* --- PDF ------------------------------------------------------------------ */
-
-#define PDF_W 595.0	/* A4 in points */
-#define PDF_H 842.0
-#define PDF_M 50.0
-
-/*
- * Every string goes to cairo through text_repair: cairo refuses text
- * that is not UTF-8 and then fails the whole document, so one old name
- * with a Latin-1 byte would lose every invoice of the export.
- */
-static void pdf_show(cairo_t *cr, const char *s)
-{
-	char *r = text_repair(s, SIZE_MAX);
-
-	if (!r)
-		return;		/* ENOMEM: the page lacks a string */
-	cairo_show_text(cr, r);
-	free(r);
-}
-
-static void pdf_text(cairo_t *cr, double x, double y, const char *s)
-{
-	cairo_move_to(cr, x, y);
-	pdf_show(cr, s);
-}
-
-/* Right-aligned at x. */
-static void pdf_rtext(cairo_t *cr, double x, double y, const char *s)
-{
-	cairo_text_extents_t e;
-	char *r = text_repair(s, SIZE_MAX);
-
-	if (!r)
-		return;
-	cairo_text_extents(cr, r, &e);
-	cairo_move_to(cr, x - e.x_advance, y);
-	cairo_show_text(cr, r);
-	free(r);
-}
-
-static void pdf_font(cairo_t *cr, bool bold, double size)
-{
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD :
-				      CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
-}
-
-static void pdf_page(cairo_t *cr, MDB_txn *txn, struct store *st,
-		     const struct inv_rec *inv, const struct tagih_conf *conf,
-		     int32_t today)
-{
-	struct sub_rec r;
-	char b[160], m[40], d[32];
-	double y = PDF_M + 10;
-	int i;
-
-	pdf_font(cr, true, 16);
-	pdf_text(cr, PDF_M, y, conf->operator_name && *conf->operator_name ?
-				      conf->operator_name : "tagih");
-	pdf_font(cr, false, 9);
-	if (conf->operator_address && *conf->operator_address)
-		pdf_text(cr, PDF_M, y += 14, conf->operator_address);
-	if (conf->operator_npwp && *conf->operator_npwp && inv->tax) {
-		snprintf(b, sizeof(b), "NPWP: %s", conf->operator_npwp);
-		pdf_text(cr, PDF_M, y += 12, b);
-	}
-
-	pdf_font(cr, true, 20);
-	pdf_rtext(cr, PDF_W - PDF_M, PDF_M + 10, "FAKTUR");
-	pdf_font(cr, false, 10);
-	pdf_rtext(cr, PDF_W - PDF_M, PDF_M + 26, inv->number);
-
-	y = 150;
-	pdf_font(cr, false, 10);
-	snprintf(b, sizeof(b), "Faktur: %s", inv->number);
-	pdf_text(cr, PDF_M, y, b);
-	if (!sub_get(txn, st, inv->sub, &r) && r.name[0])
-		snprintf(b, sizeof(b), "Pelanggan: %s (%s)", r.name, inv->sub);
-	else
-		snprintf(b, sizeof(b), "Pelanggan: %s", inv->sub);
-	pdf_text(cr, PDF_M, y += 16, b);
-	tt_fmt_date(inv->period_from, d, sizeof(d));
-	tt_fmt_date(inv->period_to - 1, m, sizeof(m));
-	snprintf(b, sizeof(b), "Periode: %s (%s s.d. %s)", inv->period, d, m);
-	pdf_text(cr, PDF_M, y += 16, b);
-	snprintf(b, sizeof(b), "Tanggal: %s",
-		 tt_fmt_date(inv->issued, d, sizeof(d)));
-	pdf_text(cr, PDF_M, y += 16, b);
-	snprintf(b, sizeof(b), "Jatuh tempo: %s",
-		 tt_fmt_date(inv->due, d, sizeof(d)));
-	pdf_text(cr, PDF_M, y += 16, b);
-	snprintf(b, sizeof(b), "Status: %s",
-		 invoice_status_str(invoice_status(inv, today)));
-	pdf_text(cr, PDF_M, y += 16, b);
-
-	y += 34;
-	pdf_font(cr, true, 10);
-	pdf_text(cr, PDF_M, y, "Keterangan");
-	pdf_rtext(cr, 360, y, "Kuantitas");
-	pdf_rtext(cr, 450, y, "Harga");
-	pdf_rtext(cr, PDF_W - PDF_M, y, "Jumlah");
-	cairo_set_line_width(cr, 0.8);
-	cairo_move_to(cr, PDF_M, y + 6);
-	cairo_line_to(cr, PDF_W - PDF_M, y + 6);
-	cairo_stroke(cr);
-	pdf_font(cr, false, 9);
-	for (i = 0; i < inv->nlines; i++) {
-		const struct inv_line *l = &inv->lines[i];
-
-		y += 18;
-		pdf_text(cr, PDF_M, y, l->desc);
-		pdf_rtext(cr, 360, y, export_qty(l, b, sizeof(b)));
-		pdf_rtext(cr, 450, y, money_fmt(l->unit_price, m, sizeof(m)));
-		pdf_rtext(cr, PDF_W - PDF_M, y,
-			  money_fmt(l->amount, m, sizeof(m)));
-	}
-	cairo_move_to(cr, 300, y + 8);
-	cairo_line_to(cr, PDF_W - PDF_M, y + 8);
-	cairo_stroke(cr);
-
-	pdf_font(cr, false, 10);
-	y += 26;
-	pdf_text(cr, 300, y, inv->tax_mode == TAX_INCLUSIVE ?
-				     "Dasar pengenaan pajak" : "Subtotal");
-	pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->subtotal, m, sizeof(m)));
-	if (inv->tax_mode != TAX_NONE) {
-		snprintf(b, sizeof(b), "PPN %lld,%02lld%%%s",
-			 (long long)(inv->ppn_bp / 100),
-			 (long long)(inv->ppn_bp % 100),
-			 inv->tax_mode == TAX_INCLUSIVE ? " (termasuk)" : "");
-		pdf_text(cr, 300, y += 16, b);
-		pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->tax, m, sizeof(m)));
-	}
-	pdf_font(cr, true, 12);
-	pdf_text(cr, 300, y += 20, "Total");
-	pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->total, m, sizeof(m)));
-	pdf_font(cr, false, 10);
-	if (inv->paid && inv->status != INV_VOID) {
-		pdf_text(cr, 300, y += 16, "Dibayar");
-		pdf_rtext(cr, PDF_W - PDF_M, y, money_fmt(inv->paid, m, sizeof(m)));
-		pdf_text(cr, 300, y += 16, "Sisa tagihan");
-		pdf_rtext(cr, PDF_W - PDF_M, y,
-			  money_fmt(inv->total - inv->paid, m, sizeof(m)));
-	}
-	if (inv->status == INV_VOID) {
-		pdf_font(cr, true, 14);
-		snprintf(b, sizeof(b), "DIBATALKAN: %s", inv->void_reason);
-		pdf_text(cr, PDF_M, y += 40, b);
-	}
-	if (conf->bank_transfer && *conf->bank_transfer &&
-	    inv->status != INV_VOID) {
-		pdf_font(cr, false, 9);
-		snprintf(b, sizeof(b), "Pembayaran transfer: %s",
-			 conf->bank_transfer);
-		pdf_text(cr, PDF_M, PDF_H - PDF_M, b);
-	}
-	cairo_show_page(cr);
 }
 
 /* --- CSV -------------------------------------------------------------------- */
@@ -359,7 +202,8 @@ static int exp_cb(const struct inv_rec *inv, void *ctx)
 		json_decref(j);
 		break;
 	case EXPORT_PDF:
-		pdf_page(ec->cr, ec->txn, ec->st, inv, ec->conf, ec->today);
+		invdoc_page(ec->cr, ec->txn, ec->st, inv, ec->conf,
+			    invdoc_lang_en(ec->conf), ec->today);
 		if (cairo_status(ec->cr))
 			return -EIO;
 		break;
@@ -384,7 +228,7 @@ int export_run(MDB_txn *txn, struct store *st, const char *period, int fmt,
 	ec.f = out.f;
 	if (fmt == EXPORT_PDF) {
 		surf = cairo_pdf_surface_create_for_stream(pdf_file_write, out.f,
-							   PDF_W, PDF_H);
+							   INVDOC_W, INVDOC_H);
 		if (cairo_surface_status(surf)) {
 			err = -EIO;
 			goto out;
@@ -423,67 +267,55 @@ out:
 	return err;
 }
 
-/* --- one invoice into memory ---------------------------------------------- */
-
-struct pdf_mem {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t pdf_mem_write(void *closure, const unsigned char *data,
-				    unsigned int length)
-{
-	struct pdf_mem *m = closure;
-
-	if (m->len + length > m->cap) {
-		size_t cap = m->cap ? m->cap : 16384;
-		unsigned char *np;
-
-		while (cap < m->len + length)
-			cap *= 2;
-		np = realloc(m->p, cap);
-		if (!np)
-			return CAIRO_STATUS_NO_MEMORY;
-		m->p = np;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, data, length);
-	m->len += length;
-	return CAIRO_STATUS_SUCCESS;
-}
+/* --- one invoice, one file ------------------------------------------------- */
 
 int export_inv_pdf(MDB_txn *txn, struct store *st, const struct inv_rec *inv,
 		   const struct tagih_conf *conf, int32_t today,
 		   unsigned char **buf, size_t *len)
 {
-	struct pdf_mem m = { 0 };
-	cairo_surface_t *surf;
-	cairo_t *cr;
-	int err = 0;
+	return invdoc_pdf_mem(txn, st, inv, conf, invdoc_lang_en(conf), today,
+			      buf, len);
+}
 
-	*buf = NULL;
-	*len = 0;
-	surf = cairo_pdf_surface_create_for_stream(pdf_mem_write, &m, PDF_W,
-						   PDF_H);
-	if (cairo_surface_status(surf)) {
-		cairo_surface_destroy(surf);
-		return -EIO;
-	}
-	cr = cairo_create(surf);
-	pdf_page(cr, txn, st, inv, conf, today);
-	if (cairo_status(cr))
-		err = -EIO;
-	cairo_destroy(cr);
-	cairo_surface_finish(surf);
-	if (cairo_surface_status(surf))
-		err = -EIO;
-	/* no cairo_debug_reset_static_data() here: other threads may draw */
-	cairo_surface_destroy(surf);
-	if (err || !m.len) {
-		free(m.p);
-		return err ? err : -EIO;
-	}
-	*buf = m.p;
-	*len = m.len;
-	return 0;
+struct dir_ctx {
+	MDB_txn *txn;
+	struct store *st;
+	const char *period, *dir;
+	const struct tagih_conf *conf;
+	int32_t today;
+	uint64_t n;
+};
+
+static int dir_cb(const struct inv_rec *inv, void *ctx)
+{
+	struct dir_ctx *dc = ctx;
+	char name[INV_NUM_MAX + 8], *path;
+	int err;
+
+	if (dc->period && strcmp(inv->period, dc->period))
+		return 0;
+	invdoc_filename(inv->number, name, sizeof(name));
+	if (asprintf(&path, "%s/%s", dc->dir, name) < 0)
+		return -ENOMEM;
+	err = invdoc_pdf_file(dc->txn, dc->st, inv, dc->conf,
+			      invdoc_lang_en(dc->conf), dc->today, path);
+	free(path);
+	if (!err)
+		dc->n++;
+	return err;
+}
+
+int export_run_dir(MDB_txn *txn, struct store *st, const char *period,
+		   const char *dir, const struct tagih_conf *conf,
+		   int32_t today, uint64_t *count)
+{
+	struct dir_ctx dc = { .txn = txn, .st = st, .period = period,
+			      .dir = dir, .conf = conf, .today = today };
+	int err;
+
+	err = invoice_foreach(txn, st, dir_cb, &dc);
+	*count = dc.n;
+	/* drop cairo's font caches: a CLI exports once and exits */
+	cairo_debug_reset_static_data();
+	return err;
 }

@@ -28,13 +28,24 @@ char *export_qty(const struct inv_line *l, char *buf, size_t n);
 /*
  * Write every invoice of period ("YYYY-MM"; NULL = all) to path in fmt,
  * through a temporary file renamed into place (no half-written export).
- * PDF: one A4 page per invoice, operator header from conf, Bahasa
- * Indonesia labels. *count gets the number of invoices. Returns 0 or
+ * PDF: one A4 page per invoice (billing/invdoc.h), in conf's
+ * invoice_lang. *count gets the number of invoices. Returns 0 or
  * -errno.
  */
 int export_run(MDB_txn *txn, struct store *st, const char *period, int fmt,
 	       const char *path, const struct tagih_conf *conf, int32_t today,
 	       uint64_t *count);
+
+/*
+ * One PDF per invoice of period (NULL = all) into the directory dir, each
+ * named by invdoc_filename (INV-2026-11-000123.pdf) and written through
+ * lib/outfile (0600, complete or not at all); an existing file of the
+ * same name is replaced. *count gets the files written. Returns 0 or
+ * -errno (the files written before the failure stay).
+ */
+int export_run_dir(MDB_txn *txn, struct store *st, const char *period,
+		   const char *dir, const struct tagih_conf *conf,
+		   int32_t today, uint64_t *count);
 
 /*
  * One invoice as a one-page PDF in memory (the customer page's download):

@@ -2,12 +2,15 @@
 /* fsck.c - check the billing ledger's invariants (invoices, payments, numbers). */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "billing/fsck.h"
+#include "billing/prepaid.h"
+#include "billing/tblscan.h"
 #include "billing/invoice.h"
 #include "billing/pay.h"
 #include "billing/rate.h"
@@ -146,20 +149,77 @@ static int fsck_inv_cb(const struct inv_rec *inv, void *ctx)
 	return 0;
 }
 
+/* A reversal names what it reverses: "<ref>~rN". The payment must exist,
+ * be no reversal, belong to the same subscriber, and not be reversed
+ * beyond its amount (checked once, at ~r1). */
+static int fsck_reversal(struct fsck_ctx *fc, const struct pay_rec *p)
+{
+	char orig[PAY_REF_MAX + 1];
+	const char *sep = strstr(p->ref, PAY_REVERSAL_SEP), *q;
+	struct pay_rec o;
+	rp_t sum;
+	int n, err;
+
+	for (q = sep; q && (q = strstr(q + 1, PAY_REVERSAL_SEP));)
+		sep = q;	/* the last one */
+	if (!sep || sep == p->ref) {
+		fsck_bad(fc, "reversal %s: does not name a payment", p->ref);
+		return 0;
+	}
+	snprintf(orig, sizeof(orig), "%.*s", (int)(sep - p->ref), p->ref);
+	err = pay_get(fc->txn, fc->st, orig, &o);
+	if (err == -ENOENT) {
+		fsck_bad(fc, "reversal %s: payment %s does not exist", p->ref,
+			 orig);
+		return 0;
+	}
+	if (err)
+		return err;
+	if (o.kind == PAY_KIND_REVERSAL || strcmp(o.sub, p->sub)) {
+		fsck_bad(fc, "reversal %s: %s is not a payment of %s", p->ref,
+			 orig, p->sub);
+		return 0;
+	}
+	if (strcmp(sep + strlen(PAY_REVERSAL_SEP), "1"))
+		return 0;
+	err = pay_reversed(fc->txn, fc->st, orig, &sum, &n);
+	if (err == -EIO) {
+		fsck_bad(fc, "payment %s: a malformed reversal", orig);
+		return 0;
+	}
+	if (err)
+		return err;
+	if (sum > o.amount)
+		fsck_bad(fc, "payment %s: %" PRId64 " reversed of %" PRId64,
+			 orig, sum, o.amount);
+	return 0;
+}
+
 static int fsck_pay_cb(const struct pay_rec *p, void *ctx)
 {
 	struct fsck_ctx *fc = ctx;
 	rp_t sum = p->to_balance;
+	bool rev = p->kind == PAY_KIND_REVERSAL, sign_ok;
 	int i;
 
 	fc->r->payments++;
 	fsck_add(fc, &fc->r->paid_in, p->amount, "payments");
-	for (i = 0; i < p->nalloc && i < PAY_ALLOC_MAX; i++)
+	/* money in is positive everywhere; a reversal negative everywhere */
+	sign_ok = rev ? p->amount < 0 && p->to_balance <= 0 :
+			p->amount > 0 && p->to_balance >= 0;
+	for (i = 0; i < p->nalloc && i < PAY_ALLOC_MAX; i++) {
 		fsck_add(fc, &sum, p->alloc[i].amount, p->ref);
-	if (sum != p->amount || p->amount <= 0)
-		fsck_bad(fc, "payment %s: amount %" PRId64
-			 " but allocated + balance = %" PRId64, p->ref,
-			 p->amount, sum);
+		if (rev ? p->alloc[i].amount > 0 : p->alloc[i].amount < 0)
+			sign_ok = false;
+	}
+	if (p->kind >= PAY_KIND__MAX)
+		fsck_bad(fc, "payment %s: unknown kind %u", p->ref, p->kind);
+	else if (sum != p->amount || !sign_ok)
+		fsck_bad(fc, "%s %s: amount %" PRId64
+			 " but allocated + balance = %" PRId64, pay_kind_str(p->kind),
+			 p->ref, p->amount, sum);
+	if (rev)
+		return fsck_reversal(fc, p);
 	return 0;
 }
 
@@ -181,11 +241,11 @@ static int fsck_periods(struct fsck_ctx *fc)
 	char num[INV_NUM_MAX];
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(fc->txn, store_dbi(fc->st, DB_INV_PERIOD), &cur);
+	rc = store_cursor_open(fc->txn, fc->st, DB_INV_PERIOD, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (!v.mv_size || v.mv_size > INV_NUM_MAX) {
 			fsck_bad(fc, "invoice period index: malformed entry");
 			continue;
@@ -202,7 +262,7 @@ static int fsck_periods(struct fsck_ctx *fc)
 			break;
 		}
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;
@@ -218,11 +278,11 @@ static int fsck_counters(struct fsck_ctx *fc)
 	uint64_t n;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(fc->txn, store_dbi(fc->st, DB_META), &cur);
+	rc = store_cursor_open(fc->txn, fc->st, DB_META, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size < sizeof(pfx) - 1 ||
 		    memcmp(k.mv_data, pfx, sizeof(pfx) - 1) ||
 		    k.mv_size >= sizeof(key))
@@ -247,7 +307,7 @@ static int fsck_counters(struct fsck_ctx *fc)
 			break;
 		}
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;
@@ -280,6 +340,30 @@ static int fsck_totals(struct fsck_ctx *fc)
 	return usage_totals_check(fc->txn, fc->st, fsck_total_cb, fc);
 }
 
+/* Prepaid orders (billing/prepaid.h): each names an unpaid receipt; a
+ * paid one still there would be a purchase never granted. */
+static int fsck_order_cb(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	static __thread struct inv_rec inv;
+	struct fsck_ctx *fc = ctx;
+	char num[INV_NUM_MAX];
+	size_t n = k->mv_size - 6;	/* "order/" */
+	int err;
+
+	if (n < 1 || n >= sizeof(num)) {
+		fsck_bad(fc, "prepaid order: malformed key");
+		return 0;
+	}
+	memcpy(num, (const char *)k->mv_data + 6, n);
+	num[n] = '\0';
+	err = invoice_get(fc->txn, fc->st, num, &inv);
+	if (err == -ENOENT || (!err && !prepaid_is_receipt(&inv)))
+		fsck_bad(fc, "prepaid order %s: no such receipt", num);
+	else if (!err && inv.status == INV_PAID)
+		fsck_bad(fc, "prepaid order %s: paid but never granted", num);
+	return err == -ENOENT ? 0 : err;
+}
+
 int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 	     struct fsck_report *r)
 {
@@ -301,6 +385,9 @@ int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 		err = fsck_counters(&fc);
 	if (!err)
 		err = fsck_totals(&fc);
+	if (!err)
+		err = tbl_scan(txn, st, DB_META, "order/", 6, fsck_order_cb,
+			       &fc);
 	if (err)
 		return err;
 	sum = r->allocated;

@@ -24,7 +24,10 @@ struct fsck_report {
  *  - every invoice: subtotal + tax = total, lines sum to subtotal
  *    (exclusive, none) or to total (inclusive), 0 <= paid <= total,
  *    status agrees with paid;
- *  - every payment: amount = its allocations + what went to balance;
+ *  - every payment: amount = its allocations + what went to balance,
+ *    all >= 0 (a payment or credit) or all <= 0 (a reversal, which
+ *    must name an existing payment of the same subscriber, and a
+ *    payment's reversals never add up to more than it);
  *  - sum of payments = sum allocated on invoices not void + balances
  *    (a void invoice's paid amount became balance);
  *  - numbers gap-free: per "<prefix>/YYYY/MM/" 1, 2, ... up to the
@@ -36,5 +39,24 @@ struct fsck_report {
  */
 int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 	     struct fsck_report *r);
+
+struct fsck_deep_report {
+	uint64_t tables;	/* tables walked to their end */
+	uint64_t records;	/* records looked at */
+	int bad;		/* records and structures that do not decode */
+};
+
+/*
+ * `fsck --deep`: walk every record of every table and report each that
+ * does not decode (one line per record to out, may be NULL: "table T,
+ * key K: why"): its checksum, key order, a lookup by its key (branch
+ * pages), the table's record count, sizes, versions, enums, text fields
+ * (terminated, valid UTF-8) and cross-references (a subscriber, plan,
+ * invoice or payment a record names exists). Also the two meta pages
+ * (alternating txn ids) and meta "txn_id" against the snapshot's.
+ * Returns 0 (check r->bad) or -errno.
+ */
+int fsck_deep(MDB_txn *txn, struct store *st, FILE *out,
+	      struct fsck_deep_report *r);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "billing/audit.h"
+#include "billing/charge.h"
 #include "billing/invoice.h"
 #include "lib/log.h"
 #include "billing/plan.h"
@@ -26,8 +27,6 @@ struct inv_run {
 	int32_t today;
 	int nplans;
 	struct plan_rec plans[INV_PLAN_CACHE];
-	char seq_key[48];	/* DB_META key of the number counter */
-	char num_base[32];	/* "<prefix>/YYYY/MM/", prefix <= 20 chars */
 };
 
 void invoice_sub_period(const struct sub_rec *r, int y, int m, int32_t *from,
@@ -131,6 +130,8 @@ static int inv_segment_lines(MDB_txn *txn, struct inv_run *run,
 				r->id, seg->plan);
 		return err;
 	}
+	if (p->terms.type == PLAN_PREPAID)
+		return 0;	/* paid first: receipts, never invoiced */
 	if (p->terms.type != PLAN_FLAT) {
 		err = usage_sum(txn, run->st, r->uid, tt_day_start(seg->from),
 				tt_day_start(seg->to), &u);
@@ -316,13 +317,13 @@ static int inv_late_fees(MDB_txn *txn, struct store *st, const char *sub,
 	if (plen < 0 || (size_t)plen + 1 >= sizeof(pfx))
 		return -ENAMETOOLONG;
 	pfx[plen++] = '\0';
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_META), &cur);
+	rc = store_cursor_open(txn, st, DB_META, &cur);
 	if (rc)
 		return store_err(rc, "late fees");
 	k.mv_data = pfx;
 	k.mv_size = plen;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		struct late_pending lp;
 		struct inv_line *l;
 
@@ -353,9 +354,67 @@ static int inv_late_fees(MDB_txn *txn, struct store *st, const char *sub,
 			break;
 		}
 	}
-	if (!err && rc && rc != MDB_NOTFOUND)
+	if (!err && rc && rc != -ENOENT)
 		err = store_err(rc, "late fees");
 	mdb_cursor_close(cur);
+	return err;
+}
+
+int invoice_totals(struct inv_rec *inv, int tax_mode, int64_t ppn_bp)
+{
+	rp_t sum = 0, late = 0;
+	int i, err;
+
+	for (i = 0; i < inv->nlines; i++) {
+		rp_t *to = inv->lines[i].kind == LINE_LATE ? &late : &sum;
+
+		if (money_add(to, inv->lines[i].amount))
+			return -ERANGE;
+	}
+	if (sum < 0 || late < 0)
+		return -ERANGE;	/* a discount larger than what it discounts */
+	err = rate_tax(tax_mode, ppn_bp, sum, &inv->subtotal, &inv->tax,
+		       &inv->total);
+	if (err)
+		return err;
+	/* late fees are outside PPN: added after the tax is computed */
+	if (money_add(&inv->subtotal, late) || money_add(&inv->total, late))
+		return -ERANGE;
+	inv->tax_mode = tax_mode;
+	inv->ppn_bp = tax_mode == TAX_NONE ? 0 : ppn_bp;
+	return 0;
+}
+
+int invoice_issue(MDB_txn *txn, struct store *st, struct inv_rec *inv,
+		  const char *prefix)
+{
+	char base[32], seq_key[48];
+	uint8_t key[64 + INV_NUM_MAX];
+	int y, m, d, err;
+	uint64_t seq;
+
+	if (!prefix || !*prefix || strlen(prefix) > 20 ||
+	    strchr(prefix, '~') || strchr(prefix, '/') ||
+	    strlen(inv->sub) > SUB_ID_MAX)
+		return -EINVAL;
+	tt_civil_from_days(inv->issued, &y, &m, &d);
+	snprintf(base, sizeof(base), "%s/%04d/%02d/", prefix, y, m);
+	snprintf(seq_key, sizeof(seq_key), "inv_seq:%s", base);
+	err = store_meta_bump(txn, st, seq_key, &seq);
+	if (err)
+		return err;
+	/* six digits, more when a month needs them (fsck knows) */
+	if (seq > 99999999)
+		return -EOVERFLOW;
+	inv->version = INV_REC_VERSION;
+	snprintf(inv->number, sizeof(inv->number), "%s%06llu", base,
+		 (unsigned long long)seq);
+	err = store_put(txn, st, DB_INVOICES, inv->number, strlen(inv->number),
+			inv, inv_rec_size(inv->nlines), MDB_NOOVERWRITE);
+	if (!err)
+		err = store_put(txn, st, DB_INV_SUB, key,
+				inv_sub_key(key, inv->sub, inv->issued,
+					    inv->number), "", 0, 0);
 	return err;
 }
 
@@ -371,10 +430,9 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	struct addon_ctx ac;
 	int32_t pfrom, pto, afrom, ato;
 	uint8_t key[64 + INV_NUM_MAX];
-	uint64_t seq;
 	char period[8];
 	MDB_val v;
-	rp_t sum = 0, late = 0;
+	rp_t late = 0;
 	int nseg, i, err;
 
 	invoice_sub_period(r, o->year, o->month, &pfrom, &pto);
@@ -419,6 +477,10 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	err = addon_foreach(txn, run->st, r->id, inv_addon_cb, &ac);
 	if (err)
 		return err;
+	/* one-time charges once, discounts of this period (billing/charge.h) */
+	err = charge_lines(txn, run->st, r->id, inv, pfrom, pto);
+	if (err)
+		return err;
 	err = inv_late_fees(txn, run->st, r->id, inv, &late);
 	if (err)
 		return err;
@@ -426,31 +488,9 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 		run->stats->skipped++;
 		return 0;
 	}
-	for (i = 0; i < inv->nlines; i++) {
-		if (inv->lines[i].kind == LINE_LATE)
-			continue;
-		if (money_add(&sum, inv->lines[i].amount))
-			return -ERANGE;
-	}
-	err = rate_tax(o->tax_mode, o->ppn_bp, sum, &inv->subtotal, &inv->tax,
-		       &inv->total);
+	err = invoice_totals(inv, o->tax_mode, o->ppn_bp);
 	if (err)
 		return err;
-	/* late fees are outside PPN: added after the tax is computed */
-	if (money_add(&inv->subtotal, late) || money_add(&inv->total, late))
-		return -ERANGE;
-
-	/* the number is taken only now, in the txn that stores the invoice */
-	err = store_meta_bump(txn, run->st, run->seq_key, &seq);
-	if (err)
-		return err;
-	/* six digits, more when a month needs them (fsck knows) */
-	if (seq > 99999999)
-		return -EOVERFLOW;
-	inv->version = INV_REC_VERSION;
-	inv->tax_mode = o->tax_mode;
-	snprintf(inv->number, sizeof(inv->number), "%s%06llu", run->num_base,
-		 (unsigned long long)seq);
 	memcpy(inv->sub, r->id, sizeof(inv->sub));
 	memcpy(inv->period, period, sizeof(inv->period));
 	inv->period_from = pfrom;
@@ -458,7 +498,6 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 	inv->issued = run->today;
 	inv->due = run->today + (int32_t)o->due_days;
 	inv->created = o->now;
-	inv->ppn_bp = o->tax_mode == TAX_NONE ? 0 : o->ppn_bp;
 	invoice_settle_status(inv);	/* a zero invoice is paid */
 	if (invoice_apply_credit(inv, r)) {
 		err = sub_put(txn, run->st, r);
@@ -466,17 +505,14 @@ static int inv_one(MDB_txn *txn, struct inv_run *run, struct sub_rec *r,
 			return err;
 	}
 
-	err = store_put(txn, run->st, DB_INVOICES, inv->number,
-			strlen(inv->number), inv, inv_rec_size(inv->nlines),
-			MDB_NOOVERWRITE);
+	/* the number is taken only now, in the txn that stores the invoice */
+	err = invoice_issue(txn, run->st, inv, o->prefix);
+	if (!err)
+		err = charge_billed(txn, run->st, r->id, inv);
 	if (!err)
 		err = store_put(txn, run->st, DB_INV_PERIOD, key,
 				inv_period_key(key, period, r->id),
 				inv->number, strlen(inv->number) + 1, 0);
-	if (!err)
-		err = store_put(txn, run->st, DB_INV_SUB, key,
-				inv_sub_key(key, r->id, inv->issued,
-					    inv->number), "", 0, 0);
 	if (err)
 		return err;
 	run->stats->created++;
@@ -498,7 +534,7 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 	char last[SUB_ID_MAX + 1] = "";
 	unsigned batch = o->batch ? o->batch : 10000;
 	uint64_t total = 0;
-	int iy, im, idd, ny = o->year, nm = o->month + 1, err = 0, rc;
+	int ny = o->year, nm = o->month + 1, err = 0, rc;
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
 	MDB_stat ms;
@@ -525,11 +561,6 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 	run->o = o;
 	run->stats = stats;
 	run->today = tt_local_day(o->now);
-	tt_civil_from_days(run->today, &iy, &im, &idd);
-	snprintf(run->num_base, sizeof(run->num_base), "%s/%04d/%02d/",
-		 o->prefix, iy, im);
-	snprintf(run->seq_key, sizeof(run->seq_key), "inv_seq:%s",
-		 run->num_base);
 
 	while (more) {
 		unsigned n = 0;
@@ -540,18 +571,18 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 			goto out;
 		if (!total && !mdb_stat(txn, store_dbi(st, DB_SUBS), &ms))
 			total = ms.ms_entries;
-		rc = mdb_cursor_open(txn, store_dbi(st, DB_SUBS), &cur);
+		rc = store_cursor_open(txn, st, DB_SUBS, &cur);
 		if (rc) {
 			err = store_err(rc, "cursor");
 			goto out;
 		}
 		k.mv_size = strlen(last);
 		k.mv_data = last;
-		rc = k.mv_size ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
-				 mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		rc = k.mv_size ? store_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
+				 store_cursor_get(cur, &k, &v, MDB_FIRST);
 		if (!rc && k.mv_size == strlen(last) &&
 		    !memcmp(k.mv_data, last, k.mv_size))
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+			rc = store_cursor_get(cur, &k, &v, MDB_NEXT);
 		while (!rc && n < batch) {
 			struct sub_rec r;
 
@@ -568,9 +599,9 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 			err = inv_one(txn, run, &r, &inv);
 			if (err < 0)
 				goto out;
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+			rc = store_cursor_get(cur, &k, &v, MDB_NEXT);
 		}
-		if (rc == MDB_NOTFOUND)
+		if (rc == -ENOENT)
 			more = false;
 		else if (rc) {
 			err = store_err(rc, "cursor");
@@ -582,6 +613,7 @@ int invoice_run(struct store *st, const struct inv_run_opts *o,
 		txn = NULL;
 		if (err)
 			goto out;
+		stats->committed = stats->created;
 		if (o->progress)
 			o->progress(stats->subs, total, o->ctx);
 	}
@@ -666,11 +698,11 @@ int invoice_foreach(MDB_txn *txn, struct store *st,
 	MDB_val k, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_INVOICES), &cur);
+	rc = store_cursor_open(txn, st, DB_INVOICES, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (v.mv_size < hdr || v.mv_size > sizeof(inv)) {
 			err = -EIO;
 			break;
@@ -685,7 +717,7 @@ int invoice_foreach(MDB_txn *txn, struct store *st,
 		if (err)
 			break;
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;
@@ -705,13 +737,13 @@ int invoice_foreach_sub(MDB_txn *txn, struct store *st, const char *sub,
 		return -EINVAL;
 	memcpy(key, sub, n);
 	key[n] = '\0';
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_INV_SUB), &cur);
+	rc = store_cursor_open(txn, st, DB_INV_SUB, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
 	k.mv_size = n + 1;
 	k.mv_data = key;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		size_t m;
 
 		if (k.mv_size <= n + 5 || memcmp(k.mv_data, key, n + 1))
@@ -727,7 +759,7 @@ int invoice_foreach_sub(MDB_txn *txn, struct store *st, const char *sub,
 		if (err)
 			break;
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;

@@ -26,6 +26,11 @@ enum inv_line_kind {
 	LINE_ADDON = 3,		/* add-on: qty = days, unit = full price */
 	LINE_LATE = 4,		/* late fee (denda) of an earlier invoice: qty 1,
 				 * outside PPN (a penalty is not a delivery) */
+	LINE_PREPAID = 5,	/* prepaid purchase (receipt): qty = days,
+				 * unit = the plan price */
+	LINE_PACK = 6,		/* quota pack (receipt): qty = bytes */
+	LINE_CHARGE = 7,	/* one-time charge (biaya pasang): qty 1 */
+	LINE_DISCOUNT = 8,	/* discount: amount < 0, qty 1 */
 };
 
 struct inv_line {
@@ -87,6 +92,7 @@ struct inv_run_opts {
 struct inv_run_stats {
 	uint64_t subs;		/* subscribers looked at */
 	uint64_t created;
+	uint64_t committed;	/* of those, in batches already committed */
 	uint64_t existing;	/* already invoiced for this period */
 	uint64_t not_due;	/* their period has not ended yet */
 	uint64_t skipped;	/* not active in the period, or nothing to bill */
@@ -114,6 +120,25 @@ void invoice_sub_period(const struct sub_rec *r, int y, int m, int32_t *from,
  */
 int invoice_run(struct store *st, const struct inv_run_opts *o,
 		struct inv_run_stats *stats);
+
+/*
+ * PPN once on inv's lines (docs/BILLING.md): LINE_LATE lines are outside
+ * it, every other line (discounts negative) is summed, then rate_tax.
+ * Sets subtotal, tax, total, tax_mode and ppn_bp. Returns 0, -EINVAL or
+ * -ERANGE (a sum that does not fit, or discounts above the lines).
+ */
+int invoice_totals(struct inv_rec *inv, int tax_mode, int64_t ppn_bp);
+
+/*
+ * Give inv (sub, issued, lines and totals filled in) the next gap-free
+ * number "<prefix>/YYYY/MM/NNNNNN" of its issue day's month and store it
+ * with its DB_INV_SUB index, in txn: an aborted txn takes the number
+ * back. The invoice run and prepaid receipts (billing/prepaid.c, with
+ * receipt_prefix) both number through here. Returns 0, -EINVAL (bad
+ * prefix), -EOVERFLOW or -errno.
+ */
+int invoice_issue(MDB_txn *txn, struct store *st, struct inv_rec *inv,
+		  const char *prefix);
 
 /* Returns 0, -ENOENT or -EIO. */
 int invoice_get(MDB_txn *txn, struct store *st, const char *number,

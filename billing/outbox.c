@@ -24,6 +24,7 @@ static const char *const obx_events[OBX__EVENTS] = {
 	[OBX_SUSPENDED] = "suspended",
 	[OBX_PAYMENT] = "payment_received",
 	[OBX_RESTORED] = "restored",
+	[OBX_PREPAID_EXPIRING] = "prepaid_expiring",
 };
 
 static const char *const obx_channels[OBX__CHANNELS] = {
@@ -158,11 +159,11 @@ int outbox_foreach(MDB_txn *txn, struct store *st,
 	MDB_val k, v;
 	int rc, ret = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_OUTBOX), &cur);
+	rc = store_cursor_open(txn, st, DB_OUTBOX, &cur);
 	if (rc)
 		return store_err(rc, "outbox cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		memset(&r, 0, sizeof(r));
 		memcpy(&r, v.mv_data,
 		       v.mv_size < sizeof(r) ? v.mv_size : sizeof(r));
@@ -173,7 +174,7 @@ int outbox_foreach(MDB_txn *txn, struct store *st,
 			break;
 	}
 	mdb_cursor_close(cur);
-	if (!ret && rc != MDB_NOTFOUND)
+	if (!ret && rc != -ENOENT)
 		ret = store_err(rc, "outbox scan");
 	return ret;
 }
@@ -233,10 +234,19 @@ static int obx_from_audit(MDB_txn *txn, struct store *st, unsigned channels,
 		return obx_fan_out(txn, st, channels, event, sub, inv, amt,
 				   (int32_t)due, now);
 	}
+	if (!strcmp(action, "prepaid_remind"))	/* billing/prepaid.c */
+		return obx_fan_out(txn, st, channels, OBX_PREPAID_EXPIRING,
+			sub, json_string_value(json_object_get(d, "ref")),
+			json_integer_value(json_object_get(d, "price")),
+			(int32_t)json_integer_value(json_object_get(d,
+							"expiry_day")),
+			now);
 	if (!strcmp(action, "overdue"))
 		return obx_fan_out(txn, st, channels, OBX_OVERDUE, sub, inv,
 				   amt, 0, now);
-	if (!strcmp(action, "payment"))
+	/* a credit (paid again for a paid invoice) is money received too:
+	 * the subscriber gets the same receipt */
+	if (!strcmp(action, "payment") || !strcmp(action, "payment_credit"))
 		return obx_fan_out(txn, st, channels, OBX_PAYMENT, sub,
 			json_string_value(json_object_get(d, "ref")),
 			json_integer_value(json_object_get(d, "amount")), 0,
@@ -277,13 +287,13 @@ static int obx_feed_audit(MDB_txn *txn, struct store *st, unsigned channels,
 			return -EIO;
 		memcpy(start, v.mv_data, AUDIT_KEY_LEN);
 	}
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_AUDIT), &cur);
+	rc = store_cursor_open(txn, st, DB_AUDIT, &cur);
 	if (rc)
 		return store_err(rc, "audit cursor");
 	k.mv_data = start;
 	k.mv_size = AUDIT_KEY_LEN;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != AUDIT_KEY_LEN)
 			continue;
 		if (!first && !memcmp(k.mv_data, start, AUDIT_KEY_LEN))
@@ -304,7 +314,7 @@ static int obx_feed_audit(MDB_txn *txn, struct store *st, unsigned channels,
 	mdb_cursor_close(cur);
 	if (err)
 		return err;
-	if (rc != MDB_NOTFOUND)
+	if (rc != -ENOENT)
 		return store_err(rc, "audit scan");
 	if (have)
 		err = store_put(txn, st, DB_META, OBX_AUDIT_CURSOR,
@@ -335,15 +345,15 @@ static int obx_feed_invoices(MDB_txn *txn, struct store *st,
 	inv = malloc(sizeof(*inv));
 	if (!inv)
 		return -ENOMEM;
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_INVOICES), &cur);
+	rc = store_cursor_open(txn, st, DB_INVOICES, &cur);
 	if (rc) {
 		free(inv);
 		return store_err(rc, "invoice cursor");
 	}
 	k.mv_data = start;
 	k.mv_size = strlen(start);
-	rc = mdb_cursor_get(cur, &k, &v, resume ? MDB_SET_RANGE : MDB_FIRST);
-	for (; !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	rc = store_cursor_get(cur, &k, &v, resume ? MDB_SET_RANGE : MDB_FIRST);
+	for (; !rc; rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (resume && k.mv_size == strlen(start) &&
 		    !memcmp(k.mv_data, start, k.mv_size))
 			continue;
@@ -369,7 +379,7 @@ static int obx_feed_invoices(MDB_txn *txn, struct store *st,
 	}
 	mdb_cursor_close(cur);
 	free(inv);
-	if (rc != MDB_NOTFOUND)
+	if (rc != -ENOENT)
 		return store_err(rc, "invoice scan");
 	if (last[0])
 		err = store_put(txn, st, DB_META, OBX_INV_CURSOR,

@@ -36,6 +36,8 @@ enum outbox_event {
 	OBX_SUSPENDED,
 	OBX_PAYMENT,
 	OBX_RESTORED,
+	OBX_PREPAID_EXPIRING,	/* masa aktif ends in N days (ref: sub/expiry/N,
+				 * due: the expiry day, amount: the price) */
 	OBX__EVENTS
 };
 

@@ -5,14 +5,17 @@
 #include <string.h>
 
 #include "billing/audit.h"
+#include "billing/charge.h"
 #include "billing/custlink.h"
 #include "billing/custpin.h"
 #include "billing/export.h"
 #include "billing/invoice.h"
 #include "billing/outbox.h"
+#include "billing/pack.h"
 #include "billing/pay.h"
 #include "billing/pdp.h"
 #include "billing/plan.h"
+#include "billing/prepaid.h"
 #include "billing/sub.h"
 #include "lib/text.h"
 #include "lib/ttime.h"
@@ -101,11 +104,11 @@ static int exp_prefix_hist(struct exp_ctx *e, uint32_t uid)
 	MDB_val k, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(e->txn, store_dbi(e->st, DB_PREFIX_HIST), &cur);
+	rc = store_cursor_open(e->txn, e->st, DB_PREFIX_HIST, &cur);
 	if (rc)
 		return store_err(rc, "pdp: prefix_hist cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !err;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !err;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		struct prefix_span sp;
 		struct prefix p;
 		char b[64];
@@ -123,7 +126,7 @@ static int exp_prefix_hist(struct exp_ctx *e, uint32_t uid)
 			"until", jtime(sp.until)));
 	}
 	mdb_cursor_close(cur);
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		return store_err(rc, "pdp: prefix_hist walk");
 	return err;
 }
@@ -136,11 +139,11 @@ static int exp_plan_hist(struct exp_ctx *e)
 	MDB_val k = { n, (void *)e->id }, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(e->txn, store_dbi(e->st, DB_PLAN_HIST), &cur);
+	rc = store_cursor_open(e->txn, e->st, DB_PLAN_HIST, &cur);
 	if (rc)
 		return store_err(rc, "pdp: plan_hist cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc && !err;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc && !err;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != n + 4 || memcmp(k.mv_data, e->id, n))
 			break;
 		err = arr_add(e->arr, json_pack(
@@ -149,7 +152,7 @@ static int exp_plan_hist(struct exp_ctx *e)
 			(const char *)v.mv_data, strnlen(v.mv_data, v.mv_size)));
 	}
 	mdb_cursor_close(cur);
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		return store_err(rc, "pdp: plan_hist walk");
 	return err;
 }
@@ -199,8 +202,9 @@ static int exp_payment(const struct pay_rec *p, void *ctx)
 	MDB_val v;
 	int err = 0, i;
 
-	o = json_pack("{s:s, s:o, s:s, s:I, s:I, s:s}", "ref", p->ref, "time",
-		      jtime(p->time), "method", pay_method_str(p->method),
+	o = json_pack("{s:s, s:o, s:s, s:s, s:I, s:I, s:s}", "ref", p->ref,
+		      "time", jtime(p->time), "method",
+		      pay_method_str(p->method), "kind", pay_kind_str(p->kind),
 		      "amount", (json_int_t)p->amount, "to_balance",
 		      (json_int_t)p->to_balance, "actor", p->actor);
 	al = json_array();
@@ -261,6 +265,48 @@ static int exp_usage(int64_t start, const struct usage_val *u, void *ctx)
 		(json_int_t)u->up_bytes, "down_bytes",
 		(json_int_t)u->down_bytes, "up_pkts", (json_int_t)u->up_pkts,
 		"down_pkts", (json_int_t)u->down_pkts));
+}
+
+/* Masa aktif and quota (billing/prepaid.h, pack.h): "prepaid" or null. */
+static int exp_prepaid(struct exp_ctx *e, json_t *doc, const struct sub_rec *r)
+{
+	struct prepaid_rec pr;
+	struct quota_rec q;
+	json_t *o;
+	int err = prepaid_get(e->txn, e->st, r->id, &pr), qe;
+
+	if (err)
+		return err;
+	qe = quota_get(e->txn, e->st, r->uid, &q);
+	if (qe && qe != -ENOENT)
+		return qe;
+	if (!pr.expires && qe)
+		return json_object_set_new(doc, "prepaid", json_null()) ?
+			       -ENOMEM : 0;
+	o = json_pack("{s:o, s:i}", "expires",
+		      pr.expires ? jtime(pr.expires) : json_null(),
+		      "purchases", (int)pr.purchases);
+	if (o && !qe)
+		json_object_set_new(o, "quota", json_pack(
+			"{s:I, s:I, s:o}", "left_bytes", (json_int_t)q.left,
+			"used_bytes", (json_int_t)q.used, "expires",
+			q.expires ? jtime(q.expires) : json_null()));
+	if (!o || json_object_set_new(doc, "prepaid", o))
+		return -ENOMEM;
+	return 0;
+}
+
+static int exp_charge(const char *sub, const struct charge_rec *c, void *ctx)
+{
+	struct exp_ctx *e = ctx;
+
+	return arr_add(e->arr, json_pack(
+		"{s:I, s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:s}", "id",
+		(json_int_t)c->id, "kind", charge_kind_str(c->kind), "status",
+		charge_status_str(c->status), "description",
+		TEXT_JSON(c->desc), "amount", (json_int_t)c->amount,
+		"percent_bp", (json_int_t)c->bp, "from", jdate(c->from),
+		"until", jdate(c->until), "invoice", c->invoice));
 }
 
 /* A new array under name in doc; e->arr points at it. */
@@ -344,6 +390,12 @@ int pdp_export(MDB_txn *txn, struct store *st, const char *id, int64_t now,
 		err = usage_foreach_bucket(txn, st, r.uid, 0,
 					   now + 2 * 86400, USAGE_STEP_DAY,
 					   exp_usage, &e);
+	if (!err)
+		err = exp_prepaid(&e, doc, &r);
+	if (!err)
+		err = exp_section(doc, "charges", &e);
+	if (!err)
+		err = charge_foreach(txn, st, r.id, exp_charge, &e);
 	if (err) {
 		json_decref(doc);
 		return err < 0 ? err : -EIO;

@@ -1,13 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /* plan.c - plans, plan history and add-ons in the store. */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "billing/plan.h"
+#include "billing/sub.h"
 
 int plan_name_check(const char *name)
 {
 	return store_name_check(name, PLAN_NAME_MAX);
+}
+
+/* Any layout from the first one up to ours; missing fields read 0. */
+static int plan_decode(const MDB_val *v, struct plan_rec *p)
+{
+	if (v->mv_size < PLAN_REC_V1_SIZE)
+		return -EIO;
+	memset(p, 0, sizeof(*p));
+	memcpy(p, v->mv_data,
+	       v->mv_size < sizeof(*p) ? v->mv_size : sizeof(*p));
+	return 0;
 }
 
 int plan_add(MDB_txn *txn, struct store *st, const struct plan_rec *p)
@@ -15,6 +29,9 @@ int plan_add(MDB_txn *txn, struct store *st, const struct plan_rec *p)
 	int err;
 
 	if (plan_name_check(p->name) || rate_plan_check(&p->terms, NULL))
+		return -EINVAL;
+	if ((p->terms.type == PLAN_PREPAID) !=
+	    (p->days >= 1 && p->days <= PLAN_DAYS_MAX))
 		return -EINVAL;
 	err = store_put(txn, st, DB_PLANS, p->name, strlen(p->name), p,
 			sizeof(*p), MDB_NOOVERWRITE);
@@ -32,10 +49,7 @@ int plan_get(MDB_txn *txn, struct store *st, const char *name,
 	err = store_get(txn, st, DB_PLANS, name, strlen(name), &v);
 	if (err)
 		return err;
-	if (v.mv_size != sizeof(*p))
-		return -EIO;
-	memcpy(p, v.mv_data, sizeof(*p));
-	return 0;
+	return plan_decode(&v, p);
 }
 
 /* Walk the keys of db starting with prefix (plen bytes). */
@@ -47,11 +61,11 @@ static int plan_scan(MDB_txn *txn, struct store *st, enum store_db db,
 	MDB_val k = { plen, (void *)prefix }, v;
 	int rc, err = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, db), &cur);
+	rc = store_cursor_open(txn, st, db, &cur);
 	if (rc)
 		return store_err(rc, "cursor");
-	rc = plen ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
-		    mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	rc = plen ? store_cursor_get(cur, &k, &v, MDB_SET_RANGE) :
+		    store_cursor_get(cur, &k, &v, MDB_FIRST);
 	while (!rc) {
 		if (plen && (k.mv_size < plen ||
 			     memcmp(k.mv_data, prefix, plen)))
@@ -59,9 +73,9 @@ static int plan_scan(MDB_txn *txn, struct store *st, enum store_db db,
 		err = cb(&k, &v, ctx);
 		if (err)
 			break;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+		rc = store_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		err = store_err(rc, "cursor");
 	mdb_cursor_close(cur);
 	return err;
@@ -76,11 +90,9 @@ static int plan_each_cb(MDB_val *k, MDB_val *v, void *ctx)
 {
 	struct plan_each *pe = ctx;
 	struct plan_rec p;
+	int err = plan_decode(v, &p);
 
-	if (v->mv_size != sizeof(p))
-		return -EIO;
-	memcpy(&p, v->mv_data, sizeof(p));
-	return pe->cb(&p, pe->ctx);
+	return err ? err : pe->cb(&p, pe->ctx);
 }
 
 int plan_foreach(MDB_txn *txn, struct store *st,
@@ -257,4 +269,35 @@ int addon_foreach(MDB_txn *txn, struct store *st, const char *sub,
 		return -EINVAL;
 	return plan_scan(txn, st, DB_ADDONS, key, plan_sub_key(key, sub),
 			 addon_each_cb, &ae);
+}
+
+int plan_change(MDB_txn *txn, struct store *st, struct sub_rec *r,
+		const char *plan, int32_t from, int32_t today)
+{
+	struct plan_seg seg;
+	struct plan_rec p;
+	int err, n;
+
+	err = plan_get(txn, st, plan, &p);
+	if (err)
+		return err == -ENOENT ? -ENOENT : err;
+	if (from < r->activated)
+		return -EINVAL;
+	/* a subscriber added without history: its plan ran from activation */
+	n = plan_hist_segments(txn, st, r->id, INT32_MIN, INT32_MAX, &seg, 1);
+	if (n < 0)
+		return n;
+	if (n == 0 && r->plan[0] && from > r->activated) {
+		err = plan_hist_set(txn, st, r->id, r->activated, r->plan);
+		if (err)
+			return err;
+	}
+	err = plan_hist_set(txn, st, r->id, from, p.name);
+	if (err)
+		return err;
+	if (from <= today) {
+		snprintf(r->plan, sizeof(r->plan), "%s", p.name);
+		err = sub_put(txn, st, r);
+	}
+	return err;
 }

@@ -21,8 +21,15 @@ struct plan_rec {
 	struct rate_plan terms;
 	int64_t created;	/* UTC seconds */
 	uint8_t reserved[32];
+	/* --- appended; a shorter (older) record reads these as 0 --- */
+	uint32_t days;		/* prepaid: masa aktif bought per purchase */
+	uint32_t pad3;
 };
 #define PLAN_REC_VERSION 1
+/* The length of the first layout: plan_get accepts it and longer ones up
+ * to sizeof(struct plan_rec), zero-filling what a record does not have. */
+#define PLAN_REC_V1_SIZE (__builtin_offsetof(struct plan_rec, reserved) + 32)
+#define PLAN_DAYS_MAX 3660
 
 /*
  * DB_ADDONS: sub id + '\0' + product -> struct addon_rec. A fixed monthly
@@ -49,7 +56,8 @@ struct plan_seg {
 /* Valid plan/product name? 0 or -EINVAL. */
 int plan_name_check(const char *name);
 
-/* Add a plan. Returns 0, -EEXIST, -EINVAL (bad name or terms) or -errno. */
+/* Add a plan. Returns 0, -EEXIST, -EINVAL (bad name or terms; a prepaid
+ * plan needs 1..PLAN_DAYS_MAX days, other types none) or -errno. */
 int plan_add(MDB_txn *txn, struct store *st, const struct plan_rec *p);
 /* Returns 0 or -ENOENT. */
 int plan_get(MDB_txn *txn, struct store *st, const char *name,
@@ -65,6 +73,18 @@ int plan_foreach(MDB_txn *txn, struct store *st,
  */
 int plan_hist_set(MDB_txn *txn, struct store *st, const char *sub,
 		  int32_t from, const char *plan);
+/*
+ * Move subscriber r to plan from day from (not before its activation):
+ * records the history (and, for a subscriber added without any, its old
+ * plan from activation first), and sets r->plan (written with sub_put)
+ * when from is not after today. Not audited here: the caller writes
+ * "sub_plan" with its actor. 0, -ENOENT (no such plan), -EINVAL (from
+ * before activation) or -errno.
+ */
+struct sub_rec;
+int plan_change(MDB_txn *txn, struct store *st, struct sub_rec *r,
+		const char *plan, int32_t from, int32_t today);
+
 /*
  * The plan segments of sub that overlap [from, to), clipped to it, in
  * day order. Returns the count (<= max), or -E2BIG / -errno. 0 means no

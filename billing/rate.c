@@ -140,7 +140,8 @@ int rate_tax(int mode, int64_t bp, rp_t sum, rp_t *subtotal, rp_t *tax,
 }
 
 static const char *const tax_modes[] = { "exclusive", "inclusive", "none" };
-static const char *const plan_types[] = { "flat", "volume", "hybrid" };
+static const char *const plan_types[] = { "flat", "volume", "hybrid",
+					   "prepaid" };
 
 static int rate_lookup(const char *const *names, int n, const char *s, int *out)
 {
@@ -167,12 +168,12 @@ const char *rate_tax_mode_str(int mode)
 
 int rate_plan_type_parse(const char *s, int *type)
 {
-	return rate_lookup(plan_types, 3, s, type);
+	return rate_lookup(plan_types, 4, s, type);
 }
 
 const char *rate_plan_type_str(int type)
 {
-	return type >= 0 && type < 3 ? plan_types[type] : "?";
+	return type >= 0 && type < 4 ? plan_types[type] : "?";
 }
 
 int rate_plan_check(const struct rate_plan *p, const char **why)
@@ -194,7 +195,10 @@ int rate_plan_check(const struct rate_plan *p, const char **why)
 		w = "a volume plan needs --per-gb";
 	else if (p->type == PLAN_HYBRID && (!p->quota_bytes || !p->per_gb))
 		w = "a hybrid plan needs --price, --quota-gb and --per-gb";
-	else if (p->type > PLAN_HYBRID)
+	else if (p->type == PLAN_PREPAID &&
+		 (!p->price || p->per_gb || p->min || p->cap))
+		w = "a prepaid plan takes --price and --days, optional --quota-gb";
+	else if (p->type > PLAN_PREPAID)
 		w = "unknown plan type";
 	if (why)
 		*why = w;

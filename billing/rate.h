@@ -15,7 +15,13 @@
 
 #define RATE_GB 1000000000LL	/* GB = 10^9 bytes */
 
-enum plan_type { PLAN_FLAT = 0, PLAN_VOLUME = 1, PLAN_HYBRID = 2 };
+enum plan_type {
+	PLAN_FLAT = 0,
+	PLAN_VOLUME = 1,
+	PLAN_HYBRID = 2,
+	PLAN_PREPAID = 3,	/* paid first: price per masa aktif of plan_rec.days
+				 * days (billing/prepaid.h), never invoiced */
+};
 
 enum tax_mode { TAX_EXCLUSIVE = 0, TAX_INCLUSIVE = 1, TAX_NONE = 2 };
 
@@ -25,7 +31,7 @@ struct rate_plan {
 	uint8_t pad[7];
 	rp_t price;		/* fixed fee: flat, hybrid */
 	rp_t per_gb;		/* volume price, hybrid overage price */
-	uint64_t quota_bytes;	/* hybrid included quota */
+	uint64_t quota_bytes;	/* hybrid included quota; prepaid: per purchase */
 	rp_t min;		/* minimum charge (volume, hybrid), 0 = none */
 	rp_t cap;		/* ceiling of the usage charge, 0 = none */
 };
@@ -71,7 +77,7 @@ int rate_tax(int mode, int64_t bp, rp_t sum, rp_t *subtotal, rp_t *tax,
 /* "exclusive" | "inclusive" | "none" -> enum tax_mode; -EINVAL otherwise. */
 int rate_tax_mode_parse(const char *s, int *mode);
 const char *rate_tax_mode_str(int mode);
-/* "flat" | "volume" | "hybrid" -> enum plan_type; -EINVAL otherwise. */
+/* "flat" | "volume" | "hybrid" | "prepaid" -> enum plan_type; -EINVAL otherwise. */
 int rate_plan_type_parse(const char *s, int *type);
 const char *rate_plan_type_str(int type);
 /* Check a plan's terms make sense for its type. *why: static reason. */

@@ -118,7 +118,7 @@ static int pfx_conflict(MDB_txn *txn, struct store *st, const struct prefix *p,
 	}
 	/* longer prefixes inside p start at p's address in key order */
 	err = 0;
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_PREFIX), &cur);
+	rc = store_cursor_open(txn, st, DB_PREFIX, &cur);
 	if (rc)
 		return store_err(rc, "mdb_cursor_open");
 	for (l = p->len + 1; l <= max && !err; l++) {
@@ -126,8 +126,8 @@ static int pfx_conflict(MDB_txn *txn, struct store *st, const struct prefix *p,
 		q.len = l;
 		k.mv_data = &q;
 		k.mv_size = sizeof(q);
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-		if (rc == MDB_NOTFOUND)
+		rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		if (rc == -ENOENT)
 			break;
 		if (rc) {
 			err = store_err(rc, "mdb_cursor_get");
@@ -284,7 +284,7 @@ int sub_prefix_owner_at(MDB_txn *txn, struct store *st,
 	err = pfx_norm(in, &p);
 	if (err)
 		return err;
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_PREFIX_HIST), &cur);
+	rc = store_cursor_open(txn, st, DB_PREFIX_HIST, &cur);
 	if (rc)
 		return store_err(rc, "mdb_cursor_open");
 	/* the last span that started at or before t */
@@ -295,11 +295,11 @@ int sub_prefix_owner_at(MDB_txn *txn, struct store *st,
 		bei64_put(hk.since, t + 1);
 	k.mv_data = &hk;
 	k.mv_size = sizeof(hk);
-	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	if (rc == MDB_NOTFOUND)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	rc = store_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (rc == -ENOENT)
+		rc = store_cursor_get(cur, &k, &v, MDB_LAST);
 	else if (!rc)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+		rc = store_cursor_get(cur, &k, &v, MDB_PREV);
 	if (rc) {
 		err = store_err(rc, "mdb_cursor_get");
 		goto out;
@@ -493,18 +493,18 @@ int sub_foreach(MDB_txn *txn, struct store *st,
 	MDB_val k, v;
 	int rc, ret = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_SUBS), &cur);
+	rc = store_cursor_open(txn, st, DB_SUBS, &cur);
 	if (rc)
 		return store_err(rc, "mdb_cursor_open");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !ret;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !ret;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		sub_rec_load(&rec, &v);
 		ret = cb(&rec, ctx);
 	}
 	mdb_cursor_close(cur);
 	if (ret)
 		return ret;
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		return store_err(rc, "mdb_cursor_get");
 	return 0;
 }
@@ -520,11 +520,11 @@ int sub_prefix_foreach(MDB_txn *txn, struct store *st,
 	MDB_val k, v;
 	int rc, ret = 0;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_PREFIX), &cur);
+	rc = store_cursor_open(txn, st, DB_PREFIX, &cur);
 	if (rc)
 		return store_err(rc, "mdb_cursor_open");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !ret;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc && !ret;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != sizeof(p) || v.mv_size != sizeof(o))
 			continue;
 		memcpy(&p, k.mv_data, sizeof(p));
@@ -534,7 +534,7 @@ int sub_prefix_foreach(MDB_txn *txn, struct store *st,
 	mdb_cursor_close(cur);
 	if (ret)
 		return ret;
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		return store_err(rc, "mdb_cursor_get");
 	return 0;
 }

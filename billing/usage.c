@@ -142,26 +142,23 @@ static int bucket_add_cur(MDB_cursor *cur, const void *uk, size_t klen,
 	MDB_val old;
 	int rc;
 
-	rc = mdb_cursor_get(cur, &k, &old, MDB_SET_RANGE);
+	rc = store_cursor_get(cur, &k, &old, MDB_SET_RANGE);
 	if (rc == 0 && k.mv_size == klen && !memcmp(k.mv_data, uk, klen)) {
 		/* a record of another size counts as zero, as in usage_add */
 		if (old.mv_size == sizeof(v)) {
 			memcpy(&v, old.mv_data, sizeof(v));
 			flags = MDB_CURRENT;
 		}
-	} else if (rc == MDB_NOTFOUND) {
+	} else if (rc == -ENOENT) {
 		flags = MDB_APPEND;
 	} else if (rc) {
-		return store_err(rc, "usage: cursor get");
+		return rc;	/* -EBADMSG (a damaged bucket): said */
 	}
 	if (usage_val_add(&v, d))
 		return -EOVERFLOW;
 	k.mv_size = klen;
 	k.mv_data = (void *)uk;
-	old.mv_size = sizeof(v);
-	old.mv_data = &v;
-	rc = mdb_cursor_put(cur, &k, &old, flags);
-	return rc ? store_err(rc, "usage: cursor put") : 0;
+	return store_cursor_put(cur, &k, &v, sizeof(v), flags);
 }
 
 static int batch_db(MDB_txn *txn, struct store *st, enum store_db db,
@@ -173,7 +170,7 @@ static int batch_db(MDB_txn *txn, struct store *st, enum store_db db,
 	int rc, err = 0;
 	size_t i;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, db), &cur);
+	rc = store_cursor_open(txn, st, db, &cur);
 	if (rc)
 		return store_err(rc, "usage: cursor open");
 	for (i = 0; i < n && !err; i++) {
@@ -193,9 +190,9 @@ static int batch_totals(MDB_txn *txn, struct store *st, const uint32_t *uids,
 	int rc, err = 0;
 	size_t i;
 
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_USAGE_TOTAL), &cur);
+	rc = store_cursor_open(txn, st, DB_USAGE_TOTAL, &cur);
 	if (rc)
-		return store_err(rc, "usage: cursor open");
+		return rc;
 	for (i = 0; i < n && !err; i++) {
 		be32_put(k, uids[i]);
 		err = bucket_add_cur(cur, k, sizeof(k), &deltas[i]);
@@ -249,14 +246,14 @@ static int bucket_walk(MDB_txn *txn, struct store *st, enum store_db db,
 		b1 = (int64_t)UINT32_MAX + 1;
 	if (b0 >= b1)
 		return 0;
-	rc = mdb_cursor_open(txn, store_dbi(st, db), &cur);
+	rc = store_cursor_open(txn, st, db, &cur);
 	if (rc)
 		return store_err(rc, "mdb_cursor_open");
 	usage_key_make(&k0, uid, (uint32_t)b0, 0);
 	k.mv_data = &k0;
 	k.mv_size = sizeof(k0);
-	for (rc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &val, MDB_SET_RANGE); !rc;
+	     rc = store_cursor_get(cur, &k, &val, MDB_NEXT)) {
 		const struct usage_key *uk = k.mv_data;
 		uint32_t b;
 
@@ -285,7 +282,7 @@ static int bucket_walk(MDB_txn *txn, struct store *st, enum store_db db,
 	mdb_cursor_close(cur);
 	if (ret)
 		return ret;
-	if (rc && rc != MDB_NOTFOUND)
+	if (rc && rc != -ENOENT)
 		return store_err(rc, "mdb_cursor_get");
 	if (have)
 		return cb(cur_b, &sum, ctx);

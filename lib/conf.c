@@ -41,6 +41,11 @@ static const struct conf_opt conf_opts[] = {
 	INT(gateway_id, "common", 1, 65535, "1",
 	    "This gateway's id; usage records are merged per gateway, so "
 	    "every gateway sharing a store needs its own."),
+	INT(store_mapsize_gb, "common", 1, 16384, "64",
+	    "The largest the store (data.mdb) may grow, in whole GiB; the "
+	    "file is sparse and grows as it fills. A store that reaches it "
+	    "refuses writes (\"store full\") until this is raised. "
+	    "TAGIH_MAPSIZE_GB overrides it."),
 	STR(log_level, "common", "info", "Log verbosity.",
 	    .choices = "warn|info|debug"),
 	/* agent */
@@ -140,12 +145,37 @@ static const struct conf_opt conf_opts[] = {
 	BOOL(auto_suspend, "billing", "yes",
 	     "Isolir unpaid subscribers automatically after the grace period."),
 	STR(bank_transfer, "billing", NULL,
-	    "Bank transfer instructions printed on invoices."),
+	    "Bank transfer instructions printed on invoices (with the "
+	    "invoice number as the reference) and shown on the customer "
+	    "page when no payment gateway is configured."),
+	STR(invoice_lang, "billing", "id",
+	    "Language of invoice and receipt PDFs: id (TAGIHAN, KUITANSI) "
+	    "or en (INVOICE, RECEIPT).", .choices = "id|en"),
+	/* prepaid (billing/prepaid.h) */
+	STR(receipt_prefix, "billing", "KW",
+	    "Prepaid receipts (kuitansi) are numbered like invoices, "
+	    "PREFIX/2026/11/000123, gap-free from their own counter; 1..20 of "
+	    "A-Z a-z 0-9 . _ -, not the invoice_prefix."),
+	STR(prepaid_reminder_days, "billing", "3,1",
+	    "Prepaid reminders: days before masa aktif ends, comma separated "
+	    "(\"3,1\": \"masa aktif habis 3 hari lagi\", then 1); each is sent "
+	    "once per expiry; empty = none."),
 	/* tagihd */
 	STR(public_listen, "tagihd", "0.0.0.0:8080",
 	    "Address:port of the customer portal and payment webhooks."),
+	STR(admin_listen, "tagihd", "127.0.0.1:8082",
+	    "Address:port of the operator's console and its JSON API "
+	    "(/api/v1), served by tagihd on a listener of its own, never on "
+	    "public_listen. Loopback by default: open it to the LAN on "
+	    "purpose (e.g. 192.168.88.1:8082), behind TLS (tls_cert) when "
+	    "it leaves the machine. off = no console."),
+	INT(admin_idle_timeout, "tagihd", 60, 86400, "1800",
+	    "Seconds a console session may stay unused before it must sign "
+	    "in again."),
 	STR(public_url, "tagihd", NULL,
-	    "Public base URL of the portal, used in messages and links."),
+	    "Public base URL of the portal, used in messages and links; "
+	    "Duitku payment links need it (their callbackUrl is "
+	    "public_url/webhooks/duitku)."),
 	INT(public_conn_per_ip, "tagihd", 0, 512, "32",
 	    "Connections one client address (IPv4 or IPv6) may hold open; "
 	    "more are closed at once, so one address cannot take every slot. "
@@ -195,8 +225,11 @@ static const struct conf_opt conf_opts[] = {
 	SECRET(smtp_password, "tagihd", "SMTP password."),
 	STR(smtp_from, "tagihd", NULL, "Sender address of e-mails."),
 	STR(invoice_pdf_dir, "tagihd", NULL,
-	    "Directory of invoice PDFs (number with '/' as '-', .pdf), "
-	    "attached to invoice e-mails when present."),
+	    "Directory where tagihd writes invoice PDFs (number with '/' as "
+	    "'-', .pdf, mode 0600) and attaches them to invoice and reminder "
+	    "e-mails, and receipts (kuitansi-REF.pdf) for payment e-mails; "
+	    "each e-mail gets its PDF made afresh (status as of then). It "
+	    "must be writable by tagihd's user; unset = no attachment."),
 	/* payment links: `tagih invoice paylink` and the customer page */
 	STR(paylink_gateway, "tagihd", "midtrans",
 	    "Gateway of payment links unless one is asked for.",
@@ -206,18 +239,32 @@ static const struct conf_opt conf_opts[] = {
 	STR(xendit_api_url, "tagihd", "https://api.xendit.co",
 	    "Xendit API base URL."),
 	SECRET(xendit_secret_key, "tagihd",
-	       "Xendit secret API key (creates invoices)."),
+	       "Xendit secret API key (creates invoices; confirms each "
+	       "callback with GET /v2/invoices/ID)."),
 	STR(tripay_api_url, "tagihd", "https://tripay.co.id/api",
 	    "Tripay API base URL (sandbox: https://tripay.co.id/api-sandbox)."),
 	SECRET(tripay_api_key, "tagihd",
-	       "Tripay API key (Bearer, creates transactions)."),
+	       "Tripay API key (Bearer, creates transactions; confirms each "
+	       "callback with GET /transaction/detail)."),
 	STR(tripay_merchant_code, "tagihd", NULL, "Tripay merchant code."),
 	STR(tripay_method, "tagihd", "QRIS",
 	    "Tripay closed-payment channel (QRIS, BRIVA, BCAVA, ALFAMART, ...)."),
 	STR(duitku_api_url, "tagihd", "https://passport.duitku.com",
-	    "Duitku base URL (sandbox: https://sandbox.duitku.com)."),
+	    "Duitku base URL (sandbox: https://sandbox.duitku.com); callbacks "
+	    "are confirmed with POST /webapi/api/merchant/transactionStatus."),
 	STR(duitku_method, "tagihd", "SP",
 	    "Duitku payment method code (SP = QRIS ShopeePay, BC = BCA VA, ...)."),
+	/* webhooks: every notification is confirmed with the gateway's
+	 * status API before anything is booked (billing/gateway/wh_verify.c);
+	 * Xendit, Tripay and Duitku are asked at the *_api_url above */
+	STR(midtrans_status_url, "tagihd", "https://api.midtrans.com",
+	    "Midtrans Core API base URL, asked GET /v2/ORDER/status to "
+	    "confirm each notification (sandbox: "
+	    "https://api.sandbox.midtrans.com)."),
+	INT(gateway_timeout, "tagihd", 1, 60, "10",
+	    "Seconds a gateway's status API has to confirm a notification; "
+	    "slower or unreachable, the webhook is answered 503 and nothing "
+	    "is booked (the gateway retries)."),
 };
 
 #define CONF_N (sizeof(conf_opts) / sizeof(conf_opts[0]))
@@ -280,7 +327,8 @@ static int conf_check(const struct conf_opt *o, const char *val,
 	}
 	/* the prefix is part of every invoice number: a key, a file name,
 	 * a URL path and a gateway order id, so it stays plain ASCII */
-	if (!strcmp(o->key, "invoice_prefix") &&
+	if ((!strcmp(o->key, "invoice_prefix") ||
+	     !strcmp(o->key, "receipt_prefix")) &&
 	    (!*val || strlen(val) > 20 ||
 	     strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			 "0123456789._-") != strlen(val))) {

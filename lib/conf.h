@@ -26,6 +26,7 @@ struct tagih_conf {
 	char *db;
 	char *timezone;
 	int64_t gateway_id;
+	int64_t store_mapsize_gb;
 	char *log_level;
 	/* tagih-agent */
 	char *lan[CONF_MAX_IFACES];
@@ -60,9 +61,14 @@ struct tagih_conf {
 	char *late_fee;
 	bool auto_suspend;
 	char *bank_transfer;
+	char *invoice_lang;
+	char *receipt_prefix;	/* prepaid receipts (billing/prepaid.h) */
+	char *prepaid_reminder_days;
 	/* tagihd */
 	char *public_listen;
 	char *public_url;
+	char *admin_listen;	/* the console (tagihd/console/) */
+	int64_t admin_idle_timeout;
 	int64_t public_conn_per_ip;
 	int64_t public_request_timeout;
 	char *tls_cert;
@@ -99,6 +105,9 @@ struct tagih_conf {
 	char *tripay_method;
 	char *duitku_api_url;
 	char *duitku_method;
+	/* tagihd: confirming notifications (billing/gateway/wh_verify.c) */
+	char *midtrans_status_url;
+	int64_t gateway_timeout;
 };
 
 enum conf_type { CONF_STR, CONF_INT, CONF_BOOL, CONF_LIST };

@@ -32,7 +32,7 @@ override LDFLAGS += -pthread $(SANFLAGS)
 
 # What each layer links (and nothing more: the ledger never links libbpf).
 LIBS_LIB     := $(call pc_libs,jansson) -lm
-LIBS_BILLING := $(call pc_libs,jansson libcurl libcrypto cairo) -llmdb -lm
+LIBS_BILLING := $(call pc_libs,jansson libcurl libcrypto cairo libqrencode libargon2) -llmdb -lm
 LIBS_BPF     := $(call pc_libs,libbpf libxdp)
 LIBS_MHD     := $(call pc_libs,libmicrohttpd)
 LIBS_CHECK   := $(call pc_libs,check)

@@ -15,6 +15,7 @@
 #include "lib/ttime.h"
 #include "tagihd/tagihd.h"
 #include "tagihd/page.h"
+#include "tagihd/page/prepaid.h"
 #include "tagihd/workers.h"
 
 #define HTTP_MAX_HEADERS 48
@@ -25,6 +26,26 @@ struct http_req {
 	size_t len;
 	bool too_big;
 	void *login;	/* page_login's job while a worker has it */
+	struct wh_job *wh;	/* the webhook's job while a worker has it */
+};
+
+/*
+ * One webhook between its two calls of the access handler: the first
+ * checks the signature (fast) and suspends the connection, a worker asks
+ * the gateway's status API (up to gateway_timeout seconds) and books
+ * what it confirms, then resumes the connection; the second call
+ * answers. The worker never touches the job after the resume.
+ */
+struct wh_job {
+	struct tagihd *d;
+	struct MHD_Connection *conn;
+	const char *body;	/* the request's, alive until it completes */
+	size_t len;
+	struct wh_event ev;	/* what the notification says */
+	struct wh_event vev;	/* what the gateway confirms */
+	int err;		/* wh_verify's */
+	enum wh_result res;
+	char detail[160];
 };
 
 struct hdr_collect {
@@ -74,61 +95,155 @@ static unsigned wh_err_status(int err)
 	}
 }
 
-static enum MHD_Result http_webhook(struct tagihd *d,
-				    struct MHD_Connection *conn, int gw,
-				    const struct http_req *req)
+/* On a worker: confirm with the gateway, book, wake the connection. */
+static void wh_work(void *arg)
 {
-	struct wh_header hdr[HTTP_MAX_HEADERS];
-	struct hdr_collect hc = { .h = hdr };
-	struct wh_input in;
-	struct wh_event ev;
-	enum wh_result res;
-	char detail[160] = "";
-	const char *gname = wh_gateway_name(gw);
-	unsigned status;
-	json_t *o;
-	int err;
+	struct wh_job *j = arg;
+	struct MHD_Connection *conn = j->conn;
 
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, hdr_cb, &hc);
-	in.body = req->body ? req->body : "";
-	in.len = req->len;
-	in.hdr = hdr;
-	in.nhdr = hc.n;
-	err = wh_parser(gw)(&in, &d->sec, &ev);
-	if (err) {
-		/* never the body or headers: they may carry personal data */
-		pr_info("webhook %s: rejected: %s", gname, wh_err_name(err));
-		return mhd_error(conn, wh_err_status(err), wh_err_name(err),
-				 NULL);
-	}
-	res = wh_apply(d->st, &ev, in.body, in.len, tt_now(), detail,
-		       sizeof(detail));
+	j->err = wh_verify(&j->d->conf, &j->ev, &j->vev, j->detail,
+			   sizeof(j->detail));
+	if (!j->err)
+		j->res = wh_apply(j->d->st, &j->vev, j->body, j->len, tt_now(),
+				  j->detail, sizeof(j->detail));
+	MHD_resume_connection(conn);
+}
+
+static const char *wh_res_name(enum wh_result res)
+{
 	switch (res) {
+	case WH_APPLIED:
+		return "applied";
+	case WH_DUPLICATE:
+		return "duplicate";
+	case WH_CREDITED:
+		return "credited";
+	case WH_REVERSED:
+		return "reversed";
+	default:
+		return "ignored";
+	}
+}
+
+/* 200 with {"ok": true, "success": true, "result": ...}: Tripay counts a
+ * callback as delivered only when the body says "success": true. */
+static enum MHD_Result wh_ok(struct MHD_Connection *conn, const char *gname,
+			     const struct wh_event *ev, enum wh_result res,
+			     const char *detail)
+{
+	pr_info("webhook %s: order %s txn %s: %s (%s)", gname, ev->order_id,
+		ev->txn_id, wh_res_name(res), detail);
+	return mhd_json(conn, MHD_HTTP_OK,
+			json_pack("{s:b,s:b,s:s}", "ok", 1, "success", 1,
+				  "result", wh_res_name(res)));
+}
+
+/* The second call: the worker's verdict into the answer. */
+static enum MHD_Result wh_answer(struct MHD_Connection *conn,
+				 const char *gname, const struct wh_job *j)
+{
+	unsigned status;
+
+	if (j->err) {
+		pr_info("webhook %s: order %s txn %s: not confirmed: %s",
+			gname, j->ev.order_id, j->ev.txn_id, j->detail);
+		if (j->err == -ENOENT || j->err == -EBADMSG)
+			return mhd_error(conn, MHD_HTTP_CONFLICT,
+					 "not confirmed by the gateway",
+					 j->detail);
+		/* unreachable, erroring, not configured: the gateway
+		 * retries, and nothing was written */
+		return mhd_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 j->err == -ENOKEY ? "gateway not configured" :
+				 "gateway status unavailable", j->detail);
+	}
+	switch (j->res) {
 	case WH_APPLIED:
 	case WH_DUPLICATE:
 	case WH_IGNORED:
-		o = json_pack("{s:b,s:s}", "ok", 1, "result",
-			      res == WH_APPLIED ? "applied" :
-			      res == WH_DUPLICATE ? "duplicate" : "ignored");
-		pr_info("webhook %s: order %s txn %s: %s", gname, ev.order_id,
-			ev.txn_id, res == WH_APPLIED ? "payment applied" :
-			res == WH_DUPLICATE ? "duplicate" : "not a payment");
-		return mhd_json(conn, MHD_HTTP_OK, o);
+	case WH_CREDITED:
+	case WH_REVERSED:
+		return wh_ok(conn, gname, &j->vev, j->res, j->detail);
 	case WH_UNKNOWN_ORDER:
 		status = MHD_HTTP_NOT_FOUND;
 		break;
 	case WH_WRONG_AMOUNT:
+	case WH_REFUSED:
 		status = MHD_HTTP_CONFLICT;
 		break;
 	default:
 		status = MHD_HTTP_SERVICE_UNAVAILABLE;
 		break;
 	}
-	pr_info("webhook %s: order %s: %s", gname, ev.order_id, detail);
+	pr_info("webhook %s: order %s: %s", gname, j->vev.order_id, j->detail);
 	return mhd_error(conn, status,
-			 res == WH_UNKNOWN_ORDER ? "unknown order" :
-			 res == WH_WRONG_AMOUNT ? "amount mismatch" :
-			 "not applied", detail);
+			 j->res == WH_UNKNOWN_ORDER ? "unknown order" :
+			 j->res == WH_WRONG_AMOUNT ? "amount mismatch" :
+			 j->res == WH_REFUSED ? "refused" : "not applied",
+			 j->detail);
+}
+
+static enum MHD_Result http_webhook(struct tagihd *d,
+				    struct MHD_Connection *conn, int gw,
+				    struct http_req *req)
+{
+	struct wh_header hdr[HTTP_MAX_HEADERS];
+	struct hdr_collect hc = { .h = hdr };
+	const char *gname = wh_gateway_name(gw);
+	struct wh_input in;
+	struct wh_job *j;
+	enum MHD_Result ret;
+	int err;
+
+	if (req->wh) {	/* resumed: the worker is done with it */
+		ret = wh_answer(conn, gname, req->wh);
+		free(req->wh);
+		req->wh = NULL;
+		return ret;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return MHD_NO;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, hdr_cb, &hc);
+	in.body = req->body ? req->body : "";
+	in.len = req->len;
+	in.hdr = hdr;
+	in.nhdr = hc.n;
+	err = wh_parser(gw)(&in, &d->sec, &j->ev);
+	if (err) {
+		free(j);
+		/* never the body or headers: they may carry personal data */
+		pr_info("webhook %s: rejected: %s", gname, wh_err_name(err));
+		return mhd_error(conn, wh_err_status(err), wh_err_name(err),
+				 NULL);
+	}
+	if (j->ev.kind == WH_KIND_NONE) {
+		/* pending, expired, failed: nothing to book, nothing to ask */
+		ret = wh_ok(conn, gname, &j->ev, WH_IGNORED, j->ev.status);
+		free(j);
+		return ret;
+	}
+	if (wh_known(d->st, &j->ev, &j->res, j->detail, sizeof(j->detail))) {
+		/* a retry of what is recorded: one read txn, no status call */
+		j->vev = j->ev;
+		ret = wh_answer(conn, gname, j);
+		free(j);
+		return ret;
+	}
+	if (workers_reserve(d->wh_pool)) {
+		free(j);
+		pr_info("webhook %s: too many at once, answered busy", gname);
+		return mhd_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+				 "try again");
+	}
+	j->d = d;
+	j->conn = conn;
+	j->body = in.body;
+	j->len = in.len;
+	req->wh = j;
+	MHD_suspend_connection(conn);
+	workers_push(d->wh_pool, wh_work, j);
+	return MHD_YES;
 }
 
 static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
@@ -199,6 +314,10 @@ static enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 		return page_login(d, conn, method, req->body, req->len,
 				  &req->login);
 	/* the customer page; /p/ is the form older reminders carry */
+	/* the voucher form is the one /c/ route with a body */
+	if (!strncmp(url, "/c/", 3) && page_is_voucher(url + 3))
+		return page_voucher(d, conn, url + 3, method, req->body,
+				    req->len);
 	if (!strncmp(url, "/c/", 3) || !strncmp(url, "/p/", 3))
 		return page_handle(d, conn, url + 3, method);
 	return mhd_error(conn, MHD_HTTP_NOT_FOUND, "not found", NULL);
@@ -215,6 +334,7 @@ static void http_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	mhd_deadline_rearm(d->deadline, conn);
 	if (req) {
 		page_login_free(req->login);
+		free(req->wh);
 		/* a login body holds a PIN */
 		if (req->body)
 			explicit_bzero(req->body, req->len);
@@ -257,7 +377,7 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 		pr_warn("libmicrohttpd: %s", buf);
 }
 
-/* The PIN workers and the deadline guard: threads, so after the
+/* The PIN and webhook workers and the deadline guard: threads, so after the
  * capabilities are gone. Returns 0 or -errno (logged). */
 static int http_helpers(struct tagihd *d)
 {
@@ -265,6 +385,9 @@ static int http_helpers(struct tagihd *d)
 
 	err = workers_new(TAGIHD_LOGIN_WORKERS, TAGIHD_LOGIN_QUEUE,
 			  TAGIHD_LOGIN_NICE, &d->login_pool);
+	if (!err)
+		err = workers_new(TAGIHD_WEBHOOK_WORKERS, TAGIHD_WEBHOOK_QUEUE,
+				  0, &d->wh_pool);
 	if (!err)
 		err = mhd_deadline_new((unsigned)d->conf.public_request_timeout,
 				       &d->deadline);
@@ -329,6 +452,8 @@ void http_stop(struct tagihd *d)
 	 * server stops: libmicrohttpd must not stop with one suspended */
 	workers_free(d->login_pool);
 	d->login_pool = NULL;
+	workers_free(d->wh_pool);
+	d->wh_pool = NULL;
 	if (d->mhd) {
 		MHD_stop_daemon(d->mhd);
 		d->mhd = NULL;

@@ -14,7 +14,9 @@
 #include "lib/net.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/ttime.h"
+#include "billing/prepaid.h"
 #include "tagihd/caps.h"
+#include "tagihd/console/console.h"
 #include "tagihd/tagihd.h"
 #include "tagihd/notify.h"
 #include "tagihd/ratelimit.h"
@@ -23,17 +25,21 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: tagihd --db DIR --config FILE [--listen ADDR:PORT] [--verbose]\n"
+"usage: tagihd --db DIR --config FILE [--listen ADDR:PORT]\n"
+"              [--admin-listen ADDR:PORT|off] [--verbose]\n"
 "\n"
 "The public daemon: payment gateway webhooks (POST /webhooks/midtrans,\n"
 "/webhooks/xendit, /webhooks/tripay, /webhooks/duitku) and the customer\n"
-"page. It drops every capability at start and shares the store with\n"
-"tagih-agent, which applies suspension changes to the XDP maps.\n"
+"page, and on a listener of its own the operator's console and its JSON\n"
+"API (/api/v1). It drops every capability at start and shares the store\n"
+"with tagih-agent, which applies suspension changes to the XDP maps.\n"
 "\n"
 "  --db DIR          the store (default: config 'db')\n"
 "  --config FILE     config with the gateway secrets; must be mode 0600\n"
 "  --listen A:P      listen address (default: config 'public_listen',\n"
 "                    else 0.0.0.0:8080)\n"
+"  --admin-listen A:P the console (default: config 'admin_listen', else\n"
+"                    127.0.0.1:8082; off = none)\n"
 "  --verbose         debug logging\n"
 "  --version         print the version and exit\n");
 }
@@ -133,7 +139,7 @@ static const char *nz(const char *s)
 
 /* What the command line chose. */
 struct args {
-	const char *db, *config, *listen;
+	const char *db, *config, *listen, *admin;
 };
 
 /* Returns -1 to go on, else the exit status (0 after --help). */
@@ -143,6 +149,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "db", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "admin-listen", required_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -150,7 +157,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "d:c:l:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:c:l:a:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			a->db = optarg;
@@ -160,6 +167,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'l':
 			a->listen = optarg;
+			break;
+		case 'a':
+			a->admin = optarg;
 			break;
 		case 'v':
 			log_set_level(LOG_DEBUG);
@@ -187,6 +197,39 @@ static int parse_args(int argc, char **argv, struct args *a)
  * listen address, the webhook secrets and the login limiters. Returns 0
  * or -errno (said why).
  */
+
+/*
+ * A gateway whose notifications are checked (its signing secret is set)
+ * but cannot be confirmed with its status API (a key or URL missing):
+ * every notification from it will be answered 503 and never booked, so
+ * say so at start, naming the keys (never their values).
+ */
+static void tagihd_warn_unconfirmable(struct tagihd *d)
+{
+	struct wh_status_req rq;
+	struct wh_event ev = { 0 };
+	char why[128];
+	int gw;
+
+	snprintf(ev.order_id, sizeof(ev.order_id), "probe");
+	snprintf(ev.txn_id, sizeof(ev.txn_id), "probe");
+	for (gw = 0; gw < WH__MAX; gw++) {
+		struct wh_input in = { "", 0, NULL, 0 };
+		struct wh_event tmp;
+
+		/* -ENOKEY: the gateway's webhook is not configured at all */
+		if (wh_parser(gw)(&in, &d->sec, &tmp) == -ENOKEY)
+			continue;
+		ev.gw = gw;
+		if (wh_status_req_make(&d->conf, &ev, &rq, why, sizeof(why))) {
+			pr_warn("%s notifications cannot be confirmed with its "
+				"status API (%s): they will be answered 503 and "
+				"never booked", wh_gateway_name(gw), why);
+			continue;
+		}
+		wh_status_req_free(&rq);
+	}
+}
 static int setup(struct tagihd *d, struct args *a)
 {
 	int err;
@@ -205,6 +248,15 @@ static int setup(struct tagihd *d, struct args *a)
 		pr_warn("unknown timezone '%s'", d->conf.timezone);
 		return -EINVAL;
 	}
+	{
+		const char *why;
+
+		/* receipts of prepaid purchases paid through webhooks */
+		if (prepaid_configure(&d->conf, &why)) {
+			pr_warn("config: %s", why);
+			return -EINVAL;
+		}
+	}
 	if (!a->db)
 		a->db = nz(d->conf.db);
 	if (!a->db) {
@@ -213,17 +265,31 @@ static int setup(struct tagihd *d, struct args *a)
 	}
 	if (!a->listen)
 		a->listen = nz(d->conf.public_listen) ?: "0.0.0.0:8080";
+	if (!a->admin)
+		a->admin = nz(d->conf.admin_listen) ?: "off";
+	if (!strcmp(a->admin, a->listen)) {
+		pr_warn("admin_listen is the public listener (%s): the "
+			"console is never served there; give it its own "
+			"address (default 127.0.0.1:8082)", a->listen);
+		return -EINVAL;
+	}
 	d->sec.midtrans_server_key = nz(d->conf.midtrans_server_key);
 	d->sec.xendit_callback_token = nz(d->conf.xendit_callback_token);
 	d->sec.tripay_private_key = nz(d->conf.tripay_private_key);
 	d->sec.duitku_merchant_code = nz(d->conf.duitku_merchant_code);
 	d->sec.duitku_api_key = nz(d->conf.duitku_api_key);
+	tagihd_warn_unconfirmable(d);
 	d->body_max = TAGIHD_BODY_MAX;
 	d->login_phone = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_PHONE,
 				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
 	d->login_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_LOGIN_FAIL_IP,
 			     TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
-	if (!d->login_phone || !d->login_ip) {
+	d->voucher_ip = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_VOUCHER_FAIL,
+			       TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	d->voucher_sub = rl_new(TAGIHD_LOGIN_SLOTS, TAGIHD_VOUCHER_FAIL,
+				TAGIHD_LOGIN_WINDOW, TAGIHD_LOGIN_LOCK);
+	if (!d->login_phone || !d->login_ip || !d->voucher_ip ||
+	    !d->voucher_sub) {
 		pr_warn("cannot set up the login limits");
 		return -ENOMEM;
 	}
@@ -254,7 +320,7 @@ static int tls_read(struct tagihd *d, char **cert, char **key)
  * socket or -errno (said why).
  */
 static int privileged(struct tagihd *d, const struct args *a, char **cert,
-		      char **key)
+		      char **key, int *cfd)
 {
 	char why[NET_ERR_LEN];
 	int fd, err;
@@ -271,10 +337,26 @@ static int privileged(struct tagihd *d, const struct args *a, char **cert,
 		pr_warn("%s", why);
 		return fd;
 	}
+	/*
+	 * The console's socket, bound here like the public one. An address
+	 * that does not parse is a config error; one that cannot be bound
+	 * (taken, not on this host) leaves the public side serving, which
+	 * takes the payments, without a console: said in the log.
+	 */
+	*cfd = console_bind(a->admin);
+	if (*cfd == -EINVAL) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (*cfd < 0)
+		pr_warn("console not started: admin_listen %s cannot be "
+			"bound", a->admin);
 	err = caps_drop_all();
 	if (err) {
 		pr_warn("cannot drop capabilities; refusing to run");
 		close(fd);
+		if (*cfd > 0)
+			close(*cfd);
 		return err;
 	}
 	return fd;
@@ -296,9 +378,10 @@ int main(int argc, char **argv)
 	struct args a = { 0 };
 	struct tagihd d;
 	struct notify *nt = NULL;
+	struct console *con = NULL;
 	char *cert = NULL, *key = NULL;
 	sigset_t sigs;
-	int fd = -1, rc = 1;
+	int fd = -1, cfd = -1, rc = 1;
 
 	log_set_ident("tagihd");
 	memset(&d, 0, sizeof(d));
@@ -308,7 +391,8 @@ int main(int argc, char **argv)
 	rc = 1;
 	if (setup(&d, &a))
 		goto out;
-	fd = privileged(&d, &a, &cert, &key);
+	fd = privileged(&d, &a, &cert, &key, &cfd);
+	store_set_mapsize_gb((uint64_t)d.conf.store_mapsize_gb);
 	if (fd < 0 || store_open(&d.st, a.db, 0))
 		goto out;
 
@@ -325,6 +409,12 @@ int main(int argc, char **argv)
 	fd = -1;	/* libmicrohttpd closes it when it stops */
 	if (notify_start(&d, &nt))
 		goto out;
+	if (cfd > 0) {
+		if (console_start(&d, cfd, cert, key, &con))
+			goto out;
+		cfd = -1;	/* the console's server closes it */
+		pr_info("console on %s%s", a.admin, cert ? " (https)" : "");
+	}
 	pr_info("listening on %s%s (webhooks: %s%s%s%s)", a.listen,
 		cert ? " (https)" : "",
 		d.sec.midtrans_server_key ? "midtrans " : "",
@@ -335,10 +425,13 @@ int main(int argc, char **argv)
 	pr_info("stopping");
 	rc = 0;
 out:
+	console_stop(con);
 	notify_stop(nt);
 	http_stop(&d);
 	if (fd >= 0)
 		close(fd);
+	if (cfd > 0)
+		close(cfd);
 	if (d.st)
 		store_close(d.st);
 	if (key) {
@@ -348,6 +441,8 @@ out:
 	free(cert);
 	rl_free(d.login_phone);
 	rl_free(d.login_ip);
+	rl_free(d.voucher_ip);
+	rl_free(d.voucher_sub);
 	conf_free(&d.conf);
 	return rc;
 }

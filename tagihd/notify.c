@@ -16,7 +16,10 @@
 #include "lib/money.h"
 #include "lib/text.h"
 #include "lib/ttime.h"
+#include "billing/invdoc.h"
 #include "billing/outbox.h"
+#include "billing/pay.h"
+#include "billing/receipt.h"
 #include "tagihd/notify.h"
 
 #define NOTIFY_BATCH 32
@@ -63,6 +66,9 @@ static const struct tpl tpl_id[OBX__EVENTS] = {
 	[OBX_RESTORED] = { "Layanan internet aktif kembali",
 		"Halo {name}, layanan internet Anda sudah aktif kembali. "
 		"Terima kasih!\n{operator}" },
+	[OBX_PREPAID_EXPIRING] = { "Masa aktif habis {days} hari lagi",
+		"Halo {name}, masa aktif internet Anda habis {days} hari lagi "
+		"({due}). Beli lagi ({amount}) di {link}\n{operator}" },
 };
 
 static const struct tpl tpl_en[OBX__EVENTS] = {
@@ -88,20 +94,26 @@ static const struct tpl tpl_en[OBX__EVENTS] = {
 	[OBX_RESTORED] = { "Internet service restored",
 		"Hello {name}, your internet service is active again. "
 		"Thank you!\n{operator}" },
+	[OBX_PREPAID_EXPIRING] = { "Your plan ends in {days} days",
+		"Hello {name}, your prepaid internet ends in {days} days "
+		"({due}). Buy again ({amount}) at {link}\n{operator}" },
 };
 
 struct vars {
 	const char *name, *invoice, *amount, *due, *link, *op;
+	const char *days;	/* prepaid: days until {due} */
 };
 
-/* Fill {name} {invoice} {amount} {due} {link} {operator}; unknown
+/* Fill {name} {invoice} {amount} {due} {link} {operator} {days}; unknown
  * placeholders are kept as written. Returns a malloc'd string. */
 static char *render(const char *t, const struct vars *v)
 {
 	static const char *const keys[] = { "{name}", "{invoice}", "{amount}",
-					    "{due}", "{link}", "{operator}" };
+					    "{due}", "{link}", "{operator}",
+					    "{days}" };
 	const char *vals[] = { v->name, v->invoice, v->amount, v->due, v->link,
-			       v->op };
+			       v->op, v->days };
+	const size_t nkeys = sizeof(keys) / sizeof(keys[0]);
 	char *out = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&out, &len);
@@ -109,7 +121,7 @@ static char *render(const char *t, const struct vars *v)
 	if (!f)
 		return NULL;
 	while (*t) {
-		for (i = 0; i < 6; i++) {
+		for (i = 0; i < nkeys; i++) {
 			size_t kl = strlen(keys[i]);
 
 			if (!strncmp(t, keys[i], kl)) {
@@ -118,7 +130,7 @@ static char *render(const char *t, const struct vars *v)
 				break;
 			}
 		}
-		if (i == 6)
+		if (i == nkeys)
 			fputc(*t++, f);
 	}
 	fclose(f);
@@ -436,6 +448,89 @@ struct msg_ctx {
 	struct sub_rec sub;
 };
 
+/*
+ * The receipt (kuitansi) of payment ref in invoice_pdf_dir, as
+ * invoice_pdf does for invoices; path gets it or "".
+ */
+static void receipt_pdf(struct notify *n, const char *ref, char *path,
+			size_t size)
+{
+	const struct tagih_conf *c = &n->d->conf;
+	char name[PAY_REF_MAX + 20];
+	struct pay_rec p;
+	MDB_txn *txn;
+	int err;
+
+	path[0] = '\0';
+	if (strlen(ref) > PAY_REF_MAX)
+		return;
+	receipt_filename(ref, name, sizeof(name));
+	if ((size_t)snprintf(path, size, "%s/%s", c->invoice_pdf_dir, name) >=
+	    size) {
+		path[0] = '\0';
+		return;
+	}
+	err = store_begin(n->d->st, false, &txn);
+	if (!err) {
+		err = pay_get(txn, n->d->st, ref, &p);
+		if (!err)
+			err = receipt_pdf_file(txn, n->d->st, &p, c,
+					       invdoc_lang_en(c), path);
+		store_abort(txn);
+	}
+	if (err)
+		pr_warn("notify: cannot write a receipt PDF into "
+			"invoice_pdf_dir: %s", strerror(-err));
+	if (access(path, R_OK))
+		path[0] = '\0';
+}
+
+/*
+ * The invoice's PDF in invoice_pdf_dir (named by invdoc_filename), made
+ * afresh so the attachment shows the status as of now; path gets it, or
+ * "" when there is none to attach. One that cannot be written (the
+ * directory is not tagihd's) is still attached when an older one is
+ * there.
+ */
+static void invoice_pdf(struct notify *n, const char *number, char *path,
+			size_t size)
+{
+	const struct tagih_conf *c = &n->d->conf;
+	char name[INV_NUM_MAX + 8];
+	struct inv_rec *inv;
+	MDB_txn *txn;
+	int err;
+
+	path[0] = '\0';
+	if (strlen(number) >= INV_NUM_MAX)
+		return;
+	invdoc_filename(number, name, sizeof(name));
+	if ((size_t)snprintf(path, size, "%s/%s", c->invoice_pdf_dir, name) >=
+	    size) {
+		path[0] = '\0';
+		return;
+	}
+	inv = malloc(sizeof(*inv));
+	if (!inv)
+		goto old;
+	err = store_begin(n->d->st, false, &txn);
+	if (!err) {
+		err = invoice_get(txn, n->d->st, number, inv);
+		if (!err)
+			err = invdoc_pdf_file(txn, n->d->st, inv, c,
+					      invdoc_lang_en(c),
+					      tt_local_day(tt_now()), path);
+		store_abort(txn);
+	}
+	free(inv);
+	if (err)
+		pr_warn("notify: cannot write the PDF of %s into "
+			"invoice_pdf_dir: %s", number, strerror(-err));
+old:
+	if (access(path, R_OK))
+		path[0] = '\0';
+}
+
 static int notify_send(struct notify *n, const struct msg_ctx *m,
 		       char *err, size_t errn)
 {
@@ -444,7 +539,8 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 			   "en" : "id";
 	const struct tpl *t = (lang[0] == 'e' ? tpl_en : tpl_id) + m->r.event;
 	char amount[32], due[32] = "-", link[512], phone[32], pdf[512];
-	char *subject = NULL, *tbody = NULL, *s = NULL, *b = NULL, *p;
+	char days[16] = "";
+	char *subject = NULL, *tbody = NULL, *s = NULL, *b = NULL;
 	struct vars v;
 	int ret = -EINVAL;
 
@@ -457,8 +553,13 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 	else
 		snprintf(link, sizeof(link), "%s",
 			 c->public_url ? c->public_url : "");
+	if (m->r.due) {
+		int left = m->r.due - tt_local_day(tt_now());
+
+		snprintf(days, sizeof(days), "%d", left > 0 ? left : 0);
+	}
 	v = (struct vars){ m->sub.name, m->r.ref, amount, due, link,
-			   c->operator_name ? c->operator_name : "" };
+			   c->operator_name ? c->operator_name : "", days };
 	if (!tpl_load(c->notify_templates, lang, m->r.event, &subject,
 		      &tbody)) {
 		subject = strdup(t->subject);
@@ -486,17 +587,14 @@ static int notify_send(struct notify *n, const struct msg_ctx *m,
 		break;
 	case OBX_EMAIL:
 		pdf[0] = '\0';
-		if (c->invoice_pdf_dir && m->r.event != OBX_PAYMENT &&
-		    m->r.event != OBX_SUSPENDED && m->r.event != OBX_RESTORED) {
-			snprintf(pdf, sizeof(pdf), "%s/%s.pdf",
-				 c->invoice_pdf_dir, m->r.ref);
-			/* invoice numbers hold '/': files use '-' */
-			for (p = pdf + strlen(c->invoice_pdf_dir) + 1; *p; p++)
-				if (*p == '/')
-					*p = '-';
-			if (access(pdf, R_OK))
-				pdf[0] = '\0';
-		}
+		if (c->invoice_pdf_dir && *c->invoice_pdf_dir &&
+		    m->r.event != OBX_PAYMENT &&
+		    m->r.event != OBX_SUSPENDED && m->r.event != OBX_RESTORED &&
+		    m->r.event != OBX_PREPAID_EXPIRING)
+			invoice_pdf(n, m->r.ref, pdf, sizeof(pdf));
+		else if (c->invoice_pdf_dir && *c->invoice_pdf_dir &&
+			 m->r.event == OBX_PAYMENT)
+			receipt_pdf(n, m->r.ref, pdf, sizeof(pdf));
 		ret = send_email(c, m->sub.email, s, b, pdf[0] ? pdf : NULL,
 				 err, errn);
 		break;

@@ -12,6 +12,11 @@
  *   TOKEN/invoice/NUMBER.pdf  GET: one of the subscriber's invoices
  *   TOKEN/pay                 POST: a payment link for the oldest open
  *                             invoice, answered with 303 to the gateway
+ *   TOKEN/buy                 POST: prepaid: the order for one more period
+ *                             and its payment link (303), page/prepaid.c
+ *   TOKEN/pack/NAME           POST: the same for a quota pack
+ *   TOKEN/voucher             POST code=...: routed by http.c to
+ *                             page_voucher (it needs the body)
  * An unknown or revoked token is a 404 that says nothing more. Queues
  * exactly one response; returns libmicrohttpd's result.
  */

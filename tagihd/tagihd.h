@@ -33,6 +33,9 @@ struct mhd_deadline;
 #define TAGIHD_LOGIN_FAIL_IP 30
 #define TAGIHD_LOGIN_WINDOW 900		/* seconds */
 #define TAGIHD_LOGIN_LOCK 900		/* seconds */
+/* Voucher codes (page/prepaid.c): 5 wrong codes from an address or for
+ * a subscriber within 15 minutes lock both out for 15 minutes (429). */
+#define TAGIHD_VOUCHER_FAIL 5
 #define TAGIHD_LOGIN_SLOTS 8192
 /*
  * PBKDF2 runs on this many workers (at nice +10), never on the HTTP
@@ -42,6 +45,14 @@ struct mhd_deadline;
 #define TAGIHD_LOGIN_WORKERS 2
 #define TAGIHD_LOGIN_QUEUE 64
 #define TAGIHD_LOGIN_NICE 10
+/*
+ * Each webhook is confirmed with the gateway's status API (up to
+ * gateway_timeout seconds) on one of these workers, never on the HTTP
+ * threads; at most TAGIHD_WEBHOOK_QUEUE wait, more are answered 503 (the
+ * gateway retries).
+ */
+#define TAGIHD_WEBHOOK_WORKERS 8
+#define TAGIHD_WEBHOOK_QUEUE 128
 
 struct tagihd {
 	struct tagih_conf conf;
@@ -51,7 +62,10 @@ struct tagihd {
 	struct MHD_Daemon *mhd;
 	struct rl *login_phone;	/* failures by normalised phone */
 	struct rl *login_ip;	/* failures by client address */
+	struct rl *voucher_ip;	/* voucher failures by client address */
+	struct rl *voucher_sub;	/* voucher failures by subscriber */
 	struct workers *login_pool;	/* PIN checks (page/login.c) */
+	struct workers *wh_pool;	/* webhook confirmations (http.c) */
 	struct mhd_deadline *deadline;	/* per-request read deadline */
 };
 

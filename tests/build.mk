@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # tests/build.mk - unit suites (check), BPF_PROG_TEST_RUN suites, fuzzers.
 UNIT_LIB_TESTS := test_conf test_money test_prefix test_ttime test_net \
-	test_html test_mailbox test_text
+	test_html test_mailbox test_text test_terbilang
 UNIT_BILLING_TESTS := test_store test_sub test_usage test_rate test_invoice \
-	test_pay test_dunning test_pdp test_custpin test_webhooks
+	test_pay test_dunning test_pdp test_custpin test_webhooks test_wh_verify \
+	test_prepaid test_charge \
+	test_user test_books
 UNIT_AGENT_TESTS := test_dir16 test_v6hash test_drain
-UNIT_TAGIHD_TESTS := test_ratelimit test_workers
+UNIT_TAGIHD_TESTS := test_ratelimit test_workers test_session
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
 # download_hook auto's masquerade detection (agent/nat.c)
@@ -39,7 +41,7 @@ $(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \
 $(call obj,$(addprefix tests/bpf/,$(addsuffix .c,$(BPF_TESTS)))): $(SKEL_METER)
 
 # libFuzzer targets on the pure webhook parsers (clang; only what they need).
-FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku
+FUZZ_TARGETS := fuzz_midtrans fuzz_xendit fuzz_tripay fuzz_duitku fuzz_status
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I. \
 	$(call pc_cflags,jansson libcrypto)

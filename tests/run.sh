@@ -114,7 +114,7 @@ run_san() {
 	run_unit
 	# the CLI and the public daemon end to end, sanitized too
 	for t in test_cli_sub test_billing_cli test_cli_ops test_tagihd test_notify \
-		 test_custpage test_hostile_input; do
+		 test_custpage test_hostile_input test_prepaid_page; do
 		[ -f "tests/integration/$t.sh" ] || continue
 		run_one "integration/$t (asan+ubsan)" env BUILD="$BUILD" \
 			bash "tests/integration/$t.sh"

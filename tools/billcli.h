@@ -32,4 +32,13 @@ void bill_json_out(json_t *j);
 /* Progress on a terminal: "\r  12000/100000 subscribers". */
 void bill_progress(uint64_t done, uint64_t total, void *ctx);
 
+/* `pay list` and `report collections` (tools/cmd_pay.c): --date or
+ * --from/--to into f's time range; 0 or CLI_USAGE (said why). */
+struct pay_filter;
+struct pay_rec;
+int pay_cli_days(const struct cli_val *date, const struct cli_val *from,
+		 const struct cli_val *to, struct pay_filter *f);
+/* One payment as `pay list --json` shows it. */
+json_t *pay_list_json(const struct pay_rec *p);
+
 #endif

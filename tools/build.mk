@@ -4,9 +4,11 @@
 CLI_SRCS := tools/tagih.c tools/cli.c tools/cliout.c tools/clitab.c tools/clidoc.c \
 	tools/billcli.c tools/cmd_audit.c tools/cmd_balance.c \
 	tools/cmd_config.c tools/cmd_dunning.c tools/cmd_fsck.c \
-	tools/cmd_garden.c tools/cmd_help.c tools/cmd_invoice.c \
-	tools/cmd_notify.c tools/cmd_pay.c tools/cmd_plan.c \
-	tools/cmd_report.c tools/cmd_usage.c \
+	tools/cmd_garden.c tools/cmd_help.c tools/cmd_init.c tools/cmd_invoice.c \
+	tools/cmd_notify.c tools/cmd_pay.c tools/cmd_receipt.c tools/cmd_plan.c \
+	tools/cmd_report.c tools/cmd_usage.c tools/cmd_user.c \
+	tools/cmd_prepaid.c tools/cmd_pack.c tools/cmd_charge.c \
+	tools/cmd_voucher.c \
 	tools/sub/sub.c tools/sub/form.c tools/sub/show.c tools/sub/ip.c \
 	tools/sub/bill.c tools/sub/link.c tools/sub/pdp.c tools/sub/isolir.c
 CLI := $(BUILD)/tagih

@@ -22,9 +22,10 @@ struct store *cli_store(struct cli *c)
 			"config");
 		return NULL;
 	}
+	store_set_mapsize_gb((uint64_t)c->conf.store_mapsize_gb);
 	err = store_open(&c->st, c->db, 0);
 	if (err) {
-		cli_err("cannot open store %s: %s", c->db, strerror(-err));
+		/* store_open said why (no store: `tagih init`, damaged, ...) */
 		c->st = NULL;
 		return NULL;
 	}

@@ -110,6 +110,7 @@ struct cli_group {
 extern const struct cli_group *const cli_groups[];
 
 /* The command words, one per file (tools/cmd_WORD.c, tools/sub/). */
+extern const struct cli_group cli_init;
 extern const struct cli_group cli_sub;
 extern const struct cli_group cli_usage;
 extern const struct cli_group cli_plan;
@@ -121,9 +122,18 @@ extern const struct cli_group cli_fsck;
 extern const struct cli_group cli_dunning;
 extern const struct cli_group cli_garden;
 extern const struct cli_group cli_audit;
+extern const struct cli_group cli_user;
 extern const struct cli_group cli_notify;
 extern const struct cli_group cli_config;
 extern const struct cli_group cli_help;
+extern const struct cli_group cli_prepaid;
+extern const struct cli_group cli_pack;
+extern const struct cli_group cli_charge;
+extern const struct cli_group cli_discount;
+extern const struct cli_group cli_voucher;
+/* `tagih report vouchers` (tools/cmd_voucher.c) */
+struct cli_args;
+int report_cmd_vouchers(struct cli *c, struct cli_args *a);
 
 /*
  * Find the command named by argv (argv[0] is the command word) and run

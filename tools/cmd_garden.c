@@ -93,14 +93,14 @@ static int garden_list(struct cli *c, struct cli_args *a)
 		return CLI_FAIL;
 	}
 	st = c->st;
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_GARDEN), &cur);
+	rc = store_cursor_open(txn, st, DB_GARDEN, &cur);
 	if (rc) {
 		store_abort(txn);
 		json_decref(arr);
 		return CLI_FAIL;
 	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		struct prefix p;
 		uint16_t port = 0;
 		char pb[64];

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_invoice.c - `tagih invoice`: run a period, show, list, void, export, payment links. */
+/* cmd_invoice.c - `tagih invoice`: run a period, show, list, void, export, one PDF, payment links. */
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "billing/audit.h"
 #include "tools/billcli.h"
 #include "billing/export.h"
+#include "billing/invdoc.h"
 #include "billing/invoice.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
@@ -77,10 +79,17 @@ static int inv_cmd_run(struct cli *c, struct cli_args *a)
 		return CLI_FAIL;
 	}
 	if (err) {
-		cli_err("invoice run for %s failed: %s%s", period,
-			strerror(-err),
-			s.created ? " (earlier batches were committed; "
-				    "run it again to finish)" : "");
+		/* only committed batches count: the failed one was aborted */
+		if (s.committed)
+			cli_err("invoice run for %s stopped: %s (%llu invoices "
+				"of earlier batches were committed; run it "
+				"again to finish)", period, err == -ENOSPC ?
+				"store full" : strerror(-err),
+				(unsigned long long)s.committed);
+		else
+			cli_err("invoice run for %s failed: %s; nothing was "
+				"written", period, err == -ENOSPC ?
+				"store full (see above)" : strerror(-err));
 		return CLI_FAIL;
 	}
 	if (c->json) {
@@ -113,7 +122,7 @@ static void inv_print(const struct inv_rec *inv, int32_t today)
 	char a[40], b[40], q[40], d1[32], d2[32];
 	int i;
 
-	printf("Faktur       %s\n", cli_tx(inv->number));
+	printf("Tagihan      %s\n", cli_tx(inv->number));
 	printf("Pelanggan    %s\n", cli_tx(inv->sub));
 	printf("Periode      %s (%s .. %s)\n", inv->period,
 	       tt_fmt_date(inv->period_from, d1, sizeof(d1)),
@@ -282,24 +291,42 @@ static int inv_cmd_void(struct cli *c, struct cli_args *a)
 	return CLI_OK;
 }
 
-enum { E_PERIOD, E_FORMAT, E_OUT };
+enum { E_PERIOD, E_FORMAT, E_OUT, E_LANG, E_NOW };
 static const struct cli_opt export_opts[] = {
 	[E_PERIOD] = { "period", CLI_PERIOD, NULL, "the month's invoices",
 		       CLI_REQ },
 	[E_FORMAT] = { "format", CLI_CHOICE, NULL, "file format", CLI_REQ,
 		       .choices = "csv|json|pdf" },
 	[E_OUT] = { "out", CLI_STR, "PATH",
-		    "the file to create (mode 0600; never follows a symlink)",
-		    CLI_REQ },
+		    "the file to create (mode 0600; never follows a symlink); "
+		    "with --format pdf, a directory (DIR/) gets one file per "
+		    "invoice", CLI_REQ },
+	[E_LANG] = { "lang", CLI_CHOICE, NULL,
+		     "language of the PDF (default invoice_lang)",
+		     .choices = "id|en" },
+	[E_NOW] = { "now", CLI_TIME, NULL,
+		    "show the status as of this instant (overdue or not)" },
 	{}
 };
+
+/* --out DIR/ or an existing directory: one file per invoice */
+static bool out_is_dir(const char *out)
+{
+	struct stat sb;
+	size_t l = strlen(out);
+
+	return (l && out[l - 1] == '/') ||
+	       (!lstat(out, &sb) && S_ISDIR(sb.st_mode));
+}
 
 static int inv_cmd_export(struct cli *c, struct cli_args *a)
 {
 	const char *period = a->o[E_PERIOD].s, *out = a->o[E_OUT].s;
+	int64_t now = a->o[E_NOW].n ? a->o[E_NOW].t : tt_now();
 	MDB_txn *txn;
 	uint64_t n = 0;
 	int fmt = -1, err;
+	bool dir;
 
 	if (export_fmt_parse(a->o[E_FORMAT].s, &fmt))
 		return CLI_USAGE;
@@ -307,21 +334,87 @@ static int inv_cmd_export(struct cli *c, struct cli_args *a)
 		cli_err("export needs --period, --format and --out");
 		return CLI_USAGE;
 	}
+	dir = out_is_dir(out);
+	if (dir && fmt != EXPORT_PDF) {
+		cli_err("--out %s is a directory: only --format pdf writes one "
+			"file per invoice", out);
+		return CLI_USAGE;
+	}
+	if (a->o[E_LANG].n)
+		c->conf.invoice_lang = a->o[E_LANG].s;
 	if (cli_begin(c, false, &txn))
 		return CLI_FAIL;
-	err = export_run(txn, c->st, period, fmt, out, &c->conf,
-			 tt_local_day(tt_now()), &n);
+	if (dir)
+		err = export_run_dir(txn, c->st, period, out, &c->conf,
+				     tt_local_day(now), &n);
+	else
+		err = export_run(txn, c->st, period, fmt, out, &c->conf,
+				 tt_local_day(now), &n);
 	store_abort(txn);
 	if (err) {
 		cli_err("cannot export to %s: %s", out, strerror(-err));
 		return CLI_FAIL;
 	}
 	if (c->json)
-		bill_json_out(json_pack("{s:s, s:I}", "out", out, "invoices",
-					(json_int_t)n));
+		bill_json_out(json_pack("{s:s, s:I, s:b}", "out", out,
+					"invoices", (json_int_t)n, "files",
+					dir));
 	else
-		printf("exported %llu invoice%s of %s to %s\n",
-		       (unsigned long long)n, n == 1 ? "" : "s", period, out);
+		printf("exported %llu invoice%s of %s to %s%s\n",
+		       (unsigned long long)n, n == 1 ? "" : "s", period, out,
+		       dir ? " (one file each)" : "");
+	return CLI_OK;
+}
+
+enum { F_OUT, F_LANG, F_NOW };
+static const struct cli_opt pdf_opts[] = {
+	[F_OUT] = { "out", CLI_STR, "FILE",
+		    "the PDF to create (mode 0600; never follows a symlink)",
+		    CLI_REQ },
+	[F_LANG] = { "lang", CLI_CHOICE, NULL,
+		     "language (default invoice_lang): id TAGIHAN, en INVOICE",
+		     .choices = "id|en" },
+	[F_NOW] = { "now", CLI_TIME, NULL,
+		    "show the status as of this instant (overdue or not)" },
+	{}
+};
+
+static int inv_cmd_pdf(struct cli *c, struct cli_args *a)
+{
+	const char *num = a->argv[0], *out = a->o[F_OUT].s;
+	int64_t now = a->o[F_NOW].n ? a->o[F_NOW].t : tt_now();
+	static struct inv_rec inv;
+	MDB_txn *txn;
+	bool en;
+	int err;
+
+	if (!*out) {
+		cli_err("--out FILE is required");
+		return CLI_USAGE;
+	}
+	en = a->o[F_LANG].n ? !strcmp(a->o[F_LANG].s, "en") :
+			      invdoc_lang_en(&c->conf);
+	if (cli_begin(c, false, &txn))
+		return CLI_FAIL;
+	err = invoice_get(txn, c->st, num, &inv);
+	if (err) {
+		store_abort(txn);
+		cli_err(err == -ENOENT ? "unknown invoice '%s'" :
+					 "cannot read invoice '%s'", num);
+		return CLI_FAIL;
+	}
+	err = invdoc_pdf_file(txn, c->st, &inv, &c->conf, en,
+			      tt_local_day(now), out);
+	store_abort(txn);
+	if (err) {
+		cli_err("cannot write %s: %s", out, strerror(-err));
+		return CLI_FAIL;
+	}
+	if (c->json)
+		bill_json_out(json_pack("{s:s, s:s}", "invoice", num, "out",
+					out));
+	else
+		printf("wrote %s to %s\n", num, out);
 	return CLI_OK;
 }
 
@@ -392,7 +485,20 @@ static const struct cli_cmd invoice_cmds[] = {
 	  "a month's invoices as CSV, JSON or PDF",
 	  "The file is created mode 0600 (it holds names); an existing file "
 	  "is replaced only by a complete new one, never written through a "
-	  "symlink.", CLI_CMD_JSON },
+	  "symlink. With --format pdf and --out DIR/ (a trailing slash, or "
+	  "an existing directory) every invoice gets a file of its own, "
+	  "named as in invoice_pdf_dir: the number with '/' as '-' and "
+	  ".pdf (INV-2026-11-000123.pdf).", CLI_CMD_JSON },
+	{ "pdf", "NUMBER", 1, pdf_opts, inv_cmd_pdf,
+	  "one invoice as a PDF (TAGIHAN)",
+	  "One A4 page: the operator, TAGIHAN (INVOICE in English), the "
+	  "customer and address, dates in words, the status (a LUNAS stamp "
+	  "when paid), lines whose quantity times rate is the amount (a "
+	  "capped usage charge shows the cap as a line of its own), the total "
+	  "in words (terbilang) and, while it is open, bank_transfer with the "
+	  "invoice number to quote and a QR code of the subscriber's "
+	  "customer page (when public_url and the subscriber's link are "
+	  "set: `tagih sub link ID`).", CLI_CMD_JSON },
 	{ "paylink", "NUMBER", 1, paylink_opts, inv_cmd_paylink,
 	  "a payment link at the gateway for what is open on the invoice",
 	  "Creates a payment at the gateway for what is open on the invoice "

@@ -9,7 +9,7 @@
 #include "billing/rate.h"
 #include "lib/ttime.h"
 
-static json_t *plan_json(const struct plan_rec *p)
+static json_t *plan_json_base(const struct plan_rec *p)
 {
 	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "name",
 			 p->name, "type", rate_plan_type_str(p->terms.type),
@@ -18,6 +18,21 @@ static json_t *plan_json(const struct plan_rec *p)
 			 (json_int_t)p->terms.quota_bytes, "min",
 			 (json_int_t)p->terms.min, "cap",
 			 (json_int_t)p->terms.cap);
+}
+
+/* prepaid: masa aktif per purchase */
+static void plan_json_prepaid(json_t *j, const struct plan_rec *p)
+{
+	if (j && p->terms.type == PLAN_PREPAID)
+		json_object_set_new(j, "days", json_integer(p->days));
+}
+
+static json_t *plan_json(const struct plan_rec *p)
+{
+	json_t *j = plan_json_base(p);
+
+	plan_json_prepaid(j, p);
+	return j;
 }
 
 static void plan_print(const struct plan_rec *p)
@@ -33,10 +48,10 @@ static void plan_print(const struct plan_rec *p)
 	       p->terms.cap ? money_fmt(p->terms.cap, k, sizeof(k)) : "-");
 }
 
-enum { A_TYPE, A_PRICE, A_PER_GB, A_QUOTA, A_MIN, A_CAP };
+enum { A_TYPE, A_PRICE, A_PER_GB, A_QUOTA, A_MIN, A_CAP, A_DAYS };
 static const struct cli_opt add_opts[] = {
 	[A_TYPE] = { "type", CLI_CHOICE, NULL, "how the plan is billed",
-		     CLI_REQ, .choices = "flat|volume|hybrid" },
+		     CLI_REQ, .choices = "flat|volume|hybrid|prepaid" },
 	[A_PRICE] = { "price", CLI_AMOUNT, NULL, "monthly fee (flat, hybrid)" },
 	[A_PER_GB] = { "per-gb", CLI_AMOUNT, NULL,
 		       "price per GB (volume; hybrid overage)" },
@@ -45,8 +60,31 @@ static const struct cli_opt add_opts[] = {
 	[A_MIN] = { "min", CLI_AMOUNT, NULL, "minimum charge (volume)" },
 	[A_CAP] = { "cap", CLI_AMOUNT, NULL,
 		    "most the usage part can cost (volume, hybrid)" },
+	[A_DAYS] = { "days", CLI_UINT, "N",
+		     "masa aktif bought by one purchase (prepaid)", .min = 1,
+		     .max = PLAN_DAYS_MAX },
 	{}
 };
+
+/* The prepaid terms (--days) of plan add; CLI_USAGE when they do not
+ * fit the type. */
+static int plan_add_prepaid(struct plan_rec *p, const struct cli_args *a)
+{
+	if (p->terms.type != PLAN_PREPAID) {
+		if (a->o[A_DAYS].n) {
+			cli_err("--days is for prepaid plans");
+			return CLI_USAGE;
+		}
+		return 0;
+	}
+	if (!a->o[A_DAYS].n) {
+		cli_err("a prepaid plan needs --days (masa aktif per "
+			"purchase)");
+		return CLI_USAGE;
+	}
+	p->days = (uint32_t)a->o[A_DAYS].u;
+	return 0;
+}
 
 static int plan_cmd_add(struct cli *c, struct cli_args *a)
 {
@@ -70,6 +108,8 @@ static int plan_cmd_add(struct cli *c, struct cli_args *a)
 	snprintf(p.name, sizeof(p.name), "%s", name);
 	p.terms.type = type;
 	p.created = tt_now();
+	if (plan_add_prepaid(&p, a))
+		return CLI_USAGE;
 	if (rate_plan_check(&p.terms, &why)) {
 		cli_err("plan '%s': %s", p.name, why);
 		return CLI_USAGE;
@@ -166,7 +206,10 @@ static const struct cli_cmd plan_cmds[] = {
 	{ "add", "NAME", 1, add_opts, plan_cmd_add, "add a plan",
 	  "flat: --price (monthly fee). volume: --per-gb, optional --min "
 	  "(minimum charge) and --cap. hybrid: --price with --quota-gb "
-	  "included, then --per-gb overage, optional --cap.\n\n"
+	  "included, then --per-gb overage, optional --cap. prepaid: "
+	  "--price per purchase and --days of masa aktif it buys, optional "
+	  "--quota-gb per purchase (used up: isolir until a pack or the next "
+	  "purchase); never invoiced, each purchase gets a receipt.\n\n"
 	  "Amounts in whole Rupiah (150000 or 150.000). GB = 10^9 bytes. Plans "
 	  "are never deleted or changed: add a new one and move subscribers "
 	  "with `tagih sub plan ID PLAN --from DATE`.", CLI_CMD_JSON },
@@ -178,6 +221,6 @@ static const struct cli_cmd plan_cmds[] = {
 };
 
 const struct cli_group cli_plan = {
-	"plan", "plans: flat, volume, hybrid (add, list, show)", NULL,
+	"plan", "plans: flat, volume, hybrid, prepaid (add, list, show)", NULL,
 	plan_cmds
 };

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "tools/cli.h"
+#include "billing/prepaid.h"
 #include "lib/version.h"	/* generated into $(BUILD) */
 #include "lib/log.h"
 #include "lib/ttime.h"
@@ -21,11 +22,16 @@
  * link: nothing is dropped silently.
  */
 const struct cli_group *const cli_groups[] = {
-	/* &cli_init, */	/* `tagih init`: tools/cmd_init.c */
+	&cli_init,
 	&cli_sub,
 	&cli_usage,
 	&cli_plan,
+	&cli_prepaid,
+	&cli_pack,
+	&cli_voucher,
 	&cli_invoice,
+	&cli_charge,
+	&cli_discount,
 	&cli_pay,
 	&cli_balance,
 	&cli_report,
@@ -33,6 +39,7 @@ const struct cli_group *const cli_groups[] = {
 	&cli_dunning,
 	&cli_garden,
 	&cli_audit,
+	&cli_user,
 	&cli_notify,
 	&cli_config,
 	&cli_help,
@@ -94,7 +101,7 @@ void cli_help_main(FILE *f)
 /* The config and the store's place, once the command line is known good. */
 static int load_conf(struct cli *c)
 {
-	const char *config = opt_config, *env;
+	const char *config = opt_config, *env, *why;
 
 	if (!config && access(TAGIH_DEF_CONF, F_OK) == 0)
 		config = TAGIH_DEF_CONF;
@@ -102,6 +109,10 @@ static int load_conf(struct cli *c)
 		return CLI_FAIL;
 	if (c->conf.timezone && tt_set_zone(c->conf.timezone)) {
 		cli_err("bad timezone '%s'", c->conf.timezone);
+		return CLI_FAIL;
+	}
+	if (prepaid_configure(&c->conf, &why)) {	/* receipt terms */
+		cli_err("config: %s", why);
 		return CLI_FAIL;
 	}
 	env = getenv("TAGIH_DB");

@@ -283,7 +283,8 @@ int dir16_sync(struct dir16_maps *dm, struct dir16_pfx *p, size_t n,
 	for (k = 0; k < ng; k++)
 		order[k] = k;
 	cmp_groups = g;
-	qsort(order, ng, sizeof(*order), idx_cmp);
+	if (ng > 1)
+		qsort(order, ng, sizeof(*order), idx_cmp);
 	b = 1;
 	for (k = 0; k < ng; k++) {
 		struct group *gr = &g[order[k]];

@@ -187,7 +187,8 @@ static int sync_lpm(int fd, size_t ksz, struct want_set *s,
 	int err = 0, rc;
 
 	cmp_ksz = ksz;
-	qsort(s->w, s->n, sizeof(*s->w), want_cmp);
+	if (s->n)	/* qsort(NULL, 0) is undefined behaviour */
+		qsort(s->w, s->n, sizeof(*s->w), want_cmp);
 
 	/* Collect stale keys first: deleting during a trie walk restarts it. */
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
@@ -378,13 +379,13 @@ int mapsync_garden(struct mapsync *ms, struct store *st,
 	err = store_begin(st, false, &txn);
 	if (err)
 		return err;
-	rc = mdb_cursor_open(txn, store_dbi(st, DB_GARDEN), &cur);
+	rc = store_cursor_open(txn, st, DB_GARDEN, &cur);
 	if (rc) {
 		err = store_err(rc, "mapsync: garden cursor");
 		goto abort;
 	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		struct tagih_garden_val gv = { 0 };
 		struct prefix p;
 		uint16_t port = 0;
@@ -399,7 +400,7 @@ int mapsync_garden(struct mapsync *ms, struct store *st,
 		if (err)
 			goto abort;
 	}
-	if (rc != MDB_NOTFOUND) {
+	if (rc != -ENOENT) {
 		err = store_err(rc, "mapsync: garden walk");
 		goto abort;
 	}

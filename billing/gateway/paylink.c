@@ -13,7 +13,9 @@
 
 #include "lib/log.h"
 #include "billing/gateway/paylink.h"
+#include "billing/prepaid.h"
 #include "billing/sub.h"
+#include "lib/text.h"
 #include "lib/ttime.h"
 
 #define PL_RESP_MAX (64 * 1024)
@@ -49,7 +51,10 @@ static int open_cb(const char *number, void *ctx)
 		oc->err = err;
 		return 1;
 	}
-	if (oc->inv->status == INV_ISSUED || oc->inv->status == INV_PARTIAL) {
+	/* an unpaid prepaid order is paid through its own link, not as the
+	 * oldest bill (tagihd/page/prepaid.c) */
+	if ((oc->inv->status == INV_ISSUED || oc->inv->status == INV_PARTIAL) &&
+	    !prepaid_is_receipt(oc->inv)) {
 		oc->found = true;
 		return 1;
 	}
@@ -278,6 +283,49 @@ static const char *pl_name(const struct pl_order *o)
 	return o->sub->name[0] ? o->sub->name : o->sub->id;
 }
 
+/*
+ * Customer fields as each gateway documents them (Duitku's v2 inquiry:
+ * customerVaName 20, phoneNumber 50, productDetails and email 255;
+ * Midtrans Snap customer_details: 255 each): s cut to at most max
+ * characters, between characters (lib/text.h), into dst.
+ */
+static const char *pl_trim(char *dst, size_t size, const char *s,
+			   size_t max)
+{
+	size_t i = 0, n = strlen(s), c, chars = 0;
+
+	while (i < n && chars < max) {
+		c = text_char(s + i, n - i, NULL);
+		if (!c)
+			c = 1;	/* a stray byte counts as one, as text_cut */
+		if (i + c >= size)
+			break;
+		i += c;
+		chars++;
+	}
+	memcpy(dst, s, i);
+	dst[i] = '\0';
+	return dst;
+}
+
+/* The phone as digits only (what Duitku's and Tripay's libraries send:
+ * "+62 812-3456" -> "628123456"), at most max of them. */
+static const char *pl_digits(char *dst, size_t size, const char *s,
+			     size_t max)
+{
+	size_t o = 0;
+
+	for (; *s && o + 1 < size && o < max; s++)
+		if (*s >= '0' && *s <= '9')
+			dst[o++] = *s;
+	dst[o] = '\0';
+	return dst;
+}
+
+#define PL_DUITKU_VANAME_MAX 20
+#define PL_DUITKU_PHONE_MAX 50
+#define PL_FIELD_MAX 255
+
 /* --- one call to a gateway ------------------------------------------------ */
 
 /* Where a gateway is asked, how it says yes, and where its answer has the link. */
@@ -367,6 +415,7 @@ static int pl_midtrans(const struct tagih_conf *c, const struct pl_order *o,
 		.ctype = "application/json", .ok = pl_ok_http,
 		.field = "redirect_url",
 	};
+	char name[4 * PL_FIELD_MAX + 1];
 	json_t *req;
 
 	if (!nz(c->midtrans_server_key) || !nz(c->midtrans_api_url)) {
@@ -376,7 +425,8 @@ static int pl_midtrans(const struct tagih_conf *c, const struct pl_order *o,
 	req = json_pack("{s:{s:s,s:I},s:{s:s}}", "transaction_details",
 			"order_id", o->order_id, "gross_amount",
 			(json_int_t)o->amount, "customer_details",
-			"first_name", pl_name(o));
+			"first_name",
+			pl_trim(name, sizeof(name), pl_name(o), PL_FIELD_MAX));
 	if (req && o->return_url)
 		json_object_set_new(req, "callbacks",
 				    json_pack("{s:s}", "finish", o->return_url));
@@ -442,7 +492,7 @@ static int pl_tripay(const struct tagih_conf *c, const struct pl_order *o,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	char amount[24], exp[24], sig[2 * EVP_MAX_MD_SIZE + 1], cb[600];
-	char *body = NULL, *msg = NULL;
+	char *body = NULL, *msg = NULL, phone[32];
 	const char *email;
 	CURL *esc;
 	int err = -ENOMEM;
@@ -480,8 +530,8 @@ static int pl_tripay(const struct tagih_conf *c, const struct pl_order *o,
 	    form_add(esc, &body, "amount", amount) ||
 	    form_add(esc, &body, "customer_name", pl_name(o)) ||
 	    form_add(esc, &body, "customer_email", email) ||
-	    (o->sub->phone[0] &&
-	     form_add(esc, &body, "customer_phone", o->sub->phone)) ||
+	    (pl_digits(phone, sizeof(phone), o->sub->phone, sizeof(phone))[0] &&
+	     form_add(esc, &body, "customer_phone", phone)) ||
 	    form_add(esc, &body, "order_items[0][sku]", o->inv->period) ||
 	    form_add(esc, &body, "order_items[0][name]", o->desc) ||
 	    form_add(esc, &body, "order_items[0][price]", amount) ||
@@ -522,6 +572,8 @@ static int pl_duitku(const struct tagih_conf *c, const struct pl_order *o,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	char amount[24], sig[2 * EVP_MAX_MD_SIZE + 1], cb[600];
+	char vaname[4 * PL_DUITKU_VANAME_MAX + 1], phone[32];
+	char desc[sizeof(o->desc)], mail[4 * PL_FIELD_MAX + 1];
 	char *msg = NULL;
 	const char *email;
 	json_t *req;
@@ -547,16 +599,19 @@ static int pl_duitku(const struct tagih_conf *c, const struct pl_order *o,
 	hex(md, mdlen, sig);
 	email = o->sub->email[0] ? o->sub->email :
 		nz(c->smtp_from) ? c->smtp_from : "pelanggan@example.invalid";
-	snprintf(cb, sizeof(cb), "%s/webhooks/duitku",
-		 nz(c->public_url) ? c->public_url : "");
+	/* pl_configured refused an empty public_url: never a relative URL */
+	snprintf(cb, sizeof(cb), "%s/webhooks/duitku", c->public_url);
 	req = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}",
 			"merchantCode", c->duitku_merchant_code,
 			"paymentAmount", (json_int_t)o->amount,
 			"paymentMethod", c->duitku_method,
 			"merchantOrderId", o->order_id,
-			"productDetails", o->desc,
-			"email", email,
-			"customerVaName", pl_name(o),
+			"productDetails",
+			pl_trim(desc, sizeof(desc), o->desc, PL_FIELD_MAX),
+			"email", pl_trim(mail, sizeof(mail), email, PL_FIELD_MAX),
+			"customerVaName",
+			pl_trim(vaname, sizeof(vaname), pl_name(o),
+				PL_DUITKU_VANAME_MAX),
 			"callbackUrl", cb,
 			"signature", sig,
 			"expiryPeriod", (json_int_t)1440);
@@ -564,9 +619,9 @@ static int pl_duitku(const struct tagih_conf *c, const struct pl_order *o,
 		return -ENOMEM;
 	json_object_set_new(req, "returnUrl",
 			    json_string(o->return_url ? o->return_url : cb));
-	if (o->sub->phone[0])
-		json_object_set_new(req, "phoneNumber",
-				    json_string(o->sub->phone));
+	if (pl_digits(phone, sizeof(phone), o->sub->phone,
+		      PL_DUITKU_PHONE_MAX)[0])
+		json_object_set_new(req, "phoneNumber", json_string(phone));
 	return pl_exchange_json(&pc, req, out, why, n);
 }
 
@@ -602,11 +657,34 @@ static int pl_configured(const struct tagih_conf *c, int gw, char *why,
 		     nz(c->duitku_api_url) && nz(c->duitku_method);
 		break;
 	}
-	if (ok)
-		return 0;
-	snprintf(why, n, "%s payment links are not configured (see the "
-		 "%s_* keys in tagih.conf)", pl_names[gw], pl_names[gw]);
-	return -ENOKEY;
+	if (!ok) {
+		snprintf(why, n, "%s payment links are not configured (see the "
+			 "%s_* keys in tagih.conf)", pl_names[gw], pl_names[gw]);
+		return -ENOKEY;
+	}
+	/* Duitku has no dashboard default: callbackUrl is part of every
+	 * request and must be absolute (Midtrans and Xendit take theirs
+	 * from the dashboard, Tripay falls back to it) */
+	if (gw == PL_DUITKU && !nz(c->public_url)) {
+		snprintf(why, n, "duitku payment links need public_url (the "
+			 "callbackUrl Duitku posts to is public_url + "
+			 "/webhooks/duitku): set public_url in tagih.conf");
+		return -ENOKEY;
+	}
+	return 0;
+}
+
+bool paylink_ready(const struct tagih_conf *conf)
+{
+	const char *g = nz(conf->paylink_gateway) ? conf->paylink_gateway :
+						    "midtrans";
+	char why[8];
+	int gw;
+
+	for (gw = 0; gw < PL__MAX; gw++)
+		if (!strcmp(g, pl_names[gw]))
+			return pl_configured(conf, gw, why, sizeof(why)) == 0;
+	return false;
 }
 
 /*

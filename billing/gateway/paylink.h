@@ -78,11 +78,16 @@ int paylink_get(struct store *st, const struct tagih_conf *conf,
 		const char *return_url, int64_t window, struct paylink *out,
 		char *why, size_t n);
 
+/* Can a payment link be made: are paylink_gateway's keys and URL set?
+ * (The customer page shows its pay button only then.) */
+bool paylink_ready(const struct tagih_conf *conf);
+
 /* The order id as Midtrans gets it: '/' -> '~', in place. */
 void paylink_midtrans_order(char *order_id);
 
-/* The oldest open (issued or partial) invoice of sub: the one a payment
- * would go to first. Returns 0, -ENOENT (none) or -errno. */
+/* The oldest open (issued or partial) invoice of sub that is a bill (not
+ * an unpaid prepaid order): the one a payment would go to first.
+ * Returns 0, -ENOENT (none) or -errno. */
 int paylink_open_invoice(MDB_txn *txn, struct store *st, const char *sub,
 			 struct inv_rec *inv);
 

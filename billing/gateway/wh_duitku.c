@@ -148,6 +148,7 @@ int wh_duitku_parse(const struct wh_input *in, const struct wh_secrets *s,
 		goto out;
 	}
 	ev->paid = !strcmp(result, "00");
+	ev->kind = ev->paid ? WH_KIND_PAID : WH_KIND_NONE;
 	err = 0;
 out:
 	EVP_MD_CTX_free(ctx);

@@ -3,6 +3,7 @@
 #ifndef TAGIHD_PAGE_BILL_H
 #define TAGIHD_PAGE_BILL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "billing/invoice.h"
@@ -12,6 +13,8 @@
 #include "lib/html.h"
 #include "lib/money.h"
 #include "tagihd/page/words.h"
+
+struct page_prepaid;
 
 #define PAGE_INV_MAX 24		/* past invoices listed, newest first */
 #define PAGE_DAYS_MAX 32
@@ -29,13 +32,30 @@ struct page_data {
 	struct inv_rec *inv;	/* nnums records, same order */
 	rp_t outstanding;
 	int n_open;
+	/* isolir by dunning: what lifts it, over how many invoices, the
+	 * oldest of them (the reference to quote) */
+	rp_t lift;
+	int lift_n;
+	char lift_first[INV_NUM_MAX];
+	/* a plan with a quota: this period's (prorated) quota */
+	bool has_quota;
+	uint64_t quota;
+	/* the newest invoice's period and what was used in it */
+	bool has_billed;
+	char billed_period[8];
+	struct usage_val billed_sum;
+	struct page_prepaid *pp;	/* masa aktif, quota (page/prepaid.h) */
 };
 
 
 /*
- * The whole page of p's subscriber in w's words: the current bill with
- * the pay button (a form posting to /c/tok/pay), this period's usage and
- * chart, past invoices with their PDF links, the operator in the footer.
+ * The whole page of p's subscriber in w's words: the current bill (for a
+ * subscriber isolated by dunning, what lifts the isolir), the pay button
+ * (a form posting to /c/tok/pay) when a gateway is configured
+ * (paylink_ready) and the bank_transfer text with the invoice number to
+ * quote, this period's usage with the quota left and the billed period's
+ * usage beside it, the chart, past invoices with their PDF links, the
+ * operator in the footer.
  * Everything that comes from the store or the config is escaped.
  */
 void page_body(struct html *b, const struct tagih_conf *conf,

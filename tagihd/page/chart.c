@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/datefmt.h"
 #include "lib/ttime.h"
 #include "tagihd/page/chart.h"
 
@@ -58,7 +59,7 @@ void page_chart(struct html *b, const struct words *w,
 		if (tot) {
 			hd = p->day_down[i] * scale;
 			hu = p->day_up[i] * scale;
-			snprintf(dd, sizeof(dd), "%d %s", d, w->month[m - 1]);
+			snprintf(dd, sizeof(dd), "%d %s", d, datefmt_month(m, w->en));
 			html_puts(b, "<g><title>");
 			html_text(b, dd);
 			html_printf(b, ": %s</title>", fmt_gb(w, tot, g,

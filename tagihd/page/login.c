@@ -16,6 +16,7 @@
 #include "lib/ttime.h"
 #include "tagihd/page.h"
 #include "tagihd/page/render.h"
+#include "lib/form.h"
 #include "tagihd/ratelimit.h"
 #include "tagihd/workers.h"
 
@@ -98,55 +99,8 @@ static enum MHD_Result login_busy(struct MHD_Connection *conn,
 			 "1");
 }
 
-/*
- * The value of name in an application/x-www-form-urlencoded body,
- * decoded into out (size n). Returns 0, -ENOENT (absent) or -EINVAL
- * (too long, bad escape, NUL or control character).
- */
-static int form_get(const char *body, size_t len, const char *name,
-		    char *out, size_t n)
-{
-	size_t nl = strlen(name), i = 0, o;
-	const char *end = body + len, *f, *amp;
-	int hi, lo;
-	char c;
-
-	for (f = body; body && f < end; f = amp + 1) {
-		amp = memchr(f, '&', end - f);
-		if (!amp)
-			amp = end;
-		if ((size_t)(amp - f) <= nl || memcmp(f, name, nl) ||
-		    f[nl] != '=') {
-			if (amp == end)
-				break;
-			continue;
-		}
-		for (i = nl + 1, o = 0; f + i < amp; i++) {
-			c = f[i];
-			if (c == '+') {
-				c = ' ';
-			} else if (c == '%') {
-				if (f + i + 2 >= amp)
-					return -EINVAL;
-				hi = wh_hexval(f[i + 1]);
-				lo = wh_hexval(f[i + 2]);
-				if (hi < 0 || lo < 0)
-					return -EINVAL;
-				c = (char)(hi << 4 | lo);
-				i += 2;
-			}
-			if ((unsigned char)c < 0x20 || o + 1 >= n)
-				return -EINVAL;
-			out[o++] = c;
-		}
-		out[o] = '\0';
-		return 0;
-	}
-	return -ENOENT;
-}
-
 /* The client's address as a limiter key; IPv6 by its /64. */
-static void login_ip_key(struct MHD_Connection *conn, char *key, size_t n)
+void login_ip_key(struct MHD_Connection *conn, char *key, size_t n)
 {
 	const union MHD_ConnectionInfo *ci;
 	char a[INET6_ADDRSTRLEN] = "?";

@@ -70,6 +70,7 @@ static const char page_css[] =
 	"li a{font-size:.85rem;color:#1d4ed8}"
 	"footer{color:#64748b;font-size:.8rem;text-align:center;"
 	"margin-top:16px}"
+	"h3{font-size:1rem;margin:14px 0 4px}"
 	"label{display:block;margin:12px 0 4px;font-weight:600}"
 	"input{width:100%;padding:12px;font:inherit;border:1px solid #cbd5e1;"
 	"border-radius:10px;background:#fff}";

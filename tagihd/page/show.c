@@ -7,13 +7,17 @@
 #include <string.h>
 
 #include "billing/custlink.h"
-#include "billing/export.h"
+#include "billing/dunning.h"
+#include "billing/invdoc.h"
 #include "billing/gateway/paylink.h"
 #include "billing/pay.h"
+#include "billing/plan.h"
+#include "billing/rate.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
 #include "tagihd/page.h"
 #include "tagihd/page/bill.h"
+#include "tagihd/page/prepaid.h"
 #include "tagihd/page/render.h"
 
 static int num_cb(const char *number, void *ctx)
@@ -63,6 +67,32 @@ static void page_period(struct page_data *p)
 		p->ndays = 1;
 }
 
+/* This period's quota when the plan has one (hybrid), prorated like the
+ * bill when the line started within the period. */
+static int page_quota(MDB_txn *txn, struct store *st, struct page_data *p)
+{
+	struct plan_rec pl;
+	int32_t from = p->sub.activated > p->from ? p->sub.activated : p->from;
+	int err;
+
+	if (!p->sub.plan[0])
+		return 0;
+	err = plan_get(txn, st, p->sub.plan, &pl);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	if (pl.terms.type != PLAN_HYBRID || !pl.terms.quota_bytes)
+		return 0;
+	p->quota = pl.terms.quota_bytes;
+	if (from > p->from && from < p->to &&
+	    rate_prorate_quota(pl.terms.quota_bytes, p->to - from,
+			       p->to - p->from, &p->quota))
+		p->quota = pl.terms.quota_bytes;
+	p->has_quota = true;
+	return 0;
+}
+
 static int page_load(MDB_txn *txn, struct store *st, struct page_data *p)
 {
 	int64_t t0, t1;
@@ -91,8 +121,47 @@ static int page_load(MDB_txn *txn, struct store *st, struct page_data *p)
 		if (err)
 			return err;
 	}
-	return pay_outstanding(txn, st, p->sub.id, &p->outstanding,
-			       &p->n_open);
+	err = pay_outstanding(txn, st, p->sub.id, &p->outstanding,
+			      &p->n_open);
+	if (err)
+		return err;
+	err = dunning_lift_amount(txn, st, p->sub.id, p->today, &p->lift,
+				  &p->lift_n, p->lift_first);
+	if (err)
+		return err;
+	err = page_quota(txn, st, p);
+	if (err)
+		return err;
+	/* the newest invoice's period, for its usage beside this one's */
+	for (i = p->nnums - 1; i >= 0; i--) {
+		const struct inv_rec *v = &p->inv[i];
+
+		if (v->status == INV_VOID || v->period_from >= p->from)
+			continue;
+		err = usage_sum(txn, st, p->sub.uid,
+				tt_day_start(v->period_from),
+				tt_day_start(v->period_to), &p->billed_sum);
+		if (err)
+			return err;
+		memcpy(p->billed_period, v->period, sizeof(p->billed_period));
+		p->billed_period[sizeof(p->billed_period) - 1] = '\0';
+		p->has_billed = true;
+		break;
+	}
+	return 0;
+}
+
+/* page_load plus the prepaid card's data. */
+static int page_load_all(MDB_txn *txn, struct tagihd *d, struct page_data *p)
+{
+	int err = page_load(txn, d->st, p);
+
+	if (err)
+		return err;
+	p->pp = calloc(1, sizeof(*p->pp));
+	if (!p->pp)
+		return -ENOMEM;
+	return page_prepaid_load(txn, d->st, &d->conf, &p->sub, p->pp);
 }
 
 /* --- routes ---------------------------------------------------------------- */
@@ -104,7 +173,7 @@ static enum MHD_Result page_show(struct tagihd *d, struct MHD_Connection *conn,
 	struct html b = { 0 };
 	int err;
 
-	err = page_load(txn, d->st, p);
+	err = page_load_all(txn, d, p);
 	if (err) {
 		pr_warn("customer page: cannot read the store: %s",
 			strerror(-err));
@@ -139,7 +208,7 @@ static enum MHD_Result page_pdf(struct tagihd *d, struct MHD_Connection *conn,
 		free(inv);
 		return page_404(conn, w);
 	}
-	err = export_inv_pdf(txn, d->st, inv, &d->conf,
+	err = invdoc_pdf_mem(txn, d->st, inv, &d->conf, w == page_words(LANG_EN),
 			     tt_local_day(tt_now()), &pdf, &len);
 	free(inv);
 	if (err) {
@@ -173,6 +242,12 @@ static enum MHD_Result page_pay(struct tagihd *d, struct MHD_Connection *conn,
 	int err;
 
 	snprintf(back, sizeof(back), "/c/%s?lang=%s", tok, w->html_lang);
+	/* no button is shown then; a stale page or a script gets told so */
+	if (!paylink_ready(&d->conf)) {
+		store_abort(txn);
+		return page_msg(conn, MHD_HTTP_CONFLICT, w, w->pay_offline,
+				w->pay_offline_text, back);
+	}
 	inv = malloc(sizeof(*inv));
 	if (!inv)
 		return MHD_NO;
@@ -256,12 +331,29 @@ enum MHD_Result page_handle(struct tagihd *d, struct MHD_Connection *conn,
 			ret = page_pay(d, conn, txn, &p->sub, tok, w);
 			txn = NULL;	/* page_pay ended it */
 		}
+	} else if (!strcmp(rest, "/buy")) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST)) {
+			ret = page_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+					"POST\n", "Allow", "POST");
+		} else {
+			ret = page_buy(d, conn, txn, &p->sub, tok, w, NULL);
+			txn = NULL;	/* page_buy ended it */
+		}
+	} else if (!strncmp(rest, "/pack/", 6)) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST)) {
+			ret = page_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+					"POST\n", "Allow", "POST");
+		} else {
+			ret = page_buy(d, conn, txn, &p->sub, tok, w, rest + 6);
+			txn = NULL;	/* page_buy ended it */
+		}
 	} else {
 		ret = page_404(conn, w);
 	}
 out:
 	if (txn)
 		store_abort(txn);
+	free(p->pp);
 	free(p->inv);
 	explicit_bzero(p, sizeof(*p));
 	free(p);

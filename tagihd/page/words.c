@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/ttime.h"
+#include "lib/datefmt.h"
 #include "tagihd/page/words.h"
 
 static const struct words words[2] = {
@@ -14,14 +14,14 @@ static const struct words words[2] = {
 		.suspended = "Layanan Anda sedang diisolir. Setelah tagihan "
 			     "dibayar, internet langsung aktif kembali.",
 		.bill_now = "Tagihan saat ini", .due = "Jatuh tempo",
-		.invoice = "Faktur", .outstanding = "Total belum dibayar",
+		.invoice = "Tagihan", .outstanding = "Total belum dibayar",
 		.pay = "Bayar sekarang",
 		.nothing_due = "Tidak ada tagihan. Terima kasih!",
 		.usage = "Pemakaian periode ini", .down = "Unduh",
 		.up = "Unggah", .total = "Total",
 		.no_usage = "Belum ada pemakaian",
 		.history = "Riwayat tagihan",
-		.no_invoices = "Belum ada faktur.", .pdf = "Unduh PDF",
+		.no_invoices = "Belum ada tagihan.", .pdf = "Unduh PDF",
 		.chart = "Pemakaian harian", .legend_down = "unduh",
 		.legend_up = "unggah",
 		.not_found = "Halaman tidak ditemukan",
@@ -43,11 +43,20 @@ static const struct words words[2] = {
 		.login_locked_text = "Silakan coba lagi dalam 15 menit.",
 		.login_busy = "Sedang sibuk",
 		.login_busy_text = "Silakan coba lagi sebentar lagi.",
+		.transfer = "Transfer bank",
+		.transfer_ref = "Cantumkan nomor tagihan sebagai berita / "
+				"referensi transfer:",
+		.quote_ref = "Sebutkan nomor tagihan ini saat membayar:",
+		.lift = "Bayar jumlah ini agar internet aktif kembali",
+		.lift_n = "tagihan lewat masa tenggang",
+		.quota_left = "Sisa kuota", .quota_of = "dari",
+		.quota_over = "Kuota habis; kelebihan pemakaian",
+		.billed = "tertagih", .this_period = "Periode ini",
+		.pay_offline = "Pembayaran online belum tersedia",
+		.pay_offline_text = "Silakan bayar dengan transfer bank atau "
+				    "tunai; lihat halaman tagihan Anda.",
 		.status = { "Belum dibayar", "Dibayar sebagian", "Lunas",
 			    "Dibatalkan", "Terlambat" },
-		.month = { "Januari", "Februari", "Maret", "April", "Mei",
-			   "Juni", "Juli", "Agustus", "September", "Oktober",
-			   "November", "Desember" },
 		.dec = ',',
 	},
 	[LANG_EN] = {
@@ -85,12 +94,21 @@ static const struct words words[2] = {
 		.login_locked_text = "Please try again in 15 minutes.",
 		.login_busy = "Busy right now",
 		.login_busy_text = "Please try again in a moment.",
+		.transfer = "Bank transfer",
+		.transfer_ref = "Quote the invoice number as the transfer "
+				"reference:",
+		.quote_ref = "Quote this invoice number when you pay:",
+		.lift = "Pay this to get your internet back",
+		.lift_n = "invoices past the grace period",
+		.quota_left = "Quota left", .quota_of = "of",
+		.quota_over = "Quota used up; over by",
+		.billed = "billed", .this_period = "This period",
+		.pay_offline = "Online payment is not available",
+		.pay_offline_text = "Please pay by bank transfer or in cash; "
+				    "see your bill page.",
 		.status = { "Unpaid", "Partly paid", "Paid", "Void",
 			    "Overdue" },
-		.month = { "January", "February", "March", "April", "May",
-			   "June", "July", "August", "September", "October",
-			   "November", "December" },
-		.dec = '.',
+		.dec = '.', .en = true,
 	},
 };
 
@@ -109,11 +127,7 @@ const struct words *page_words(enum lang lang)
 
 char *fmt_day(const struct words *w, int32_t day, char *buf, size_t n)
 {
-	int y, m, d;
-
-	tt_civil_from_days(day, &y, &m, &d);
-	snprintf(buf, n, "%d %s %d", d, w->month[m - 1], y);
-	return buf;
+	return datefmt_day(day, w->en, buf, n);
 }
 
 char *fmt_gb(const struct words *w, uint64_t b, char *buf, size_t n)
@@ -128,11 +142,5 @@ char *fmt_gb(const struct words *w, uint64_t b, char *buf, size_t n)
 char *fmt_period(const struct words *w, const char *period, char *buf,
 		 size_t n)
 {
-	int y, m;
-
-	if (tt_parse_period(period, &y, &m))
-		snprintf(buf, n, "%s", period);
-	else
-		snprintf(buf, n, "%s %d", w->month[m - 1], y);
-	return buf;
+	return datefmt_period(period, w->en, buf, n);
 }

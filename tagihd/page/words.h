@@ -3,6 +3,7 @@
 #ifndef TAGIHD_PAGE_WORDS_H
 #define TAGIHD_PAGE_WORDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <microhttpd.h>
@@ -18,9 +19,12 @@ struct words {
 		*pay_failed_text, *back, *nothing_to_pay, *period,
 		*login_title, *login_intro, *phone, *pin, *login_btn,
 		*login_failed, *login_locked, *login_locked_text,
-		*login_busy, *login_busy_text;
+		*login_busy, *login_busy_text, *transfer, *transfer_ref,
+		*quote_ref, *lift, *lift_n, *quota_left, *quota_of,
+		*quota_over, *billed, *this_period, *pay_offline,
+		*pay_offline_text;
 	const char *status[5];	/* by enum inv_status */
-	const char *month[12];
+	bool en;		/* English: lib/datefmt's month names */
 	char dec;		/* decimal separator */
 };
 

@@ -39,7 +39,11 @@ static inline void fuzz_check(int err, const struct wh_event *ev)
 		return;
 	if (!ev->order_id[0] || !ev->txn_id[0] || ev->amount < 0 ||
 	    strlen(ev->order_id) > WH_ORDER_MAX ||
-	    strlen(ev->txn_id) > WH_TXN_MAX)
+	    strlen(ev->txn_id) > WH_TXN_MAX ||
+	    ev->paid != (ev->kind == WH_KIND_PAID) ||
+	    (ev->kind == WH_KIND_REVERSAL &&
+	     (ev->reversed <= 0 || ev->reversed > ev->amount)) ||
+	    (ev->currency[0] && strlen(ev->currency) > WH_CURRENCY_MAX))
 		__builtin_trap();
 }
 

@@ -84,7 +84,12 @@ chmod 600 "$CONF"
 cli() { "$BUILD/tagih" --db "$TG_DB" --config "$CONF" "$@"; }
 q() { cli "$@" >>"$TG_TMP/cli.log" 2>&1 || { tail -n 5 "$TG_TMP/cli.log" >&2; tg_die "tagih $*"; }; }
 
-say "2/8 plans, subscribers, walled garden"
+say "2/8 the store (tagih init), plans, subscribers, walled garden"
+TG_DB=$TG_TMP/store	# made here, as an operator does: nothing else creates one
+cli sub list >/dev/null 2>"$TG_TMP/nostore.err" && tg_die "a command ran without a store"
+grep -q 'tagih init' "$TG_TMP/nostore.err" || tg_die "no 'tagih init' hint: $(cat "$TG_TMP/nostore.err")"
+q init
+say "  $(grep '^created store' "$TG_TMP/cli.log")"
 q plan add paket-flat --type flat --price 150000
 q plan add paket-volume --type volume --per-gb 2000
 q plan add paket-hybrid --type hybrid --price 100000 --quota-gb 1 --per-gb 3000

@@ -8,7 +8,8 @@
 #   topo_bridge_up       # or: gw as an address-less bridge (see there)
 #   tg_reach_all         # every subscriber reaches upstream (then flush
 #                        # neighbours so no NUD probe lands in a count)
-#   tg_cli sub add s1 --name S1 --ip 10.77.1.2/32
+#   tg_cli sub add s1 --name S1 --ip 10.77.1.2/32   # $TG_DB: made by tagih init
+#   tg_mkstore DIR       # another store (tagih init), for a second agent
 #   TG_XDP_MODE=skb TG_INTERVAL=1 tg_agent_start   # waits for /healthz
 #   tg_iperf s1 out.json -c $TG_UP4 -p 5201 -n 8M  # bounded by a timeout
 #   tg_wait_drained 20 s1; tg_usage s1   # "up down up_pkts down_pkts"
@@ -124,11 +125,24 @@ tg_init() {
 	ip netns list >/dev/null 2>&1 || tg_skip "ip netns unavailable"
 	TG_TMP=$(mktemp -d /tmp/tagih-it.XXXXXX) || tg_die "mktemp failed"
 	TG_DB=$TG_TMP/db
-	mkdir -p "$TG_DB"
+	tg_mkstore "$TG_DB"
 	trap tg_cleanup EXIT
 	trap 'tg_cleanup; exit 130' INT
 	trap 'tg_cleanup; exit 143' TERM
 	tg_log "run $TG_ID, temp $TG_TMP, BUILD=$BUILD"
+}
+
+# tg_mkstore DIR: a store made by `tagih init` in DIR, unless one is there
+# (every command, the agent and tagihd refuse a directory without one).
+# Before the CLI is built it only makes the directory: tg_need_bins then
+# skips.
+tg_mkstore() {
+	[ -s "$1/data.mdb" ] && return 0
+	if [ -x "$BUILD/tagih" ]; then
+		"$BUILD/tagih" init --db "$1" >/dev/null || tg_die "tagih init --db $1 failed"
+	else
+		mkdir -p "$1"
+	fi
 }
 
 # tg_need_bins: skip unless the agent and CLI are built.
@@ -376,7 +390,7 @@ tg_iperf() {
 
 # ---------------------------------------------------------------- agent ---
 
-tg_cli() { "$BUILD/tagih" --db "$TG_DB" "$@"; }
+tg_cli() { tg_mkstore "$TG_DB"; "$BUILD/tagih" --db "$TG_DB" "$@"; }
 
 tg_free_port() {	# first free TCP port from 9247 in the gw namespace
 	local p
@@ -431,6 +445,7 @@ tg_agent_argv() {
 tg_agent_start() {
 	local i
 	tg_bpffs_setup
+	tg_mkstore "$TG_DB"
 	[ -n "$TG_PORT" ] || TG_PORT=$(tg_free_port) || tg_die "no free port in gw"
 	TG_AGENT_ARGS=(--db "$TG_DB" --listen "127.0.0.1:$TG_PORT"
 		--interval "${TG_INTERVAL:-1}" --xdp-mode "${TG_XDP_MODE:-skb}")

@@ -19,6 +19,7 @@ for t in jq pdftotext md5sum; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<CONF
 operator_npwp = 01.234.567.8-901.000
@@ -89,9 +90,10 @@ grep -q "INV/2026/12/000002" "$tmp/inv.txt" && ok "pdf has the number" ||
 	bad "pdf lacks INV/2026/12/000002"
 grep -q "Rp 133.200" "$tmp/inv.txt" && ok "pdf has the total Rp 133.200" ||
 	bad "pdf lacks Rp 133.200"
-for w in Faktur Pelanggan "Jatuh tempo" Jumlah PPN Total "RT/RW Net Sejahtera"; do
+for w in TAGIHAN Kepada "Jatuh tempo" Jumlah PPN Total "RT/RW Net Sejahtera" Terbilang; do
 	grep -q "$w" "$tmp/inv.txt" || bad "pdf lacks '$w'"
 done
+grep -q "FAKTUR" "$tmp/inv.txt" && bad "pdf says FAKTUR (a Faktur Pajak?)"
 eq "pdf pages" "$(pdfinfo "$tmp/inv.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')" 3
 
 # --- payments -----------------------------------------------------------------

@@ -5,7 +5,7 @@ set -u
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 1
 TAGIH=$(realpath "$BUILD/tagih")
-for t in md5sum python3 script; do
+for t in md5sum python3 script mdb_dump mdb_load; do
 	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }
 done
 [ -x "$TAGIH" ] || { echo "FAIL: $TAGIH not built"; exit 1; }
@@ -17,6 +17,7 @@ fails=0
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 export TAGIH_NOW=2026-12-05T09:00 TAGIH_MAPSIZE_GB=1
+DUMPED=$(dirname "$0")/store_dump.py
 
 # --- --help on every command: exit 0, help on stdout, no store touched ------
 export TAGIH_DB=$tmp/missing
@@ -73,6 +74,7 @@ grep -qE '^  config +' "$tmp/help" && ok "tagih --help lists every command word 
 
 # --- a store to work on --------------------------------------------------------
 export TAGIH_DB=$tmp/db
+"$TAGIH" init >/dev/null || bad "tagih init --db $TAGIH_DB"
 CONF=$tmp/ppn.conf
 printf 'ppn_bp = 1100\ntax_mode = exclusive\n' >"$CONF"; chmod 600 "$CONF"
 t() { "$TAGIH" --config "$CONF" "$@"; }
@@ -134,18 +136,11 @@ done
 # Input checks refuse such names now; a store written before them (or a
 # damaged one) can still hold them: write the bytes into the record itself.
 "$TAGIH" sub add evil --name "QQnameQQQQQQQQQQQQQQQQ" --notes "QQnotesQQQQQQ" >/dev/null
-python3 - "$TAGIH_DB/data.mdb" <<'EOP'
-import sys
-p = sys.argv[1]
-d = open(p, 'rb').read()
-for old, new in ((b"QQnameQQQQQQQQQQQQQQQQ", b"E\x1b]0;pwned\x07\x1b[2Jvil\x9bX"),
-                 (b"QQnotesQQQQQQ", b"n\x1b[31mred\xe2\x80\xae")):
-    assert len(new) <= len(old)
-    new = new + b"Z" * (len(old) - len(new))
-    assert d.count(old) == 1, old
-    d = d.replace(old, new)
-open(p, 'wb').write(d)
-EOP
+# (through mdb_dump/mdb_load: the records keep valid checksums)
+mdb_dump -s subs "$TAGIH_DB" >"$tmp/subs.dump" &&
+python3 "$DUMPED" replace "$tmp/subs.dump" QQnameQQQQQQQQQQQQQQQQ $'E\x1b]0;pwned\x07\x1b[2Jvil\x9bXZZ' &&
+python3 "$DUMPED" replace "$tmp/subs.dump" QQnotesQQQQQQ $'n\x1b[31mred\xe2\x80\xaeZ' &&
+mdb_load -s subs -f "$tmp/subs.dump" "$TAGIH_DB" || bad "plant control bytes in evil's record"
 for c in "sub list" "sub show evil"; do
 	# shellcheck disable=SC2086
 	TAGIH_DB=$TAGIH_DB script -qec "$TAGIH $c" /dev/null >"$tmp/tty" 2>&1
@@ -170,17 +165,16 @@ refused "invoice_prefix =1+2,x" 1 "invoice_prefix: 1..20 of A-Z a-z 0-9 . _ -" \
 	"$TAGIH" --config "$tmp/csv.conf" invoice run --period 2026-11
 printf 'invoice_prefix = QQ1Q2Q\ntax_mode = none\n' >"$tmp/csv.conf"
 export TAGIH_DB=$tmp/db2
+"$TAGIH" init >/dev/null || bad "tagih init --db $TAGIH_DB"
 "$TAGIH" plan add p --type flat --price 100000 >/dev/null
 # a subscriber id may start with '-' (after --, as for any command)
 for s in a -b; do "$TAGIH" sub add --name "$s" --plan p --activated 2026-11-01 -- "$s" >/dev/null; done
 "$TAGIH" --config "$tmp/csv.conf" invoice run --period 2026-11 >/dev/null 2>&1 || bad "run with invoice_prefix QQ1Q2Q"
-python3 - "$TAGIH_DB/data.mdb" <<'EOP' || bad "plant invoice_prefix =1+2,x"
-import sys
-p = sys.argv[1]
-d = open(p, 'rb').read()
-assert d.count(b"QQ1Q2Q/") >= 2, d.count(b"QQ1Q2Q/")
-open(p, 'wb').write(d.replace(b"QQ1Q2Q/", b"=1+2,x/"))
-EOP
+# the whole store through mdb_dump/mdb_load, so keys change too
+mdb_dump -a "$TAGIH_DB" >"$tmp/all.dump" &&
+python3 "$DUMPED" replace "$tmp/all.dump" QQ1Q2Q/ =1+2,x/ &&
+mkdir "$tmp/db2new" && mdb_load -f "$tmp/all.dump" "$tmp/db2new" &&
+mv "$tmp/db2new/data.mdb" "$TAGIH_DB/data.mdb" || bad "plant invoice_prefix =1+2,x"
 mkdir -p "$tmp/exp"
 "$TAGIH" --config "$tmp/csv.conf" invoice export --period 2026-11 --format csv --out "$tmp/exp/inv.csv" \
 	>/dev/null 2>&1 || bad "csv export"

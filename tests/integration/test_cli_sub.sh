@@ -34,6 +34,16 @@ expect() {	# description, want, got
 	else echo "FAIL $1: want '$2' got '$3'"; fails=$((fails + 1)); fi
 }
 
+# No store yet: every command refuses, naming tagih init, and makes none.
+"$TAGIH" sub list >"$dir/out" 2>"$dir/err"; rc=$?
+if [ $rc -eq 1 ] && grep -qF 'tagih init' "$dir/err" && [ ! -e "$TAGIH_DB" ]; then
+	echo "ok   no store: sub list refused, names tagih init, $TAGIH_DB still missing"
+else echo "FAIL no store: rc $rc, $(cat "$dir/err")"; fails=$((fails + 1)); fi
+ok "init" t init
+expect "init mode 0700" "700" "$(stat -c %a "$TAGIH_DB")"
+ok "init again: nothing to do" t init
+grep -q 'nothing to do' "$dir/out" || { echo "FAIL init again"; fails=$((fails + 1)); }
+
 ok "add budi" t sub add budi --name "Budi Santoso" --ip 10.0.0.5 \
 	--ip 2001:db8:100::/56 --phone 081234567890 --nik 3201234567890001
 ok "add ani" t sub add ani --name Ani --ip 10.0.1.0/29
@@ -95,6 +105,21 @@ refused "csv header" "bad4.csv:1:" t usage import "$dir/bad4.csv"
 
 t sub add x --ip 10.0.0.9 >/dev/null 2>&1; expect "usage error exit 2" 2 $?
 t nosuch >/dev/null 2>&1; expect "unknown command exit 2" 2 $?
+
+# the map size: the config key and TAGIH_MAPSIZE_GB refuse what is not
+# whole GiB in 1..16384 (they once became 64 GiB silently)
+for v in 0 -1 junk 1.5 99999999999 ""; do
+	printf 'store_mapsize_gb = %s\n' "$v" >"$dir/ms.conf"; chmod 600 "$dir/ms.conf"
+	t --config "$dir/ms.conf" sub list >/dev/null 2>"$dir/err"; rc=$?
+	[ $rc -ne 0 ] && grep -q 'store_mapsize_gb' "$dir/err" && echo "ok   store_mapsize_gb = '$v' refused" ||
+		{ echo "FAIL store_mapsize_gb = '$v': rc $rc"; fails=$((fails + 1)); }
+	TAGIH_MAPSIZE_GB=$v t sub list >/dev/null 2>"$dir/err"; rc=$?
+	[ $rc -eq 1 ] && grep -q 'TAGIH_MAPSIZE_GB' "$dir/err" && echo "ok   TAGIH_MAPSIZE_GB='$v' refused" ||
+		{ echo "FAIL TAGIH_MAPSIZE_GB='$v': rc $rc"; fails=$((fails + 1)); }
+done
+printf 'store_mapsize_gb = 2\n' >"$dir/ms.conf"
+env -u TAGIH_MAPSIZE_GB "$TAGIH" --config "$dir/ms.conf" sub list >/dev/null && echo "ok   store_mapsize_gb = 2 works" ||
+	{ echo "FAIL store_mapsize_gb = 2"; fails=$((fails + 1)); }
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 [ $fails -eq 0 ]

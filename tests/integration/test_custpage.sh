@@ -44,6 +44,7 @@ for t in curl jq python3 openssl; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 PORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 MPORT=$((PORT + 1))
@@ -81,6 +82,8 @@ duitku_merchant_code = $DK_CODE
 duitku_api_key = $DK_KEY
 duitku_method = BC
 duitku_api_url = $MOCK/duitku
+midtrans_status_url = $MOCK/midstatus
+gateway_timeout = 3
 EOF
 chmod 0600 "$CONF"
 
@@ -91,6 +94,22 @@ cat >"$tmp/mock.py" <<'EOF'
 import json, re, sys, http.server, urllib.parse
 log = open(sys.argv[2], "a", buffering=1)
 class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        # Midtrans' status API: what truth.json (written by the test) says
+        m = re.fullmatch(r"/midstatus/v2/([^/]+)/status", self.path)
+        truth = {}
+        try:
+            truth = json.load(open(sys.argv[3]))
+        except (OSError, ValueError):
+            pass
+        oid = urllib.parse.unquote(m.group(1)) if m else ""
+        out = truth.get(oid, {"status_code": "404", "status_message": "Transaction doesn't exist."})
+        b = json.dumps(out).encode()
+        self.send_response(200 if m else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
     def do_POST(self):
         n = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(n).decode()
@@ -126,7 +145,7 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 EOF
-python3 "$tmp/mock.py" $MPORT "$tmp/mock.log" &
+python3 "$tmp/mock.py" $MPORT "$tmp/mock.log" "$tmp/truth.json" &
 pids+=($!)
 for _ in $(seq 50); do	# any HTTP answer (501 to a GET) means it listens
 	curl -s -o /dev/null "$MOCK/" && break
@@ -232,6 +251,15 @@ if [ "$st" = 200 ] && [ "$(head -c 5 "$tmp/b.pdf")" = "%PDF-" ]; then
 	fi
 else
 	bad "PDF: HTTP $st"
+fi
+
+if command -v pdftotext >/dev/null; then
+	fetch "$URL$pdf_path" "$tmp/b-id.pdf" >/dev/null
+	fetch "$URL$pdf_path?lang=en" "$tmp/b-en.pdf" >/dev/null
+	pdftotext -layout "$tmp/b-id.pdf" - | grep -q TAGIHAN &&
+		pdftotext -layout "$tmp/b-en.pdf" - | grep -q INVOICE &&
+		ok "the page's PDF follows its language (TAGIHAN, ?lang=en INVOICE)" ||
+		bad "PDF language"
 fi
 
 # --- no data across subscribers ---------------------------------------------
@@ -424,6 +452,10 @@ sk=$(printf '%s' "${o2}200${gross}${MID_KEY}" | openssl dgst -sha512 -r | cut -d
 body=$(jq -cn --arg o "$o2" --arg g "$gross" --arg s "$sk" \
 	'{transaction_status:"settlement",transaction_id:"cp-txn-1",status_code:"200",
 	  signature_key:$s,order_id:$o,gross_amount:$g,fraud_status:"accept",currency:"IDR"}')
+# what Midtrans' status API confirms (tagihd asks before booking)
+jq -n --arg o "$o2" --arg g "$gross" '{($o): {status_code:"200",
+	transaction_status:"settlement", transaction_id:"cp-txn-1", order_id:$o,
+	gross_amount:$g, fraud_status:"accept", currency:"IDR"}}' >"$tmp/truth.json"
 st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary "$body" "$URL/webhooks/midtrans")
 fetch "$S_URL" "$tmp/s2.html" >/dev/null
@@ -485,6 +517,97 @@ o5=$(tail -1 "$tmp/mock.log" | jq -r '.body | fromjson | .transaction_details.or
 	ok "60 s later the button makes a new transaction ($o5)" ||
 	bad "pay after a minute: '$p4', order $o5"
 
+# --- no gateway: the bank-transfer text; isolir headline; quota ---------------
+# A store of its own, and a tagihd whose config names no gateway keys: no
+# pay button, the bank_transfer text with the invoice number to quote.
+# rudi started mid-October: his October invoice (prorated) is past grace
+# on 10 December and he is isolated, while his November one is not due
+# yet; the headline is what lifts the isolir (October), not the newest.
+# kiki is on a 10 GB quota plan: quota left, and November's (billed)
+# usage beside December's.
+DB3=$tmp/db3
+CONF3=$tmp/tagih3.conf
+PORT3=$((PORT + 3))
+URL3=http://127.0.0.1:$PORT3
+BANK="BRI 0123-01-000456-30-7 a.n. Koperasi Net Sukamaju"
+printf '%s\n' "db = $DB3" "timezone = Asia/Jakarta" \
+	"operator_name = Koperasi Net Sukamaju" "tax_mode = none" \
+	"due_days = 20" "grace_days = 3" "public_url = $URL3" \
+	"bank_transfer = $BANK" >"$CONF3"
+chmod 0600 "$CONF3"
+tg3() { "$TAGIH" --db "$DB3" --config "$CONF3" "$@"; }
+rp() { python3 -c 'import sys; print("Rp " + format(int(sys.argv[1]), ",").replace(",", "."))' "$1"; }
+tg3 plan add home --type flat --price 150000 >/dev/null || die "plan home (3)"
+tg3 plan add kuota --type hybrid --price 100000 --quota-gb 10 --per-gb 1000 >/dev/null ||
+	die "plan kuota (3)"
+tg3 sub add rudi --name "Rudi" --plan home --activated 2026-10-16 >/dev/null || die "sub rudi"
+tg3 sub add kiki --name "Kiki" --plan kuota --activated 2026-11-01 >/dev/null || die "sub kiki"
+printf 'subscriber,start,up_bytes,down_bytes\nkiki,2026-11-15T20:00+07:00,0,12000000000\nkiki,2026-12-05T20:00+07:00,500000000,3000000000\n' >"$tmp/u3.csv"
+tg3 usage import "$tmp/u3.csv" >/dev/null || die "usage import (3)"
+TAGIH_NOW=2026-11-01T08:00+07:00 tg3 invoice run --period 2026-10 >/dev/null || die "run 2026-10 (3)"
+TAGIH_NOW=2026-12-01T08:00+07:00 tg3 invoice run --period 2026-11 >/dev/null || die "run 2026-11 (3)"
+TAGIH_NOW=2026-12-10T08:00+07:00 tg3 dunning run >/dev/null || die "dunning run (3)"
+[ "$(tg3 sub show rudi --json | jq -r .status)" = suspended ] && ok "rudi is isolated on 10 December" ||
+	bad "rudi not suspended: $(tg3 sub show rudi --json | jq -c .status)"
+tg3 --json invoice list --sub rudi >"$tmp/r3.json"
+R_OCT=$(jq -r '.[] | select(.period == "2026-10") | .number' "$tmp/r3.json")
+R_OCT_T=$(jq -r '.[] | select(.period == "2026-10") | .total' "$tmp/r3.json")
+R_NOV=$(jq -r '.[] | select(.period == "2026-11") | .number' "$tmp/r3.json")
+R_NOV_T=$(jq -r '.[] | select(.period == "2026-11") | .total' "$tmp/r3.json")
+[ -n "$R_OCT" ] && [ -n "$R_NOV" ] && [ "$R_OCT_T" != "$R_NOV_T" ] ||
+	die "rudi's invoices: $(cat "$tmp/r3.json")"
+R_URL=$(tg3 sub link rudi) && K_URL=$(tg3 sub link kiki) || die "sub link (3)"
+TAGIH_NOW=2026-12-10T10:00:00+07:00 "$TAGIHD" --db "$DB3" --config "$CONF3" \
+	--listen 127.0.0.1:$PORT3 >"$tmp/tagihd3.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+	curl -sf "$URL3/healthz" >/dev/null && break
+	sleep 0.1
+done
+curl -sf "$URL3/healthz" >/dev/null || die "third tagihd did not start: $(cat "$tmp/tagihd3.log")"
+fetch "$R_URL" "$tmp/r3.html" >/dev/null
+has "$tmp/r3.html" "isolated: the headline is what lifts the isolir (October), not the newest invoice" \
+	"id=\"amount\">$(rp "$R_OCT_T")</p>" 'id="lift"' "1 tagihan lewat masa tenggang" 'id="suspended"'
+grep -qF "id=\"amount\">$(rp "$R_NOV_T")<" "$tmp/r3.html" &&
+	bad "isolated headline shows the newest invoice ($R_NOV)"
+grep -qF 'id="outstanding"' "$tmp/r3.html" &&
+	grep -qF "$(rp $((R_OCT_T + R_NOV_T)))" "$tmp/r3.html" &&
+	ok "the total owed is still shown below it" || bad "no outstanding total"
+if grep -qF 'id="pay"' "$tmp/r3.html" || grep -qF '/pay' "$tmp/r3.html"; then
+	bad "no gateway configured, yet a pay button"
+else
+	ok "no gateway configured: no pay button"
+fi
+has "$tmp/r3.html" "no gateway: the bank-transfer text with the number to quote (the oldest)" \
+	'id="transfer"' "$BANK" "berita / referensi transfer:" "id=\"ref\">$R_OCT</b>"
+st=$(curl -s -o "$tmp/p3.html" -w '%{http_code}' -X POST "$R_URL/pay")
+[ "$st" = 409 ] && grep -qF "Pembayaran online belum tersedia" "$tmp/p3.html" &&
+	ok "POST /pay without a gateway -> 409, no 502" || bad "pay without gateway: HTTP $st"
+# what the headline says lifts it: pay exactly that, the isolir is lifted
+TAGIH_NOW=2026-12-10T10:05+07:00 tg3 pay rudi --amount "$R_OCT_T" --method transfer \
+	--ref TRF-RUDI-1 >/dev/null || bad "pay rudi"
+[ "$(tg3 sub show rudi --json | jq -r .status)" = active ] &&
+	ok "paying the headline amount lifts the isolir" ||
+	bad "rudi still suspended after paying $R_OCT_T"
+fetch "$R_URL" "$tmp/r4.html" >/dev/null
+has "$tmp/r4.html" "restored: the headline is the November invoice again" \
+	"id=\"amount\">$(rp "$R_NOV_T")</p>" "id=\"ref\">$R_NOV</b>"
+grep -qF 'id="lift"' "$tmp/r4.html" && bad "restored, still the isolir headline"
+# quota left, and the billed period's usage beside the current one
+fetch "$K_URL" "$tmp/k3.html" >/dev/null
+has "$tmp/k3.html" "quota plan: quota left this period" \
+	'id="quota"' 'Sisa kuota: <b id="quota-left">6,50 GB</b> dari 10,00 GB'
+has "$tmp/k3.html" "billed period's usage beside the current one" \
+	'id="now-total">3,50 GB' 'November 2026 (tertagih)' 'id="billed">12,00 GB'
+fetch "$K_URL?lang=en" "$tmp/k3-en.html" >/dev/null
+has "$tmp/k3-en.html" "quota and periods in English" "Quota left" "November 2026 (billed)"
+grep -qF 'id="quota"' "$tmp/r3.html" && bad "a flat plan shows a quota"
+# the gateway's tagihd (budi's page) still has the button and no 'Faktur'
+fetch "$B_URL2" "$tmp/b5.html" >/dev/null
+grep -qF 'id="pay"' "$tmp/b5.html" && ok "gateway configured: the pay button is there" ||
+	bad "no pay button with midtrans configured"
+grep -qi 'faktur' "$tmp/b5.html" "$tmp/r3.html" && bad "the page says Faktur"
+
 # --- headless Chromium on a phone-sized screen --------------------------------
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then
@@ -514,6 +637,12 @@ timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
 	--disable-sync --user-data-dir="$prof" --window-size=390,844 \
 	--hide-scrollbars --screenshot="$ART/custpage-budi-en.png" \
 	"$B_URL2?lang=en" >/dev/null 2>&1
+# kiki (quota, billed period, bank transfer without a gateway)
+timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking --disable-component-update \
+	--disable-sync --user-data-dir="$prof" --window-size=390,844 \
+	--hide-scrollbars --screenshot="$ART/custpage-quota-transfer.png" \
+	"$K_URL" >/dev/null 2>&1
 
 [ $fails = 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all customer page checks passed"

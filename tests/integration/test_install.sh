@@ -116,7 +116,7 @@ if [ -n "$tb" ]; then
 	mkdir -p "$tmp/x" && tar -xzf "$tb" -C "$tmp/x"
 	src=$(ls -d "$tmp"/x/tagih-*)
 	dv=$(cat "$src/VERSION")
-	(cd "$src" && GIT_DIR=/nonexistent make --no-print-directory build/lib/version.h >/dev/null 2>&1)
+	(cd "$src" && GIT_DIR=/nonexistent BUILD=build make --no-print-directory build/lib/version.h >/dev/null 2>&1)
 	grep -qF "\"$dv\"" "$src/build/lib/version.h" 2>/dev/null &&
 		ok "tarball $(basename "$tb"): VERSION $dv, and its build says so" ||
 		bad "tarball build version: $(cat "$src/build/lib/version.h" 2>&1)"

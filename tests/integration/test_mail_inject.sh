@@ -64,6 +64,7 @@ EOF
 $PY "$tmp/smtp.py" "$tmp/mail" $SMTP_PORT & pids+=($!)
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<EOF
 db = $DB
@@ -124,6 +125,8 @@ hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 mdb_dump -s subs "$DB" >"$tmp/subs.dump" || die "mdb_dump"
 grep -qF "$(hex "$ph")" "$tmp/subs.dump" || die "placeholder not in the dump"
 sed "s/$(hex "$ph")/$(hex "$INJ")/" "$tmp/subs.dump" >"$tmp/subs.bad"
+# the record keeps a valid checksum: only the planted bytes differ
+python3 "$(dirname "$0")/store_dump.py" reframe "$tmp/subs.bad" || die "reframe"
 mdb_load -s subs -f "$tmp/subs.bad" "$DB" 2>"$tmp/load.err" || die "mdb_load: $(cat "$tmp/load.err")"
 tg --json sub show legacy --show-personal | jq -e '.email | test("\r\n")' >/dev/null ||
 	die "the record does not hold the injection"

@@ -77,6 +77,7 @@ $PY "$tmp/smtp.py" "$tmp/mail" $SMTP_PORT & pids+=($!)
 $PY "$tmp/wa.py" "$tmp/wa" $WA_PORT & pids+=($!)
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<EOF
 operator_npwp = 01.234.567.8-901.000
@@ -105,8 +106,9 @@ num=$(tg --json invoice list | jq -er '.[0].number') || die "no invoice"
 total=$(tg --json invoice list | jq -er '.[0].total') || die "no invoice total"
 # (an empty $num would make every grep -F "$num" below match anything)
 [ -n "$num" ] && [ "$total" -gt 0 ] || die "invoice '$num' total '$total'"
-printf '%%PDF-1.4\n%% tagih test invoice %s\n%%%%EOF\n' "$num" \
-	>"$tmp/pdf/$(echo "$num" | tr / -).pdf"
+# tagihd writes the PDF into invoice_pdf_dir itself (nothing is there yet)
+PDF=$tmp/pdf/$(echo "$num" | tr / -).pdf
+[ -e "$PDF" ] && die "$PDF exists before tagihd ran"
 
 "$TAGIHD" --db "$DB" --config "$CONF" --listen 127.0.0.1:$((base + 2)) \
 	>"$tmp/tagihd.log" 2>&1 & pids+=($!)
@@ -144,6 +146,13 @@ if grep -q "^Subject: Tagihan $num" <<<"$mail" &&
 else
 	bad "e-mail: $(head -c 2000 <<<"$mail")"
 fi
+if [ -f "$PDF" ] && [ "$(stat -c %a "$PDF")" = 600 ] &&
+   pdftotext -layout "$PDF" - 2>/dev/null | grep -q "TAGIHAN" &&
+   pdftotext -layout "$PDF" - 2>/dev/null | grep -qF "$num"; then
+	ok "tagihd wrote the invoice PDF into invoice_pdf_dir (0600, TAGIHAN, the number)"
+else
+	bad "no PDF written by tagihd at $PDF: $(ls -l "$tmp/pdf")"
+fi
 
 # --- a failing peer: retries, then failed -------------------------------------
 touch "$tmp/wa_fail"
@@ -163,6 +172,16 @@ else
 fi
 wait_for 10 has_msg 'mail/*.eml' "Pembayaran diterima" ||
 	bad "payment e-mail not sent while WhatsApp failed"
+pmail=$(grep -l "^Subject: Pembayaran diterima" "$tmp"/mail/*.eml 2>/dev/null | head -1)
+KPDF=$tmp/pdf/kuitansi-TRF-$$.pdf
+if [ -n "$pmail" ] && grep -q "filename=\"kuitansi-TRF-$$.pdf\"" "$pmail" &&
+   [ "$(stat -c %a "$KPDF" 2>/dev/null)" = 600 ] &&
+   pdftotext -layout "$KPDF" - 2>/dev/null | grep -q "KUITANSI" &&
+   pdftotext -layout "$KPDF" - 2>/dev/null | grep -qF "TRF-$$"; then
+	ok "payment e-mail carries the receipt tagihd wrote (kuitansi-TRF-$$.pdf, 0600)"
+else
+	bad "payment e-mail without its receipt: $(ls -l "$tmp/pdf")"
+fi
 
 # --- recovery: one retry, one delivery, never twice ---------------------------
 rm -f "$tmp/wa_fail"

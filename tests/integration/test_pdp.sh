@@ -20,6 +20,7 @@ for t in jq md5sum mdb_dump mdb_copy strings; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 cat >"$CONF" <<CONF
 operator_npwp = 01.234.567.8-901.000

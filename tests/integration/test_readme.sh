@@ -24,12 +24,7 @@ sec = t[t.index("## A first gateway"):]
 m = re.search(r"```sh\n(.*?)```", sec, re.S)
 open(sys.argv[2], "w").write(m.group(1))
 EOP
-# `tagih init` comes with the store work; until it is in, skip that line
-if ! "$BUILD/tagih" help --list | grep -qx init; then
-	grep -q '^tagih init' "$BLOCK" || tg_die "README does not call tagih init"
-	tg_log "tagih init not built yet: running the block without that line"
-	sed -i '/^tagih init/d' "$BLOCK"
-fi
+grep -q '^tagih init' "$BLOCK" || tg_die "README's block does not create the store with tagih init"
 tg_log "README block: $(wc -l <"$BLOCK") lines"
 
 # the fresh machine's network
@@ -92,6 +87,7 @@ check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails
 check "every line of the block succeeded" true
 check "usage JSON from the agent" "grep -q '\"up_bytes\"' '$TG_TMP/readme.out'"
 check "nov.pdf written, mode 0600" "[ \"\$(stat -c %a '$ROOT/work/nov.pdf')\" = 600 ]"
+check "the store made by tagih init" "grep -q '^created store /var/lib/tagih' '$TG_TMP/readme.out'"
 check "the payment recorded" "grep -q 'recorded Rp 150.000' '$TG_TMP/readme.out'"
 check "tagihd answers /healthz" "[ -s '$ROOT/healthz' ]"
 check "user tagih created" "grep -q '^tagih:' '$ROOT/user'"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # test_tagihd.sh - tagihd end to end: config refusal, no capabilities, and per
 # gateway a valid payment, every kind of rejection with an unchanged store,
-# and 100 deliveries (20 at a time) booked exactly once.
+# and 100 deliveries (20 at a time) booked exactly once. Every notification
+# is confirmed with the gateway's status API: a python3 mock of the four
+# (tests/integration/gwmock.py) on loopback tells tagihd the truth.
 #
 # Needs only loopback (no namespaces). Exits 77 when the billing CLI
 # (tagih plan / invoice) is not built yet.
@@ -14,9 +16,11 @@ TAGIHD=$PWD/$BUILD/tagihd
 tmp=$(mktemp -d /tmp/tagih-d-XXXXXX)
 pid=
 fails=0
+. "$(dirname "$0")/gwmock.sh"
 
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	gwmock_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -26,7 +30,7 @@ ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*" >&2; fails=$((fails + 1)); }
 
 [ -x "$TAGIHD" ] || die "$TAGIHD not built"
-for t in curl jq openssl mdb_stat md5sum xargs; do
+for t in curl jq openssl mdb_stat md5sum xargs python3; do
 	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }
 done
 if ! "$TAGIH" plan --help >/dev/null 2>&1 ||
@@ -36,6 +40,7 @@ if ! "$TAGIH" plan --help >/dev/null 2>&1 ||
 fi
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 CONF=$tmp/tagih.conf
 PORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 URL=http://127.0.0.1:$PORT
@@ -44,6 +49,10 @@ XND_TOKEN=xnd-token-it-$$
 TRP_KEY=tripay-priv-it-$$
 DK_CODE=D0042
 DK_KEY=duitku-key-it-$$
+XND_SECRET=xnd-secret-it-$$
+TRP_API=tripay-api-it-$$
+GWM_DIR=$tmp
+gwmock_start $((PORT + 1)) || die "the gateway mock did not start"
 
 cat >"$CONF" <<EOF
 operator_npwp = 01.234.567.8-901.000
@@ -54,6 +63,13 @@ xendit_callback_token = $XND_TOKEN
 tripay_private_key = $TRP_KEY
 duitku_merchant_code = $DK_CODE
 duitku_api_key = $DK_KEY
+xendit_secret_key = $XND_SECRET
+tripay_api_key = $TRP_API
+midtrans_status_url = $GWM_URL
+xendit_api_url = $GWM_URL
+tripay_api_url = $GWM_URL
+duitku_api_url = $GWM_URL
+gateway_timeout = 3
 EOF
 
 tg() { TAGIH_NOW=${NOW:-2026-11-01T08:00+07:00} "$TAGIH" --db "$DB" --config "$CONF" "$@"; }
@@ -69,6 +85,20 @@ else
 	bad "0644 config: unclear message: $(cat "$tmp/refuse.log")"
 fi
 chmod 0600 "$CONF"
+
+# --- refuses a directory without a store, and an empty data.mdb ------------
+mkdir -p "$tmp/empty"; : >"$tmp/empty/data.mdb"
+for d in "$tmp/nostore" "$tmp/empty"; do
+	if timeout 10 "$TAGIHD" --db "$d" --config "$CONF" --listen 127.0.0.1:$PORT \
+		>"$tmp/refuse.log" 2>&1; then
+		bad "tagihd served $d"
+	elif grep -q "tagih init" "$tmp/refuse.log" && [ ! -e "$tmp/nostore" ] &&
+	     [ ! -s "$tmp/empty/data.mdb" ]; then
+		ok "tagihd refuses $d, naming tagih init: $(head -n 1 "$tmp/refuse.log")"
+	else
+		bad "tagihd on $d: $(cat "$tmp/refuse.log")"
+	fi
+done
 
 # --- billing data: one subscriber and one October invoice per gateway -----
 tg plan add home --type flat --price 150000 >/dev/null || die "plan add"
@@ -186,7 +216,8 @@ for gw in midtrans xendit tripay duitku; do
 	*) expect_rejected $gw "missing header" 401 "$b" \
 		-H "Content-Type: application/json" ;;
 	esac
-	# unknown order, correctly signed
+	# unknown order, correctly signed (and known to the gateway)
+	truth_$gw "INV/2099/01/999999" "$total" "$txn-u"
 	body_$gw "INV/2099/01/999999" "$total" "$txn-u"; b=$BODY
 	expect_rejected $gw "unknown order" 404 "$b" "${HDR[@]}"
 	# malformed, correctly signed where the gateway signs the raw body
@@ -201,6 +232,7 @@ for gw in midtrans xendit tripay duitku; do
 	esac
 	# wrong amount: 409, flagged for the operator, no payment
 	p0=$(payments)
+	truth_$gw "$num" "$((total + 1000))" "$txn-w"
 	body_$gw "$num" "$((total + 1000))" "$txn-w"; b=$BODY
 	got=$(post $gw "$b" "${HDR[@]}")
 	if [ "$got" = 409 ] && [ "$(payments)" = "$p0" ] &&
@@ -214,6 +246,7 @@ for gw in midtrans xendit tripay duitku; do
 
 	# the valid notification, with a retry suffix on the order id,
 	# 100 times, 20 at a time
+	truth_$gw "$num-2" "$total" "$txn"
 	body_$gw "$num-2" "$total" "$txn"; b=$BODY
 	printf '%s' "$b" >"$tmp/body-$gw"
 	p0=$(payments)
@@ -235,6 +268,7 @@ NOW=2026-11-25T08:00+07:00 tg dunning run >/dev/null || die "dunning run"
 [ "$(tg --json sub show s-restore | jq -r .status)" = suspended ] ||
 	die "s-restore not suspended by dunning"
 num=$(inv_num s-restore)
+truth_midtrans "$num" "$(inv_total s-restore)" "restore-txn-$$"
 body_midtrans "$num" "$(inv_total s-restore)" "restore-txn-$$"
 got=$(post midtrans "$BODY" "${HDR[@]}")
 st=$(tg --json sub show s-restore | jq -r .status)
@@ -254,6 +288,11 @@ for s in "$MID_KEY" "$XND_TOKEN" "$TRP_KEY" "$DK_KEY"; do
 	grep -qF "$s" "$tmp/tagihd.log" && bad "a secret appears in the log"
 done
 grep -q "Pelanggan" "$tmp/tagihd.log" && bad "personal data in the log"
+
+TAGIH_CMD=tg
+n=$(gwmock_unconfirmed)
+echo "payments booked that the mock did not confirm: $n"
+[ "$n" = 0 ] || bad "$n payment(s) booked that the gateway did not confirm"
 
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 [ $fails = 0 ] || die "$fails check(s) failed"

@@ -15,9 +15,11 @@ TAGIHD=$PWD/$BUILD/tagihd
 tmp=$(mktemp -d /tmp/tagih-tls-XXXXXX)
 pid=
 fails=0
+. "$(dirname "$0")/gwmock.sh"
 
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	gwmock_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -33,6 +35,7 @@ for t in curl jq openssl timeout; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init --db $DB" >&2; exit 1; }
 MID_KEY=SB-Mid-server-tls-$$
 
 # pick_port: a loopback port nobody answers on, below the ephemeral range
@@ -55,6 +58,13 @@ pick_port() {
 	HTTP=http://localhost:$PORT
 }
 pick_port
+# Midtrans' status API, which tagihd asks before booking (gwmock.py)
+GWM_DIR=$tmp
+for p in $(seq $((PORT + 100)) $((PORT + 120))); do
+	gwmock_start "$p" 2>/dev/null && break
+	gwmock_stop
+done
+[ -n "$GWM_PID" ] || die "the Midtrans mock did not start"
 
 # --- throwaway pairs: RSA and EC P-256, both CN=localhost ------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
@@ -74,6 +84,8 @@ conf() {
 		echo "db = $DB"
 		echo "timezone = Asia/Jakarta"
 		echo "midtrans_server_key = $MID_KEY"
+		echo "midtrans_status_url = $GWM_URL"
+		echo "gateway_timeout = 3"
 		echo "operator_npwp = 01.234.567.8-901.000"
 		printf '%s\n' "$@"
 	} >"$f"
@@ -165,6 +177,7 @@ serve() {
 		"$HTTPS/webhooks/midtrans")
 	[ "$got" = 401 ] && ok "$kind: forged Midtrans webhook over TLS -> 401" ||
 		bad "$kind: forged webhook: HTTP $got ($(cat "$tmp/resp"))"
+	truth_midtrans "$num" "$total" "tls-$kind-$$"
 	got=$(curl -s -o "$tmp/resp" -w '%{http_code}' --cacert "$tmp/$kind.crt" \
 		-H "Content-Type: application/json" -X POST \
 		--data-binary "$(midtrans_body "$num" "$total" "tls-$kind-$$")" \

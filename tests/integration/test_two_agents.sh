@@ -68,8 +68,15 @@ cliA() { "$BUILD/tagih" --db "$DBA" --config "$CONF" "$@"; }
 cliB() { "$BUILD/tagih" --db "$DBB" --config "$CONF" "$@"; }
 for x in A B; do
 	db=$TG_TMP/store$x
-	"$BUILD/tagih" init --db "$db" >/dev/null 2>&1 || mkdir -p "$db"
+	tg_mkstore "$db"
 done
+# an agent on a directory without a store refuses, naming tagih init, and
+# makes nothing there
+out=$(timeout 20 "$BUILD/tagih-agent" --db "$TG_TMP/nostore" --config "$CONF" \
+	--lan lanA --wan wanA 2>&1); rc=$?
+[ $rc -ne 0 ] && [ $rc -lt 124 ] && echo "$out" | grep -q "tagih init" && [ ! -e "$TG_TMP/nostore" ] ||
+	{ echo "$out" >&2; tg_die "agent on a missing store: rc $rc"; }
+ok "an agent on a missing store refused: $(echo "$out" | head -n 1)"
 # In each store: a debtor with an invoice for a month long past, and a
 # subscriber who owes nothing.  Dates are given, never today's.
 cliA plan add flat --type flat --price 100000 >/dev/null || tg_die "plan A"
@@ -178,6 +185,7 @@ fi
 ok "A's maps ($MAPS) byte-identical before and after (bpftool map dump)"
 
 # --- the folders belong to their stores --------------------------------
+tg_mkstore "$TG_TMP/storeA2"
 agent_start A2 tagihB 2>/dev/null && tg_die "a third agent took B's locked pin folder"
 grep -q "already running" "$TG_TMP/agentA2.log" || { cat "$TG_TMP/agentA2.log" >&2; tg_die "no lock message"; }
 ok "a second agent on B's pin folder refused while B runs (locked)"

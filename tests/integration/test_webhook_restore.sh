@@ -11,10 +11,12 @@
 #
 # The webhook is signed here as Midtrans documents it: signature_key =
 # hex SHA-512(order_id + status_code + gross_amount + server key), with
-# sha512sum. The delay is measured from just before the POST until s1's
+# sha512sum, and confirmed (as tagihd does with every notification) by a
+# mock of Midtrans' status API on loopback (gwmock.py). The delay is measured from just before the POST until s1's
 # first echo reply through the gateway, printed, and must be < 1 s.
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/gwmock.sh"
 
 tg_init
 tg_need_bins
@@ -28,6 +30,9 @@ tg_reach_all || tg_die "subscribers cannot reach upstream"
 MID_KEY=SB-Mid-server-restore-$$
 DPORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 DURL=http://127.0.0.1:$DPORT
+GWM_DIR=$TG_TMP
+gwmock_start $((DPORT + 1)) || tg_die "the Midtrans mock did not start"
+TG_PIDS+=("$GWM_PID")
 CONF=$TG_TMP/tagih.conf
 cat >"$CONF" <<EOC
 operator_npwp = 01.234.567.8-901.000
@@ -37,6 +42,8 @@ notice_listen =
 due_days = 10
 grace_days = 3
 midtrans_server_key = $MID_KEY
+midtrans_status_url = $GWM_URL
+gateway_timeout = 3
 EOC
 chmod 600 "$CONF"
 cli() { "$BUILD/tagih" --db "$TG_DB" --config "$CONF" "$@"; }
@@ -87,6 +94,7 @@ tg_log "tagihd (pid $DPID) runs without CAP_BPF, CAP_SYS_ADMIN, CAP_NET_ADMIN"
 
 # ------------------------------------------------ webhook -> restore < 1 s ---
 GROSS="$TOTAL.00"
+truth_midtrans "$INV" "$TOTAL" restore-txn-1
 SIG=$(printf '%s' "${INV}200${GROSS}${MID_KEY}" | sha512sum | cut -d' ' -f1)
 BODY=$(jq -cn --arg o "$INV" --arg g "$GROSS" --arg s "$SIG" \
 	'{transaction_time:"2026-11-15 10:00:00",transaction_status:"settlement",

@@ -24,7 +24,7 @@ static struct store *st;
 static inline void setup(void)
 {
 	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "bill"));
-	ck_assert_int_eq(store_open(&st, dir, 0), 0);
+	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), 0);
 	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
 }
 

@@ -168,7 +168,7 @@ static struct store *st;
 static void store_setup(void)
 {
 	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "dun"));
-	ck_assert_int_eq(store_open(&st, dir, 0), 0);
+	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), 0);
 	tt_set_zone("Asia/Jakarta");
 }
 
@@ -347,6 +347,66 @@ START_TEST(test_run_suspend_restore_fee_once)
 }
 END_TEST
 
+
+/* What lifts the isolir: the open invoices through the last one past
+ * grace, oldest first, not the newest invoice; nothing when not
+ * suspended by dunning. */
+static rp_t lift(const char *sub, int32_t today, int *n, char *first)
+{
+	MDB_txn *txn;
+	rp_t v = -1;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(dunning_lift_amount(txn, st, sub, today, &v, n,
+					     first), 0);
+	store_abort(txn);
+	return v;
+}
+
+START_TEST(test_lift_amount)
+{
+	struct dunning_policy p;
+	struct dunning_report r;
+	int32_t oct = day(2026, 11, 1), nov = day(2026, 12, 1);
+	char first[INV_NUM_MAX];
+	int n = -1;
+
+	policy(&p, "", 3, "0");
+	add_sub("rudi", 0);
+	add_inv("INV/2026/11/000001", "rudi", oct, 85935);
+	/* not suspended yet: nothing to lift */
+	ck_assert_int_eq(lift("rudi", oct + 5, &n, first), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(dunning_run(st, &p, at(oct + 14), "test", &r), 0);
+	ck_assert_int_eq(r.suspended, 1);
+	add_inv("INV/2026/12/000001", "rudi", nov, 166500);
+	/* October is past grace, November is not due: October lifts it */
+	ck_assert_int_eq(lift("rudi", nov + 2, &n, first), 85935);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(first, "INV/2026/11/000001");
+	/* half paid: the rest */
+	pay_inv("INV/2026/11/000001", 35935);
+	ck_assert_int_eq(lift("rudi", nov + 2, &n, first), 50000);
+	/* once November is past grace too: both */
+	ck_assert_int_eq(lift("rudi", nov + 14, &n, first), 216500);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(first, "INV/2026/11/000001");
+	/* paying what it said lifts it */
+	pay_inv("INV/2026/11/000001", 50000);
+	{
+		MDB_txn *txn;
+
+		ck_assert_int_eq(store_begin(st, true, &txn), 0);
+		ck_assert_int_eq(dunning_after_payment(txn, st, "rudi",
+						       at(nov + 2), "test"), 1);
+		ck_assert_int_eq(store_commit(txn), 0);
+	}
+	ck_assert_int_eq(lift("rudi", nov + 2, &n, first), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_str_eq(first, "");
+}
+END_TEST
+
 START_TEST(test_hold_and_manual)
 {
 	struct dunning_policy p;
@@ -424,6 +484,7 @@ static Suite *dunning_suite(void)
 	tcase_add_checked_fixture(ts, store_setup, store_teardown);
 	tcase_add_test(ts, test_run_suspend_restore_fee_once);
 	tcase_add_test(ts, test_hold_and_manual);
+	tcase_add_test(ts, test_lift_amount);
 	suite_add_tcase(s, ts);
 	return s;
 }

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "billing/export.h"
+#include "billing/invdoc.h"
+#include "billing/receipt.h"
 #include "billing/fsck.h"
 #include "billing/invoice.h"
 #include "billing/pay.h"
@@ -146,6 +148,60 @@ START_TEST(test_idempotent_and_gap_free)
 	ck_assert_uint_eq(s.created, 7);
 	ck_assert_str_eq(s.first, "INV/2026/12/000008");
 	ck_assert_str_eq(s.last, "INV/2026/12/000014");
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
+/* A full map: the run stops, and says how many invoices were committed
+ * (only those of committed batches, never those of the aborted one). */
+static uint64_t invoices_stored(void)
+{
+	MDB_txn *txn;
+	MDB_stat ms;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(mdb_stat(txn, store_dbi(st, DB_INVOICES), &ms), 0);
+	store_abort(txn);
+	return ms.ms_entries;
+}
+
+START_TEST(test_map_full_counts_committed)
+{
+	struct inv_run_stats s;
+	struct inv_run_opts o = {
+		.year = 2026, .month = 10, .now = T("2026-11-01T09:00"),
+		.prefix = "INV", .due_days = 10, .batch = 1000,
+	};
+	MDB_envinfo info;
+	char id[16];
+	int k, err;
+
+	add_plan("basic", PLAN_FLAT, 150000, 0, 0, 0, 0);
+	for (k = 0; k < 300; k++) {
+		snprintf(id, sizeof(id), "s%03d", k);
+		add_sub(id, "basic", "2026-09-01");
+	}
+	ck_assert_int_eq(mdb_env_info(store_env(st), &info), 0);
+	/* room for a few pages only */
+	ck_assert_int_eq(mdb_env_set_mapsize(store_env(st),
+		(info.me_last_pgno + 12) * 4096), 0);
+	memset(&s, 0, sizeof(s));
+	err = invoice_run(st, &o, &s);
+	ck_assert_int_eq(err, -ENOSPC);
+	ck_assert_uint_eq(s.committed, 0);	/* one batch: all aborted */
+	ck_assert_uint_eq(invoices_stored(), 0);
+	o.batch = 5;
+	memset(&s, 0, sizeof(s));
+	err = invoice_run(st, &o, &s);
+	ck_assert_int_eq(err, -ENOSPC);
+	ck_assert_uint_gt(s.committed, 0);
+	ck_assert_uint_lt(s.committed, 300);
+	ck_assert_uint_eq(invoices_stored(), s.committed);
+	/* room again: the run finishes, gap-free */
+	ck_assert_int_eq(mdb_env_set_mapsize(store_env(st), 1ULL << 30), 0);
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(invoice_run(st, &o, &s), 0);
+	ck_assert_uint_eq(invoices_stored(), 300);
 	ck_assert_int_eq(fsck_violations(), 0);
 }
 END_TEST
@@ -366,6 +422,205 @@ START_TEST(test_text_void_and_pdf)
 }
 END_TEST
 
+
+/* The printed rows: quantity x rate is the amount (half up), a capped
+ * usage line prints at full price with the cap as a row of its own. */
+static rp_t row_product(const struct invdoc_row *r, rp_t per_gb)
+{
+	unsigned long long ip = 0, fp = 0;
+	unsigned __int128 q, p10 = 1;
+	char frac[16] = "";
+	size_t d, k;
+
+	ck_assert_int_eq(sscanf(r->qty, "%llu,%15[0-9] GB", &ip, frac), 2);
+	d = strlen(frac);
+	fp = strtoull(frac, NULL, 10);
+	for (k = 0; k < d; k++)
+		p10 *= 10;
+	q = (unsigned __int128)ip * p10 + fp;
+	return (rp_t)((q * (unsigned __int128)per_gb + p10 / 2) / p10);
+}
+
+START_TEST(test_doc_rows_add_up)
+{
+	static struct inv_rec inv;
+	struct invdoc_row rows[2];
+	char name[64];
+	unsigned seed = 12345;
+	rp_t v;
+	int i, n;
+
+	memset(&inv, 0, sizeof(inv));
+	inv.period_from = D("2026-10-01");
+	inv.period_to = D("2026-11-01");	/* 31 days */
+	inv.nlines = 1;
+	inv.lines[0] = (struct inv_line){ .kind = LINE_FEE, .qty = 31,
+		.unit_price = 150000, .amount = 150000 };
+	snprintf(inv.lines[0].desc, sizeof(inv.lines[0].desc), "Paket home");
+	ck_assert_int_eq(invdoc_rows(&inv, 0, false, rows), 1);
+	ck_assert_str_eq(rows[0].qty, "1 bulan");
+	ck_assert_str_eq(rows[0].rate, "Rp 150.000");
+	ck_assert_int_eq(rows[0].amount, 150000);
+	ck_assert_int_eq(invdoc_rows(&inv, 0, true, rows), 1);
+	ck_assert_str_eq(rows[0].qty, "1 month");
+
+	/* prorated: 16 of 31 days */
+	ck_assert_int_eq(rate_prorate(150000, 16, 31, &v), 0);
+	inv.lines[0] = (struct inv_line){ .kind = LINE_FEE, .qty = 16,
+		.unit_price = 150000, .amount = v };
+	ck_assert_int_eq(invdoc_rows(&inv, 0, false, rows), 1);
+	ck_assert_str_eq(rows[0].qty, "16 hari");
+	ck_assert_str_eq(rows[0].rate, "Rp 150.000 / 31 hari");
+	ck_assert_int_eq(rows[0].amount, 77419);
+	ck_assert_int_eq(invdoc_rows(&inv, 0, true, rows), 1);
+	ck_assert_str_eq(rows[0].rate, "Rp 150.000 / 31 days");
+
+	/* the issue's capped overage: 77.68 GB x Rp 1.500 = Rp 116.520,
+	 * billed Rp 100.000 */
+	inv.lines[0] = (struct inv_line){ .kind = LINE_USAGE,
+		.qty = 77680000000LL, .unit_price = 1500, .amount = 100000 };
+	snprintf(inv.lines[0].desc, sizeof(inv.lines[0].desc),
+		 "Kelebihan kuota: 77.68 GB (batas)");
+	ck_assert_int_eq(invdoc_rows(&inv, 0, false, rows), 2);
+	ck_assert_str_eq(rows[0].desc, "Kelebihan kuota");
+	ck_assert_str_eq(rows[0].qty, "77,68 GB");
+	ck_assert_str_eq(rows[0].rate, "Rp 1.500 / GB");
+	ck_assert_int_eq(rows[0].amount, 116520);
+	ck_assert_str_eq(rows[1].desc,
+			 "Batas biaya pemakaian (maks. Rp 100.000)");
+	ck_assert_str_eq(rows[1].qty, "");
+	ck_assert_int_eq(rows[1].amount, -16520);
+	ck_assert_int_eq(rows[0].amount + rows[1].amount, 100000);
+	ck_assert_int_eq(invdoc_rows(&inv, 0, true, rows), 2);
+	ck_assert_str_eq(rows[0].qty, "77.68 GB");
+	ck_assert_str_eq(rows[1].desc, "Usage charge cap (max. Rp 100.000)");
+
+	/* any bytes and price: the printed quantity times the rate is the
+	 * amount; 9 decimals at most (the bytes themselves) */
+	for (i = 0; i < 20000; i++) {
+		uint64_t bytes;
+		rp_t per_gb;
+
+		seed = seed * 1103515245u + 12345u;
+		bytes = (uint64_t)seed * (seed % 977 + 1) *
+			(i % 3 ? 1 : 1000);
+		seed = seed * 1103515245u + 12345u;
+		per_gb = i % 5 ? seed % 20000 + 1 : seed % 1000000 + 1;
+		ck_assert_int_eq(rate_volume(bytes, per_gb, &v), 0);
+		inv.lines[0] = (struct inv_line){ .kind = LINE_USAGE,
+			.qty = (int64_t)bytes, .unit_price = per_gb,
+			.amount = v };
+		n = invdoc_rows(&inv, 0, i & 1, rows);
+		ck_assert_int_eq(n, 1);
+		ck_assert_int_eq(rows[0].amount, v);
+		if (i & 1)	/* English: a decimal point */
+			*strchr(rows[0].qty, '.') = ',';
+		ck_assert_msg(row_product(&rows[0], per_gb) == v,
+			      "%llu bytes x %lld: '%s' != %lld",
+			      (unsigned long long)bytes, (long long)per_gb,
+			      rows[0].qty, (long long)v);
+	}
+
+	/* one of something */
+	inv.lines[0] = (struct inv_line){ .kind = LINE_LATE, .qty = 1,
+		.unit_price = 5000, .amount = 5000 };
+	ck_assert_int_eq(invdoc_rows(&inv, 0, false, rows), 1);
+	ck_assert_str_eq(rows[0].qty, "1");
+	ck_assert_str_eq(rows[0].rate, "Rp 5.000");
+
+	ck_assert_str_eq(invdoc_filename("INV/2026/11/000123", name,
+					 sizeof(name)),
+			 "INV-2026-11-000123.pdf");
+	ck_assert_str_eq(receipt_filename("midtrans:ab/c d", name,
+					  sizeof(name)),
+			 "kuitansi-midtrans-ab-c-d.pdf");
+	ck_assert_str_eq(invdoc_status(INV_OVERDUE, false),
+			 "Lewat jatuh tempo");
+	ck_assert_str_eq(invdoc_status(INV_PAID, false), "Lunas");
+	ck_assert_str_eq(invdoc_status(INV_ISSUED, true), "Unpaid");
+}
+END_TEST
+
+
+/* The kuitansi of a payment and of its reversal, thermal and PDF. */
+static char *thermal_of(const char *ref, bool en)
+{
+	static struct pay_rec p;
+	static const struct tagih_conf conf = { .operator_name = "RT/RW Net" };
+	char *buf = NULL, *line;
+	size_t len = 0;
+	MDB_txn *txn;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(pay_get(txn, st, ref, &p), 0);
+	ck_assert_int_eq(receipt_thermal(txn, st, &p, &conf, en, f), 0);
+	store_abort(txn);
+	fclose(f);
+	/* every line at most 32 characters (ASCII here) */
+	for (line = buf; *line;) {
+		char *nl = strchr(line, '\n');
+
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_int_le(nl - line, RECEIPT_COLS);
+		line = nl + 1;
+	}
+	return buf;
+}
+
+START_TEST(test_receipts)
+{
+	static const struct tagih_conf conf = { .operator_name = "RT/RW Net" };
+	struct pay_rec p, rv;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	MDB_txn *txn;
+	char *t;
+
+	add_plan("basic", PLAN_FLAT, 111000, 0, 0, 0, 0);
+	add_sub("andi", "basic", "2026-10-01");
+	run(2026, 10, "2026-11-01");
+	ck_assert_int_eq(store_begin(st, true, &txn), 0);
+	ck_assert_int_eq(pay_apply(txn, st, "andi", 111000, PAY_TRANSFER,
+				   "TRF-1", NULL, 0, T("2026-11-03T10:00+07:00"),
+				   "kasir", &p), 1);
+	ck_assert_int_eq(pay_reverse(txn, st, "TRF-1", 111000, "TRF-1~r1",
+				     NULL, 0, T("2026-11-04T10:00+07:00"),
+				     "kasir", &rv), 1);
+	ck_assert_int_eq(store_commit(txn), 0);
+
+	t = thermal_of("TRF-1", false);
+	ck_assert_ptr_nonnull(strstr(t, "KUITANSI"));
+	ck_assert_ptr_nonnull(strstr(t, "No. TRF-1\n"));
+	ck_assert_ptr_nonnull(strstr(t, "3 November 2026 10:00 WIB"));
+	ck_assert_ptr_nonnull(strstr(t, "TOTAL                 Rp 111.000"));
+	ck_assert_ptr_nonnull(strstr(t, "Terbilang: seratus sebelas ribu"));
+	ck_assert_ptr_nonnull(strstr(t, "Transfer"));
+	free(t);
+	t = thermal_of(rv.ref, false);
+	ck_assert_ptr_nonnull(strstr(t, "PENGEMBALIAN DANA"));
+	ck_assert_ptr_nonnull(strstr(t, "Dikembalikan kepada:"));
+	ck_assert_ptr_nonnull(strstr(t, "Terbilang: seratus sebelas ribu\n"
+					"rupiah"));
+	ck_assert_ptr_null(strstr(t, "minus"));
+	ck_assert_ptr_null(strstr(t, "KUITANSI"));
+	free(t);
+	t = thermal_of(rv.ref, true);
+	ck_assert_ptr_nonnull(strstr(t, "REFUND"));
+	free(t);
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(receipt_pdf_mem(txn, st, &p, &conf, false, &pdf,
+					 &len), 0);
+	store_abort(txn);
+	ck_assert_uint_gt(len, 1000);
+	ck_assert_int_eq(memcmp(pdf, "%PDF", 4), 0);
+	free(pdf);
+}
+END_TEST
+
 static Suite *invoice_suite(void)
 {
 	Suite *s = suite_create("invoice");
@@ -373,9 +628,12 @@ static Suite *invoice_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_flat_and_prorated);
+	tcase_add_test(tc, test_doc_rows_add_up);
+	tcase_add_test(tc, test_receipts);
 	tcase_add_test(tc, test_plan_change_mid_cycle);
 	tcase_add_test(tc, test_hybrid_volume_usage);
 	tcase_add_test(tc, test_idempotent_and_gap_free);
+	tcase_add_test(tc, test_map_full_counts_committed);
 	tcase_add_test(tc, test_terminated_and_addon);
 	tcase_add_test(tc, test_void_credit_and_fsck_tamper);
 	tcase_add_test(tc, test_fsck_gap);

@@ -311,7 +311,9 @@ START_TEST(test_names)
 	ck_assert_int_eq(rate_tax_mode_parse("INCL", &v), -EINVAL);
 	ck_assert_int_eq(rate_plan_type_parse("hybrid", &v), 0);
 	ck_assert_str_eq(rate_plan_type_str(v), "hybrid");
-	ck_assert_int_eq(rate_plan_type_parse("prepaid", &v), -EINVAL);
+	ck_assert_int_eq(rate_plan_type_parse("prepaid", &v), 0);
+	ck_assert_int_eq(v, PLAN_PREPAID);
+	ck_assert_int_eq(rate_plan_type_parse("postpaid", &v), -EINVAL);
 }
 END_TEST
 

@@ -257,15 +257,15 @@ static void dump_db(MDB_txn *t, enum store_db db, char **buf, size_t *len)
 	int rc;
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(mdb_cursor_open(t, store_dbi(tmp_st, db), &cur), 0);
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	ck_assert_int_eq(store_cursor_open(t, tmp_st, db, &cur), 0);
+	for (rc = store_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		fwrite(&k.mv_size, sizeof(k.mv_size), 1, f);
 		fwrite(k.mv_data, 1, k.mv_size, f);
 		fwrite(&v.mv_size, sizeof(v.mv_size), 1, f);
 		fwrite(v.mv_data, 1, v.mv_size, f);
 	}
-	ck_assert_int_eq(rc, MDB_NOTFOUND);
+	ck_assert_int_eq(rc, -ENOENT);
 	mdb_cursor_close(cur);
 	fclose(f);
 }

@@ -13,6 +13,7 @@
 
 #include "billing/gateway/webhook.h"
 #include "billing/dunning.h"
+#include "billing/fsck.h"
 #include "billing/invoice.h"
 #include "billing/pay.h"
 #include "billing/plan.h"
@@ -148,6 +149,95 @@ START_TEST(midtrans_malformed)
 }
 END_TEST
 
+/* A notification as Midtrans documents it, signed over the status_code it
+ * carries; fraud NULL leaves fraud_status out, extra is appended JSON. */
+static char *midtrans_full(const char *order, const char *gross,
+			   const char *code, const char *status,
+			   const char *fraud, const char *txn,
+			   const char *extra)
+{
+	char buf[512], sig[129], fr[64] = "", *out;
+
+	snprintf(buf, sizeof(buf), "%s%s%s%s", order, code, gross,
+		 sec.midtrans_server_key);
+	digest_hex(EVP_sha512(), buf, sig);
+	if (fraud)
+		snprintf(fr, sizeof(fr), ",\"fraud_status\":\"%s\"", fraud);
+	ck_assert(asprintf(&out,
+		"{\"transaction_status\":\"%s\",\"transaction_id\":\"%s\","
+		"\"status_code\":\"%s\",\"signature_key\":\"%s\","
+		"\"payment_type\":\"credit_card\",\"order_id\":\"%s\","
+		"\"gross_amount\":\"%s\"%s%s}",
+		status, txn, code, sig, order, gross, fr, extra ? extra : "")
+		> 0);
+	return out;
+}
+
+static int mt_kind(const char *code, const char *status, const char *fraud,
+		   const char *extra, struct wh_event *ev)
+{
+	char *b = midtrans_full("INV~2026~11~000001", "150000.00", code,
+				status, fraud, "tx-k", extra);
+
+	ck_assert_int_eq(run(wh_midtrans_parse, b, NULL, 0, ev), 0);
+	free(b);
+	return ev->kind;
+}
+
+/* issue 14: status_code must be 200; issue 8: a settlement or capture
+ * with fraud_status challenge/deny never books, a capture without
+ * fraud_status does; refunds and chargebacks are reversals. */
+START_TEST(midtrans_paid_rules)
+{
+	struct wh_event ev;
+
+	ck_assert_int_eq(mt_kind("200", "settlement", "accept", NULL, &ev),
+			 WH_KIND_PAID);
+	ck_assert(ev.paid);
+	ck_assert_int_eq(mt_kind("200", "settlement", NULL, NULL, &ev),
+			 WH_KIND_PAID);
+	/* pending (201) signed, transaction_status edited to settlement */
+	ck_assert_int_eq(mt_kind("201", "settlement", "accept", NULL, &ev),
+			 WH_KIND_NONE);
+	ck_assert(!ev.paid);
+	ck_assert_int_eq(mt_kind("200", "settlement", "challenge", NULL, &ev),
+			 WH_KIND_NONE);
+	ck_assert_int_eq(mt_kind("200", "settlement", "deny", NULL, &ev),
+			 WH_KIND_NONE);
+	ck_assert_int_eq(mt_kind("200", "capture", NULL, NULL, &ev),
+			 WH_KIND_PAID);
+	ck_assert_int_eq(mt_kind("200", "capture", "accept", NULL, &ev),
+			 WH_KIND_PAID);
+	/* a challenged capture (201) with fraud_status edited to accept */
+	ck_assert_int_eq(mt_kind("201", "capture", "accept", NULL, &ev),
+			 WH_KIND_NONE);
+	ck_assert_int_eq(mt_kind("200", "capture", "challenge", NULL, &ev),
+			 WH_KIND_NONE);
+	ck_assert_int_eq(mt_kind("201", "pending", NULL, NULL, &ev),
+			 WH_KIND_NONE);
+	ck_assert_int_eq(mt_kind("200", "refund", "accept", NULL, &ev),
+			 WH_KIND_REVERSAL);
+	ck_assert_int_eq(ev.reversed, 150000);
+	ck_assert(!ev.paid);
+	ck_assert_int_eq(mt_kind("200", "chargeback", NULL, NULL, &ev),
+			 WH_KIND_REVERSAL);
+	ck_assert_int_eq(mt_kind("200", "partial_refund", "accept",
+				 ",\"refund_amount\":\"50000.00\"", &ev),
+			 WH_KIND_REVERSAL);
+	ck_assert_int_eq(ev.reversed, 50000);
+	/* a partial one that does not say how much: nothing to book */
+	ck_assert_int_eq(mt_kind("200", "partial_chargeback", NULL, NULL, &ev),
+			 WH_KIND_NONE);
+	/* more back than was paid: not a reversal we can book */
+	ck_assert_int_eq(mt_kind("200", "partial_refund", NULL,
+				 ",\"refund_amount\":\"150001.00\"", &ev),
+			 WH_KIND_NONE);
+	ck_assert_int_eq(mt_kind("200", "settlement", NULL,
+				 ",\"currency\":\"USD\"", &ev), WH_KIND_PAID);
+	ck_assert_str_eq(ev.currency, "USD");
+}
+END_TEST
+
 /* --- Xendit -------------------------------------------------------------- */
 
 static const char xendit_paid[] =
@@ -250,6 +340,24 @@ START_TEST(tripay_valid)
 	ck_assert_str_eq(ev.txn_id, "T0001000000000000006");
 	ck_assert_int_eq(ev.amount, 150000);
 	ck_assert(ev.paid);
+}
+END_TEST
+
+START_TEST(tripay_refund)
+{
+	static const char refund[] =
+		"{\"reference\":\"T0001000000000000006\",\"merchant_ref\":"
+		"\"INV/2026/11/000003\",\"total_amount\":154250,"
+		"\"fee_customer\":4250,\"status\":\"REFUND\"}";
+	char sig[65];
+	struct wh_header h[] = { { "X-Callback-Signature", sig } };
+	struct wh_event ev;
+
+	tripay_sig(refund, sec.tripay_private_key, sig);
+	ck_assert_int_eq(run(wh_tripay_parse, refund, h, 1, &ev), 0);
+	ck_assert_int_eq(ev.kind, WH_KIND_REVERSAL);
+	ck_assert_int_eq(ev.reversed, 150000);
+	ck_assert(!ev.paid);
 }
 END_TEST
 
@@ -445,7 +553,7 @@ static void store_setup(void)
 	MDB_val v;
 
 	ck_assert_ptr_nonnull(tmpdir_make(dir, sizeof(dir), "wh"));
-	ck_assert_int_eq(store_open(&st, dir, 0), 0);
+	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), 0);
 	ck_assert_int_eq(tt_set_zone("Asia/Jakarta"), 0);
 
 	snprintf(p.name, sizeof(p.name), "home-20");
@@ -496,7 +604,8 @@ static struct wh_event event(const char *order, const char *txn,
 			     int64_t amount, bool paid)
 {
 	struct wh_event ev = { .gw = WH_MIDTRANS, .amount = amount,
-			       .paid = paid };
+			       .paid = paid, .verified = true,
+			       .kind = paid ? WH_KIND_PAID : WH_KIND_NONE };
 
 	snprintf(ev.order_id, sizeof(ev.order_id), "%s", order);
 	snprintf(ev.txn_id, sizeof(ev.txn_id), "%s", txn);
@@ -674,6 +783,178 @@ START_TEST(apply_restores)
 }
 END_TEST
 
+static struct sub_rec *get_sub(void)
+{
+	static struct sub_rec r;
+	MDB_txn *txn;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(sub_get(txn, st, "budi", &r), 0);
+	store_abort(txn);
+	return &r;
+}
+
+static int fsck_violations(void)
+{
+	struct fsck_report r;
+	MDB_txn *txn;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	ck_assert_int_eq(fsck_run(txn, st, stderr, &r), 0);
+	store_abort(txn);
+	return r.violations;
+}
+
+static int get_pay(const char *ref, struct pay_rec *p)
+{
+	MDB_txn *txn;
+	int err;
+
+	ck_assert_int_eq(store_begin(st, false, &txn), 0);
+	err = pay_get(txn, st, ref, p);
+	store_abort(txn);
+	return err;
+}
+
+/* issue 14: Midtrans does not sign transaction_id; one order is paid
+ * once whatever transaction id a replay carries */
+START_TEST(apply_order_once)
+{
+	struct wh_event ev = event(num, "tx-o1", total, true);
+
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	snprintf(ev.txn_id, sizeof(ev.txn_id), "tx-o1-edited");
+	ck_assert_int_eq(apply(&ev), WH_DUPLICATE);
+	ck_assert_int_eq(count_payments(), 1);
+	ck_assert_int_eq(get_sub()->balance, 0);
+}
+END_TEST
+
+/* issue 14: a USD notification is never booked as Rupiah */
+START_TEST(apply_currency)
+{
+	struct wh_event ev = event(num, "tx-usd", total, true);
+
+	snprintf(ev.currency, sizeof(ev.currency), "USD");
+	ck_assert_int_eq(apply(&ev), WH_REFUSED);
+	ck_assert_int_eq(count_payments(), 0);
+	ck_assert_int_eq(get_inv()->paid, 0);
+	ck_assert_int_eq(apply(&ev), WH_REFUSED);
+	snprintf(ev.txn_id, sizeof(ev.txn_id), "tx-idr");
+	snprintf(ev.currency, sizeof(ev.currency), "IDR");
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+}
+END_TEST
+
+static void *hammer_credit(void *arg)
+{
+	const struct wh_event *ev = arg;
+	long credited = 0;
+
+	if (apply(ev) == WH_CREDITED)
+		credited++;
+	return (void *)credited;
+}
+
+/* issue 8: a second genuine payment (another link, another order) for a
+ * paid invoice is a credit to the balance, answered 200, once under 20
+ * concurrent deliveries */
+START_TEST(apply_second_payment_credit)
+{
+	char order[WH_ORDER_MAX + 1];
+	struct wh_event ev = event(num, "tx-c1", total, true), ev2;
+	struct pay_rec p;
+	pthread_t th[20];
+	long credited = 0;
+	void *r;
+	int i;
+
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	snprintf(order, sizeof(order), "%s-1", num);
+	ev2 = event(order, "tx-c2", total, true);
+	for (i = 0; i < 20; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, hammer_credit,
+						&ev2), 0);
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(pthread_join(th[i], &r), 0);
+		credited += (long)r;
+	}
+	ck_assert_int_eq(credited, 1);
+	ck_assert_int_eq(apply(&ev2), WH_DUPLICATE);
+	ck_assert_int_eq(count_payments(), 2);
+	ck_assert_int_eq(get_sub()->balance, total);
+	ck_assert_int_eq(get_pay("midtrans:tx-c2", &p), 0);
+	ck_assert_int_eq(p.kind, PAY_KIND_CREDIT);
+	ck_assert_int_eq(p.to_balance, total);
+	ck_assert_int_eq(get_pay("midtrans:tx-c1", &p), 0);
+	ck_assert_int_eq(p.kind, PAY_KIND_PAYMENT);
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
+static struct wh_event reversal(const char *txn, int64_t reversed)
+{
+	struct wh_event ev = event(num, txn, total, false);
+
+	ev.kind = WH_KIND_REVERSAL;
+	ev.reversed = reversed;
+	snprintf(ev.status, sizeof(ev.status), "refund");
+	return ev;
+}
+
+/* issue 8: a refund of a booked payment is a negative payment that
+ * reopens the invoice; fsck stays clean; duplicates are idempotent;
+ * partial refunds add up to the cumulative amount the gateway reports */
+START_TEST(apply_refund_reopens)
+{
+	struct wh_event ev = event(num, "tx-r1", total, true), rv;
+	struct pay_rec p;
+
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	ck_assert_int_eq(get_inv()->status, INV_PAID);
+	rv = reversal("tx-r1", 50000);
+	ck_assert_int_eq(apply(&rv), WH_REVERSED);
+	ck_assert_int_eq(get_inv()->status, INV_PARTIAL);
+	ck_assert_int_eq(get_inv()->paid, total - 50000);
+	ck_assert_int_eq(apply(&rv), WH_DUPLICATE);
+	ck_assert_int_eq(fsck_violations(), 0);
+	rv = reversal("tx-r1", total);
+	ck_assert_int_eq(apply(&rv), WH_REVERSED);
+	ck_assert_int_eq(apply(&rv), WH_DUPLICATE);
+	ck_assert_int_eq(get_inv()->status, INV_ISSUED);
+	ck_assert_int_eq(get_inv()->paid, 0);
+	ck_assert_int_eq(count_payments(), 3);
+	ck_assert_int_eq(get_pay("midtrans:tx-r1~r2", &p), 0);
+	ck_assert_int_eq(p.kind, PAY_KIND_REVERSAL);
+	ck_assert_int_eq(p.amount, -(total - 50000));
+	ck_assert_int_eq(fsck_violations(), 0);
+	/* a refund of a payment never booked changes nothing */
+	rv = reversal("tx-unknown", total);
+	ck_assert_int_eq(apply(&rv), WH_IGNORED);
+	ck_assert_int_eq(count_payments(), 3);
+	/* the order stays paid once: a new link pays it again */
+}
+END_TEST
+
+/* a refund of a credit takes it back from the balance */
+START_TEST(apply_refund_credit)
+{
+	char order[WH_ORDER_MAX + 1];
+	struct wh_event ev = event(num, "tx-rc1", total, true), ev2, rv;
+
+	ck_assert_int_eq(apply(&ev), WH_APPLIED);
+	snprintf(order, sizeof(order), "%s-1", num);
+	ev2 = event(order, "tx-rc2", total, true);
+	ck_assert_int_eq(apply(&ev2), WH_CREDITED);
+	ck_assert_int_eq(get_sub()->balance, total);
+	rv = reversal("tx-rc2", total);
+	ck_assert_int_eq(apply(&rv), WH_REVERSED);
+	ck_assert_int_eq(get_sub()->balance, 0);
+	ck_assert_int_eq(get_inv()->status, INV_PAID);
+	ck_assert_int_eq(fsck_violations(), 0);
+}
+END_TEST
+
 static Suite *webhooks_suite(void)
 {
 	Suite *s = suite_create("webhooks");
@@ -684,6 +965,7 @@ static Suite *webhooks_suite(void)
 	tcase_add_test(tc, midtrans_forged);
 	tcase_add_test(tc, midtrans_unsigned);
 	tcase_add_test(tc, midtrans_malformed);
+	tcase_add_test(tc, midtrans_paid_rules);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("xendit");
 	tcase_add_test(tc, xendit_valid);
@@ -696,6 +978,7 @@ static Suite *webhooks_suite(void)
 	tcase_add_test(tc, tripay_forged);
 	tcase_add_test(tc, tripay_unsigned);
 	tcase_add_test(tc, tripay_malformed);
+	tcase_add_test(tc, tripay_refund);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("duitku");
 	tcase_add_test(tc, duitku_valid);
@@ -715,6 +998,11 @@ static Suite *webhooks_suite(void)
 	tcase_add_test(tc, apply_rejects_leave_store_alone);
 	tcase_add_test(tc, apply_concurrent);
 	tcase_add_test(tc, apply_restores);
+	tcase_add_test(tc, apply_order_once);
+	tcase_add_test(tc, apply_currency);
+	tcase_add_test(tc, apply_second_payment_credit);
+	tcase_add_test(tc, apply_refund_reopens);
+	tcase_add_test(tc, apply_refund_credit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,7 +19,7 @@ static inline void tmp_store_setup(void)
 {
 	ck_assert_ptr_nonnull(tmpdir_make(tmp_dir, sizeof(tmp_dir), "store"));
 	setenv("TAGIH_MAPSIZE_GB", "1", 1);
-	ck_assert_int_eq(store_open(&tmp_st, tmp_dir, 0), 0);
+	ck_assert_int_eq(store_open(&tmp_st, tmp_dir, STORE_CREATE), 0);
 }
 
 static inline void tmp_store_teardown(void)

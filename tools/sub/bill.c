@@ -86,43 +86,31 @@ static int subbill_commit(MDB_txn *txn, struct store *st, const char *action,
 
 int sub_cmd_plan(struct cli *c, struct cli_args *a)
 {
-	struct plan_seg seg;
 	struct plan_rec p;
 	struct sub_rec r;
 	struct store *st;
 	MDB_txn *txn;
 	int32_t from = a->o[0].day;
-	int ret, err, n;
+	int ret, err;
 	char why[96];
 
 	ret = subbill_begin(c, a->argv[0], &st, &txn, &r);
 	if (ret)
 		return ret;
-	err = plan_get(txn, st, a->argv[1], &p);
-	if (err) {
+	/* the same rules as the console's (billing/plan.c plan_change) */
+	err = plan_change(txn, st, &r, a->argv[1], from,
+			  tt_local_day(tt_now()));
+	if (err == -ENOENT) {
 		cli_err("unknown plan '%s' (see tagih plan list)", a->argv[1]);
 		goto fail;
 	}
-	if (from < r.activated) {
+	if (err == -EINVAL) {
 		cli_err("--from is before '%s' was activated", r.id);
 		goto fail;
 	}
-	/* a subscriber added without history: its plan ran from activation */
-	n = plan_hist_segments(txn, st, r.id, INT32_MIN, INT32_MAX, &seg, 1);
-	if (n == 0 && r.plan[0] && from > r.activated) {
-		err = plan_hist_set(txn, st, r.id, r.activated, r.plan);
-		if (err)
-			goto fail_err;
-	}
-	err = plan_hist_set(txn, st, r.id, from, p.name);
 	if (err)
 		goto fail_err;
-	if (from <= tt_local_day(tt_now())) {
-		snprintf(r.plan, sizeof(r.plan), "%s", p.name);
-		err = sub_put(txn, st, &r);
-		if (err)
-			goto fail_err;
-	}
+	snprintf(p.name, sizeof(p.name), "%s", a->argv[1]);
 	ret = subbill_commit(txn, st, "sub_plan", r.id, p.name);
 	if (!ret)
 		printf("'%s' is on plan '%s' from %s\n", r.id, p.name,
