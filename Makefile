@@ -50,7 +50,8 @@ MAN8 := $(BUILD)/man/tagih.8 $(BUILD)/man/tagih-agent.8 $(BUILD)/man/tagihd.8
 MAN5 := $(BUILD)/man/tagih.conf.5
 COMPLETION := $(BUILD)/completion/tagih
 DOCS := README.md docs/ARCHITECTURE.md docs/BENCHMARKS.md docs/BILLING.md \
-	docs/ISOLIR.md docs/INSTALL.md docs/DEPLOY.md docs/tagih.conf.example
+	docs/ISOLIR.md docs/INSTALL.md docs/ADDRESSES.md docs/DEPLOY.md \
+	docs/tagih.conf.example
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -135,6 +136,7 @@ install: all
 	install -d -m 0700 $(DESTDIR)/etc/tagih
 	install -d -m 2770 $(DESTDIR)/var/lib/tagih
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 tools/tagih-dhcp-hook $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tagih

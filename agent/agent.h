@@ -14,6 +14,8 @@
 
 struct store;
 struct http;
+struct radius;
+struct learn;
 
 /* The generation counters the CLI and tagihd bump (meta keys). */
 enum agent_gen { GEN_PREFIX, GEN_POLICY, GEN_GARDEN, GEN__MAX };
@@ -28,6 +30,10 @@ struct agent {
 	struct mapsync *ms;
 	struct drain drain;
 	struct http *http;
+	struct radius *radius;		/* NULL: radius_listen is off */
+	struct learn *learn;		/* NULL: learn_addresses = no */
+	uint64_t repaint_at;		/* mono ns: learned bindings wait for a
+					 * repaint until then; 0 = none */
 	int lock_fd, pin_lock_fd;
 	uint64_t gen[GEN__MAX];
 	pthread_mutex_t lock;		/* guards the fields below (http reads) */

@@ -417,6 +417,75 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 		(unsigned long long)s.sync_full, s.last_drain_ns / 1e9,
 		(long long)s.last_drain, (unsigned long long)s.drains,
 		(unsigned long long)s.drain_errors);
+	if (s.learn_on) {
+		const struct learn_stats *l = &s.learn;
+
+		fprintf(f,
+			"# HELP tagih_learn_frames_total PPPoE/PPP control and "
+			"DHCP frames the meter copied for address learning.\n"
+			"# TYPE tagih_learn_frames_total counter\n"
+			"tagih_learn_frames_total %llu\n"
+			"# HELP tagih_learn_lost_total Copies lost: the ring "
+			"buffer was full.\n"
+			"# TYPE tagih_learn_lost_total counter\n"
+			"tagih_learn_lost_total %llu\n"
+			"# HELP tagih_learn_events_total What learning did: "
+			"bindings made and ended, frames of nobody known, "
+			"refused (static address), malformed.\n"
+			"# TYPE tagih_learn_events_total counter\n"
+			"tagih_learn_events_total{event=\"bound\"} %llu\n"
+			"tagih_learn_events_total{event=\"ended\"} %llu\n"
+			"tagih_learn_events_total{event=\"unknown\"} %llu\n"
+			"tagih_learn_events_total{event=\"refused\"} %llu\n"
+			"tagih_learn_events_total{event=\"malformed\"} %llu\n",
+			(unsigned long long)l->frames,
+			(unsigned long long)(s.have_gstat ?
+				s.gstat[TAGIH_G_LEARN_LOST].pkts : 0),
+			(unsigned long long)l->bound,
+			(unsigned long long)l->ended,
+			(unsigned long long)l->unknown,
+			(unsigned long long)l->refused,
+			(unsigned long long)l->malformed);
+	}
+	if (s.radius.on) {
+		const struct radius_stats *r = &s.radius;
+
+		fprintf(f,
+			"# HELP tagih_radius_requests_total RADIUS accounting "
+			"datagrams by outcome (answered, bad_auth: forged or "
+			"wrong secret, ignored).\n"
+			"# TYPE tagih_radius_requests_total counter\n"
+			"tagih_radius_requests_total{result=\"received\"} %llu\n"
+			"tagih_radius_requests_total{result=\"answered\"} %llu\n"
+			"tagih_radius_requests_total{result=\"duplicate\"} %llu\n"
+			"tagih_radius_requests_total{result=\"malformed\"} %llu\n"
+			"tagih_radius_requests_total{result=\"bad_auth\"} %llu\n"
+			"tagih_radius_requests_total{result=\"unknown_client\"} %llu\n"
+			"tagih_radius_requests_total{result=\"store_error\"} %llu\n"
+			"# HELP tagih_radius_unknown_users_total Requests whose "
+			"User-Name is no subscriber's --pppoe-user (tagih "
+			"address unknown).\n"
+			"# TYPE tagih_radius_unknown_users_total counter\n"
+			"tagih_radius_unknown_users_total %llu\n"
+			"# HELP tagih_radius_bindings_total Address bindings made "
+			"and ended by RADIUS, and refused (a static address of "
+			"another subscriber).\n"
+			"# TYPE tagih_radius_bindings_total counter\n"
+			"tagih_radius_bindings_total{event=\"bound\"} %llu\n"
+			"tagih_radius_bindings_total{event=\"ended\"} %llu\n"
+			"tagih_radius_bindings_total{event=\"refused\"} %llu\n",
+			(unsigned long long)r->requests,
+			(unsigned long long)r->answered,
+			(unsigned long long)r->duplicates,
+			(unsigned long long)r->malformed,
+			(unsigned long long)r->bad_auth,
+			(unsigned long long)r->unknown_client,
+			(unsigned long long)r->store_errors,
+			(unsigned long long)r->unknown_user,
+			(unsigned long long)r->bound,
+			(unsigned long long)r->ended,
+			(unsigned long long)r->refused);
+	}
 	fclose(f);
 	return mhd_reply_take(c, MHD_HTTP_OK, "text/plain; version=0.0.4", buf,
 			      len, NULL);

@@ -8,6 +8,8 @@
 
 #include "bpf/tagih.h"
 #include "billing/store.h"
+#include "agent/learn.h"
+#include "agent/radius.h"
 
 #define HTTP_DEF_LISTEN "127.0.0.1:9247"
 
@@ -27,6 +29,9 @@ struct http_stats {
 		int64_t entries;	/* -1 unknown */
 		uint32_t max_entries;
 	} maps[TAGIH_MAP__MAX];
+	struct radius_stats radius;	/* .on false: no listener */
+	bool learn_on;
+	struct learn_stats learn;
 };
 
 struct http_opts {

@@ -15,7 +15,9 @@
 #include "agent/http.h"
 #include "agent/loader.h"
 #include "agent/notice.h"
+#include "agent/learn.h"
 #include "agent/pinown.h"
+#include "agent/radius.h"
 #include "billing/store.h"
 #include "billing/usage.h"
 #include "lib/log.h"
@@ -148,6 +150,13 @@ int agent_setup(struct agent *a)
 	agent_sync_all(a, "start");
 	agent_drain(a);
 
+	err = radius_open(&a->radius, &a->conf, a->st);
+	if (err)
+		return err;
+	if (a->conf.learn_addresses &&
+	    learn_open(&a->learn, meter_map_fd(&a->meter, TAGIH_MAP_LEARN),
+		       a->st))
+		pr_warn("address learning off: the ring buffer cannot be read");
 	ho.st = a->st;
 	err = http_start(&a->http, a->conf.listen, &ho);
 	if (!err && notice_start(&a->conf, a->st))
@@ -167,6 +176,8 @@ void agent_teardown(struct agent *a)
 {
 	http_stop(a->http);
 	notice_stop();
+	radius_close(a->radius);
+	learn_close(a->learn);
 	if (a->drain.keys) {
 		pr_info("final drain");
 		agent_drain(a);

@@ -11,6 +11,9 @@
 #include "agent/agent.h"
 #include "agent/hooks.h"
 #include "agent/http.h"
+#include "agent/learn.h"
+#include "agent/radius.h"
+#include "billing/addr.h"
 #include "billing/dunning.h"
 #include "billing/store.h"
 #include "lib/log.h"
@@ -42,6 +45,9 @@ void agent_stats(struct http_stats *s, void *arg)
 	}
 	s->nmaps = m;
 	pthread_mutex_unlock(&a->lock);
+	radius_get_stats(a->radius, &s->radius);
+	s->learn_on = a->learn != NULL;
+	learn_get_stats(a->learn, &s->learn);
 	s->have_gstat = drain_gstat(meter_map_fd(&a->meter, TAGIH_MAP_GSTAT),
 				    s->gstat) == 0;
 }
@@ -83,10 +89,42 @@ int agent_sync_all(struct agent *a, const char *why)
 	return err;
 }
 
+/*
+ * Leases and sessions whose end passed (tagih lease add --until) end
+ * here, within policy_poll_ms, even when no command runs: a read txn
+ * looks at the first end, a write txn only when one is due. The
+ * prefix_gen bump it makes is seen by the poll that follows.
+ */
+static void expire_bindings(struct agent *a)
+{
+	int64_t next, now = tt_now();
+	MDB_txn *txn;
+	int n;
+
+	if (store_begin(a->st, false, &txn))
+		return;
+	n = addr_next_expiry(txn, a->st, &next);
+	store_abort(txn);
+	if (n || !next || next > now || store_begin(a->st, true, &txn))
+		return;
+	n = addr_expire(txn, a->st, now, "agent:expiry");
+	if (n < 0 || store_commit(txn)) {
+		if (n < 0)
+			store_abort(txn);
+		pr_warn("expiring address bindings failed; retried");
+		return;
+	}
+	pr_info("%d address binding%s expired", n, n == 1 ? "" : "s");
+}
+
 /* Reconcile when the CLI or tagihd moved a generation counter. */
 static void poll_gens(struct agent *a)
 {
 	uint64_t gen[GEN__MAX];
+
+	expire_bindings(a);
+	if (a->repaint_at)
+		return;	/* a repaint is due soon and reads the gens itself */
 
 	if (agent_read_gens(a, gen))
 		return;
@@ -139,13 +177,87 @@ static int dunning_pass(struct agent *a, int64_t now)
 	return err;
 }
 
+/*
+ * Learned bindings (RADIUS, the ring) are committed and answered at once;
+ * the maps are repainted REPAINT_DELAY_MS after the first of them, so a
+ * burst (a NAS that reboots sends every session's Start) is one repaint
+ * instead of one per batch: a full reconcile of 100k prefixes takes
+ * ~0.25 s, which would otherwise bound the rate. A binding is on the wire
+ * within REPAINT_DELAY_MS + one reconcile.
+ */
+#define REPAINT_DELAY_MS 100
+
+static void repaint_soon(struct agent *a)
+{
+	if (!a->repaint_at)
+		a->repaint_at = tt_mono_ns() + REPAINT_DELAY_MS * 1000000ULL;
+}
+
+static void repaint_due(struct agent *a, uint64_t now)
+{
+	if (!a->repaint_at || now < a->repaint_at)
+		return;
+	a->repaint_at = 0;
+	/* gens first: the poll must not repaint again for our own bumps
+	 * (a CLI change made meanwhile is in this reconcile) */
+	agent_read_gens(a, a->gen);
+	agent_sync_all(a, "learned");
+}
+
+/*
+ * RADIUS requests, as they come: committed and answered by radius_serve,
+ * then the maps repainted (repaint_soon). The counters are per uid, so the repaint itself
+ * is the split of usage between the old and the new holder: what the
+ * meter counted before it is the old holder's, after it the new one's,
+ * and the next drain bills each uid its own delta (nothing to drain
+ * first).
+ */
+static void radius_in(struct agent *a)
+{
+	int n, rounds;
+
+	/* a burst: batches until the socket is empty, bounded, and never
+	 * past a repaint that is due */
+	for (rounds = 0; rounds < 64; rounds++) {
+		bool ch;
+
+		n = radius_serve(a->radius, tt_now(), &ch);
+		if (ch)
+			repaint_soon(a);
+		if (n <= 0 || (a->repaint_at && tt_mono_ns() >= a->repaint_at))
+			break;
+	}
+}
+
+/* Copies of PPPoE/DHCP frames from the meter (agent/learn.c): bindings
+ * committed, then the maps repainted as for RADIUS. */
+static void learn_in(struct agent *a)
+{
+	bool changed = false;
+
+	learn_poll(a->learn, tt_now(), &changed);
+	if (changed)
+		repaint_soon(a);
+}
+
 /* 1: a signal asks us to stop; 0: go on. */
 static int signal_seen(struct agent *a, int sfd, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+	struct pollfd pfd[3] = {
+		{ .fd = sfd, .events = POLLIN },
+		{ .fd = radius_fd(a->radius), .events = POLLIN },
+		{ .fd = learn_fd(a->learn), .events = POLLIN },
+	};
 	struct signalfd_siginfo si;
 
-	if (poll(&pfd, 1, timeout_ms) <= 0 ||
+	/* a negative fd is skipped by poll */
+	if (poll(pfd, 3, timeout_ms) <= 0)
+		return 0;
+	if (pfd[1].revents & POLLIN)
+		radius_in(a);
+	if (pfd[2].revents & POLLIN)
+		learn_in(a);
+	if (!(pfd[0].revents & POLLIN) ||
 	    read(sfd, &si, sizeof(si)) != sizeof(si))
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
@@ -173,11 +285,15 @@ int agent_run(struct agent *a, int sfd)
 		uint64_t next = next_poll < next_drain ? next_poll : next_drain;
 		int timeout_ms;
 
+		if (a->repaint_at && a->repaint_at < next)
+			next = a->repaint_at;
+
 		now = tt_mono_ns();
 		timeout_ms = next > now ? (int)((next - now) / 1000000) + 1 : 0;
 		if (signal_seen(a, sfd, timeout_ms))
 			return 0;
 		now = tt_mono_ns();
+		repaint_due(a, now);
 		if (now >= next_drain) {
 			/* a full reconcile after every drain heals wiped maps */
 			if (agent_drain(a) == 0)

@@ -8,7 +8,9 @@ BILLING_SRCS := billing/store.c billing/sub.c billing/plan.c \
 	billing/dunning.c billing/pdfdoc.c billing/invdoc.c billing/receipt.c \
 	billing/tblscan.c billing/prepaid.c billing/pack.c \
 	billing/charge.c billing/voucher.c billing/vsheet.c \
-	billing/user.c billing/books.c
+	billing/user.c billing/books.c \
+	billing/dunning.c billing/ident.c billing/addr.c \
+	billing/radoct.c
 GATEWAY_SRCS := billing/gateway/wh_common.c billing/gateway/wh_midtrans.c \
 	billing/gateway/wh_xendit.c billing/gateway/wh_tripay.c \
 	billing/gateway/wh_duitku.c billing/gateway/wh_apply.c \

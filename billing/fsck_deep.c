@@ -8,13 +8,18 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "billing/charge.h"
 #include "billing/fsck.h"
 #include "billing/invoice.h"
 #include "billing/outbox.h"
+#include "billing/pack.h"
 #include "billing/pay.h"
 #include "billing/plan.h"
+#include "billing/prepaid.h"
 #include "billing/sub.h"
 #include "billing/usage.h"
+#include "billing/user.h"
+#include "billing/voucher.h"
 #include "bpf/tagih.h"
 #include "lib/prefix.h"
 #include "lib/text.h"
@@ -306,18 +311,20 @@ static const char *chk_plans(struct deep *d, const MDB_val *k,
 	struct plan_rec p;
 	const char *w;
 
-	if (v->mv_size != sizeof(p))
-		return why(d, "%zu bytes, a plan has %zu", v->mv_size,
-			   sizeof(p));
-	memcpy(&p, v->mv_data, sizeof(p));
-	if (p.version != PLAN_REC_VERSION)
+	/* any layout from the first up to ours (plan_decode) */
+	if (v->mv_size < PLAN_REC_V1_SIZE || v->mv_size > sizeof(p))
+		return why(d, "%zu bytes, a plan has %zu to %zu", v->mv_size,
+			   (size_t)PLAN_REC_V1_SIZE, sizeof(p));
+	memset(&p, 0, sizeof(p));
+	memcpy(&p, v->mv_data, v->mv_size);
+	if (p.version < 1 || p.version > PLAN_REC_VERSION)
 		return why(d, "version %u", p.version);
 	if ((w = field(d, "name", p.name, sizeof(p.name))))
 		return w;
 	if (strlen(p.name) != k->mv_size || memcmp(p.name, k->mv_data,
 						   k->mv_size))
 		return why(d, "record says name '%s'", p.name);
-	if (p.terms.type > PLAN_HYBRID)
+	if (p.terms.type > PLAN_PREPAID)
 		return why(d, "plan type %u", p.terms.type);
 	return NULL;
 }
@@ -387,8 +394,14 @@ static const char *chk_invoices(struct deep *d, const MDB_val *k,
 		return why(d, "status %u / tax mode %u unknown", inv.status,
 			   inv.tax_mode);
 	for (i = 0; i < inv.nlines; i++) {
-		if (inv.lines[i].kind > LINE_LATE)
+		if (inv.lines[i].kind > LINE_DISCOUNT)
 			return why(d, "line %u: kind %u", i,
+				   inv.lines[i].kind);
+		if ((inv.lines[i].amount < 0) !=
+		    (inv.lines[i].kind == LINE_DISCOUNT &&
+		     inv.lines[i].amount != 0))
+			return why(d, "line %u: amount %lld for kind %u", i,
+				   (long long)inv.lines[i].amount,
 				   inv.lines[i].kind);
 		if ((w = field(d, "line text", inv.lines[i].desc,
 			       sizeof(inv.lines[i].desc))))
@@ -577,6 +590,130 @@ static const char *chk_webhooks(struct deep *d, const MDB_val *k,
 	return NULL;
 }
 
+/*
+ * The prepaid, pack, charge, voucher and user records: fixed layouts
+ * whose readers accept a shorter, older record (missing fields read 0),
+ * so a size from the version field up to ours, the version, enums, and
+ * text fields NUL-terminated and valid.
+ */
+#define CHK_LAYOUT(d, v, rec, ver)					\
+	do {								\
+		if ((v)->mv_size < sizeof(uint32_t) ||			\
+		    (v)->mv_size > sizeof(rec))				\
+			return why(d, "%zu bytes, the record has %zu",	\
+				   (v)->mv_size, sizeof(rec));		\
+		memset(&(rec), 0, sizeof(rec));				\
+		memcpy(&(rec), (v)->mv_data, (v)->mv_size);		\
+		if ((rec).version < 1 || (rec).version > (ver))		\
+			return why(d, "version %u", (rec).version);	\
+	} while (0)
+
+static const char *chk_prepaid(struct deep *d, const MDB_val *k,
+			       const MDB_val *v)
+{
+	char id[SUB_ID_MAX + 1];
+	struct prepaid_rec r;
+
+	if (!k->mv_size || k->mv_size > SUB_ID_MAX)
+		return why(d, "key of %zu bytes is no subscriber id",
+			   k->mv_size);
+	memcpy(id, k->mv_data, k->mv_size);
+	id[k->mv_size] = '\0';
+	if (store_name_check(id, SUB_ID_MAX))
+		return "key is no subscriber id";
+	CHK_LAYOUT(d, v, r, PREPAID_REC_VERSION);
+	if (r.expires < 0)
+		return why(d, "masa aktif ends at %lld", (long long)r.expires);
+	return NULL;
+}
+
+static const char *chk_packs(struct deep *d, const MDB_val *k,
+			     const MDB_val *v)
+{
+	struct pack_rec r;
+	const char *w;
+
+	CHK_LAYOUT(d, v, r, PACK_REC_VERSION);
+	if ((w = field(d, "name", r.name, sizeof(r.name))))
+		return w;
+	if (strlen(r.name) != k->mv_size ||
+	    memcmp(r.name, k->mv_data, k->mv_size))
+		return why(d, "record says name '%s'", r.name);
+	if (!r.bytes || r.price <= 0)
+		return why(d, "%llu bytes for Rp %lld",
+			   (unsigned long long)r.bytes, (long long)r.price);
+	return NULL;
+}
+
+static const char *chk_quota(struct deep *d, const MDB_val *k,
+			     const MDB_val *v)
+{
+	struct quota_rec r;
+
+	if (k->mv_size != 4)
+		return why(d, "key of %zu bytes, a uid has 4", k->mv_size);
+	CHK_LAYOUT(d, v, r, QUOTA_REC_VERSION);
+	if (r.state > QUOTA_EXHAUSTED)
+		return why(d, "state %u", r.state);
+	return NULL;
+}
+
+static const char *chk_charges(struct deep *d, const MDB_val *k,
+			       const MDB_val *v)
+{
+	struct charge_rec r;
+	const char *w;
+
+	if (k->mv_size < 10)
+		return why(d, "key of %zu bytes", k->mv_size);
+	CHK_LAYOUT(d, v, r, CHARGE_REC_VERSION);
+	if ((w = field(d, "desc", r.desc, sizeof(r.desc))))
+		return w;
+	if (r.amount < 0 || r.bp < 0 || r.bp > 10000)
+		return why(d, "amount %lld, percent %lld bp",
+			   (long long)r.amount, (long long)r.bp);
+	return NULL;
+}
+
+static const char *chk_vouchers(struct deep *d, const MDB_val *k,
+				const MDB_val *v)
+{
+	struct voucher_rec r;
+	const char *w;
+
+	if (k->mv_size != 32)
+		return why(d, "key of %zu bytes, a SHA-256 has 32",
+			   k->mv_size);
+	CHK_LAYOUT(d, v, r, VOUCHER_REC_VERSION);
+	if (memcmp(r.hash, k->mv_data, 32))
+		return "record's hash is not its key";
+	if ((w = field(d, "name", r.name, sizeof(r.name))) ||
+	    (w = field(d, "reseller", r.reseller, sizeof(r.reseller))) ||
+	    (w = field(d, "sub", r.sub, sizeof(r.sub))))
+		return w;
+	if (r.price < 0)
+		return why(d, "face value %lld", (long long)r.price);
+	return NULL;
+}
+
+static const char *chk_users(struct deep *d, const MDB_val *k,
+			     const MDB_val *v)
+{
+	struct user_rec r;
+	const char *w;
+
+	CHK_LAYOUT(d, v, r, USER_REC_VERSION);
+	if ((w = field(d, "name", r.name, sizeof(r.name))) ||
+	    (w = field(d, "pwhash", r.pwhash, sizeof(r.pwhash))))
+		return w;
+	if (strlen(r.name) != k->mv_size ||
+	    memcmp(r.name, k->mv_data, k->mv_size))
+		return why(d, "record says name '%s'", r.name);
+	if (r.role >= ROLE__MAX)
+		return why(d, "role %u", r.role);
+	return NULL;
+}
+
 typedef const char *(*deep_chk)(struct deep *d, const MDB_val *k,
 				const MDB_val *v);
 
@@ -603,6 +740,12 @@ static const deep_chk deep_chks[DB__MAX] = {
 	[DB_OUTBOX] = chk_outbox,
 	[DB_GARDEN] = chk_garden,
 	[DB_WEBHOOKS] = chk_webhooks,
+	[DB_PREPAID] = chk_prepaid,
+	[DB_PACKS] = chk_packs,
+	[DB_QUOTA] = chk_quota,
+	[DB_CHARGES] = chk_charges,
+	[DB_VOUCHERS] = chk_vouchers,
+	[DB_USERS] = chk_users,
 	[DB_USAGE_TOTAL] = chk_usage_total,
 };
 

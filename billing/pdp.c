@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "billing/ident.h"
 #include "billing/audit.h"
 #include "billing/charge.h"
 #include "billing/custlink.h"
@@ -129,6 +130,17 @@ static int exp_prefix_hist(struct exp_ctx *e, uint32_t uid)
 	if (rc && rc != -ENOENT)
 		return store_err(rc, "pdp: prefix_hist walk");
 	return err;
+}
+
+/* DB_SUB_IDENT: the network's names for the subscriber (a MAC, a PPPoE
+ * login, option 82 values) can identify a person: exported too. */
+static int exp_ident(enum ident_kind k, const char *val, void *ctx)
+{
+	struct exp_ctx *e = ctx;
+
+	return arr_add(e->arr, json_pack("{s:s, s:o}", "kind",
+					 ident_kind_name(k), "value",
+					 text_json(val, strlen(val))));
 }
 
 /* DB_PLAN_HIST: sub id + '\0' + from day (i32 BE) -> plan name. */
@@ -360,6 +372,10 @@ int pdp_export(MDB_txn *txn, struct store *st, const char *id, int64_t now,
 		err = exp_section(doc, "prefix_history", &e);
 	if (!err)
 		err = exp_prefix_hist(&e, r.uid);
+	if (!err)
+		err = exp_section(doc, "identifiers", &e);
+	if (!err)
+		err = ident_foreach(txn, st, r.id, exp_ident, &e);
 	if (!err)
 		err = exp_section(doc, "plan_history", &e);
 	if (!err)

@@ -58,6 +58,10 @@ static const char *const store_names[DB__MAX] = {
 	[DB_CHARGES] = "charges",
 	[DB_VOUCHERS] = "vouchers",
 	[DB_USERS] = "users",
+	[DB_SUB_IDENT] = "sub_ident",
+	[DB_BIND] = "bind",
+	[DB_BIND_EXP] = "bind_exp",
+	[DB_RADIUS_OCT] = "radius_oct",
 	[DB_USAGE_TOTAL] = "usage_total",
 };
 

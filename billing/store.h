@@ -39,6 +39,10 @@ enum store_db {
 	DB_CHARGES,	/* sub id + '\0' + id (u64 BE) -> struct charge_rec */
 	DB_VOUCHERS,	/* SHA-256 of the code -> struct voucher_rec */
 	DB_USERS,	/* user name -> struct user_rec (billing/user.h) */
+	DB_SUB_IDENT,	/* kind (u8) + identifier -> sub id (billing/ident.h) */
+	DB_BIND,	/* struct prefix -> struct addr_bind (billing/addr.h) */
+	DB_BIND_EXP,	/* until (i64 BE) + struct prefix -> "" (expiry order) */
+	DB_RADIUS_OCT,	/* uid (u32 BE) + local day (i32 BE) -> RADIUS octets */
 	DB_USAGE_TOTAL,	/* uid (u32 BE) -> struct usage_val: whole history */
 	DB__MAX
 };

@@ -209,8 +209,20 @@ int sub_prefix_add(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 	return prefix_add_uid(txn, st, rec->uid, p, now, NULL);
 }
 
+int sub_prefix_add_uid(MDB_txn *txn, struct store *st, uint32_t uid,
+		       const struct prefix *p, int64_t now)
+{
+	return prefix_add_uid(txn, st, uid, p, now, NULL);
+}
+
 int sub_prefix_del(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 		   const struct prefix *in, int64_t now)
+{
+	return sub_prefix_del_uid(txn, st, rec->uid, in, now);
+}
+
+int sub_prefix_del_uid(MDB_txn *txn, struct store *st, uint32_t uid,
+		       const struct prefix *in, int64_t now)
 {
 	struct prefix_owner o;
 	struct prefix_span span;
@@ -225,7 +237,7 @@ int sub_prefix_del(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 	err = owner_get(txn, st, &p, &o);
 	if (err)
 		return err;
-	if (o.uid != rec->uid)
+	if (o.uid != uid)
 		return -ENOENT;
 	err = store_del(txn, st, DB_PREFIX, &p, sizeof(p));
 	if (err)

@@ -85,6 +85,11 @@ int sub_prefix_add(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 		   const struct prefix *p, int64_t now);
 int sub_prefix_del(MDB_txn *txn, struct store *st, const struct sub_rec *rec,
 		   const struct prefix *p, int64_t now);
+/* The same by uid (address learning: billing/addr.h). */
+int sub_prefix_add_uid(MDB_txn *txn, struct store *st, uint32_t uid,
+		       const struct prefix *p, int64_t now);
+int sub_prefix_del_uid(MDB_txn *txn, struct store *st, uint32_t uid,
+		       const struct prefix *p, int64_t now);
 /* Does p equal or overlap a prefix owned by a subscriber other than uid
  * (uid 0: anybody)? 0 if free, -EADDRINUSE with *other set, or -errno. */
 int sub_prefix_conflict(MDB_txn *txn, struct store *st,

@@ -30,7 +30,8 @@
 	X(V4BLK, tagih_v4blk)		\
 	X(V6H64, tagih_v6h64)		\
 	X(V6DM, tagih_v6dm)		\
-	X(WANIF, tagih_wanif)
+	X(WANIF, tagih_wanif)		\
+	X(LEARN, tagih_learn)
 
 enum tagih_map {
 #define TAGIH_MAP_ENUM(e, n) TAGIH_MAP_##e,
@@ -192,6 +193,7 @@ enum tagih_gstat_idx {
 	TAGIH_G_NOT_METERED,	/* non-IP, truncated or odd frames */
 	TAGIH_G_BAD_UID,	/* prefix points past the counter array */
 	TAGIH_G_PPP_CTRL,	/* PPPoE discovery, PPP LCP/PAP/CHAP/IPCP/IPV6CP */
+	TAGIH_G_LEARN_LOST,	/* learning copies lost: tagih_learn was full */
 	TAGIH_G_MAX,
 };
 
@@ -200,6 +202,26 @@ enum tagih_gstat_idx {
 struct tagih_gstat {
 	__u64 bytes;		/* frame length for NOT_METERED, PPP_CTRL; IP else */
 	__u64 pkts;
+};
+
+/*
+ * Address learning (bpf/tagih_learn.h, agent/learn.c): the meter copies
+ * PPPoE discovery and PPP control frames (LCP, PAP, CHAP, IPCP, IPV6CP)
+ * and IPv4 DHCP (UDP 67 <-> 68) into the ring buffer tagih_learn, the
+ * first TAGIH_LEARN_SNAP bytes of each, never anything else. Full ring:
+ * the copy is dropped and counted in TAGIH_G_LEARN_LOST (the frame itself
+ * passes as ever).
+ */
+#define TAGIH_LEARN_RING	(256 * 1024)	/* bytes of tagih_learn */
+#define TAGIH_LEARN_SNAP	640	/* bytes copied of each frame */
+
+struct tagih_learn_rec {
+	__u32 len;		/* bytes in data */
+	__u32 wire_len;		/* the frame's length */
+	__u32 ifindex;		/* where it came in */
+	__u8 dir;		/* 0 = lan (from subscribers), 1 = wan */
+	__u8 pad[3];
+	__u8 data[TAGIH_LEARN_SNAP];
 };
 
 #endif /* TAGIH_H */

@@ -375,6 +375,8 @@ static __always_inline int is_nd(struct tagih_pkt *p, void *data_end)
  * @segs packets on the wire, whose headers lie before @data_end.  Returns
  * VERDICT_PASS or VERDICT_DROP.
  */
+#include "bpf/tagih_learn.h"	/* after gstat_add: learn_xdp, learn_tc */
+
 static __always_inline int tagih_meter(struct tagih_pkt *p, int kind,
 				       void *data_end, __u32 len, __u32 segs,
 				       const int dir)
@@ -460,6 +462,7 @@ static __always_inline int tagih_xdp(struct xdp_md *ctx, const int dir)
 	kind = tagih_parse(data, data_end, len, 0, &p);
 	if (tagih_meter(&p, kind, data_end, len, 1, dir) == VERDICT_DROP)
 		return XDP_DROP;
+	learn_xdp(ctx, &p, kind, data_end, len, dir);
 	return XDP_PASS;
 }
 
@@ -548,6 +551,7 @@ static __always_inline int tagih_tc(struct __sk_buff *skb, const int dir)
 		segs = tc_segs(skb, kind, &p, data_end, len, gso_size);
 	if (tagih_meter(&p, kind, data_end, len, segs, dir) == VERDICT_DROP)
 		return TC_ACT_SHOT;
+	learn_tc(skb, &p, kind, data_end, len, dir);
 	return TC_ACT_UNSPEC;
 }
 

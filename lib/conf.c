@@ -113,6 +113,32 @@ static const struct conf_opt conf_opts[] = {
 	INT(notice_conn_per_ip, "agent", 0, 256, "16",
 	    "Connections one client address may hold open to the notice "
 	    "page; more are closed at once (0 = no limit)."),
+	STR(radius_listen, "agent", "",
+	    "Address[:port] of the RADIUS accounting listener (a MikroTik or "
+	    "a FreeRADIUS proxy sends Accounting-Requests here; port 1813 "
+	    "when none is given, [V6]:PORT for IPv6); empty = off. Each Start "
+	    "and Interim-Update binds its Framed-IP-Address and IPv6 prefixes "
+	    "to the subscriber whose --pppoe-user is the User-Name; Stop "
+	    "ends them (docs/ARCHITECTURE.md)."),
+	SECRET(radius_secret, "agent",
+	       "RADIUS shared secret of every client not in radius_clients; "
+	       "unset = only the clients listed there are answered."),
+	SECRET(radius_clients, "agent",
+	       "Per-client RADIUS secrets by source address: "
+	       "ADDR=SECRET,ADDR=SECRET (IPv4 or IPv6 literals; a secret "
+	       "holds no ',' and no blank). A request from an address that "
+	       "is neither here nor covered by radius_secret is dropped and "
+	       "counted."),
+	INT(radius_stale, "agent", 0, 604800, "0",
+	    "Seconds a RADIUS binding lives after its last Start or "
+	    "Interim-Update when no Stop comes (a NAS that lost the session); "
+	    "set it to a few interim intervals. 0 = until Stop or a new "
+	    "claim."),
+	BOOL(learn_addresses, "agent", "yes",
+	     "Learn who holds an address from the PPPoE sessions (PAP/CHAP "
+	     "user + IPCP address) and DHCP ACKs the meter sees, matched to "
+	     "subscribers by --pppoe-user, --mac, --circuit-id, --remote-id "
+	     "or --vlan; only those frames are copied, never session data."),
 	/* billing */
 	STR(operator_name, "billing", NULL,
 	    "Operator name printed on invoices."),

@@ -48,6 +48,11 @@ struct tagih_conf {
 	int64_t dunning_interval;
 	char *notice_listen;
 	int64_t notice_conn_per_ip;
+	char *radius_listen;
+	char *radius_secret;
+	char *radius_clients;
+	int64_t radius_stale;
+	bool learn_addresses;
 	/* billing */
 	char *operator_name;
 	char *operator_address;

@@ -43,7 +43,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 # --- BPF: clang -> bpftool gen object -> bpftool gen skeleton ---------------
-$(BUILD)/bpf/%.tmp.o: bpf/%.bpf.c bpf/tagih.h bpf/tagih_parse.h
+$(BUILD)/bpf/%.tmp.o: bpf/%.bpf.c bpf/tagih.h bpf/tagih_parse.h bpf/tagih_learn.h
 	@mkdir -p $(@D)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -9,6 +9,7 @@ CLI_SRCS := tools/tagih.c tools/cli.c tools/cliout.c tools/clitab.c tools/clidoc
 	tools/cmd_report.c tools/cmd_usage.c tools/cmd_user.c \
 	tools/cmd_prepaid.c tools/cmd_pack.c tools/cmd_charge.c \
 	tools/cmd_voucher.c \
+	tools/cmd_address.c tools/cmd_lease.c \
 	tools/sub/sub.c tools/sub/form.c tools/sub/show.c tools/sub/ip.c \
 	tools/sub/bill.c tools/sub/link.c tools/sub/pdp.c tools/sub/isolir.c
 CLI := $(BUILD)/tagih

@@ -134,6 +134,8 @@ extern const struct cli_group cli_voucher;
 /* `tagih report vouchers` (tools/cmd_voucher.c) */
 struct cli_args;
 int report_cmd_vouchers(struct cli *c, struct cli_args *a);
+extern const struct cli_group cli_address;
+extern const struct cli_group cli_lease;
 
 /*
  * Find the command named by argv (argv[0] is the command word) and run

@@ -9,7 +9,8 @@ libjansson-dev check libcurl4-openssl-dev libssl-dev openssl libcairo2-dev
 poppler-utils iproute2 iperf3 curl jq nftables dnsmasq-base dnsutils python3-scapy
 python3 python3-aiosmtpd wrk util-linux procps psmisc libcap2-bin iputils-ping faketime
 fonts-dejavu-core libclang-rt-14-dev chromium scdoc man-db
-libqrencode-dev zbar-tools libargon2-dev python3-selenium chromium-driver"
+libqrencode-dev zbar-tools libargon2-dev python3-selenium chromium-driver \
+freeradius-utils udhcpc python3-scapy"
 
 missing=""
 for p in $PKGS; do

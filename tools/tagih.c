@@ -24,6 +24,8 @@
 const struct cli_group *const cli_groups[] = {
 	&cli_init,
 	&cli_sub,
+	&cli_address,
+	&cli_lease,
 	&cli_usage,
 	&cli_plan,
 	&cli_prepaid,

@@ -41,6 +41,7 @@ for t in curl jq cmp; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init"; exit 1; }
 CONF=$tmp/tagih.conf
 PORT=$((10000 + $$ % 20000))	# below the ephemeral port range
 APORT=$((PORT + 1))

@@ -41,6 +41,7 @@ for t in chromium chromedriver curl; do
 done
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init"; exit 1; }
 CONF=$tmp/tagih.conf
 PORT=$((10000 + $$ % 20000))
 APORT=$((PORT + 1))

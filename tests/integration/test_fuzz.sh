@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# test_fuzz.sh - short libFuzzer runs of the four webhook parsers and the status API answer reader (make fuzz).
+# test_fuzz.sh - short libFuzzer runs of the webhook parsers, the status API answer reader and the wire parsers (make fuzz).
 #
 # FUZZ_RUNS (default 20000) inputs per gateway, starting from the seed
 # payloads in tests/fuzz/corpus/<gateway>. New inputs go to a temporary
@@ -27,7 +27,7 @@ make --no-print-directory BUILD="$BUILD" fuzz || exit 1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 rc=0
-for gw in midtrans xendit tripay duitku status; do
+for gw in midtrans xendit tripay duitku status radius learn; do
 	mkdir -p "$tmp/$gw"
 	echo "== fuzz_$gw: $RUNS runs"
 	if ! "$BUILD/fuzz/fuzz_$gw" -runs="$RUNS" -max_len=4096 -timeout=10 \

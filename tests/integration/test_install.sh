@@ -22,7 +22,7 @@ ok "make install DESTDIR=$R"
 
 # --- what lands where, with which mode ---------------------------------------
 mode() { stat -c %a "$R$1" 2>/dev/null; }
-for f in $P/bin/tagih $P/bin/tagih-agent $P/bin/tagihd \
+for f in $P/bin/tagih $P/bin/tagih-agent $P/bin/tagihd $P/bin/tagih-dhcp-hook \
 	$P/share/man/man8/tagih.8 \
 	$P/share/man/man8/tagih-agent.8 $P/share/man/man8/tagihd.8 \
 	$P/share/man/man5/tagih.conf.5 \

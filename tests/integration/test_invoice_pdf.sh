@@ -27,6 +27,7 @@ done
 export LC_ALL=C.UTF-8
 
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init"; exit 1; }
 CONF=$tmp/tagih.conf
 URL=http://portal.example.net
 BANK="BCA 123-456-7890 a.n. RT/RW Net Sukamaju"
@@ -288,6 +289,7 @@ refuse "pdf receipt to stdout" "only --format thermal" pay receipt KW-0001 --out
 # INT64_MAX and INT64_MIN are in the unit suite: no invoice can total that
 # much (a price is at most RP_AMOUNT_MAX, Rp 1.000.000.000.000).
 DB=$tmp/db2
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init"; exit 1; }
 CONF2=$tmp/tagih2.conf
 printf 'timezone = Asia/Jakarta\ntax_mode = none\ndue_days = 10\n' >"$CONF2"
 chmod 600 "$CONF2"

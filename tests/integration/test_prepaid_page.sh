@@ -38,6 +38,7 @@ MOCK=http://127.0.0.1:$MPORT
 MID_KEY=SB-Mid-server-pp-$$
 export TAGIH_NOW=2026-11-20T10:00+07:00
 DB=$tmp/db
+"$TAGIH" init --db "$DB" >/dev/null || { echo "FAIL: tagih init"; exit 1; }
 CONF=$tmp/tagih.conf
 umask 077
 cat >"$CONF" <<EOC

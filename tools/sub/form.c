@@ -9,6 +9,7 @@
 
 #include "tools/billcli.h"
 #include "tools/sub/sub.h"
+#include "billing/ident.h"
 #include "billing/plan.h"
 #include "billing/sub.h"
 #include "lib/mailbox.h"
@@ -20,12 +21,30 @@
  * Everything `sub add` and `sub set` can set, filled from the options in
  * command-line order in one place: form_opt(). `sub set` takes the same
  * rows but --ip and --plan (the last two), which have commands of their
- * own.
+ * own; in their place it has --no-pppoe-user ... --no-vlan (F_NO + kind
+ * - 1), which take an identifier away.
  */
 enum {
 	F_NAME, F_PHONE, F_EMAIL, F_ADDRESS, F_NIK, F_NIK_FILE, F_NOTES,
-	F_ACTIVATED, F_CYCLE, F_CYCLE_DAY, F_IP, F_PLAN,
+	F_ACTIVATED, F_CYCLE, F_CYCLE_DAY,
+	F_PPPOE_USER, F_MAC, F_CIRCUIT_ID, F_REMOTE_ID, F_VLAN,
+	F_IP, F_PLAN,
+	F_NO = F_IP,		/* sub set only: --no-pppoe-user .. --no-vlan */
 };
+#define F_IDENT_N (IDENT__MAX - IDENT_PPPOE_USER)
+#define IDENT_ROW(f, name, arg, help)					\
+	[f] = { name, CLI_STR, arg, help, CLI_MULTI }
+#define IDENT_ROWS							\
+	IDENT_ROW(F_PPPOE_USER, "pppoe-user", "NAME",			\
+		  "PPPoE / RADIUS user name (repeatable)"),		\
+	IDENT_ROW(F_MAC, "mac", "AA:BB:CC:DD:EE:FF",			\
+		  "a device's MAC address, for DHCP (repeatable)"),	\
+	IDENT_ROW(F_CIRCUIT_ID, "circuit-id", "TEXT",			\
+		  "DHCP option 82 circuit-id (repeatable)"),		\
+	IDENT_ROW(F_REMOTE_ID, "remote-id", "TEXT",			\
+		  "DHCP option 82 remote-id (repeatable)"),		\
+	IDENT_ROW(F_VLAN, "vlan", "N[.M]",				\
+		  "access VLAN, N.M for QinQ (repeatable)")
 
 #define FORM_ROWS(name_flags)					\
 	[F_NAME] = { "name", CLI_STR, "NAME", "full name", name_flags },	\
@@ -51,6 +70,7 @@ enum {
 
 const struct cli_opt sub_add_opts[] = {
 	FORM_ROWS(CLI_REQ),
+	IDENT_ROWS,
 	[F_IP] = { "ip", CLI_STR, "PREFIX", "an address or network",
 		   CLI_MULTI },
 	[F_PLAN] = { "plan", CLI_STR, "PLAN", "plan (see tagih plan list)" },
@@ -59,13 +79,28 @@ const struct cli_opt sub_add_opts[] = {
 
 const struct cli_opt sub_set_opts[] = {
 	FORM_ROWS(0),
+	IDENT_ROWS,
+	IDENT_ROW(F_NO + 0, "no-pppoe-user", "NAME", "take a user name away"),
+	IDENT_ROW(F_NO + 1, "no-mac", "MAC", "take a MAC address away"),
+	IDENT_ROW(F_NO + 2, "no-circuit-id", "TEXT", "take a circuit-id away"),
+	IDENT_ROW(F_NO + 3, "no-remote-id", "TEXT", "take a remote-id away"),
+	IDENT_ROW(F_NO + 4, "no-vlan", "N[.M]", "take a VLAN away"),
 	{}
 };
+
+#define FORM_IDENTS_MAX 32
 
 struct sub_form {
 	struct sub_rec rec;
 	struct prefix pfx[SUB_MAX_PREFIXES];
 	int npfx;
+	bool set;		/* sub set: rows from F_NO are --no-* */
+	struct {
+		enum ident_kind kind;
+		bool del;
+		char val[IDENT_MAX + 1];
+	} ids[FORM_IDENTS_MAX];
+	int nids;
 	bool name_set;
 	char nik[sizeof(((struct sub_rec *)0)->nik)];	/* form_nik_read */
 };
@@ -142,12 +177,75 @@ static int form_nik_read(struct sub_form *f, const struct cli_args *a)
 	return 0;
 }
 
+/* An identifier to give (or, del, take away): checked and normalised. */
+static int form_ident(struct sub_form *f, enum ident_kind k, bool del,
+		      const char *arg)
+{
+	const char *why = NULL;
+
+	if (f->nids >= FORM_IDENTS_MAX) {
+		cli_err("at most %d identifiers in one command",
+			FORM_IDENTS_MAX);
+		return CLI_USAGE;
+	}
+	if (ident_norm(k, arg, f->ids[f->nids].val,
+		       sizeof(f->ids[f->nids].val), &why)) {
+		cli_err("--%s%s '%s': %s", del ? "no-" : "",
+			ident_kind_name(k), arg, why);
+		return CLI_USAGE;
+	}
+	f->ids[f->nids].kind = k;
+	f->ids[f->nids].del = del;
+	f->nids++;
+	return 0;
+}
+
+/*
+ * Write the form's identifiers for f->rec.id, in command-line order, in
+ * the caller's txn. Returns 0 or an exit code (said why; the caller
+ * aborts, so a taken identifier writes nothing at all).
+ */
+static int form_idents(MDB_txn *txn, struct store *st, struct sub_form *f)
+{
+	char other[SUB_ID_MAX + 1];
+	int i, err;
+
+	for (i = 0; i < f->nids; i++) {
+		const char *kn = ident_kind_name(f->ids[i].kind);
+		const char *val = f->ids[i].val;
+
+		if (f->ids[i].del)
+			err = ident_del(txn, st, f->ids[i].kind, val, f->rec.id);
+		else
+			err = ident_add(txn, st, f->ids[i].kind, val, f->rec.id,
+					other);
+		if (!err || (err == -EEXIST && !f->ids[i].del))
+			continue;
+		if (err == -EADDRINUSE)
+			cli_err("--%s %s already belongs to subscriber '%s'",
+				kn, val, other);
+		else if (err == -ENOENT)
+			cli_err("--no-%s %s: not an identifier of '%s'", kn,
+				val, f->rec.id);
+		else
+			cli_err("--%s %s: %s", kn, val, strerror(-err));
+		return CLI_FAIL;
+	}
+	return 0;
+}
+
 /* One option into the form. Returns 0 or an exit code. */
 static int form_opt(struct sub_form *f, int opt, const struct cli_val *v)
 {
 	struct sub_rec *r = &f->rec;
 	const char *why = NULL, *arg = v->s;
 
+	if (opt >= F_PPPOE_USER && opt < F_PPPOE_USER + F_IDENT_N)
+		return form_ident(f, IDENT_PPPOE_USER + (opt - F_PPPOE_USER),
+				  false, arg);
+	if (f->set && opt >= F_NO && opt < F_NO + F_IDENT_N)
+		return form_ident(f, IDENT_PPPOE_USER + (opt - F_NO), true,
+				  arg);
 	switch (opt) {
 	case F_NAME:
 		f->name_set = true;
@@ -282,7 +380,9 @@ int sub_cmd_add(struct cli *c, struct cli_args *a)
 		store_abort(txn);
 		goto out;
 	}
-	ret = sub_bill_added(txn, st, &f.rec);
+	ret = form_idents(txn, st, &f);
+	if (!ret)
+		ret = sub_bill_added(txn, st, &f.rec);
 	if (ret) {
 		store_abort(txn);
 		goto out;
@@ -309,7 +409,7 @@ out:
  */
 int sub_cmd_set(struct cli *c, struct cli_args *a)
 {
-	struct sub_form f = { 0 };
+	struct sub_form f = { .set = true };
 	const char *id = a->argv[0];
 	MDB_txn *txn;
 	int err, ret = CLI_USAGE;
@@ -341,6 +441,11 @@ int sub_cmd_set(struct cli *c, struct cli_args *a)
 		cli_err("--name cannot be empty");
 		ret = CLI_USAGE;
 	}
+	if (ret) {
+		store_abort(txn);
+		goto out;
+	}
+	ret = form_idents(txn, c->st, &f);
 	if (ret) {
 		store_abort(txn);
 		goto out;

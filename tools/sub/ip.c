@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tools/sub/sub.h"
+#include "billing/addr.h"
 #include "billing/sub.h"
 #include "lib/prefix.h"
 #include "lib/ttime.h"
@@ -38,6 +39,8 @@ static int sub_ip(struct cli *c, struct cli_args *a, bool add)
 		err = sub_prefix_add(txn, st, &r, &p, tt_now());
 	} else {
 		err = sub_prefix_del(txn, st, &r, &p, tt_now());
+		if (!err)	/* a learned address: it is not bound any more */
+			err = addr_forget(txn, st, &p);
 	}
 	if (err) {
 		if (add && err == -EADDRINUSE)

@@ -9,7 +9,9 @@
 
 #include "tools/billcli.h"
 #include "tools/sub/sub.h"
+#include "billing/addr.h"
 #include "billing/custpin.h"
+#include "billing/ident.h"
 #include "billing/sub.h"
 #include "lib/prefix.h"
 #include "lib/text.h"
@@ -176,8 +178,121 @@ static void nik_mask(const char *nik, char *out, size_t n, bool show)
 		out[i] = '*';
 }
 
+/* The subscriber's identifiers and addresses over time, gathered in the
+ * show's read txn, as JSON (printed as text from the same objects). */
+static int ident_cb(enum ident_kind k, const char *val, void *ctx)
+{
+	json_t *o = ctx, *arr = json_object_get(o, ident_kind_name(k));
+
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new(o, ident_kind_name(k), arr);
+	}
+	return json_array_append_new(arr, json_string(val)) ? -ENOMEM : 0;
+}
+
+struct span_ctx {
+	MDB_txn *txn;
+	struct store *st;
+	json_t *arr;
+};
+
+static int span_cb(const struct addr_span *sp, void *ctx)
+{
+	struct span_ctx *c = ctx;
+	struct addr_bind b;
+	char p[64], t0[40], t1[40];
+	json_t *o;
+
+	o = json_pack("{s:s, s:s}", "prefix", prefix_fmt(&sp->p, p, sizeof(p)),
+		      "since", tt_fmt_time_local(sp->since, t0, sizeof(t0)));
+	if (!o)
+		return -ENOMEM;
+	json_object_set_new(o, "until", sp->until ?
+			    json_string(tt_fmt_time_local(sp->until, t1,
+							  sizeof(t1))) :
+			    json_null());
+	if (!sp->until) {
+		int err = addr_bind_get(c->txn, c->st, &sp->p, &b);
+
+		json_object_set_new(o, "source", json_string(addr_src_name(
+			err ? 0 : b.source)));
+		if (!err && b.until)
+			json_object_set_new(o, "expires", json_string(
+				tt_fmt_time_local(b.until, t1, sizeof(t1))));
+	}
+	return json_array_append_new(c->arr, o) ? -ENOMEM : 0;
+}
+
+static int span_time_cmp(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+
+	return strcmp(json_string_value(json_object_get(x, "since")),
+		      json_string_value(json_object_get(y, "since")));
+}
+
+/* Spans sorted by start (all in one zone, so text order is time order). */
+static json_t *spans_sorted(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
+
+	if (!v)
+		return arr;
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), span_time_cmp);
+	for (i = 0; i < n; i++)
+		json_array_append_new(out, v[i]);
+	free(v);
+	json_decref(arr);
+	return out;
+}
+
+static int show_addr_info(MDB_txn *txn, struct store *st,
+			  const struct sub_rec *r, json_t **ids, json_t **spans)
+{
+	struct span_ctx sc = { txn, st, json_array() };
+	int err;
+
+	*ids = json_object();
+	err = ident_foreach(txn, st, r->id, ident_cb, *ids);
+	if (!err)
+		err = addr_history(txn, st, NULL, r->uid, span_cb, &sc);
+	*spans = spans_sorted(sc.arr);
+	return err;
+}
+
+static void show_addr_text(json_t *ids, json_t *spans)
+{
+	const char *k;
+	json_t *v, *e;
+	size_t i;
+
+	printf("identifiers:%s\n", json_object_size(ids) ? "" : " -");
+	json_object_foreach(ids, k, v) {
+		json_array_foreach(v, i, e)
+			printf("  %-11s %s\n", k, cli_tx(json_string_value(e)));
+	}
+	printf("addresses over time:%s\n", json_array_size(spans) ? "" : " -");
+	json_array_foreach(spans, i, e) {
+		json_t *u = json_object_get(e, "until");
+		json_t *src = json_object_get(e, "source");
+
+		printf("  %-24s %s .. %s", json_string_value(
+			       json_object_get(e, "prefix")),
+		       json_string_value(json_object_get(e, "since")),
+		       json_is_string(u) ? json_string_value(u) : "now");
+		if (src)
+			printf(" (%s)", json_string_value(src));
+		putchar('\n');
+	}
+}
+
 int sub_cmd_show(struct cli *c, struct cli_args *a)
 {
+	json_t *ids = NULL, *spans = NULL;
 	struct prefix pfx[SUB_MAX_PREFIXES * 4];
 	bool personal = a->o[S_PERSONAL].n;
 	char nik[24], b[64], act[32], created[40];
@@ -191,8 +306,12 @@ int sub_cmd_show(struct cli *c, struct cli_args *a)
 	n = sub_prefixes(txn, st, r.uid, pfx,
 			 (int)(sizeof(pfx) / sizeof(pfx[0])));
 	pin = custpin_is_set(txn, st, r.id);
+	if (n >= 0 && pin >= 0 && show_addr_info(txn, st, &r, &ids, &spans))
+		n = -EIO;
 	store_abort(txn);
 	if (n < 0 || pin < 0) {
+		json_decref(ids);
+		json_decref(spans);
 		cli_err("cannot read %s: %s", n < 0 ? "prefixes" : "PIN",
 			strerror(n < 0 ? -n : -pin));
 		return CLI_FAIL;
@@ -214,6 +333,8 @@ int sub_cmd_show(struct cli *c, struct cli_args *a)
 			"hold", (int)r.hold);
 
 		json_object_set_new(j, "prefixes", pfx_json(pfx, n));
+		json_object_set_new(j, "identifiers", ids);
+		json_object_set_new(j, "addresses", spans);
 		json_object_set_new(j, "pin_set", json_boolean(pin));
 		json_object_set_new(j, "erased", json_boolean(r.erased));
 		json_object_set_new(j, "cycle", json_string(
@@ -262,6 +383,9 @@ int sub_cmd_show(struct cli *c, struct cli_args *a)
 	printf("prefixes: %s\n", n ? "" : " -");
 	for (i = 0; i < n; i++)
 		printf("  %s\n", prefix_fmt(&pfx[i], b, sizeof(b)));
+	show_addr_text(ids, spans);
+	json_decref(ids);
+	json_decref(spans);
 	return CLI_OK;
 }
 
