@@ -50,7 +50,8 @@ MAN8 := $(BUILD)/man/tagih.8 $(BUILD)/man/tagih-agent.8 $(BUILD)/man/tagihd.8
 MAN5 := $(BUILD)/man/tagih.conf.5
 COMPLETION := $(BUILD)/completion/tagih
 DOCS := README.md docs/ARCHITECTURE.md docs/BENCHMARKS.md docs/BILLING.md \
-	docs/ISOLIR.md docs/INSTALL.md docs/ADDRESSES.md docs/tagih.conf.example
+	docs/ISOLIR.md docs/INSTALL.md docs/ADDRESSES.md docs/DEPLOY.md \
+	docs/tagih.conf.example
 
 .DELETE_ON_ERROR:
 .SECONDARY:

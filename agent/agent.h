@@ -24,6 +24,8 @@ enum agent_gen { GEN_PREFIX, GEN_POLICY, GEN_GARDEN, GEN__MAX };
 struct agent {
 	struct tagih_conf conf;
 	bool detach;			/* --detach: unpin on the way out */
+	bool download_lan;		/* downloads on the lan egress (hooks.c) */
+	int tc_link;			/* enum tc_link (agent/tc.h) */
 	struct store *st;
 	struct meter meter;		/* the loaded meter: its maps, pinned */
 	struct mapsync *ms;

@@ -145,7 +145,9 @@ static enum MHD_Result h_sub_usage(struct http *h, struct MHD_Connection *c,
 		return mhd_error(c, MHD_HTTP_NOT_FOUND, "unknown subscriber",
 				 id);
 	}
-	if (!err)
+	if (!err && !r.has_from && !r.has_to)
+		err = usage_total(txn, h->o.st, rec.uid, &sum);
+	else if (!err)
 		err = usage_sum(txn, h->o.st, rec.uid, r.from, r.to, &sum);
 	if (err)
 		goto fail;
@@ -189,8 +191,11 @@ static int all_cb(const struct sub_rec *rec, void *ctx)
 	json_t *o;
 	int err;
 
-	err = usage_sum(a->txn, a->h->o.st, rec->uid, a->r.from, a->r.to,
-			&sum);
+	if (!a->r.has_from && !a->r.has_to)
+		err = usage_total(a->txn, a->h->o.st, rec->uid, &sum);
+	else
+		err = usage_sum(a->txn, a->h->o.st, rec->uid, a->r.from,
+				a->r.to, &sum);
 	if (err) {
 		a->err = err;
 		return 1;
@@ -237,59 +242,88 @@ static enum MHD_Result h_all_usage(struct http *h, struct MHD_Connection *c)
 
 /* --- GET /metrics ------------------------------------------------------------- */
 
+/* One subscriber's line data, collected in one walk of the store. */
+struct met_row {
+	char id[SUB_ID_MAX + 1];
+	struct usage_val v;
+};
+
 struct met_ctx {
 	struct http *h;
 	MDB_txn *txn;
-	FILE *f;
-	FILE *fam[3];	/* bytes, packets, dropped: printed in one walk */
+	struct met_row *rows;
+	size_t n, cap;
 	uint64_t subs;
 	int err;
 };
 
-/* One usage_sum per subscriber; each family goes to its own stream. */
+/*
+ * One get of the running total per subscriber; the rows are printed
+ * family by family afterwards (Prometheus wants each family's lines
+ * together), so the store is read once and the text written once.
+ */
 static int met_cb(const struct sub_rec *rec, void *ctx)
 {
 	struct met_ctx *m = ctx;
-	struct usage_val v;
+	struct met_row *r;
 	int err;
 
-	err = usage_sum(m->txn, m->h->o.st, rec->uid, INT64_MIN, INT64_MAX,
-			&v);
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+
+		r = realloc(m->rows, cap * sizeof(*r));
+		if (!r) {
+			m->err = -ENOMEM;
+			return 1;
+		}
+		m->rows = r;
+		m->cap = cap;
+	}
+	r = &m->rows[m->n];
+	err = usage_total(m->txn, m->h->o.st, rec->uid, &r->v);
 	if (err) {
 		m->err = err;
 		return 1;
 	}
+	snprintf(r->id, sizeof(r->id), "%s", rec->id);
+	m->n++;
 	m->subs++;
-	fprintf(m->fam[0],
-		"tagih_subscriber_bytes_total{subscriber=\"%s\","
-		"direction=\"up\"} %llu\n"
-		"tagih_subscriber_bytes_total{subscriber=\"%s\","
-		"direction=\"down\"} %llu\n",
-		rec->id, (unsigned long long)v.up_bytes, rec->id,
-		(unsigned long long)v.down_bytes);
-	fprintf(m->fam[1],
-		"tagih_subscriber_packets_total{subscriber=\"%s\","
-		"direction=\"up\"} %llu\n"
-		"tagih_subscriber_packets_total{subscriber=\"%s\","
-		"direction=\"down\"} %llu\n",
-		rec->id, (unsigned long long)v.up_pkts, rec->id,
-		(unsigned long long)v.down_pkts);
-	fprintf(m->fam[2],
-		"tagih_dropped_bytes_total{subscriber=\"%s\"} %llu\n",
-		rec->id, (unsigned long long)v.drop_bytes);
 	return 0;
 }
 
-static const char *const met_head[3] = {
-	"# HELP tagih_subscriber_bytes_total Billed IP bytes per subscriber "
-	"(drained into the store).\n"
-	"# TYPE tagih_subscriber_bytes_total counter\n",
-	"# HELP tagih_subscriber_packets_total Billed packets per subscriber.\n"
-	"# TYPE tagih_subscriber_packets_total counter\n",
-	"# HELP tagih_dropped_bytes_total Bytes dropped by isolir, never "
-	"billed.\n"
-	"# TYPE tagih_dropped_bytes_total counter\n",
-};
+static void met_print(FILE *f, const struct met_row *rows, size_t n)
+{
+	size_t i;
+
+	fputs("# HELP tagih_subscriber_bytes_total Billed IP bytes per "
+	      "subscriber (drained into the store).\n"
+	      "# TYPE tagih_subscriber_bytes_total counter\n", f);
+	for (i = 0; i < n; i++)
+		fprintf(f,
+			"tagih_subscriber_bytes_total{subscriber=\"%s\","
+			"direction=\"up\"} %llu\n"
+			"tagih_subscriber_bytes_total{subscriber=\"%s\","
+			"direction=\"down\"} %llu\n",
+			rows[i].id, (unsigned long long)rows[i].v.up_bytes,
+			rows[i].id, (unsigned long long)rows[i].v.down_bytes);
+	fputs("# HELP tagih_subscriber_packets_total Billed packets per "
+	      "subscriber.\n"
+	      "# TYPE tagih_subscriber_packets_total counter\n", f);
+	for (i = 0; i < n; i++)
+		fprintf(f,
+			"tagih_subscriber_packets_total{subscriber=\"%s\","
+			"direction=\"up\"} %llu\n"
+			"tagih_subscriber_packets_total{subscriber=\"%s\","
+			"direction=\"down\"} %llu\n",
+			rows[i].id, (unsigned long long)rows[i].v.up_pkts,
+			rows[i].id, (unsigned long long)rows[i].v.down_pkts);
+	fputs("# HELP tagih_dropped_bytes_total Bytes dropped by isolir, "
+	      "never billed.\n"
+	      "# TYPE tagih_dropped_bytes_total counter\n", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "tagih_dropped_bytes_total{subscriber=\"%s\"} %llu\n",
+			rows[i].id, (unsigned long long)rows[i].v.drop_bytes);
+}
 
 static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 {
@@ -297,44 +331,30 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 	struct http_stats s;
 	char *buf = NULL;
 	size_t len = 0;
+	FILE *f;
 	int err, i;
 
 	memset(&s, 0, sizeof(s));
 	if (h->o.stats)
 		h->o.stats(&s, h->o.arg);
-	m.f = open_memstream(&buf, &len);
-	if (!m.f)
+	f = open_memstream(&buf, &len);
+	if (!f)
 		return MHD_NO;
-	{
-		char *fb[3] = { NULL, NULL, NULL };
-		size_t fl[3] = { 0, 0, 0 };
-
-		for (i = 0; i < 3; i++)
-			m.fam[i] = open_memstream(&fb[i], &fl[i]);
-		err = m.fam[0] && m.fam[1] && m.fam[2] ? 0 : -ENOMEM;
-		if (!err)
-			err = store_begin(h->o.st, false, &m.txn);
-		if (!err) {
-			err = sub_foreach(m.txn, h->o.st, met_cb, &m);
-			if (m.err)
-				err = m.err;
-			store_abort(m.txn);
-		}
-		for (i = 0; i < 3; i++) {
-			if (m.fam[i])
-				fclose(m.fam[i]);
-			if (err >= 0) {
-				fputs(met_head[i], m.f);
-				fwrite(fb[i], 1, fl[i], m.f);
-			}
-			free(fb[i]);
-		}
+	err = store_begin(h->o.st, false, &m.txn);
+	if (!err) {
+		err = sub_foreach(m.txn, h->o.st, met_cb, &m);
+		if (m.err)
+			err = m.err;
+		store_abort(m.txn);
 	}
+	if (err >= 0)
+		met_print(f, m.rows, m.n);
+	free(m.rows);
 	if (err < 0)
 		goto fail;
 
 	if (s.have_gstat) {
-		fprintf(m.f,
+		fprintf(f,
 			"# HELP tagih_unknown_bytes_total IP bytes from/to no "
 			"known subscriber.\n"
 			"# TYPE tagih_unknown_bytes_total counter\n"
@@ -347,11 +367,17 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 			"# HELP tagih_bad_uid_packets_total Packets whose "
 			"prefix points past the counter map.\n"
 			"# TYPE tagih_bad_uid_packets_total counter\n"
-			"tagih_bad_uid_packets_total %llu\n",
+			"tagih_bad_uid_packets_total %llu\n"
+			"# HELP tagih_ppp_control_packets_total PPPoE "
+			"discovery and PPP control (LCP, PAP, CHAP, IPCP, "
+			"IPV6CP) frames passed, never billed.\n"
+			"# TYPE tagih_ppp_control_packets_total counter\n"
+			"tagih_ppp_control_packets_total %llu\n",
 			(unsigned long long)s.gstat[TAGIH_G_UNKNOWN_UP].bytes,
 			(unsigned long long)s.gstat[TAGIH_G_UNKNOWN_DOWN].bytes,
 			(unsigned long long)s.gstat[TAGIH_G_NOT_METERED].pkts,
-			(unsigned long long)s.gstat[TAGIH_G_BAD_UID].pkts);
+			(unsigned long long)s.gstat[TAGIH_G_BAD_UID].pkts,
+			(unsigned long long)s.gstat[TAGIH_G_PPP_CTRL].pkts);
 	}
 	if (s.have_shape) {
 		static const char *const ss[TAGIH_SS_MAX] = {
@@ -361,7 +387,7 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 			[TAGIH_SS_MARK] = "marked", [TAGIH_SS_ACK] = "ack",
 		};
 
-		fprintf(m.f,
+		fprintf(f,
 			"# HELP tagih_shape_subscribers Subscribers with a "
 			"rate (mode: edt or htb).\n"
 			"# TYPE tagih_shape_subscribers gauge\n"
@@ -381,26 +407,26 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 			(unsigned long long)s.shape_fup_active,
 			(unsigned long long)s.shape_fup_reached);
 		for (i = 0; i < TAGIH_SS_MAX; i++)
-			fprintf(m.f, "tagih_shape_packets_total{what=\"%s\"} "
+			fprintf(f, "tagih_shape_packets_total{what=\"%s\"} "
 				"%llu\n", ss[i],
 				(unsigned long long)s.sstat[i].pkts);
 	}
 	fputs("# HELP tagih_map_entries Entries in each XDP map (cnt: "
 	      "subscribers; policy: in isolir).\n"
-	      "# TYPE tagih_map_entries gauge\n", m.f);
+	      "# TYPE tagih_map_entries gauge\n", f);
 	for (i = 0; i < s.nmaps; i++)
 		if (s.maps[i].entries >= 0)
-			fprintf(m.f, "tagih_map_entries{map=\"%s\"} %lld\n",
+			fprintf(f, "tagih_map_entries{map=\"%s\"} %lld\n",
 				s.maps[i].name,
 				(long long)(!strcmp(s.maps[i].name, "tagih_cnt") ?
 						    (int64_t)m.subs :
 						    s.maps[i].entries));
 	fputs("# HELP tagih_map_max_entries Size of each XDP map.\n"
-	      "# TYPE tagih_map_max_entries gauge\n", m.f);
+	      "# TYPE tagih_map_max_entries gauge\n", f);
 	for (i = 0; i < s.nmaps; i++)
-		fprintf(m.f, "tagih_map_max_entries{map=\"%s\"} %u\n",
+		fprintf(f, "tagih_map_max_entries{map=\"%s\"} %u\n",
 			s.maps[i].name, s.maps[i].max_entries);
-	fprintf(m.f,
+	fprintf(f,
 		"# HELP tagih_map_full_total Entries that did not fit a full "
 		"map.\n"
 		"# TYPE tagih_map_full_total counter\n"
@@ -426,7 +452,7 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 	if (s.learn_on) {
 		const struct learn_stats *l = &s.learn;
 
-		fprintf(m.f,
+		fprintf(f,
 			"# HELP tagih_learn_frames_total PPPoE/PPP control and "
 			"DHCP frames the meter copied for address learning.\n"
 			"# TYPE tagih_learn_frames_total counter\n"
@@ -456,7 +482,7 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 	if (s.radius.on) {
 		const struct radius_stats *r = &s.radius;
 
-		fprintf(m.f,
+		fprintf(f,
 			"# HELP tagih_radius_requests_total RADIUS accounting "
 			"datagrams by outcome (answered, bad_auth: forged or "
 			"wrong secret, ignored).\n"
@@ -492,11 +518,11 @@ static enum MHD_Result h_metrics(struct http *h, struct MHD_Connection *c)
 			(unsigned long long)r->ended,
 			(unsigned long long)r->refused);
 	}
-	fclose(m.f);
+	fclose(f);
 	return mhd_reply_take(c, MHD_HTTP_OK, "text/plain; version=0.0.4", buf,
 			      len, NULL);
 fail:
-	fclose(m.f);
+	fclose(f);
 	free(buf);
 	return mhd_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
 			 strerror(err < 0 ? -err : EIO));

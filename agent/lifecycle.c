@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "agent/agent.h"
+#include "agent/hooks.h"
 #include "agent/http.h"
 #include "agent/loader.h"
 #include "agent/notice.h"
@@ -19,6 +20,7 @@
 #include "agent/radius.h"
 #include "agent/shape.h"
 #include "billing/store.h"
+#include "billing/usage.h"
 #include "lib/log.h"
 #include "lib/ttime.h"
 
@@ -93,23 +95,15 @@ static int meter_up(struct agent *a)
 		.v4_blocks = a->conf.v4_blocks,
 		.v6_hash_entries = a->conf.v6_hash_entries,
 	};
-	enum loader_mode mode;
-	int i, err;
+	int err;
 
-	if (loader_parse_mode(a->conf.xdp_mode, &mode)) {
-		pr_warn("xdp_mode %s: want auto, native or skb",
-			a->conf.xdp_mode);
-		return -EINVAL;
-	}
 	err = pinown_claim(a->st, a->conf.bpf_pin_dir);
 	if (!err)
 		err = meter_check_pins(a->conf.bpf_pin_dir, &sz);
 	if (!err)
 		err = meter_load(&a->meter, a->conf.bpf_pin_dir, &sz);
-	for (i = 0; !err && i < a->conf.n_lan; i++)
-		err = loader_attach(&a->meter, mode, a->conf.lan[i], LOADER_LAN);
-	for (i = 0; !err && i < a->conf.n_wan; i++)
-		err = loader_attach(&a->meter, mode, a->conf.wan[i], LOADER_WAN);
+	if (!err)
+		err = hooks_up(a);
 	return err;
 }
 
@@ -133,6 +127,12 @@ int agent_setup(struct agent *a)
 	err = store_open(&a->st, a->conf.db, 0);
 	if (err)
 		return err;	/* store_open said why */
+	/* running totals (/metrics): built once for a store from before them */
+	err = usage_totals_ensure(a->st);
+	if (err) {
+		pr_warn("usage totals: %s", strerror(-err));
+		return err;
+	}
 	err = meter_up(a);
 	if (!err)
 		err = mapsync_open(&a->ms, &a->meter);
@@ -171,12 +171,7 @@ int agent_setup(struct agent *a)
 
 static void detach_all(struct agent *a)
 {
-	int i;
-
-	for (i = 0; i < a->conf.n_lan; i++)
-		loader_detach(a->conf.lan[i]);
-	for (i = 0; i < a->conf.n_wan; i++)
-		loader_detach(a->conf.wan[i]);
+	hooks_down(a);
 	if (pinown_unpin(a->conf.bpf_pin_dir) == 0 &&
 	    meter_unpin(a->conf.bpf_pin_dir) == 0)
 		pr_info("detached and removed %s", a->conf.bpf_pin_dir);

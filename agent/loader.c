@@ -21,6 +21,7 @@
 
 #include "bpf/tagih.h"
 #include "lib/log.h"
+#include "agent/ifinfo.h"
 #include "agent/loader.h"
 #include "agent/meter.h"
 #include "bpf/tagih_meter.skel.h"
@@ -140,26 +141,30 @@ static int iface_driver(const char *iface, char *buf, size_t n)
 }
 
 /*
- * Auto mode prefers skb (generic) XDP on virtual devices: on veth, native
- * XDP turns GRO off and TCP through the gateway fell from ~13 to ~4.4
- * Gbit/s here (docs/BENCHMARKS.md), while generic XDP kept ~0.8-1.0 of
- * plain forwarding. Real NICs with an XDP driver are the other way round.
+ * A virtual device, by its driver (ETHTOOL_GDRVINFO) or by having an
+ * rtnetlink link kind (veth, bridge, vlan, macvlan, ...: a physical NIC
+ * has none; asked in our own namespace, which /sys/class/net need not
+ * be): on veth, native XDP turns GRO off and TCP through the gateway fell
+ * from ~13 to ~4.4 Gbit/s here (docs/BENCHMARKS.md), and generic XDP
+ * linearises GRO packets, so auto meters virtual devices with tc. Real
+ * NICs with an XDP driver are the other way round.
  */
-static bool prefer_skb(const char *iface)
+bool loader_is_virtual(const char *iface)
 {
 	static const char *const virt[] = { "veth", "tun", "bridge",
 					    "bonding", "macvlan", "ipvlan",
 					    "vxlan", "dummy", "team",
 					    "8021q" };
-	char drv[64];
+	char drv[64], kind[32];
 	size_t i;
 
-	if (iface_driver(iface, drv, sizeof(drv)))
-		return false;	/* unknown: try native, fall back to skb */
-	for (i = 0; i < sizeof(virt) / sizeof(virt[0]); i++)
-		if (!strcmp(drv, virt[i]))
-			return true;
-	return false;
+	if (iface_driver(iface, drv, sizeof(drv)) == 0)
+		for (i = 0; i < sizeof(virt) / sizeof(virt[0]); i++)
+			if (!strcmp(drv, virt[i]) ||
+			    !strncmp(drv, "802.1Q", 6))
+				return true;
+	return ifinfo_kinds(iface, kind, sizeof(kind), NULL, 0) == 0 &&
+	       kind[0];
 }
 
 static int attach_new(const struct meter *m, enum loader_mode mode,
@@ -173,16 +178,10 @@ static int attach_new(const struct meter *m, enum loader_mode mode,
 	int nmodes = 0, i, err;
 	char msg[128];
 
-	if (mode == LOADER_MODE_AUTO && prefer_skb(iface)) {
-		pr_info("%s: virtual device: generic (skb) XDP keeps GRO; "
-			"--xdp-mode native to override", iface);
+	if (mode != LOADER_MODE_SKB)
+		modes[nmodes++] = XDP_MODE_NATIVE;
+	if (mode != LOADER_MODE_NATIVE)
 		modes[nmodes++] = XDP_MODE_SKB;
-	} else {
-		if (mode != LOADER_MODE_SKB)
-			modes[nmodes++] = XDP_MODE_NATIVE;
-		if (mode != LOADER_MODE_NATIVE)
-			modes[nmodes++] = XDP_MODE_SKB;
-	}
 
 	err = -EINVAL;
 	for (i = 0; i < nmodes; i++) {
@@ -283,6 +282,41 @@ int loader_detach(const char *iface)
 	return err;
 }
 
+int loader_detach_ours(const struct meter *m, const char *iface)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int ifindex, err = -ENOENT;
+
+	ifindex = if_nametoindex(iface);
+	if (!ifindex)
+		return -errno;
+	p = find_tagih(ifindex, &mp);
+	if (p)
+		err = prog_uses_pins(m, p) ?
+			      detach_prog(mp, p, ifindex, iface) : -EBUSY;
+	if (mp)
+		xdp_multiprog__close(mp);
+	return err;
+}
+
+bool loader_ours(const struct meter *m, const char *iface)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int ifindex;
+	bool ours;
+
+	ifindex = if_nametoindex(iface);
+	if (!ifindex)
+		return false;
+	p = find_tagih(ifindex, &mp);
+	ours = p && prog_uses_pins(m, p);
+	if (mp)
+		xdp_multiprog__close(mp);
+	return ours;
+}
+
 int loader_parse_mode(const char *s, enum loader_mode *mode)
 {
 	if (!s || !*s || !strcmp(s, "auto"))
@@ -291,6 +325,8 @@ int loader_parse_mode(const char *s, enum loader_mode *mode)
 		*mode = LOADER_MODE_NATIVE;
 	else if (!strcmp(s, "skb"))
 		*mode = LOADER_MODE_SKB;
+	else if (!strcmp(s, "tc"))
+		*mode = LOADER_MODE_TC;
 	else
 		return -EINVAL;
 	return 0;

@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 
 #include "agent/agent.h"
+#include "agent/hooks.h"
 #include "agent/http.h"
 #include "agent/learn.h"
 #include "agent/radius.h"
@@ -114,6 +115,7 @@ int agent_sync_all(struct agent *a, const char *why)
 			(tt_mono_ns() - t0) / 1e6);
 	if (err)
 		pr_warn("sync (%s): %s", why, strerror(-err));
+	hooks_wanif(a);	/* logs its own errors */
 	return err;
 }
 

@@ -33,6 +33,7 @@ static const struct option long_opts[] = {
 	{ "listen", required_argument, NULL, 'L' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "xdp-mode", required_argument, NULL, 'm' },
+	{ "download-hook", required_argument, NULL, 'H' },
 	{ "bpf-pin-dir", required_argument, NULL, 'b' },
 	{ "gateway-id", required_argument, NULL, 'g' },
 	{ "max-subscribers", required_argument, NULL, 'S' },
@@ -55,6 +56,7 @@ static const char *opt_key(int c)
 	case 'L': return "listen";
 	case 'i': return "interval";
 	case 'm': return "xdp_mode";
+	case 'H': return "download_hook";
 	case 'b': return "bpf_pin_dir";
 	case 'g': return "gateway_id";
 	case 'S': return "max_subscribers";
@@ -72,9 +74,10 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: tagih-agent --db DIR --lan IFACE --wan IFACE [options]\n"
 "\n"
-"The gateway daemon of tagih. It attaches the XDP meter to the subscriber\n"
-"side (--lan: counts each subscriber's upload by source address) and the\n"
-"upstream side (--wan: download by destination address), pins the maps\n"
+"The gateway daemon of tagih. It attaches the meter (XDP or tc) to the\n"
+"subscriber side (--lan: counts each subscriber's upload by source\n"
+"address) and the upstream side (--wan: download by destination address;\n"
+"with NAT on this box, the lan egress after de-NAT), pins the maps\n"
 "under bpf_pin_dir and every --interval seconds moves the counters\n"
 "into the store, exactly once. It keeps the XDP maps equal to the store:\n"
 "prefixes, isolir (suspended subscribers) and the walled garden; a change\n"
@@ -90,9 +93,14 @@ static void usage(FILE *f)
 "  -L, --listen ADDR:PORT  stats endpoint, e.g. 127.0.0.1:9247 or\n"
 "                          [::1]:9247 [listen]\n"
 "  -i, --interval SECONDS  seconds between drains [interval]\n"
-"  -m, --xdp-mode MODE     auto (skb on veth and other virtual devices,\n"
-"                          else native falling back to skb), native or\n"
-"                          skb [xdp_mode]\n"
+"  -m, --xdp-mode MODE     auto (tc on veth, bridges, VLANs and other\n"
+"                          virtual devices, native XDP on real NICs, tc\n"
+"                          where the driver has none), native, skb or tc\n"
+"                          [xdp_mode]\n"
+"  -H, --download-hook H   where downloads are billed: wan (wan ingress),\n"
+"                          lan (lan egress, after this box's own NAT) or\n"
+"                          auto (lan when masquerade/SNAT is set up)\n"
+"                          [download_hook]\n"
 "  -b, --bpf-pin-dir DIR   where the maps are pinned; one agent and one\n"
 "                          store per folder [bpf_pin_dir]\n"
 "  -g, --gateway-id N      this gateway's id in usage records [gateway_id]\n"
@@ -144,7 +152,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 	const char *config = NULL, *why;
 	int c, err, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:b:g:S:P:p:c:DvhV", long_opts,
+	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:H:b:g:S:P:p:c:DvhV", long_opts,
 				NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
@@ -176,7 +184,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			return 2;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:b:g:S:P:p:c:DvhV", long_opts,
+	while ((c = getopt_long(argc, argv, "d:l:w:L:i:m:H:b:g:S:P:p:c:DvhV", long_opts,
 				NULL)) != -1) {
 		const char *key = opt_key(c);
 

@@ -2,7 +2,12 @@
 # bench/build.mk - the benchmark helpers (see docs/BENCHMARKS.md for their commands).
 BENCH_BINS := $(BUILD)/bench/bench_invoice $(BUILD)/bench/drain_bench \
 	$(BUILD)/bench/meter_cost $(BUILD)/bench/nat_cost $(BUILD)/bench/radius_load \
-	$(BUILD)/bench/shape_cost
+	$(BUILD)/bench/shape_cost \
+	$(BUILD)/bench/history_store
+
+$(BUILD)/bench/history_store: $(BUILD)/obj/bench/history_store.o \
+		$(BILLING_A) $(LIB_A)
+	$(call link_cmd,$(LIBS_BILLING) $(LIBS_LIB))
 
 $(BUILD)/bench/bench_invoice: $(BUILD)/obj/bench/bench_invoice.o \
 		$(BILLING_A) $(LIB_A)

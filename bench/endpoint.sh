@@ -18,6 +18,15 @@
 #
 # Environment: BUILD (default build), N (1000), D (10 s), THREADS (2),
 # CONNS (32).  Run as root: bench/endpoint.sh.  About 1.5 minutes.
+#
+# MODE=history: /metrics against the length of history instead (issue 10,
+# item 5).  N (100000) subscribers, first with a day of history, then with
+# a year, each store made by build/bench/history_store (day buckets plus
+# the hours of the first and last day: every record a whole-history sum
+# reads); SCRAPES (7) sequential curl scrapes of /metrics each, median and
+# max seconds.  OLD_BUILD=DIR also times that build's agent on the same
+# stores (one from before the running totals: it sums each subscriber's
+# whole history per scrape).
 set -u -o pipefail
 . "$(dirname "$0")/../tests/integration/lib.sh"
 
@@ -39,6 +48,58 @@ tg_in gw ip link set lan0 up
 tg_in gw ip link set wan0 up
 TG_LANS=(lan0)
 TG_WANS=(wan0)
+
+# ----------------------------------------------- MODE=history: /metrics
+if [ "${MODE:-}" = history ]; then
+	N=${N_HISTORY:-100000}
+	SCRAPES=${SCRAPES:-7}
+	[ -x "$BUILD/bench/history_store" ] || tg_skip "$BUILD/bench/history_store not built (make bench)"
+	cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$TG_AGENT_PID/stat"; }
+	scrape_times() {	# -> "median max bytes cpu_ms" of SCRAPES scrapes
+		local i t b c0 c1
+		c0=$(cpu_ticks)
+		for (( i = 0; i < SCRAPES; i++ )); do
+			timeout 120 nsenter --net="$(tg_nspath gw)" curl -sS --fail \
+				-o "$TG_TMP/metrics.txt" -w '%{time_total}\n' \
+				"http://127.0.0.1:$TG_PORT/metrics" || return 1
+		done | sort -n | awk -v n="$SCRAPES" '{ t[NR] = $1 } END {
+			printf "%.3f %.3f", t[int((n + 1) / 2)], t[n] }'
+		b=$(wc -c <"$TG_TMP/metrics.txt")
+		c1=$(cpu_ticks)
+		# the agent's CPU (user + system) per scrape: what the load on a
+		# shared machine does not inflate as it does wall time
+		echo " $b $(( (c1 - c0) * 1000 / $(getconf CLK_TCK) / SCRAPES ))"
+	}
+	declare -A RES
+	builds=("$BUILD"); [ -n "${OLD_BUILD:-}" ] && builds+=("$OLD_BUILD")
+	for days in 1 365; do
+		rm -rf "$TG_DB"; mkdir -p "$TG_DB"
+		"$BUILD/bench/history_store" "$TG_DB" "$N" "$days" || tg_die "history_store"
+		tg_log "store: $N subscribers x $days days of history, $(du -sh "$TG_DB" | cut -f1)"
+		for b in "${builds[@]}"; do
+			BUILD=$b TG_INTERVAL=3600 TG_XDP_MODE=skb tg_agent_start --detach >/dev/null ||
+				tg_die "agent ($b) did not start"
+			tg_curl "/v1/subscribers/p$((N / 2))/usage" | jq -e '.down_bytes > 0' >/dev/null ||
+				tg_die "no usage for p$((N / 2))"
+			RES[$b,$days]=$(scrape_times) || tg_die "scrape failed ($b)"
+			tg_log "$b, $days days: median max bytes = ${RES[$b,$days]}"
+			tg_agent_stop TERM	# --detach: the next store starts afresh
+		done
+	done
+	echo
+	echo "/metrics, $N subscribers, $SCRAPES sequential scrapes each (curl time_total, s)"
+	echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo
+	echo "| agent | history | median | max | agent CPU per scrape | body bytes |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	for b in "${builds[@]}"; do
+		for days in 1 365; do
+			read -r med max bytes cpu <<<"${RES[$b,$days]}"
+			echo "| $b | $days day(s) | $med s | $max s | $cpu ms | $bytes |"
+		done
+	done
+	exit 0
+fi
 
 # ------------------------------------------------------------ the store
 t0=$(date +%s.%N)

@@ -164,6 +164,9 @@ static inline double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* ingress_ifindex of the tc runs, loaded into tagih_wanif */
+#define MF_WAN_IFINDEX	7
+
 /*
  * Runs @prog @repeat times on the @len-byte frame @buf (@name in messages);
  * *ns gets ns/packet.  Returns 0 or -errno; -EINVAL when the program's
@@ -173,11 +176,17 @@ static inline int time_prog(struct bpf_program *prog, const void *buf,
 			    __u32 len, const char *name, __u32 repeat,
 			    __u32 want, double *ns)
 {
+	struct __sk_buff skb = { .ingress_ifindex = MF_WAN_IFINDEX };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf,
 		    .data_size_in = len, .repeat = repeat);
 	double t0;
 	int err;
 
+	/* a tc skb came in on the wan (tagih_lan_down meters only those) */
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_SCHED_CLS) {
+		opts.ctx_in = &skb;
+		opts.ctx_size_in = sizeof(skb);
+	}
 	t0 = now_ns();
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	if (err)
@@ -257,6 +266,11 @@ static inline struct tagih_meter *meter_load(__u32 v4_blocks, int v6hash,
 		goto fail;
 	}
 	err = populate(meter);
+	if (!err)
+		err = bpf_map__update_elem(meter->maps.tagih_wanif,
+					   &(__u32){ MF_WAN_IFINDEX },
+					   sizeof(__u32), &(__u32){ 1 },
+					   sizeof(__u32), 0);
 	if (!err && v4_blocks)
 		err = paint(meter);
 	if (!err && v6hash)

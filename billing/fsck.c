@@ -15,6 +15,7 @@
 #include "billing/pay.h"
 #include "billing/rate.h"
 #include "billing/sub.h"
+#include "billing/usage.h"
 
 struct fsck_ctx {
 	MDB_txn *txn;
@@ -312,6 +313,33 @@ static int fsck_counters(struct fsck_ctx *fc)
 	return err;
 }
 
+static int fsck_total_cb(uint32_t uid, const struct usage_val *hours,
+			 const struct usage_val *total, void *ctx)
+{
+	struct fsck_ctx *fc = ctx;
+
+	fc->r->usage_totals++;
+	if (!memcmp(hours, total, sizeof(*hours)))
+		return 0;
+	fsck_bad(fc, "usage total of uid %" PRIu32 " (up %" PRIu64 " down %"
+		 PRIu64 " bytes) != the sum of its hours (up %" PRIu64
+		 " down %" PRIu64 ")", uid, total->up_bytes,
+		 total->down_bytes, hours->up_bytes, hours->down_bytes);
+	return 0;
+}
+
+/* Running totals (once built) = the sum of each uid's hour buckets. */
+static int fsck_totals(struct fsck_ctx *fc)
+{
+	uint64_t built = 0;
+	int err;
+
+	err = store_meta_get_u64(fc->txn, fc->st, USAGE_TOTALS_META, &built);
+	if (err || !built)
+		return err;
+	return usage_totals_check(fc->txn, fc->st, fsck_total_cb, fc);
+}
+
 /* Prepaid orders (billing/prepaid.h): each names an unpaid receipt; a
  * paid one still there would be a purchase never granted. */
 static int fsck_order_cb(const MDB_val *k, const MDB_val *v, void *ctx)
@@ -355,6 +383,8 @@ int fsck_run(MDB_txn *txn, struct store *st, FILE *out,
 		err = fsck_periods(&fc);
 	if (!err)
 		err = fsck_counters(&fc);
+	if (!err)
+		err = fsck_totals(&fc);
 	if (!err)
 		err = tbl_scan(txn, st, DB_META, "order/", 6, fsck_order_cb,
 			       &fc);

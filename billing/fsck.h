@@ -15,6 +15,7 @@ struct fsck_report {
 	rp_t paid_in;		/* sum of payments */
 	rp_t allocated;		/* sum of paid on invoices that are not void */
 	rp_t balances;		/* sum of subscribers' balances */
+	uint64_t usage_totals;	/* uids whose running total was checked */
 	int violations;
 };
 
@@ -31,7 +32,9 @@ struct fsck_report {
  *    (a void invoice's paid amount became balance);
  *  - numbers gap-free: per "<prefix>/YYYY/MM/" 1, 2, ... up to the
  *    counter in DB_META, none missing, none beyond;
- *  - every DB_INV_PERIOD entry names an existing invoice.
+ *  - every DB_INV_PERIOD entry names an existing invoice;
+ *  - once built, each uid's running usage total (DB_USAGE_TOTAL) equals
+ *    the sum of its hour buckets, and no total exists without them.
  * Returns 0 (check r->violations) or -errno.
  */
 int fsck_run(MDB_txn *txn, struct store *st, FILE *out,

@@ -296,6 +296,15 @@ static const char *chk_snap(struct deep *d, const MDB_val *k,
 	return NULL;
 }
 
+static const char *chk_usage_total(struct deep *d, const MDB_val *k,
+				   const MDB_val *v)
+{
+	if (k->mv_size != 4 || v->mv_size != sizeof(struct usage_val))
+		return why(d, "key %zu / value %zu bytes", k->mv_size,
+			   v->mv_size);
+	return NULL;
+}
+
 static const char *chk_plans(struct deep *d, const MDB_val *k,
 			     const MDB_val *v)
 {
@@ -737,6 +746,7 @@ static const deep_chk deep_chks[DB__MAX] = {
 	[DB_CHARGES] = chk_charges,
 	[DB_VOUCHERS] = chk_vouchers,
 	[DB_USERS] = chk_users,
+	[DB_USAGE_TOTAL] = chk_usage_total,
 };
 
 /* LMDB's default order: bytes, then length. */

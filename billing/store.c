@@ -63,6 +63,7 @@ static const char *const store_names[DB__MAX] = {
 	[DB_BIND_EXP] = "bind_exp",
 	[DB_RADIUS_OCT] = "radius_oct",
 	[DB_PLAN_REV] = "plan_rev",
+	[DB_USAGE_TOTAL] = "usage_total",
 };
 
 #define STORE_MAXDBS 64

@@ -44,6 +44,7 @@ enum store_db {
 	DB_BIND_EXP,	/* until (i64 BE) + struct prefix -> "" (expiry order) */
 	DB_RADIUS_OCT,	/* uid (u32 BE) + local day (i32 BE) -> RADIUS octets */
 	DB_PLAN_REV,	/* plan name + '\0' + until (i64 BE) -> plan record as it was */
+	DB_USAGE_TOTAL,	/* uid (u32 BE) -> struct usage_val: whole history */
 	DB__MAX
 };
 

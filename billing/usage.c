@@ -67,6 +67,47 @@ static int bucket_add(MDB_txn *txn, struct store *st, enum store_db db,
 	return store_put(txn, st, db, k, sizeof(*k), &v, sizeof(v), 0);
 }
 
+static int total_add(MDB_txn *txn, struct store *st, uint32_t uid,
+		     const struct usage_val *d)
+{
+	struct usage_val v = { 0 };
+	uint8_t k[4];
+	MDB_val old;
+	int err;
+
+	be32_put(k, uid);
+	err = store_get(txn, st, DB_USAGE_TOTAL, k, sizeof(k), &old);
+	if (!err && old.mv_size == sizeof(v))
+		memcpy(&v, old.mv_data, sizeof(v));
+	else if (err && err != -ENOENT)
+		return err;
+	err = usage_val_add(&v, d);
+	if (err)
+		return err;
+	return store_put(txn, st, DB_USAGE_TOTAL, k, sizeof(k), &v, sizeof(v),
+			 0);
+}
+
+int usage_total(MDB_txn *txn, struct store *st, uint32_t uid,
+		struct usage_val *out)
+{
+	uint8_t k[4];
+	MDB_val v;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	be32_put(k, uid);
+	err = store_get(txn, st, DB_USAGE_TOTAL, k, sizeof(k), &v);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	if (v.mv_size != sizeof(*out))
+		return -EIO;
+	memcpy(out, v.mv_data, sizeof(*out));
+	return 0;
+}
+
 int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 	      int64_t t, const struct usage_val *delta)
 {
@@ -80,7 +121,8 @@ int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 	if (err)
 		return err;
 	usage_key_make(&k, uid, (uint32_t)tt_local_day(t), gw);
-	return bucket_add(txn, st, DB_USAGE_DAY, &k, delta);
+	err = bucket_add(txn, st, DB_USAGE_DAY, &k, delta);
+	return err ? err : total_add(txn, st, uid, delta);
 }
 
 /*
@@ -91,18 +133,17 @@ int usage_add(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
  * in place, MDB_APPEND adds past the last key (a fresh hour), and only a
  * key between two others costs the put's own search.
  */
-static int bucket_add_cur(MDB_cursor *cur, const struct usage_key *uk,
+static int bucket_add_cur(MDB_cursor *cur, const void *uk, size_t klen,
 			  const struct usage_val *d)
 {
-	MDB_val k = { .mv_size = sizeof(*uk), .mv_data = (void *)uk };
+	MDB_val k = { .mv_size = klen, .mv_data = (void *)uk };
 	struct usage_val v = { 0 };
 	unsigned flags = 0;
 	MDB_val old;
 	int rc;
 
 	rc = store_cursor_get(cur, &k, &old, MDB_SET_RANGE);
-	if (rc == 0 && k.mv_size == sizeof(*uk) && !memcmp(k.mv_data, uk,
-							   sizeof(*uk))) {
+	if (rc == 0 && k.mv_size == klen && !memcmp(k.mv_data, uk, klen)) {
 		/* a record of another size counts as zero, as in usage_add */
 		if (old.mv_size == sizeof(v)) {
 			memcpy(&v, old.mv_data, sizeof(v));
@@ -115,7 +156,7 @@ static int bucket_add_cur(MDB_cursor *cur, const struct usage_key *uk,
 	}
 	if (usage_val_add(&v, d))
 		return -EOVERFLOW;
-	k.mv_size = sizeof(*uk);
+	k.mv_size = klen;
 	k.mv_data = (void *)uk;
 	return store_cursor_put(cur, &k, &v, sizeof(v), flags);
 }
@@ -134,7 +175,27 @@ static int batch_db(MDB_txn *txn, struct store *st, enum store_db db,
 		return store_err(rc, "usage: cursor open");
 	for (i = 0; i < n && !err; i++) {
 		usage_key_make(&k, uids[i], bucket, gw);
-		err = bucket_add_cur(cur, &k, &deltas[i]);
+		err = bucket_add_cur(cur, &k, sizeof(k), &deltas[i]);
+	}
+	mdb_cursor_close(cur);
+	return err;
+}
+
+/* The running totals of a batch: one cursor, uids ascending, as above. */
+static int batch_totals(MDB_txn *txn, struct store *st, const uint32_t *uids,
+			const struct usage_val *deltas, size_t n)
+{
+	MDB_cursor *cur;
+	uint8_t k[4];
+	int rc, err = 0;
+	size_t i;
+
+	rc = store_cursor_open(txn, st, DB_USAGE_TOTAL, &cur);
+	if (rc)
+		return rc;
+	for (i = 0; i < n && !err; i++) {
+		be32_put(k, uids[i]);
+		err = bucket_add_cur(cur, k, sizeof(k), &deltas[i]);
 	}
 	mdb_cursor_close(cur);
 	return err;
@@ -155,10 +216,10 @@ int usage_add_batch(MDB_txn *txn, struct store *st, uint16_t gw, int64_t t,
 	/* one database at a time: each cursor only moves forward */
 	err = batch_db(txn, st, DB_USAGE_HOUR, (uint32_t)(t / HOUR), gw, uids,
 		       deltas, n);
-	if (err)
-		return err;
-	return batch_db(txn, st, DB_USAGE_DAY, (uint32_t)tt_local_day(t), gw,
-			uids, deltas, n);
+	if (!err)
+		err = batch_db(txn, st, DB_USAGE_DAY, (uint32_t)tt_local_day(t),
+			       gw, uids, deltas, n);
+	return err ? err : batch_totals(txn, st, uids, deltas, n);
 }
 
 /*
@@ -233,6 +294,208 @@ static int sum_cb(uint32_t b, const struct usage_val *v, void *ctx)
 	return usage_val_add(ctx, v);
 }
 
+/* uid's total from all its hour buckets (an import set, not added, one). */
+static int total_recompute(MDB_txn *txn, struct store *st, uint32_t uid)
+{
+	struct usage_val sum = { 0 };
+	uint8_t k[4];
+	int err;
+
+	err = bucket_walk(txn, st, DB_USAGE_HOUR, uid, 0,
+			  (int64_t)UINT32_MAX + 1, -1, sum_cb, &sum);
+	if (err)
+		return err;
+	be32_put(k, uid);
+	if (val_zero(&sum)) {
+		err = store_del(txn, st, DB_USAGE_TOTAL, k, sizeof(k));
+		return err == -ENOENT ? 0 : err;
+	}
+	return store_put(txn, st, DB_USAGE_TOTAL, k, sizeof(k), &sum,
+			 sizeof(sum), 0);
+}
+
+/*
+ * One pass over the hour buckets in key order (uid, hour, gw): cb gets
+ * each uid's sum. Values are read through the store's cursor wrapper.
+ */
+static int hours_by_uid(MDB_txn *txn, struct store *st,
+			int (*cb)(uint32_t uid, const struct usage_val *sum,
+				  void *ctx),
+			void *ctx)
+{
+	struct usage_val sum = { 0 }, v;
+	uint32_t cur_uid = 0;
+	bool have = false;
+	MDB_cursor *cur;
+	MDB_val k, val;
+	int rc, ret = 0;
+
+	ret = store_cursor_open(txn, st, DB_USAGE_HOUR, &cur);
+	if (ret)
+		return ret;
+	for (rc = store_cursor_get(cur, &k, &val, MDB_FIRST); !rc;
+	     rc = store_cursor_get(cur, &k, &val, MDB_NEXT)) {
+		const struct usage_key *uk = k.mv_data;
+		uint32_t uid;
+
+		if (k.mv_size != sizeof(*uk) || val.mv_size != sizeof(v))
+			continue;
+		uid = be32_get(uk->uid);
+		if (have && uid != cur_uid) {
+			ret = cb(cur_uid, &sum, ctx);
+			if (ret)
+				break;
+			memset(&sum, 0, sizeof(sum));
+		}
+		memcpy(&v, val.mv_data, sizeof(v));
+		ret = usage_val_add(&sum, &v);
+		if (ret)
+			break;
+		cur_uid = uid;
+		have = true;
+	}
+	mdb_cursor_close(cur);
+	if (ret)
+		return ret;
+	if (rc && rc != -ENOENT)
+		return rc;
+	return have ? cb(cur_uid, &sum, ctx) : 0;
+}
+
+struct rebuild_ctx {
+	MDB_txn *txn;
+	struct store *st;
+	uint64_t n;
+};
+
+static int rebuild_cb(uint32_t uid, const struct usage_val *sum, void *ctx)
+{
+	struct rebuild_ctx *r = ctx;
+	uint8_t k[4];
+
+	if (val_zero(sum))
+		return 0;
+	be32_put(k, uid);
+	r->n++;
+	return store_put(r->txn, r->st, DB_USAGE_TOTAL, k, sizeof(k), sum,
+			 sizeof(*sum), 0);
+}
+
+int usage_totals_rebuild(MDB_txn *txn, struct store *st, uint64_t *uids)
+{
+	struct rebuild_ctx r = { .txn = txn, .st = st };
+	int rc, err;
+
+	rc = mdb_drop(txn, store_dbi(st, DB_USAGE_TOTAL), 0);
+	if (rc)
+		return store_err(rc, "usage: drop totals");
+	err = hours_by_uid(txn, st, rebuild_cb, &r);
+	if (!err)
+		err = store_meta_put_u64(txn, st, USAGE_TOTALS_META, 1);
+	if (!err && uids)
+		*uids = r.n;
+	return err;
+}
+
+int usage_totals_ensure(struct store *st)
+{
+	uint64_t done = 0, n = 0;
+	MDB_txn *txn;
+	int err;
+
+	err = store_begin(st, false, &txn);
+	if (err)
+		return err;
+	err = store_meta_get_u64(txn, st, USAGE_TOTALS_META, &done);
+	store_abort(txn);
+	if (err || done)
+		return err;
+	err = store_begin(st, true, &txn);
+	if (err)
+		return err;
+	err = usage_totals_rebuild(txn, st, &n);
+	if (err) {
+		store_abort(txn);
+		return err;
+	}
+	return store_commit(txn);
+}
+
+struct check_ctx {
+	MDB_cursor *tot;	/* DB_USAGE_TOTAL, walked alongside */
+	MDB_val k, v;
+	int rc;			/* of the last tot step */
+	int (*cb)(uint32_t uid, const struct usage_val *hours,
+		  const struct usage_val *total, void *ctx);
+	void *ctx;
+};
+
+static uint32_t tot_uid(const struct check_ctx *c)
+{
+	return c->k.mv_size == 4 ? be32_get(c->k.mv_data) : UINT32_MAX;
+}
+
+static void tot_val(const struct check_ctx *c, struct usage_val *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->v.mv_size == sizeof(*out))
+		memcpy(out, c->v.mv_data, sizeof(*out));
+	else
+		memset(out, 0xff, sizeof(*out));	/* malformed: differs */
+}
+
+/* Totals below uid have no hours: report them, then step past uid. */
+static int tot_upto(struct check_ctx *c, uint32_t uid, bool has_hours,
+		    const struct usage_val *hours)
+{
+	static const struct usage_val zero;
+	struct usage_val t;
+	int ret;
+
+	while (!c->rc && (!has_hours || tot_uid(c) < uid)) {
+		tot_val(c, &t);
+		ret = c->cb(tot_uid(c), &zero, &t, c->ctx);
+		if (ret)
+			return ret;
+		c->rc = store_cursor_get(c->tot, &c->k, &c->v, MDB_NEXT);
+	}
+	if (!has_hours)
+		return 0;
+	if (!c->rc && tot_uid(c) == uid) {
+		tot_val(c, &t);
+		c->rc = store_cursor_get(c->tot, &c->k, &c->v, MDB_NEXT);
+	} else {
+		memset(&t, 0, sizeof(t));
+	}
+	return c->cb(uid, hours, &t, c->ctx);
+}
+
+static int check_cb(uint32_t uid, const struct usage_val *sum, void *ctx)
+{
+	return tot_upto(ctx, uid, true, sum);
+}
+
+int usage_totals_check(MDB_txn *txn, struct store *st,
+		       int (*cb)(uint32_t uid, const struct usage_val *hours,
+				 const struct usage_val *total, void *ctx),
+		       void *ctx)
+{
+	struct check_ctx c = { .cb = cb, .ctx = ctx };
+	int err;
+
+	err = store_cursor_open(txn, st, DB_USAGE_TOTAL, &c.tot);
+	if (err)
+		return err;
+	c.rc = store_cursor_get(c.tot, &c.k, &c.v, MDB_FIRST);
+	err = hours_by_uid(txn, st, check_cb, &c);
+	if (!err)
+		err = tot_upto(&c, 0, false, NULL);
+	if (!err && c.rc && c.rc != -ENOENT)
+		err = c.rc;
+	mdb_cursor_close(c.tot);
+	return err;
+}
+
 int usage_set_hour(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 		   int64_t t, const struct usage_val *v)
 {
@@ -269,10 +532,13 @@ int usage_set_hour(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 	usage_key_make(&k, uid, (uint32_t)d, gw);
 	if (val_zero(&day)) {
 		err = store_del(txn, st, DB_USAGE_DAY, &k, sizeof(k));
-		return err == -ENOENT ? 0 : err;
+		if (err == -ENOENT)
+			err = 0;
+	} else {
+		err = store_put(txn, st, DB_USAGE_DAY, &k, sizeof(k), &day,
+				sizeof(day), 0);
 	}
-	return store_put(txn, st, DB_USAGE_DAY, &k, sizeof(k), &day,
-			 sizeof(day), 0);
+	return err ? err : total_recompute(txn, st, uid);
 }
 
 /*

@@ -96,6 +96,41 @@ int usage_set_hour(MDB_txn *txn, struct store *st, uint32_t uid, uint16_t gw,
 int usage_sum(MDB_txn *txn, struct store *st, uint32_t uid, int64_t from,
 	      int64_t to, struct usage_val *out);
 
+/*
+ * Running totals (DB_USAGE_TOTAL: uid -> the sum of all its hour buckets,
+ * every gateway), kept by usage_add, usage_add_batch and usage_set_hour in
+ * the same transaction as the buckets, so the drain's commit moves both
+ * and a whole-history read costs one get per subscriber, however long the
+ * history. The meta key USAGE_TOTALS_META = 1 says they are complete: a
+ * store from before them is rebuilt once by usage_totals_ensure().
+ */
+#define USAGE_TOTALS_META "usage_totals"
+
+/* uid's total (zero when it has none). 0 or -errno. */
+int usage_total(MDB_txn *txn, struct store *st, uint32_t uid,
+		struct usage_val *out);
+
+/*
+ * Recompute every total from the hour buckets (the old ones dropped) and
+ * set USAGE_TOTALS_META. *uids (may be NULL) gets how many uids have one.
+ * 0, -EOVERFLOW or -errno (abort the txn).
+ */
+int usage_totals_rebuild(MDB_txn *txn, struct store *st, uint64_t *uids);
+
+/* Rebuild in its own write txn unless USAGE_TOTALS_META is set. 0 or -errno. */
+int usage_totals_ensure(struct store *st);
+
+/*
+ * Call cb once per uid that has hour buckets or a total, in uid order,
+ * with the sum of its hour buckets and its stored total (zero if none),
+ * one pass over each table (fsck). Returns 0, cb's non-zero value, or
+ * -errno.
+ */
+int usage_totals_check(MDB_txn *txn, struct store *st,
+		       int (*cb)(uint32_t uid, const struct usage_val *hours,
+				 const struct usage_val *total, void *ctx),
+		       void *ctx);
+
 enum usage_step { USAGE_STEP_HOUR = 0, USAGE_STEP_DAY = 1 };
 
 /* Buckets in [from, to), summed over gateways, in time order; cb gets the

@@ -30,6 +30,7 @@
 	X(V4BLK, tagih_v4blk)		\
 	X(V6H64, tagih_v6h64)		\
 	X(V6DM, tagih_v6dm)		\
+	X(WANIF, tagih_wanif)		\
 	X(LEARN, tagih_learn)
 
 enum tagih_map {
@@ -44,6 +45,8 @@ enum tagih_map {
 #define TAGIH_DEF_MAX_PFX4	131072	/* IPv4 prefixes */
 #define TAGIH_DEF_MAX_PFX6	131072	/* IPv6 prefixes */
 #define TAGIH_MAX_GARDEN	4096	/* walled-garden prefixes per family */
+/* tagih_wanif: ifindex -> 1 for each wan interface (tagih_lan_down) */
+#define TAGIH_MAX_WANIF		64
 
 /*
  * IPv4 DIR-16 direct table in front of tagih_pfx4 (see tagih_meter.bpf.c

@@ -237,6 +237,18 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } tagih_v6h64 SEC(".maps");
 
+/*
+ * The wan interfaces, by ifindex (written by the agent): tagih_lan_down
+ * bills only packets that came in on one of them.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);	/* ifindex */
+	__type(value, __u32);	/* 1 */
+	__uint(max_entries, TAGIH_MAX_WANIF);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} tagih_wanif SEC(".maps");
+
 static __always_inline void gstat_add(__u32 idx, __u64 bytes, __u32 pkts)
 {
 	struct tagih_gstat *g = bpf_map_lookup_elem(&tagih_gstat, &idx);
@@ -560,9 +572,17 @@ int tagih_wan_tc(struct __sk_buff *skb)
  * side sees downloads addressed to the public address, here they carry the
  * subscriber's own (private) address again.  Same metering and isolir as
  * tagih_wan; attach it instead of tagih_wan(_tc), never with it.
+ * Only packets that came in on a wan interface (tagih_wanif) are metered:
+ * the gateway's own replies (the isolir notice page, its resolver) and
+ * traffic between two lan interfaces pass untouched and uncounted, as
+ * they would on the wan ingress, which never sees them.
  */
 SEC("tc")
 int tagih_lan_down(struct __sk_buff *skb)
 {
+	__u32 in = skb->ingress_ifindex;
+
+	if (!bpf_map_lookup_elem(&tagih_wanif, &in))
+		return TC_ACT_UNSPEC;
 	return tagih_tc(skb, DIR_DOWN);
 }

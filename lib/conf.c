@@ -58,9 +58,29 @@ static const struct conf_opt conf_opts[] = {
 	INT(interval, "agent", 1, 3600, "10",
 	    "Seconds between drains of the BPF counters into the store."),
 	STR(xdp_mode, "agent", "auto",
-	    "XDP attach mode; auto: skb (generic) on virtual devices such as veth, "
-	    "where native XDP turns GRO off, native elsewhere with skb as fallback.",
-	    .choices = "auto|native|skb"),
+	    "How the meter is attached to each interface. auto: native XDP on "
+	    "real NICs (tc if the driver refuses), tc on virtual devices "
+	    "(veth, bridge, VLAN, macvlan, tun, bond: by the ethtool driver "
+	    "or the rtnetlink link kind), where XDP would run generic and "
+	    "linearise GRO packets; native: native XDP only; skb: generic XDP; "
+	    "tc: tc ingress (tcx on Linux 6.6+, else a clsact qdisc).",
+	    .choices = "auto|native|skb|tc"),
+	STR(download_hook, "agent", "auto",
+	    "Where downloads are billed. wan: on the wan ingress, by "
+	    "destination address (no NAT on this box, or a bridge). lan: on "
+	    "each lan interface's tc egress, after this box's own NAT has put "
+	    "the subscriber's private address back; only packets that came in "
+	    "on a wan interface, and the wan ingress then bills nothing, so "
+	    "each download is billed once. auto: lan when nftables or "
+	    "iptables masquerade/SNAT is set up at start (and no lan is a "
+	    "bridge port), else wan.",
+	    .choices = "auto|wan|lan"),
+	STR(tc_link, "agent", "auto",
+	    "How tc programs are attached. auto: tcx links (Linux 6.6+), "
+	    "else a clsact qdisc; tcx: tcx only; clsact: a direct-action "
+	    "filter (handle 0x7467, priority 1) on a clsact qdisc, for "
+	    "kernels or tools that want the old hook.",
+	    .choices = "auto|tcx|clsact"),
 	STR(bpf_pin_dir, "agent", "/sys/fs/bpf/tagih",
 	    "Folder on the bpffs where the agent pins the meter's maps. Each "
 	    "store needs its own: the folder records the store that owns it "

@@ -36,6 +36,8 @@ struct tagih_conf {
 	char *listen;
 	int64_t interval;
 	char *xdp_mode;
+	char *download_hook;
+	char *tc_link;
 	char *bpf_object;	/* ignored (older configs) */
 	char *bpf_pin_dir;
 	int64_t max_subscribers;

@@ -14,6 +14,8 @@ UNIT_PARSE_TESTS := test_radius test_learn
 PARSE_SRCS := agent/radius_parse.c agent/learn_parse.c
 # lib/mhd and lib/mhd_deadline against a real libmicrohttpd daemon
 UNIT_MHD_TESTS := test_mhd
+# download_hook auto's masquerade detection (agent/nat.c)
+UNIT_AGENT_TESTS += test_nat
 BPF_TESTS := test_bpf_meter test_bpf_v6 test_bpf_pppoe test_bpf_tc \
 	test_bpf_learn test_bpf_shape
 
@@ -39,7 +41,7 @@ $(addprefix $(BUILD)/tests/,$(UNIT_MHD_TESTS)): \
 
 $(addprefix $(BUILD)/tests/,$(UNIT_AGENT_TESTS)): \
 		$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o \
-		$(call obj,$(PAINT_SRCS)) $(BILLING_A) $(LIB_A)
+		$(call obj,$(PAINT_SRCS) agent/nat.c) $(BILLING_A) $(LIB_A)
 	$(call link_cmd,$(LIBS_BPF) $(LIBS_BILLING) $(LIBS_LIB) $(LIBS_CHECK))
 
 $(BPFT_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o \

@@ -51,13 +51,14 @@ static int cmd_fsck(struct cli *c, struct cli_args *a)
 		return CLI_FAIL;
 	}
 	if (c->json) {
-		j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+		j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
 			      "invoices", (json_int_t)r.invoices,
 			      "payments", (json_int_t)r.payments,
 			      "subscribers", (json_int_t)r.subs,
 			      "paid_in", (json_int_t)r.paid_in,
 			      "allocated", (json_int_t)r.allocated,
 			      "balances", (json_int_t)r.balances,
+			      "usage_totals", (json_int_t)r.usage_totals,
 			      "violations", r.violations);
 		if (j && deep)
 			json_object_set_new(j, "deep", json_pack(
@@ -81,8 +82,9 @@ static int cmd_fsck(struct cli *c, struct cli_args *a)
 
 static const struct cli_cmd fsck_cmds[] = {
 	{ "", "", 0, fsck_opts, cmd_fsck, "check the billing ledger's invariants",
-	  "Checks invoice totals, payment allocations, balances and gap-free "
-	  "numbers; exits 1 on any violation. --deep first walks every "
+	  "Checks invoice totals, payment allocations, balances, gap-free "
+	  "numbers and that each subscriber's running usage total equals "
+	  "the sum of its hourly usage; exits 1 on any violation. --deep first walks every "
 	  "table's pages from the file, then decodes every "
 	  "record of every table (its checksum, sizes, versions, enums, "
 	  "text, the records it names, key order, a lookup by its key, the "

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "tools/billcli.h"
+#include "billing/usage.h"
 
 enum { O_DB, O_UPGRADE };
 static const struct cli_opt init_opts[] = {
@@ -66,6 +67,16 @@ static int cmd_init(struct cli *c, struct cli_args *a)
 		what = "upgraded";
 	} else if (!strcmp(what, "opened")) {
 		what = "exists";
+	}
+	/* running usage totals: complete from the start (or built from an
+	 * upgraded store's hours), so fsck checks them at once */
+	if (strcmp(what, "exists")) {
+		err = usage_totals_ensure(st);
+		if (err) {
+			cli_err("%s: usage totals: %s", c->db, strerror(-err));
+			store_close(st);
+			return CLI_FAIL;
+		}
 	}
 	err = store_begin(st, false, &txn);
 	if (!err) {

@@ -6,7 +6,7 @@ set -eu
 PKGS="make gcc clang llvm pkg-config libbpf-dev libxdp-dev xdp-tools bpftool
 linux-libc-dev libelf-dev zlib1g-dev liblmdb-dev lmdb-utils libmicrohttpd-dev
 libjansson-dev check libcurl4-openssl-dev libssl-dev openssl libcairo2-dev
-poppler-utils iproute2 iperf3 curl jq nftables dnsmasq-base dnsutils
+poppler-utils iproute2 iperf3 curl jq nftables dnsmasq-base dnsutils python3-scapy
 python3 python3-aiosmtpd wrk util-linux procps psmisc libcap2-bin iputils-ping faketime
 fonts-dejavu-core libclang-rt-14-dev chromium scdoc man-db
 libqrencode-dev zbar-tools libargon2-dev python3-selenium chromium-driver \

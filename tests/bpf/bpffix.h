@@ -44,6 +44,21 @@ static inline int print_warn(enum libbpf_print_level lvl, const char *fmt,
  * gets entries slots instead of the object's default.  Returns 0 or -errno
  * (-ENOENT when there is no map_name).
  */
+/*
+ * The ifindex tc test skbs say they came in on (skb->ingress_ifindex),
+ * loaded into tagih_wanif as the agent loads its wan interfaces, so
+ * tagih_lan_down meters them.
+ */
+#define BPFFIX_WAN_IFINDEX	7
+
+static inline int bpffix_wanif(struct tagih_meter *s, __u32 ifindex)
+{
+	__u32 one = 1;
+
+	return bpf_map__update_elem(s->maps.tagih_wanif, &ifindex,
+				    sizeof(ifindex), &one, sizeof(one), 0);
+}
+
 static inline int bpffix_load(struct tagih_meter **out, const char *map_name,
 			      __u32 entries)
 {
@@ -66,6 +81,9 @@ static inline int bpffix_load(struct tagih_meter **out, const char *map_name,
 			goto out;
 	}
 	err = tagih_meter__load(s);
+	if (err)
+		goto out;
+	err = bpffix_wanif(s, BPFFIX_WAN_IFINDEX);
 	if (err)
 		goto out;
 	*out = s;
@@ -332,6 +350,8 @@ enum fix_hook {
 	HOOK_TC_LAN_DOWN,	/* tagih_lan_tc + tagih_lan_down */
 };
 static int hook;
+/* skb->ingress_ifindex of the tc test runs (tagih_lan_down filters on it) */
+static __u32 bpffix_in_ifindex = BPFFIX_WAN_IFINDEX;
 
 static inline struct bpf_program *prog_of(int dir)
 {
@@ -356,7 +376,8 @@ static inline struct bpf_program *prog_of(int dir)
 static inline int try_run_skb(struct bpf_program *prog, void *buf, __u32 len,
 			      __u32 gso_size, __u32 gso_segs, int *ret)
 {
-	struct __sk_buff ctx = { .gso_size = gso_size, .gso_segs = gso_segs };
+	struct __sk_buff ctx = { .gso_size = gso_size, .gso_segs = gso_segs,
+				 .ingress_ifindex = bpffix_in_ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf,
 		    .data_size_in = len, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx), .repeat = 1);

@@ -21,6 +21,7 @@
 static void setup(void)
 {
 	hook = HOOK_TC;
+	bpffix_in_ifindex = BPFFIX_WAN_IFINDEX;
 	ck_assert_int_eq(bpffix_load(&skel, NULL, 0), 0);
 }
 
@@ -292,6 +293,36 @@ START_TEST(test_nat_downloads)
 }
 END_TEST
 
+START_TEST(test_nat_not_from_wan)
+{
+	/*
+	 * On the lan egress only what came in on a wan interface is a
+	 * download: the gateway's own packets (ingress_ifindex 0: the
+	 * notice page, its resolver) and lan-to-lan traffic pass uncounted,
+	 * and an isolated subscriber still gets them.
+	 */
+	struct pkt lan = { .src = "192.168.1.1", .dst = "10.0.0.5",
+			   .proto = IPPROTO_TCP, .sport = 80, .dport = 40000,
+			   .paylen = 1400 };
+
+	trie_put("10.0.0.0", 24, 1);
+	hook = HOOK_TC_LAN_DOWN;
+	bpffix_in_ifindex = 0;
+	send_pkt(DOWN, &lan, XDP_PASS);
+	bpffix_in_ifindex = BPFFIX_WAN_IFINDEX + 1;	/* another lan */
+	send_pkt(DOWN, &lan, XDP_PASS);
+	set_state(1, TAGIH_ST_ISOLIR);
+	bpffix_in_ifindex = 0;
+	send_pkt(DOWN, &lan, XDP_PASS);
+	assert_cnt(1, 0, 0, 0, 0, 0, 0, 0, 0);
+	assert_gstats(0, 0, 0, 0, 0, 0, 0, 0);
+	/* from the wan: dropped (isolir) and counted as such */
+	bpffix_in_ifindex = BPFFIX_WAN_IFINDEX;
+	send_pkt(DOWN, &lan, XDP_DROP);
+	assert_cnt(1, 0, 0, 0, 0, 0, 0, 1440, 1);
+}
+END_TEST
+
 static Suite *tc_suite(void)
 {
 	Suite *s = suite_create("bpf_tc");
@@ -310,6 +341,7 @@ static Suite *tc_suite(void)
 	tcase_add_checked_fixture(tn, setup, teardown);
 	tcase_add_test(tn, test_tc_actions);
 	tcase_add_test(tn, test_nat_downloads);
+	tcase_add_test(tn, test_nat_not_from_wan);
 	suite_add_tcase(s, tn);
 	return s;
 }

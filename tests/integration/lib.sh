@@ -5,6 +5,7 @@
 #   . "$(dirname "$0")/lib.sh"
 #   tg_init              # skip (exit 77) unless root + ip netns + tools
 #   topo_up              # gw + upstream + s1..s4, iperf3 servers upstream
+#   topo_bridge_up       # or: gw as an address-less bridge (see there)
 #   tg_reach_all         # every subscriber reaches upstream (then flush
 #                        # neighbours so no NUD probe lands in a count)
 #   tg_cli sub add s1 --name S1 --ip 10.77.1.2/32   # $TG_DB: made by tagih init
@@ -218,6 +219,69 @@ topo_up() {
 	done
 	tg_iperf_servers_wait || return 1
 	tg_log "topology up: gw ${TG_LANS[*]} + ${TG_WANS[*]}, subscribers ${TG_SUBS[*]}, iperf3 on ${TG_IPERF_PORTS[*]}"
+}
+
+# topo_bridge_up [NSERVERS]: bump in the wire.  The gateway is a Linux
+# bridge with no addresses between an access switch and the router:
+#
+#   ${TG_ID}s1 eth0 10.77.1.2/24 -- p1 \                         ${TG_ID}up eth0
+#   ${TG_ID}s2 eth0 fd77:1::2/64 -- p2  ${TG_ID}acc  up0 -- lan0 [br0] wan0 -- 10.77.1.1/24
+#   ${TG_ID}s3 eth0 10.77.1.3/24 -- p3 / (bridge sw)        ${TG_ID}gw     fd77:1::1/64
+#                                                           (no address)  lo: $TG_UP4, $TG_UP6
+#                                                                         (router, iperf3 -s)
+# The agent meters the two bridge ports: --lan lan0 --wan wan0 (TG_LANS,
+# TG_WANS).  TG_SUB_IF[sub] is the subscriber's port on the access switch
+# (namespace acc): its rx is the subscriber's upload, tx its download.
+topo_bridge_up() {
+	local nsrv=${1:-2} i port name addr
+	tg_ns_add gw || tg_skip "ip netns add failed (network namespaces unavailable?)"
+	tg_ns_add acc || return 1
+	tg_ns_add up || return 1
+	tg_in gw ip link add br0 type bridge || return 1
+	tg_in gw sysctl -qw net.ipv6.conf.br0.disable_ipv6=1
+	ip link add lan0 netns "${TG_ID}gw" type veth peer name up0 \
+		netns "${TG_ID}acc" || return 1
+	ip link add wan0 netns "${TG_ID}gw" type veth peer name eth0 \
+		netns "${TG_ID}up" || return 1
+	for i in lan0 wan0; do
+		tg_in gw sysctl -qw net.ipv6.conf.$i.disable_ipv6=1
+		tg_in gw ip link set $i master br0 up || return 1
+	done
+	tg_in gw ip link set br0 up
+	tg_in acc ip link add sw type bridge || return 1
+	tg_in acc ip link set up0 master sw up
+	tg_in acc ip link set sw up
+	tg_in up ip addr add 10.77.1.1/24 dev eth0
+	tg_in up ip -6 addr add fd77:1::1/64 dev eth0 nodad
+	tg_in up ip addr add $TG_UP4/32 dev lo
+	tg_in up ip -6 addr add $TG_UP6/128 dev lo
+	tg_in up ip link set eth0 up
+	TG_LANS=(lan0); TG_WANS=(wan0)
+	i=1
+	for addr in 10.77.1.2/24 fd77:1::2/64 10.77.1.3/24; do
+		name=s$i
+		tg_ns_add $name || return 1
+		ip link add p$i netns "${TG_ID}acc" type veth peer name eth0 \
+			netns "${TG_ID}$name" || return 1
+		tg_in acc ip link set p$i master sw up
+		tg_in $name ip link set eth0 up
+		case $addr in
+		*:*)	tg_in $name ip -6 addr add $addr dev eth0 nodad
+			tg_in $name ip -6 route add default via fd77:1::1 ;;
+		*)	tg_in $name ip addr add $addr dev eth0
+			tg_in $name ip route add default via 10.77.1.1 ;;
+		esac
+		TG_SUBS+=($name); TG_SUB_IF[$name]=p$i
+		i=$((i + 1))
+	done
+	for (( i = 0; i < nsrv; i++ )); do
+		port=$((5201 + i))
+		tg_bg nsenter --net="$(tg_nspath up)" iperf3 -s -p "$port" \
+			>"$TG_TMP/iperf3-s-$port.log" 2>&1
+		TG_IPERF_PORTS+=("$port")
+	done
+	tg_iperf_servers_wait || return 1
+	tg_log "bridge topology up: gw br0 = lan0 + wan0 (no address), access switch ${TG_SUBS[*]}, router + iperf3 on ${TG_IPERF_PORTS[*]}"
 }
 
 tg_port_listening() {	# NS PORT

@@ -538,6 +538,7 @@ printf '%s\n' "db = $DB3" "timezone = Asia/Jakarta" \
 chmod 0600 "$CONF3"
 tg3() { "$TAGIH" --db "$DB3" --config "$CONF3" "$@"; }
 rp() { python3 -c 'import sys; print("Rp " + format(int(sys.argv[1]), ",").replace(",", "."))' "$1"; }
+tg3 init >/dev/null || die "init (3)"	# stores are made on purpose now
 tg3 plan add home --type flat --price 150000 >/dev/null || die "plan home (3)"
 tg3 plan add kuota --type hybrid --price 100000 --quota-gb 10 --per-gb 1000 >/dev/null ||
 	die "plan kuota (3)"

@@ -11,6 +11,8 @@
 # reach B's maps within 1 s (measured); an agent refuses the pin folder
 # of another store (running: locked; stopped: owned) and an interface that
 # another agent meters; tagihd and tagih link no BPF map writer.
+# TG_XDP_MODE=tc runs the same with the tc programs (tcx links): the refusal
+# and the keep-on-restart then go through agent/tc.c.
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -97,7 +99,7 @@ agent_start() {	# X PINDIR [extra args]: start agent X in the gw namespace
 	NAGENT=$(( ${NAGENT:-0} + 1 )); local port=$((9246 + NAGENT))
 	tg_agent_argv
 	tg_bg "${TG_CMD[@]}" --db "$TG_TMP/store$x" --config "$CONF" \
-		--listen "127.0.0.1:$port" --interval 1 --xdp-mode skb \
+		--listen "127.0.0.1:$port" --interval 1 --xdp-mode "${TG_XDP_MODE:-skb}" \
 		--lan "lan$x" --wan "wan$x" --bpf-pin-dir "/sys/fs/bpf/$pin" "$@" \
 		>>"$TG_TMP/agent$x.log" 2>&1
 	APID[$x]=$TG_LAST_PID APORT[$x]=$port
@@ -196,7 +198,7 @@ tg_in gw ip link set lanC up; tg_in gw ip link set peerC up
 out=$(nsenter --net="$(tg_nspath gw)" unshare --mount --propagation private \
 	timeout 20 sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TG_BPFFS_DIR" \
 	"$BUILD/tagih-agent" --db "$DBA" --config "$CONF" --listen 127.0.0.1:9299 \
-	--lan lanC --wan peerC --xdp-mode skb --bpf-pin-dir /sys/fs/bpf/tagihB 2>&1)
+	--lan lanC --wan peerC --xdp-mode "${TG_XDP_MODE:-skb}" --bpf-pin-dir /sys/fs/bpf/tagihB 2>&1)
 rc=$?
 [ $rc -ne 0 ] || tg_die "store A's agent adopted store B's pin folder"
 echo "$out" | grep -q "belongs to another store" || { echo "$out" >&2; tg_die "no ownership message"; }
@@ -206,14 +208,23 @@ ok "an agent of store A refused store B's pin folder: $(echo "$out" | grep -o 'p
 out=$(nsenter --net="$(tg_nspath gw)" unshare --mount --propagation private \
 	timeout 20 sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TG_BPFFS_DIR" \
 	"$BUILD/tagih-agent" --db "$DBB" --config "$CONF" --listen 127.0.0.1:9298 \
-	--lan lanA --wan wanB --xdp-mode skb --bpf-pin-dir /sys/fs/bpf/tagihB 2>&1)
+	--lan lanA --wan wanB --xdp-mode "${TG_XDP_MODE:-skb}" --bpf-pin-dir /sys/fs/bpf/tagihB 2>&1)
 rc=$?; [ $rc -ne 0 ] && [ $rc -ne 124 ] || { echo "$out" >&2; tg_die "agent B took over lanA, metered by agent A's maps (rc $rc)"; }
 echo "$out" | grep -q "another tagih-agent meters this interface" || { echo "$out" >&2; tg_die "no takeover message"; }
 ok "agent B refused lanA, which runs agent A's meter"
+# ... nor beside it with the other kind of hook (tc beside XDP, or XDP beside tc)
+other=tc; [ "${TG_XDP_MODE:-skb}" = tc ] && other=skb
+out=$(nsenter --net="$(tg_nspath gw)" unshare --mount --propagation private \
+	timeout 20 sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TG_BPFFS_DIR" \
+	"$BUILD/tagih-agent" --db "$DBB" --config "$CONF" --listen 127.0.0.1:9298 \
+	--lan lanA --wan wanB --xdp-mode $other --bpf-pin-dir /sys/fs/bpf/tagihB 2>&1)
+rc=$?; [ $rc -ne 0 ] && [ $rc -ne 124 ] || { echo "$out" >&2; tg_die "agent B metered lanA with $other beside agent A's meter (rc $rc)"; }
+echo "$out" | grep -q "another tagih-agent" || { echo "$out" >&2; tg_die "no refusal message ($other)"; }
+ok "agent B refused lanA with --xdp-mode $other too (no meter beside another agent's)"
 
 # B restarts on its own folder and keeps its programs (restart, no gap)
 agent_start B tagihB || { tail "$TG_TMP/agentB.log"; tg_die "agent B restart"; }
-grep -q "keeping attached" "$TG_TMP/agentB.log" || tg_die "B did not keep its programs"
+grep -Eq "keeping (attached|tagih_)" "$TG_TMP/agentB.log" || tg_die "B did not keep its programs"
 ok "agent B restarted on its own folder and kept its programs"
 agent_stop B
 

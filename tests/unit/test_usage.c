@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_usage.c - hour/day buckets, sums across local-day edges, import. */
 #include <errno.h>
+#include <string.h>
 #include "tests/unit/tmpstore.h"
 #include "lib/ttime.h"
 #include "billing/usage.h"
@@ -347,6 +348,77 @@ START_TEST(add_batch_equals_add)
 }
 END_TEST
 
+static uint64_t total_down(uint32_t uid)
+{
+	struct usage_val v;
+
+	ck_assert_int_eq(usage_total(txn, tmp_st, uid, &v), 0);
+	return v.down_bytes;
+}
+
+static int bad_cb(uint32_t uid, const struct usage_val *h,
+		  const struct usage_val *t, void *ctx)
+{
+	int *bad = ctx;
+
+	if (memcmp(h, t, sizeof(*h)))
+		bad[uid < 16 ? uid : 0]++;
+	return 0;
+}
+
+START_TEST(totals_follow_history)
+{
+	/* every writer keeps the running total = the sum of the history */
+	struct usage_val dv[3] = { { .down_bytes = 1, .up_bytes = 2 },
+				   { .down_bytes = 30 },
+				   { .down_bytes = 500, .drop_bytes = 9 } };
+	struct usage_val v = { .down_bytes = 7000 }, junk = { .down_bytes = 1 };
+	uint32_t uids[3] = { 1, 3, 9 };
+	int bad[16] = { 0 }, i;
+	uint64_t n = 0;
+	uint8_t k[4];
+
+	put(1, 1, "2026-11-01T23:30", 10);
+	put(1, 2, "2026-11-02T00:10", 100);
+	ck_assert_int_eq(usage_add_batch(txn, tmp_st, 1, T("2026-11-02T05:00"),
+					 uids, dv, 3), 0);
+	ck_assert_int_eq(usage_set_hour(txn, tmp_st, 3, USAGE_GW_IMPORT,
+					T("2026-10-01T10:00"), &v), 0);
+	v.down_bytes = 8000;	/* set again: replaces, never adds */
+	ck_assert_int_eq(usage_set_hour(txn, tmp_st, 3, USAGE_GW_IMPORT,
+					T("2026-10-01T10:00"), &v), 0);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(total_down(uids[i]),
+				  down(uids[i], NULL, NULL));
+	ck_assert_uint_eq(total_down(1), 111);
+	ck_assert_uint_eq(total_down(3), 8030);
+	ck_assert_uint_eq(total_down(4), 0);	/* none: zero */
+	ck_assert_int_eq(usage_totals_check(txn, tmp_st, bad_cb, bad), 0);
+	for (i = 0; i < 16; i++)
+		ck_assert_int_eq(bad[i], 0);
+
+	/* a damaged total and a stray one are found, a rebuild fixes both */
+	be32_put(k, 3);
+	ck_assert_int_eq(store_put(txn, tmp_st, DB_USAGE_TOTAL, k, 4, &junk,
+				   sizeof(junk), 0), 0);
+	be32_put(k, 5);
+	ck_assert_int_eq(store_put(txn, tmp_st, DB_USAGE_TOTAL, k, 4, &junk,
+				   sizeof(junk), 0), 0);
+	ck_assert_int_eq(usage_totals_check(txn, tmp_st, bad_cb, bad), 0);
+	ck_assert_int_eq(bad[3], 1);
+	ck_assert_int_eq(bad[5], 1);
+	ck_assert_int_eq(bad[1] + bad[9], 0);
+	ck_assert_int_eq(usage_totals_rebuild(txn, tmp_st, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(total_down(3), 8030);
+	ck_assert_uint_eq(total_down(5), 0);
+	memset(bad, 0, sizeof(bad));
+	ck_assert_int_eq(usage_totals_check(txn, tmp_st, bad_cb, bad), 0);
+	for (i = 0; i < 16; i++)
+		ck_assert_int_eq(bad[i], 0);
+}
+END_TEST
+
 START_TEST(key_layout)
 {
 	struct usage_key k;
@@ -369,6 +441,7 @@ static Suite *usage_suite(void)
 	tcase_add_test(tc, buckets);
 	tcase_add_test(tc, set_hour_idempotent);
 	tcase_add_test(tc, key_layout);
+	tcase_add_test(tc, totals_follow_history);
 	tcase_add_test(tc, add_batch_equals_add);
 	tcase_add_test(tc, count_add_bounds);
 	tcase_add_test(tc, bucket_overflow_refused);
