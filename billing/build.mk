@@ -15,8 +15,8 @@ GATEWAY_SRCS := billing/gateway/wh_common.c billing/gateway/wh_midtrans.c \
 	billing/gateway/wh_xendit.c billing/gateway/wh_tripay.c \
 	billing/gateway/wh_duitku.c billing/gateway/wh_apply.c \
 	billing/gateway/wh_status.c billing/gateway/wh_verify.c \
-	billing/gateway/paylink.c
+	billing/gateway/paylink.c billing/gateway/gw_http.c
 # the pure webhook parsers alone (their fuzzers link nothing else)
-GATEWAY_PARSE_SRCS := $(filter-out %/wh_apply.c %/wh_verify.c %/paylink.c,$(GATEWAY_SRCS))
+GATEWAY_PARSE_SRCS := $(filter-out %/wh_apply.c %/wh_verify.c %/paylink.c %/gw_http.c,$(GATEWAY_SRCS))
 BILLING_A := $(BUILD)/libtagih-billing.a
 $(BILLING_A): $(call obj,$(BILLING_SRCS) $(GATEWAY_SRCS))
