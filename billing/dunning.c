@@ -16,6 +16,7 @@
 #include "billing/invoice.h"
 #include "billing/prepaid.h"
 #include "lib/ttime.h"
+#include "lib/vec.h"
 
 #define DUN_INV_KEY "dun/"	/* + invoice number -> dunning_inv_state */
 #define DUN_GRACE_KEY "dunning_grace_days" /* the policy's grace, for pay */
@@ -84,19 +85,15 @@ static int dun_collect(const struct inv_rec *inv, void *ctx)
 {
 	struct dun_invs *a = ctx;
 	struct dun_inv *d;
+	void *p;
 
 	if (!inv_open(inv) || (a->sub && strcmp(a->sub, inv->sub)) ||
 	    prepaid_is_receipt(inv))
 		return 0;	/* an unpaid order is not a debt */
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		void *p = realloc(a->v, cap * sizeof(*a->v));
-
-		if (!p)
-			return -ENOMEM;
-		a->v = p;
-		a->cap = cap;
-	}
+	p = vec_grow(a->v, a->n, &a->cap, sizeof(*a->v), 64);
+	if (!p)
+		return -ENOMEM;
+	a->v = p;
 	d = &a->v[a->n++];
 	memset(d, 0, sizeof(*d));
 	snprintf(d->number, sizeof(d->number), "%s", inv->number);
@@ -212,16 +209,12 @@ struct dun_subs {
 static int dun_sub_cb(const struct sub_rec *rec, void *ctx)
 {
 	struct dun_subs *a = ctx;
+	void *p;
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		void *p = realloc(a->v, cap * sizeof(*a->v));
-
-		if (!p)
-			return -ENOMEM;
-		a->v = p;
-		a->cap = cap;
-	}
+	p = vec_grow(a->v, a->n, &a->cap, sizeof(*a->v), 64);
+	if (!p)
+		return -ENOMEM;
+	a->v = p;
 	snprintf(a->v[a->n].id, sizeof(a->v[a->n].id), "%s", rec->id);
 	a->v[a->n].uid = rec->uid;
 	a->v[a->n].status = rec->status;
