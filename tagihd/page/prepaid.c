@@ -11,6 +11,7 @@
 #include "tagihd/ratelimit.h"
 #include "billing/rate.h"
 #include "lib/log.h"
+#include "lib/mhd.h"
 #include "lib/ttime.h"
 #include "tagihd/page/prepaid.h"
 #include "tagihd/page/render.h"
@@ -311,7 +312,7 @@ enum MHD_Result page_voucher(struct tagihd *d, struct MHD_Connection *conn,
 	if (err)
 		return page_404(conn, w);
 	snprintf(back, sizeof(back), "/c/%s?lang=%s", tok, w->html_lang);
-	login_ip_key(conn, ipk, sizeof(ipk));
+	mhd_client_key(conn, ipk, sizeof(ipk));
 	snprintf(subk, sizeof(subk), "sub:%s", sub.id);
 	/* take the attempt first: parallel guesses cannot pass the limit */
 	wait = rl_take(d->voucher_ip, ipk);

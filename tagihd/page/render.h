@@ -38,9 +38,6 @@ void page_card(struct html *b, const struct words *w, const char *h,
 enum MHD_Result page_msg(struct MHD_Connection *conn, unsigned status,
 			 const struct words *w, const char *h,
 			 const char *text, const char *back);
-/* The client's address as a limiter key ("ip:ADDR"; IPv6 by its /64),
- * for the login and voucher limits (page/login.c). */
-void login_ip_key(struct MHD_Connection *conn, char *key, size_t n);
 /* The one 404: an unknown, revoked or mistyped link says nothing more. */
 enum MHD_Result page_404(struct MHD_Connection *conn, const struct words *w);
 
