@@ -177,27 +177,14 @@ struct months_ctx {
 static int months_cb(const struct inv_rec *inv, void *ctx)
 {
 	struct months_ctx *mc = ctx;
-	struct rev_report *r;
 	int y, m, i;
-	rp_t open = inv->total;
 
 	if (sscanf(inv->period, "%4d-%2d", &y, &m) != 2)
 		return 0;
 	i = (y - mc->y0) * 12 + (m - mc->m0);
 	if (i < 0 || i >= mc->n)
 		return 0;
-	r = &mc->out[i];
-	if (inv->status == INV_VOID) {
-		r->voided++;
-		return money_add(&r->void_total, inv->total);
-	}
-	r->invoices++;
-	if (money_sub(&open, inv->paid) ||
-	    money_add(&r->subtotal, inv->subtotal) ||
-	    money_add(&r->tax, inv->tax) || money_add(&r->total, inv->total) ||
-	    money_add(&r->paid, inv->paid) || money_add(&r->open, open))
-		return -ERANGE;
-	return 0;
+	return report_revenue_add(&mc->out[i], inv);
 }
 
 int books_revenue_months(MDB_txn *txn, struct store *st, int y0, int m0,

@@ -7,6 +7,7 @@
 
 #include "billing/ident.h"
 #include "billing/sub.h"
+#include "lib/hex.h"
 #include "lib/text.h"
 
 static const char *const kind_names[IDENT__MAX] = {
@@ -20,17 +21,6 @@ static const char *const kind_names[IDENT__MAX] = {
 const char *ident_kind_name(enum ident_kind k)
 {
 	return k > 0 && k < IDENT__MAX ? kind_names[k] : NULL;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int mac_norm(const char *s, char *out, size_t n, const char **why)
@@ -50,8 +40,8 @@ static int mac_norm(const char *s, char *out, size_t n, const char **why)
 		} else if (i && sep) {
 			return -EINVAL;
 		}
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
+		hi = hex_digit(s[0]);
+		lo = hi < 0 ? -1 : hex_digit(s[1]);
 		if (lo < 0)
 			return -EINVAL;
 		m[i] = (uint8_t)(hi << 4 | lo);

@@ -15,6 +15,7 @@
 #include "billing/rate.h"
 #include "lib/text.h"
 #include "lib/ttime.h"
+#include "lib/vec.h"
 
 #define ORDER_KEY "order/"
 #define PREPAID_AUTO_MAX 12	/* periods one payment may buy */
@@ -565,18 +566,14 @@ struct pp_subs {
 static int pp_sub_cb(const struct sub_rec *rec, void *ctx)
 {
 	struct pp_subs *a = ctx;
+	void *p;
 
 	if (!rec->plan[0] || rec->status == SUB_TERMINATED)
 		return 0;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		void *p = realloc(a->v, cap * sizeof(*a->v));
-
-		if (!p)
-			return -ENOMEM;
-		a->v = p;
-		a->cap = cap;
-	}
+	p = vec_grow(a->v, a->n, &a->cap, sizeof(*a->v), 64);
+	if (!p)
+		return -ENOMEM;
+	a->v = p;
 	snprintf(a->v[a->n].id, sizeof(a->v[a->n].id), "%s", rec->id);
 	snprintf(a->v[a->n].plan, sizeof(a->v[a->n].plan), "%s", rec->plan);
 	a->v[a->n].status = rec->status;

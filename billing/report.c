@@ -14,15 +14,10 @@ struct rev_ctx {
 	struct rev_report *r;
 };
 
-static int rev_cb(const struct inv_rec *inv, void *ctx)
+int report_revenue_add(struct rev_report *r, const struct inv_rec *inv)
 {
-	struct rev_ctx *rc = ctx;
-	struct rev_report *r = rc->r;
-
 	rp_t open = inv->total;
 
-	if (strcmp(inv->period, rc->period))
-		return 0;
 	if (inv->status == INV_VOID) {
 		r->voided++;
 		return money_add(&r->void_total, inv->total);
@@ -35,6 +30,15 @@ static int rev_cb(const struct inv_rec *inv, void *ctx)
 	    money_add(&r->paid, inv->paid) || money_add(&r->open, open))
 		return -ERANGE;
 	return 0;
+}
+
+static int rev_cb(const struct inv_rec *inv, void *ctx)
+{
+	struct rev_ctx *rc = ctx;
+
+	if (strcmp(inv->period, rc->period))
+		return 0;
+	return report_revenue_add(rc->r, inv);
 }
 
 int report_revenue(MDB_txn *txn, struct store *st, const char *period,

@@ -21,6 +21,9 @@ struct rev_report {
  * fit in int64: only a damaged store; sums are checked) or -errno. */
 int report_revenue(MDB_txn *txn, struct store *st, const char *period,
 		   struct rev_report *r);
+struct inv_rec;
+/* Add one invoice to r (void: counted apart). Returns 0 or -ERANGE. */
+int report_revenue_add(struct rev_report *r, const struct inv_rec *inv);
 
 /*
  * Open invoices (issued, partial) by days past due at today:

@@ -4,17 +4,7 @@
 #include <string.h>
 
 #include "lib/form.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "lib/hex.h"
 
 int form_get(const char *body, size_t len, const char *name, char *out,
 	     size_t n)
@@ -41,8 +31,8 @@ int form_get(const char *body, size_t len, const char *name, char *out,
 			} else if (c == '%') {
 				if (f + i + 2 >= amp)
 					return -EINVAL;
-				hi = hexval(f[i + 1]);
-				lo = hexval(f[i + 2]);
+				hi = hex_digit(f[i + 1]);
+				lo = hex_digit(f[i + 2]);
 				if (hi < 0 || lo < 0)
 					return -EINVAL;
 				c = (char)(hi << 4 | lo);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mhd.c - queue a libmicrohttpd response (body, JSON or a JSON error) and destroy it. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,4 +76,29 @@ enum MHD_Result mhd_error(struct MHD_Connection *c, unsigned status,
 {
 	return mhd_json(c, status, json_pack("{s:s, s:s}", "error", error,
 					     "detail", detail ? detail : ""));
+}
+
+void mhd_client_key(struct MHD_Connection *conn, char *key, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET) {
+			inet_ntop(AF_INET,
+				  &((const struct sockaddr_in *)sa)->sin_addr,
+				  a, sizeof(a));
+		} else if (sa->sa_family == AF_INET6) {
+			struct in6_addr p =
+				((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+			if (!IN6_IS_ADDR_V4MAPPED(&p))
+				memset(p.s6_addr + 8, 0, 8);
+			inet_ntop(AF_INET6, &p, a, sizeof(a));
+		}
+	}
+	snprintf(key, n, "ip:%s", a);
 }

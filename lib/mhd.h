@@ -41,4 +41,8 @@ enum MHD_Result mhd_json(struct MHD_Connection *c, unsigned status,
 enum MHD_Result mhd_error(struct MHD_Connection *c, unsigned status,
 			  const char *error, const char *detail);
 
+/* The client's address as a rate-limiter key, "ip:ADDR" (IPv6 by its /64;
+ * "ip:?" when libmicrohttpd does not say), into key (size n). */
+void mhd_client_key(struct MHD_Connection *conn, char *key, size_t n);
+
 #endif

@@ -12,13 +12,13 @@
 #include <openssl/hmac.h>
 
 #include "lib/log.h"
+#include "billing/gateway/gw_http.h"
 #include "billing/gateway/paylink.h"
 #include "billing/prepaid.h"
 #include "billing/sub.h"
 #include "lib/text.h"
 #include "lib/ttime.h"
 
-#define PL_RESP_MAX (64 * 1024)
 #define PL_TIMEOUT 15L		/* seconds for the whole call */
 #define PL_CONNECT_TIMEOUT 5L
 
@@ -77,101 +77,8 @@ int paylink_open_invoice(MDB_txn *txn, struct store *st, const char *sub,
 
 /* --- HTTP ------------------------------------------------------------------ */
 
-struct pl_buf {
-	char *p;
-	size_t len;
-	bool over;
-};
-
-static size_t pl_write(char *ptr, size_t sz, size_t nm, void *ud)
-{
-	struct pl_buf *b = ud;
-	size_t n = sz * nm;
-	char *np;
-
-	if (b->over || b->len + n > PL_RESP_MAX) {
-		b->over = true;
-		return n;	/* keep reading; the answer is refused later */
-	}
-	np = realloc(b->p, b->len + n + 1);
-	if (!np)
-		return 0;
-	memcpy(np + b->len, ptr, n);
-	b->p = np;
-	b->len += n;
-	b->p[b->len] = '\0';
-	return n;
-}
-
-/*
- * POST body to url. userpwd: HTTP basic credentials ("key:") or NULL;
- * bearer: an Authorization: Bearer token or NULL. *status gets the HTTP
- * status, resp the body (NUL-terminated). Returns 0 or -EIO (why set).
- */
-static int pl_post(const char *url, const char *userpwd, const char *bearer,
-		   const char *ctype, const char *body, long *status,
-		   struct pl_buf *resp, char *why, size_t n)
-{
-	struct curl_slist *h = NULL, *nh;
-	char hdr[600];
-	CURL *c;
-	CURLcode rc;
-	int err = 0;
-
-	c = curl_easy_init();
-	if (!c) {
-		snprintf(why, n, "cannot initialise libcurl");
-		return -ENOMEM;
-	}
-	snprintf(hdr, sizeof(hdr), "Content-Type: %s", ctype);
-	h = curl_slist_append(h, hdr);
-	nh = h ? curl_slist_append(h, "Accept: application/json") : NULL;
-	if (nh)
-		h = nh;
-	if (nh && bearer) {
-		snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", bearer);
-		nh = curl_slist_append(h, hdr);
-		explicit_bzero(hdr, sizeof(hdr));
-		if (nh)
-			h = nh;
-	}
-	if (!nh) {
-		snprintf(why, n, "out of memory");
-		err = -ENOMEM;
-		goto out;
-	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	if (userpwd) {
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
-	}
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, pl_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, PL_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, PL_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);	/* tagihd's threads */
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "tagih");
-	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK) {
-		/* curl's message names the host, never the credentials */
-		snprintf(why, n, "cannot reach the gateway: %s",
-			 curl_easy_strerror(rc));
-		err = -EIO;
-		goto out;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-out:
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return err;
-}
-
 /* The JSON answer, or NULL with why set. */
-static json_t *pl_json(const struct pl_buf *b, long status, char *why,
+static json_t *pl_json(const struct gw_buf *b, long status, char *why,
 		       size_t n)
 {
 	json_error_t jerr;
@@ -352,7 +259,12 @@ static bool pl_ok_http(json_t *j, long status)
 static int pl_exchange(const struct pl_call *pc, const char *body,
 		       struct paylink *out, char *why, size_t n)
 {
-	struct pl_buf resp = { 0 };
+	struct gw_req rq = {
+		.ctype = pc->ctype, .body = body, .bearer = pc->bearer,
+		.timeout = PL_TIMEOUT, .connect_timeout = PL_CONNECT_TIMEOUT,
+		.what = "the gateway",
+	};
+	struct gw_buf resp = { 0 };
 	char *url, *auth = NULL;
 	json_t *j = NULL;
 	long status = 0;
@@ -365,8 +277,9 @@ static int pl_exchange(const struct pl_call *pc, const char *body,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = pl_post(url, auth, pc->bearer, pc->ctype, body, &status, &resp,
-		      why, n);
+	rq.url = url;
+	rq.userpwd = auth;
+	err = gw_http(&rq, &status, &resp, why, n);
 	if (err)
 		goto out;
 	j = pl_json(&resp, status, why, n);

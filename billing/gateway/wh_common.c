@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "billing/gateway/webhook.h"
+#include "lib/hex.h"
 
 static const char *const wh_names[WH__MAX] = {
 	[WH_MIDTRANS] = "midtrans",
@@ -112,13 +113,7 @@ int wh_json_amount(json_t *v, int64_t *out)
 
 int wh_hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return hex_digit(c);
 }
 
 bool wh_hex_equal(const char *hex, const unsigned char *md, size_t mdlen)

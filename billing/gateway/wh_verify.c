@@ -10,9 +10,8 @@
 #include <openssl/evp.h>
 
 #include "lib/conf.h"
+#include "billing/gateway/gw_http.h"
 #include "billing/gateway/webhook.h"
-
-#define WV_RESP_MAX (64 * 1024)
 
 static bool nz(const char *s)
 {
@@ -145,95 +144,21 @@ int wh_status_req_make(const struct tagih_conf *c, const struct wh_event *n,
 	return err;
 }
 
-struct wv_buf {
-	char *p;
-	size_t len;
-	bool over;
-};
-
-static size_t wv_write(char *ptr, size_t sz, size_t nm, void *ud)
-{
-	struct wv_buf *b = ud;
-	size_t n = sz * nm;
-	char *np;
-
-	if (b->over || b->len + n > WV_RESP_MAX) {
-		b->over = true;
-		return n;
-	}
-	np = realloc(b->p, b->len + n + 1);
-	if (!np)
-		return 0;
-	memcpy(np + b->len, ptr, n);
-	b->p = np;
-	b->len += n;
-	b->p[b->len] = '\0';
-	return n;
-}
-
-/* Send rq; *status and resp get the answer. 0, -ENOMEM or -EIO. */
 static int wv_send(const struct wh_status_req *rq, long timeout,
-		   long *status, struct wv_buf *resp, char *why, size_t wn)
+		   long *status, struct gw_buf *resp, char *why, size_t wn)
 {
-	struct curl_slist *h = NULL, *nh;
-	char hdr[600];
-	CURLcode rc;
-	CURL *c;
-	int err = 0;
+	const struct gw_req r = {
+		.url = rq->url, .ctype = "application/json", .body = rq->body,
+		.userpwd = rq->userpwd, .bearer = rq->bearer,
+		.timeout = timeout, .connect_timeout = timeout,
+		.what = "the status API",
+	};
+	int err = gw_http(&r, status, resp, why, wn);
 
-	c = curl_easy_init();
-	if (!c)
-		return -ENOMEM;
-	h = curl_slist_append(NULL, "Accept: application/json");
-	nh = h ? curl_slist_append(h, "Content-Type: application/json") : NULL;
-	if (nh)
-		h = nh;
-	if (nh && rq->bearer) {
-		snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s",
-			 rq->bearer);
-		nh = curl_slist_append(h, hdr);
-		explicit_bzero(hdr, sizeof(hdr));
-		if (nh)
-			h = nh;
-	}
-	if (!nh) {
-		err = -ENOMEM;
-		goto out;
-	}
-	curl_easy_setopt(c, CURLOPT_URL, rq->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (rq->body) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
-				 (long)strlen(rq->body));
-	}
-	if (rq->userpwd) {
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(c, CURLOPT_USERPWD, rq->userpwd);
-	}
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, wv_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);	/* tagihd's threads */
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "tagih");
-	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK) {
-		/* curl's message names the host, never the credentials */
-		snprintf(why, wn, "cannot reach the status API: %s",
-			 curl_easy_strerror(rc));
-		err = -EIO;
-		goto out;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	if (resp->over) {
+	if (!err && resp->over) {
 		snprintf(why, wn, "status API answer too large");
 		err = -EIO;
 	}
-out:
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
 	return err;
 }
 
@@ -241,7 +166,7 @@ int wh_verify(const struct tagih_conf *c, const struct wh_event *n,
 	      struct wh_event *out, char *why, size_t wn)
 {
 	struct wh_status_req rq;
-	struct wv_buf resp = { 0 };
+	struct gw_buf resp = { 0 };
 	struct wh_event a;
 	long status = 0;
 	int err;

@@ -236,7 +236,7 @@ enum MHD_Result con_login(struct con_ctx *c, struct con_req *req, bool api)
 		return con_error(c, MHD_HTTP_BAD_REQUEST, "malformed",
 				 "send {\"user\": ..., \"password\": ...}");
 	}
-	con_ip_key(c->conn, j->ikey, sizeof(j->ikey));
+	mhd_client_key(c->conn, j->ikey, sizeof(j->ikey));
 	wait = rl_take(c->k->fail_ip, j->ikey);
 	if (wait) {
 		pr_info("console login: client address locked out");

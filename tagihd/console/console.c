@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* console.c - the console's listener: limits, who is asking (session cookie or Bearer token), CSRF, routing. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,31 +150,6 @@ bool con_csrf_ok(const struct con_ctx *c)
 bool con_can(const struct con_ctx *c, enum user_perm p)
 {
 	return c->authed && user_can(c->user.role, p);
-}
-
-void con_ip_key(struct MHD_Connection *conn, char *key, size_t n)
-{
-	const union MHD_ConnectionInfo *ci;
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET) {
-			inet_ntop(AF_INET,
-				  &((const struct sockaddr_in *)sa)->sin_addr,
-				  a, sizeof(a));
-		} else if (sa->sa_family == AF_INET6) {
-			struct in6_addr p =
-				((const struct sockaddr_in6 *)sa)->sin6_addr;
-
-			if (!IN6_IS_ADDR_V4MAPPED(&p))
-				memset(p.s6_addr + 8, 0, 8);
-			inet_ntop(AF_INET6, &p, a, sizeof(a));
-		}
-	}
-	snprintf(key, n, "ip:%s", a);
 }
 
 /*

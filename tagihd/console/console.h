@@ -126,8 +126,6 @@ int con_form(const struct con_ctx *c, const char *name, char *out, size_t n);
 /* The form's csrf field equals the session's (constant time). */
 bool con_csrf_ok(const struct con_ctx *c);
 bool con_can(const struct con_ctx *c, enum user_perm p);
-/* The client address as a limiter key (IPv6 by /64). */
-void con_ip_key(struct MHD_Connection *conn, char *key, size_t n);
 
 /* Replies with the console's headers (strict CSP, no cache, no frame). */
 enum MHD_Result con_reply(struct con_ctx *c, unsigned status,

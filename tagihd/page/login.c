@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* login.c - /login: phone + PIN, counted against the limits, hashed on a worker, answered 303, 401 or 429. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 #include "billing/gateway/webhook.h"
 #include "billing/sub.h"
 #include "lib/log.h"
+#include "lib/mhd.h"
 #include "lib/ttime.h"
 #include "tagihd/page.h"
 #include "tagihd/page/render.h"
@@ -97,32 +96,6 @@ static enum MHD_Result login_busy(struct MHD_Connection *conn,
 	page_card(&b, w, w->login_busy, w->login_busy_text, back);
 	return page_html(conn, MHD_HTTP_SERVICE_UNAVAILABLE, &b, "Retry-After",
 			 "1");
-}
-
-/* The client's address as a limiter key; IPv6 by its /64. */
-void login_ip_key(struct MHD_Connection *conn, char *key, size_t n)
-{
-	const union MHD_ConnectionInfo *ci;
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET) {
-			inet_ntop(AF_INET,
-				  &((const struct sockaddr_in *)sa)->sin_addr,
-				  a, sizeof(a));
-		} else if (sa->sa_family == AF_INET6) {
-			struct in6_addr p =
-				((const struct sockaddr_in6 *)sa)->sin6_addr;
-
-			if (!IN6_IS_ADDR_V4MAPPED(&p))
-				memset(p.s6_addr + 8, 0, 8);
-			inet_ntop(AF_INET6, &p, a, sizeof(a));
-		}
-	}
-	snprintf(key, n, "ip:%s", a);
 }
 
 /* The subscriber's link, made when there is none. Returns 0 or -errno. */
@@ -228,7 +201,7 @@ static enum MHD_Result login_start(struct tagihd *d,
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return MHD_NO;
-	login_ip_key(conn, j->ikey, sizeof(j->ikey));
+	mhd_client_key(conn, j->ikey, sizeof(j->ikey));
 	wait = rl_take(d->login_ip, j->ikey);
 	if (wait) {
 		pr_info("customer login: client address locked out");

@@ -11,6 +11,7 @@
 #include "tagihd/ratelimit.h"
 #include "billing/rate.h"
 #include "lib/log.h"
+#include "lib/mhd.h"
 #include "lib/ttime.h"
 #include "tagihd/page/prepaid.h"
 #include "tagihd/page/render.h"
@@ -225,9 +226,7 @@ enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 			 const char *tok, const struct words *w,
 			 const char *pack)
 {
-	const char *base = d->conf.public_url;
-	char back[128], ret_url[600], why[256], number[INV_NUM_MAX];
-	struct paylink pl;
+	char back[128], number[INV_NUM_MAX];
 	rp_t total;
 	int err;
 
@@ -258,21 +257,7 @@ enum MHD_Result page_buy(struct tagihd *d, struct MHD_Connection *conn,
 		return page_msg(conn, MHD_HTTP_SERVICE_UNAVAILABLE, w,
 				w->pay_failed, w->pay_failed_text, back);
 	}
-	snprintf(ret_url, sizeof(ret_url), "%s/c/%s",
-		 base && *base ? base : "", tok);
-	err = paylink_get(d->st, &d->conf, number, NULL,
-			  base && *base ? ret_url : NULL, PAYLINK_REUSE_SECS,
-			  &pl, why, sizeof(why));
-	if (err == -EBUSY)
-		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-				 "try again\n", "Retry-After", "2");
-	if (err) {
-		pr_warn("customer page: payment link for %s: %s", number, why);
-		return page_msg(conn, MHD_HTTP_BAD_GATEWAY, w, w->pay_failed,
-				w->pay_failed_text, back);
-	}
-	return page_text(conn, MHD_HTTP_SEE_OTHER, "",
-			 MHD_HTTP_HEADER_LOCATION, pl.url);
+	return page_pay_redirect(d, conn, w, tok, number, back);
 }
 
 bool page_is_voucher(const char *path)
@@ -311,7 +296,7 @@ enum MHD_Result page_voucher(struct tagihd *d, struct MHD_Connection *conn,
 	if (err)
 		return page_404(conn, w);
 	snprintf(back, sizeof(back), "/c/%s?lang=%s", tok, w->html_lang);
-	login_ip_key(conn, ipk, sizeof(ipk));
+	mhd_client_key(conn, ipk, sizeof(ipk));
 	snprintf(subk, sizeof(subk), "sub:%s", sub.id);
 	/* take the attempt first: parallel guesses cannot pass the limit */
 	wait = rl_take(d->voucher_ip, ipk);

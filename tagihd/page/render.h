@@ -38,9 +38,14 @@ void page_card(struct html *b, const struct words *w, const char *h,
 enum MHD_Result page_msg(struct MHD_Connection *conn, unsigned status,
 			 const struct words *w, const char *h,
 			 const char *text, const char *back);
-/* The client's address as a limiter key ("ip:ADDR"; IPv6 by its /64),
- * for the login and voucher limits (page/login.c). */
-void login_ip_key(struct MHD_Connection *conn, char *key, size_t n);
+/* 303 to the gateway's page for invoice or receipt number (the same link
+ * for PAYLINK_REUSE_SECS when pressed again), back to /c/tok after; a
+ * gateway that fails is a page with a link to back (page/show.c). */
+struct tagihd;
+enum MHD_Result page_pay_redirect(struct tagihd *d,
+				  struct MHD_Connection *conn,
+				  const struct words *w, const char *tok,
+				  const char *number, const char *back);
 /* The one 404: an unknown, revoked or mistyped link says nothing more. */
 enum MHD_Result page_404(struct MHD_Connection *conn, const struct words *w);
 

@@ -230,13 +230,40 @@ static enum MHD_Result page_pdf(struct tagihd *d, struct MHD_Connection *conn,
 	return ret;
 }
 
+enum MHD_Result page_pay_redirect(struct tagihd *d,
+				  struct MHD_Connection *conn,
+				  const struct words *w, const char *tok,
+				  const char *number, const char *back)
+{
+	const char *base = d->conf.public_url;
+	char ret_url[600], why[256];
+	struct paylink pl;
+	int err;
+
+	snprintf(ret_url, sizeof(ret_url), "%s/c/%s",
+		 base && *base ? base : "", tok);
+	/* a button pressed again (or a script) gets the same link for a
+	 * minute instead of one more transaction at the gateway */
+	err = paylink_get(d->st, &d->conf, number, NULL,
+			  base && *base ? ret_url : NULL, PAYLINK_REUSE_SECS,
+			  &pl, why, sizeof(why));
+	if (err == -EBUSY)
+		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "try again\n", "Retry-After", "2");
+	if (err) {
+		pr_warn("customer page: payment link for %s: %s", number, why);
+		return page_msg(conn, MHD_HTTP_BAD_GATEWAY, w, w->pay_failed,
+				w->pay_failed_text, back);
+	}
+	return page_text(conn, MHD_HTTP_SEE_OTHER, "",
+			 MHD_HTTP_HEADER_LOCATION, pl.url);
+}
+
 static enum MHD_Result page_pay(struct tagihd *d, struct MHD_Connection *conn,
 				MDB_txn *txn, const struct sub_rec *sub,
 				const char *tok, const struct words *w)
 {
-	const char *base = d->conf.public_url;
-	char back[128], ret_url[600], why[256];
-	struct paylink pl;
+	char back[128];
 	struct inv_rec *inv;
 	char number[INV_NUM_MAX];
 	int err;
@@ -262,23 +289,7 @@ static enum MHD_Result page_pay(struct tagihd *d, struct MHD_Connection *conn,
 	if (err)
 		return page_msg(conn, MHD_HTTP_SERVICE_UNAVAILABLE, w,
 				w->pay_failed, w->pay_failed_text, back);
-	snprintf(ret_url, sizeof(ret_url), "%s/c/%s",
-		 base && *base ? base : "", tok);
-	/* a button pressed again (or a script) gets the same link for a
-	 * minute instead of one more transaction at the gateway */
-	err = paylink_get(d->st, &d->conf, number, NULL,
-			  base && *base ? ret_url : NULL, PAYLINK_REUSE_SECS,
-			  &pl, why, sizeof(why));
-	if (err == -EBUSY)
-		return page_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-				 "try again\n", "Retry-After", "2");
-	if (err) {
-		pr_warn("customer page: payment link for %s: %s", number, why);
-		return page_msg(conn, MHD_HTTP_BAD_GATEWAY, w, w->pay_failed,
-				w->pay_failed_text, back);
-	}
-	return page_text(conn, MHD_HTTP_SEE_OTHER, "",
-			 MHD_HTTP_HEADER_LOCATION, pl.url);
+	return page_pay_redirect(d, conn, w, tok, number, back);
 }
 
 enum MHD_Result page_handle(struct tagihd *d, struct MHD_Connection *conn,
