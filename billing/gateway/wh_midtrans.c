@@ -46,7 +46,7 @@ static void mt_classify(struct wh_event *ev, const char *code, const char *st,
 				ev->reversed = r;
 				ev->kind = WH_KIND_REVERSAL;
 			}
-		} else if (full) {
+		} else if (full && ev->amount > 0) {	/* nothing to take back from 0 */
 			ev->reversed = ev->amount;
 			ev->kind = WH_KIND_REVERSAL;
 		}

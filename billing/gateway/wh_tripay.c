@@ -44,7 +44,7 @@ int wh_tripay_fill(json_t *root, struct wh_event *ev)
 	ev->kind = WH_KIND_NONE;
 	if (!strcmp(st, "PAID")) {
 		ev->kind = WH_KIND_PAID;
-	} else if (!strcmp(st, "REFUND")) {
+	} else if (!strcmp(st, "REFUND") && ev->amount > 0) {
 		ev->kind = WH_KIND_REVERSAL;
 		ev->reversed = ev->amount;
 	}
