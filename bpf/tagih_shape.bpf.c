@@ -178,47 +178,47 @@ static __always_inline int shape_pace(struct __sk_buff *skb, __u32 uid,
 	return TC_ACT_UNSPEC;
 }
 
+/*
+ * Whose packet, for a direction: downloads by destination; uploads by
+ * the LAN-ingress mark when there is one (NAT hid the source), else by
+ * source. Returns the uid, or TAGIH_UID_NONE (counted as unknown).
+ */
+static __always_inline __u32 shape_who(struct __sk_buff *skb, int *ack,
+				       const int dir)
+{
+	struct tagih_pkt p = {};
+	__u32 mark = skb->mark, uid = TAGIH_UID_NONE;
+	int kind;
+
+	kind = shape_parse(skb, &p, ack);
+	if (dir == SHAPE_UP && (mark & TAGIH_MARK_TAG_MASK) == TAGIH_MARK_TAG &&
+	    (mark & TAGIH_MARK_UID_MASK) != TAGIH_UID_NONE)
+		return mark & TAGIH_MARK_UID_MASK;
+	if (kind == TAGIH_K_IP)
+		uid = shape_uid(&p, dir == SHAPE_DOWN ? p.daddr : p.saddr);
+	if (uid == TAGIH_UID_NONE)
+		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
+	return uid;
+}
+
 SEC("tc")
 int tagih_shape_down(struct __sk_buff *skb)
 {
-	struct tagih_pkt p = {};
-	__u32 uid;
-	int ack;
+	int ack = 0;
+	__u32 uid = shape_who(skb, &ack, SHAPE_DOWN);
 
-	if (shape_parse(skb, &p, &ack) != TAGIH_K_IP) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	uid = shape_uid(&p, p.daddr);
-	if (uid == TAGIH_UID_NONE) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	return shape_pace(skb, uid, ack, SHAPE_DOWN);
+	return uid == TAGIH_UID_NONE ? TC_ACT_UNSPEC :
+				       shape_pace(skb, uid, ack, SHAPE_DOWN);
 }
 
 SEC("tc")
 int tagih_shape_up(struct __sk_buff *skb)
 {
-	struct tagih_pkt p = {};
-	__u32 mark = skb->mark, uid;
-	int kind, ack;
+	int ack = 0;
+	__u32 uid = shape_who(skb, &ack, SHAPE_UP);
 
-	kind = shape_parse(skb, &p, &ack);
-	if ((mark & TAGIH_MARK_TAG_MASK) == TAGIH_MARK_TAG &&
-	    (mark & TAGIH_MARK_UID_MASK) != TAGIH_UID_NONE)
-		return shape_pace(skb, mark & TAGIH_MARK_UID_MASK, ack,
-				  SHAPE_UP);
-	if (kind != TAGIH_K_IP) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	uid = shape_uid(&p, p.saddr);
-	if (uid == TAGIH_UID_NONE) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	return shape_pace(skb, uid, ack, SHAPE_UP);
+	return uid == TAGIH_UID_NONE ? TC_ACT_UNSPEC :
+				       shape_pace(skb, uid, ack, SHAPE_UP);
 }
 
 /* --- HTB classes (kernels without sch_fq) ------------------------------------- */
@@ -278,44 +278,21 @@ static __always_inline int htb_class(struct __sk_buff *skb, __u32 uid,
 SEC("tc")
 int tagih_htb_down(struct __sk_buff *skb)
 {
-	struct tagih_pkt p = {};
-	__u32 uid;
-	int ack;
+	int ack = 0;
+	__u32 uid = shape_who(skb, &ack, SHAPE_DOWN);
 
-	if (shape_parse(skb, &p, &ack) != TAGIH_K_IP) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	uid = shape_uid(&p, p.daddr);
-	if (uid == TAGIH_UID_NONE) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	return htb_class(skb, uid, ack, SHAPE_DOWN);
+	return uid == TAGIH_UID_NONE ? TC_ACT_UNSPEC :
+				       htb_class(skb, uid, ack, SHAPE_DOWN);
 }
 
 SEC("tc")
 int tagih_htb_up(struct __sk_buff *skb)
 {
-	struct tagih_pkt p = {};
-	__u32 mark = skb->mark, uid;
-	int kind, ack;
+	int ack = 0;
+	__u32 uid = shape_who(skb, &ack, SHAPE_UP);
 
-	kind = shape_parse(skb, &p, &ack);
-	if ((mark & TAGIH_MARK_TAG_MASK) == TAGIH_MARK_TAG &&
-	    (mark & TAGIH_MARK_UID_MASK) != TAGIH_UID_NONE)
-		return htb_class(skb, mark & TAGIH_MARK_UID_MASK, ack,
-				 SHAPE_UP);
-	if (kind != TAGIH_K_IP) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	uid = shape_uid(&p, p.saddr);
-	if (uid == TAGIH_UID_NONE) {
-		sstat_add(TAGIH_SS_UNKNOWN, skb->len);
-		return TC_ACT_UNSPEC;
-	}
-	return htb_class(skb, uid, ack, SHAPE_UP);
+	return uid == TAGIH_UID_NONE ? TC_ACT_UNSPEC :
+				       htb_class(skb, uid, ack, SHAPE_UP);
 }
 
 /* --- the upload mark ------------------------------------------------------------ */
